@@ -1,0 +1,128 @@
+/*
+ * arena.c - a list of blocks; allocation bumps a pointer in the newest one.
+ * Large requests get a block of their own so that small ones do not waste
+ * the tail of a big block.
+ */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK (64 * 1024)
+#define ARENA_ALIGN 16
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+} arena_block;
+
+struct arena {
+    arena_block *head;
+    size_t total;
+};
+
+static void *xcalloc(size_t n)
+{
+    void *p = calloc(1, n);
+    if (!p) {
+        fputs("shapecheck: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+arena *arena_new(void)
+{
+    return xcalloc(sizeof(arena));
+}
+
+void arena_free(arena *a)
+{
+    if (!a)
+        return;
+    for (arena_block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(a);
+}
+
+static arena_block *arena_add_block(arena *a, size_t size)
+{
+    arena_block *b = xcalloc(sizeof(arena_block) + size);
+    b->size = size;
+    if (a->head && size > ARENA_BLOCK) {
+        /* Keep the current small block first: it still has room. */
+        b->next = a->head->next;
+        a->head->next = b;
+    } else {
+        b->next = a->head;
+        a->head = b;
+    }
+    return b;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (size == 0)
+        size = ARENA_ALIGN;
+    a->total += size;
+    arena_block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        b = arena_add_block(a, size > ARENA_BLOCK ? size : ARENA_BLOCK);
+        if (size > ARENA_BLOCK) {
+            b->used = size; /* a block of its own, full */
+            return b->data;
+        }
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    return p; /* blocks are calloc'd and never reused: already zero */
+}
+
+void *arena_array(arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) {
+        fputs("shapecheck: allocation too large\n", stderr);
+        abort();
+    }
+    return arena_alloc(a, n * size);
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return arena_strdup(a, "");
+    char *p = arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+size_t arena_used(const arena *a)
+{
+    return a->total;
+}

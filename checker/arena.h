@@ -1,0 +1,30 @@
+/*
+ * arena.h - bump allocation for data that lives and dies together (one
+ * translation unit's facts, one run's findings).  Freeing the arena frees
+ * everything allocated from it; there is no per-object free.
+ */
+#ifndef SHAPECHECK_ARENA_H
+#define SHAPECHECK_ARENA_H
+
+#include <stddef.h>
+
+typedef struct arena arena;
+
+arena *arena_new(void);
+void arena_free(arena *a);
+
+/* Zeroed memory, aligned for any type.  Aborts with a message when the
+   system is out of memory: the checker cannot do anything useful then. */
+void *arena_alloc(arena *a, size_t size);
+/* Zeroed array of N elements of SIZE bytes, checking N * SIZE for overflow. */
+void *arena_array(arena *a, size_t n, size_t size);
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+/* printf into the arena. */
+char *arena_printf(arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Total bytes handed out, for the benchmarks' memory figures. */
+size_t arena_used(const arena *a);
+
+#endif /* SHAPECHECK_ARENA_H */

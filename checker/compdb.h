@@ -1,0 +1,46 @@
+/*
+ * compdb.h - compile commands: read compile_commands.json, or build one
+ * command from "FILE... -- COMPILER ARGS", and clean each command for the
+ * front end (SPEC section 5).
+ */
+#ifndef SHAPECHECK_COMPDB_H
+#define SHAPECHECK_COMPDB_H
+
+#include <stddef.h>
+
+#include "frontend.h"
+
+typedef struct compdb {
+    fe_command *commands; /* one per translation unit, in database order */
+    size_t n_commands;
+    void *storage;        /* private: owns every string */
+} compdb;
+
+/* Reads PATH (a compile_commands.json).  Each entry's "arguments" array, or
+   its "command" string split as a shell would ("..." and '...' quoting,
+   backslash escapes), becomes a cleaned command: compiler kept as argv[0];
+   "-c", "-o FILE" / "-oFILE", and the source file itself removed.  Relative
+   "file" paths are made absolute against "directory".  Only C sources
+   (.c, and entries whose compiler is not a C++ driver for other endings)
+   are kept.
+   Returns 0, or -1 with a message naming the file and, for malformed JSON,
+   the line and column ("build/compile_commands.json:3:14: expected ','"). */
+int compdb_load(compdb *db, const char *path, char *err, size_t err_size);
+
+/* Builds one command per FILE from ARGS (the words after "--"): a first word
+   that does not start with '-' is the compiler and is skipped; "-c",
+   "-o FILE" and any word naming one of FILES are dropped. */
+int compdb_from_args(compdb *db, const char *const *files, size_t n_files,
+                     const char *const *args, size_t n_args);
+
+/* Looks for compile_commands.json in DIR and its parents; returns a
+   malloc'd path or NULL. */
+char *compdb_find(const char *dir);
+
+/* The entry whose file is PATH, or whose file ends with "/PATH" (clang-tidy
+   matches by suffix); NULL if none. */
+const fe_command *compdb_lookup(const compdb *db, const char *path);
+
+void compdb_free(compdb *db);
+
+#endif /* SHAPECHECK_COMPDB_H */

@@ -1,0 +1,46 @@
+/*
+ * frontend.h - parse one translation unit with libclang and extract its
+ * facts (ir.h).  The only module that includes <clang-c/Index.h>.
+ */
+#ifndef SHAPECHECK_FRONTEND_H
+#define SHAPECHECK_FRONTEND_H
+
+#include "ir.h"
+
+/* One compile command, already cleaned by compdb.c: ARGV[0] is the
+   compiler, then flags, with "-c", "-o FILE" and the source file removed.
+   DIRECTORY is where the command runs (relative paths in ARGV and FILE are
+   relative to it); NULL means the current directory. */
+typedef struct fe_command {
+    const char *file;
+    const char *directory;
+    const char *const *argv;
+    int argc;
+} fe_command;
+
+/* Per-thread front-end state: one CXIndex, and the options clang rejected
+   so far (so only the first translation unit of a GCC build pays for a
+   second parse). */
+typedef struct frontend frontend;
+
+/* INCLUDE_DIR: the bundled folder with shapecheck.h (and the runtime's
+   headers), added after the command's own include paths.  FORCE_INCLUDES:
+   --models headers, passed as "-include". */
+frontend *frontend_new(const char *include_dir, const char *const *force_includes,
+                       int n_force_includes);
+void frontend_free(frontend *fe);
+
+/* Parses CMD and extracts its facts.  Defines __SHAPECHECK__.  Options
+   clang reports as unknown are dropped and the file is parsed again; the
+   dropped ones are listed in *DROPPED (an array of N_DROPPED strings in the
+   returned TU's arena; may be NULL).
+   Returns NULL, with a message in ERR, when the file cannot be parsed at
+   all (it does not exist, it is unreadable, libclang failed).  A file with
+   compiler errors is parsed: its diagnostics are in tu->diags and
+   tu->has_errors is set. */
+ir_tu *frontend_parse(frontend *fe, const fe_command *cmd, const char ***dropped,
+                      int *n_dropped, char *err, size_t err_size);
+
+void ir_tu_free(ir_tu *tu);
+
+#endif /* SHAPECHECK_FRONTEND_H */

@@ -1,0 +1,235 @@
+/*
+ * ir.h - the facts the front end extracts from one translation unit.
+ *
+ * This is the boundary between libclang and the rest of the checker: the
+ * front end (frontend.c) turns a parsed translation unit into these plain
+ * structs, and the shape model, propagation and rules read nothing else.
+ * No libclang type appears here.
+ *
+ * Everything in an ir_tu lives in its arena and is freed with it.  Strings
+ * are NUL-terminated and owned by the arena too.
+ */
+#ifndef SHAPECHECK_IR_H
+#define SHAPECHECK_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* A position in a source file: expansion location (where a macro was used,
+   not where it was defined).  FILE is interned per ir_tu: the same path is
+   the same pointer.  LINE and COL are 1-based; 0 when unknown. */
+typedef struct sc_loc {
+    const char *file;
+    unsigned line, col;
+} sc_loc;
+
+/* ---- Annotations ----------------------------------------------------- */
+
+typedef enum ir_ann_kind {
+    IR_ANN_SHAPE,   /* SHAPE(...)         "shapecheck:shape:..." */
+    IR_ANN_RETURNS, /* RETURNS_SHAPE(...) "shapecheck:returns:..." */
+    IR_ANN_LOSS,    /* SHAPE_LOSS(a, b)   "shapecheck:loss:..." */
+} ir_ann_kind;
+
+typedef struct ir_annotation {
+    ir_ann_kind kind;
+    const char *text; /* after "shapecheck:KIND:", as clang stringized it */
+    sc_loc loc;       /* where the macro was written */
+    bool inherited;   /* attached by clang from an earlier declaration */
+} ir_annotation;
+
+/* ---- Types, as far as shapes care ----------------------------------- */
+
+typedef enum ir_type_class {
+    IR_TYPE_OTHER,
+    IR_TYPE_INT,     /* any integer or enum type (char and bool included) */
+    IR_TYPE_FLOAT,
+    IR_TYPE_POINTER, /* pointer, or array parameter (decayed) */
+    IR_TYPE_ARRAY,   /* constant-size or variable-length array */
+    IR_TYPE_RECORD,  /* struct or union by value */
+} ir_type_class;
+
+typedef struct ir_node ir_node;
+typedef struct ir_decl ir_decl;
+typedef struct ir_func ir_func;
+typedef struct ir_record ir_record;
+
+typedef struct ir_type {
+    ir_type_class cls;
+    /* IR_TYPE_ARRAY: one entry per array level, outermost first
+       ("float x[B][10]": {B-ref, 10}).  An entry is an IR_INT node for a
+       constant size, the size expression for a VLA, or NULL for "[]". */
+    uint32_t array_rank;
+    ir_node **array_dims;
+    /* The element type of the array, or the pointee of a pointer, peeled
+       through all array and pointer levels ("float **" -> float). */
+    ir_type_class elem_cls;
+    uint32_t pointer_depth; /* "float **" -> 2; arrays do not count */
+    bool is_const_qualified; /* the declared object itself is const */
+    /* The struct/union this is, points to or holds (after typedefs), or
+       NULL.  "DLTensor *t" -> the record "DLTensor". */
+    const ir_record *record;
+} ir_type;
+
+/* ---- Declarations ---------------------------------------------------- */
+
+typedef enum ir_decl_kind {
+    IR_DECL_LOCAL,   /* block-scope variable (static locals included) */
+    IR_DECL_PARAM,
+    IR_DECL_GLOBAL,  /* file-scope variable, static or extern */
+    IR_DECL_FIELD,   /* struct or union member */
+    IR_DECL_ENUM,    /* enum constant: value is set */
+} ir_decl_kind;
+
+struct ir_decl {
+    ir_decl_kind kind;
+    const char *name;       /* "" for unnamed parameters */
+    sc_loc loc;             /* the declarator's name */
+    ir_type type;
+    ir_annotation *annotations; /* SHAPE on this declaration (usually 0-1) */
+    uint32_t n_annotations;
+    /* A compile-time integer value: enum constants, and const-qualified
+       integer variables whose initialiser clang can evaluate. */
+    bool has_value;
+    int64_t value;
+    ir_node *init;          /* LOCAL / GLOBAL initialiser, or NULL */
+    bool address_taken;     /* &x appears somewhere in the TU (LOCAL/PARAM/GLOBAL) */
+    const ir_record *parent;/* FIELD: its struct */
+    uint32_t index;         /* PARAM: position; LOCAL: index in owner->locals */
+    ir_func *owner;         /* PARAM / LOCAL: the function */
+};
+
+struct ir_record {
+    const char *name;       /* tag or typedef name ("DLTensor"), or "" */
+    sc_loc loc;
+    ir_decl **fields;
+    uint32_t n_fields;
+};
+
+/* ---- Statements and expressions -------------------------------------- */
+
+typedef enum ir_kind {
+    /* statements */
+    IR_BLOCK,    /* kids: statements in order */
+    IR_DECLSTMT, /* decl: the local; kids[0]: initialiser, if any */
+    IR_IF,       /* kids: cond, then, [else] */
+    IR_LOOP,     /* for/while/do: kids in source order (init, cond, inc, body;
+                    absent parts left out) */
+    IR_SWITCH,   /* kids: cond, body */
+    IR_RETURN,   /* kids: [value] */
+    IR_JUMP,     /* goto, label, break, continue, case/default labels:
+                    no kids (a labelled statement is a JUMP followed by the
+                    statement in the enclosing block) */
+    IR_NULLSTMT,
+    /* expressions (an expression is also a statement) */
+    IR_INT,      /* integer constant expression: value (literals, sizeof,
+                    enum constants, constant macros...) */
+    IR_VAR,      /* decl: a variable, parameter or enum constant */
+    IR_MEMBER,   /* kids[0]: base; decl: the field; arrow: '->' */
+    IR_CALL,     /* kids[0]: callee expression; kids[1..]: arguments;
+                    callee: the function when called by name, else NULL */
+    IR_ADDR,     /* &kids[0] */
+    IR_DEREF,    /* *kids[0] */
+    IR_INDEX,    /* kids[0][kids[1]] */
+    IR_CAST,     /* explicit or implicit conversion of kids[0] */
+    IR_UNARY,    /* op: '-', '+', '!', '~', IR_OP_PREINC... on kids[0] */
+    IR_BINARY,   /* op on kids[0], kids[1] */
+    IR_ASSIGN,   /* kids[0] op= kids[1]; op is '=' for plain assignment */
+    IR_COND,     /* kids: cond ? a : b */
+    IR_OTHER,    /* anything else; kids: its sub-expressions, in order */
+} ir_kind;
+
+/* Operators beyond single characters ('+', '-', '*', '/', '%', '<', '>',
+   '&', '|', '^', '!', '~', '=', ','). */
+enum {
+    IR_OP_SHL = 256, IR_OP_SHR, IR_OP_LE, IR_OP_GE, IR_OP_EQ, IR_OP_NE,
+    IR_OP_LAND, IR_OP_LOR, IR_OP_PREINC, IR_OP_PREDEC, IR_OP_POSTINC,
+    IR_OP_POSTDEC,
+};
+
+struct ir_node {
+    ir_kind kind;
+    sc_loc loc;            /* start of the statement or expression */
+    int op;
+    bool arrow;            /* IR_MEMBER */
+    int64_t value;         /* IR_INT */
+    ir_decl *decl;         /* IR_VAR, IR_MEMBER (the field), IR_DECLSTMT */
+    ir_func *callee;       /* IR_CALL */
+    const char *text;      /* expressions: source text as written, white
+                              space collapsed, at most 80 chars ("..." cut);
+                              used to name arguments in messages */
+    ir_type type;          /* expressions: the expression's type */
+    ir_node **kids;
+    uint32_t n_kids;
+};
+
+/* ---- Functions ------------------------------------------------------- */
+
+/* One declaration of a function.  A prototype and a definition of the same
+   function are two ir_funcs with the same key. */
+struct ir_func {
+    const char *name;
+    const char *key;        /* clang USR: equal across declarations and, for
+                               external functions, across translation units */
+    sc_loc loc;
+    bool is_definition;     /* has a body (only bodies in the main file are
+                               kept; a definition elsewhere has body NULL) */
+    bool is_static;
+    bool is_variadic;
+    bool has_prototype;     /* false for old-style "int f();" */
+    ir_type ret;
+    ir_decl **params;
+    uint32_t n_params;
+    ir_annotation *annotations; /* RETURNS_SHAPE, SHAPE_LOSS */
+    uint32_t n_annotations;
+    ir_node *body;          /* IR_BLOCK, or NULL */
+    ir_decl **locals;       /* every block-scope variable, in source order */
+    uint32_t n_locals;
+};
+
+/* ---- Macros and compiler diagnostics --------------------------------- */
+
+/* An object-like macro whose name appears in some annotation of the TU (or
+   in the body of such a macro), with its body as tokens joined by one
+   space.  Function-like macros are not recorded. */
+typedef struct ir_macro {
+    const char *name;
+    const char *body;
+    sc_loc loc;
+} ir_macro;
+
+typedef enum ir_severity { IR_SEV_NOTE, IR_SEV_WARNING, IR_SEV_ERROR } ir_severity;
+
+typedef struct ir_diag {
+    ir_severity severity;   /* errors and fatal errors are IR_SEV_ERROR */
+    sc_loc loc;
+    const char *text;       /* clang's formatted line, as clang prints it */
+} ir_diag;
+
+/* ---- The translation unit ------------------------------------------- */
+
+typedef struct ir_tu {
+    arena *arena;
+    const char *main_file;  /* as given on the command line / database */
+    /* Every function declaration in the TU that is annotated, has
+       annotated parameters, or is defined in the main file, plus every
+       function called from a main-file body; in source order. */
+    ir_func **funcs;
+    uint32_t n_funcs;
+    ir_decl **globals;      /* file-scope variables */
+    uint32_t n_globals;
+    ir_decl **enums;        /* enum constants */
+    uint32_t n_enums;
+    ir_record **records;    /* structs and unions with a definition */
+    uint32_t n_records;
+    ir_macro *macros;
+    uint32_t n_macros;
+    ir_diag *diags;         /* warnings and errors clang reported */
+    uint32_t n_diags;
+    bool has_errors;        /* any IR_SEV_ERROR among diags */
+} ir_tu;
+
+#endif /* SHAPECHECK_IR_H */
