@@ -4,9 +4,9 @@
 set -eu
 
 PACKAGES="cmake make gcc libc6-dev pkg-config
-  libclang-dev clang
+  libclang-dev
   libcmocka-dev libcjson-dev libdlpack-dev libopenblas-dev
-  python3 python3-jsonschema"
+"
 
 missing=""
 for p in $PACKAGES; do
