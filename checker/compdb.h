@@ -19,17 +19,21 @@ typedef struct compdb {
 /* Reads PATH (a compile_commands.json).  Each entry's "arguments" array, or
    its "command" string split as a shell would ("..." and '...' quoting,
    backslash escapes), becomes a cleaned command: compiler kept as argv[0];
-   "-c", "-o FILE" / "-oFILE", and the source file itself removed.  Relative
-   "file" paths are made absolute against "directory".  Only C sources
-   (.c, and entries whose compiler is not a C++ driver for other endings)
-   are kept.
+   "-c", "-o FILE" / "-oFILE", the dependency-file flags (-MD, -MMD,
+   -MF/-MT/-MQ FILE) and the source file itself removed.  A relative
+   "directory" is made absolute against the folder holding PATH, a relative
+   "file" against "directory".  Only C sources (file names ending in ".c")
+   are kept, the first entry of each file only.
    Returns 0, or -1 with a message naming the file and, for malformed JSON,
-   the line and column ("build/compile_commands.json:3:14: expected ','"). */
+   the line and column ("build/compile_commands.json:3:14: malformed JSON",
+   "build/compile_commands.json: entry 2: missing 'file'"). */
 int compdb_load(compdb *db, const char *path, char *err, size_t err_size);
 
 /* Builds one command per FILE from ARGS (the words after "--"): a first word
-   that does not start with '-' is the compiler and is skipped; "-c",
-   "-o FILE" and any word naming one of FILES are dropped. */
+   that does not start with '-' is the compiler and is skipped (argv[0] is
+   then "clang"); "-c", "-o FILE", the dependency-file flags and any word
+   naming one of FILES are dropped.  FILE is kept as given; DIRECTORY is the
+   current directory.  Returns 0. */
 int compdb_from_args(compdb *db, const char *const *files, size_t n_files,
                      const char *const *args, size_t n_args);
 
@@ -37,8 +41,9 @@ int compdb_from_args(compdb *db, const char *const *files, size_t n_files,
    malloc'd path or NULL. */
 char *compdb_find(const char *dir);
 
-/* The entry whose file is PATH, or whose file ends with "/PATH" (clang-tidy
-   matches by suffix); NULL if none. */
+/* The entry whose file is PATH (made absolute), or, for a relative PATH,
+   whose file ends with "/PATH" (clang-tidy matches by suffix); NULL if
+   none. */
 const fe_command *compdb_lookup(const compdb *db, const char *path);
 
 void compdb_free(compdb *db);

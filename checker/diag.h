@@ -48,8 +48,9 @@ void diag_add_note(diag_list *list, diag *d, sc_loc loc, const char *fmt, ...)
 /* Copies D (from another list) into LIST, strings included. */
 void diag_copy(diag_list *list, const diag *d);
 
-/* Sorts by file, line, column, then message; drops exact duplicates (a
-   header analysed with two translation units reports once). */
+/* Sorts by file, line, column, rule, then message; drops exact duplicates
+   (same rule, position and message: a header analysed with two
+   translation units reports once). */
 void diag_list_sort(diag_list *list);
 
 /* Number of findings with severity SC_SEV_ERROR. */

@@ -45,9 +45,11 @@ int verify_parse_text(verify_file *vf, const char *path, const char *text,
                       char *err, size_t err_size);
 void verify_file_free(verify_file *vf);
 
-/* Matches LIST against the expectations of FILES (the analysed main files
-   plus every file a finding or note points into; the caller passes them
-   all).  Writes each mismatch to OUT, clang style:
+/* Matches LIST against the expectations of FILES (the files whose
+   directives count: each must have some, or expected-no-diagnostics).
+   An error or warning anywhere must be expected; a note is checked only
+   when it points into one of FILES.  Writes each mismatch to OUT, clang
+   style:
      error: 'expected-error' diagnostics expected but not seen:
        File train.c Line 42: logits and labels
      error: 'error' diagnostics seen but not expected:

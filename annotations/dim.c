@@ -1,0 +1,1763 @@
+/*
+ * dim.c - the dimension language: lexer, parser, integer evaluation and
+ * canonical polynomials.  The contract is dim.h; this file keeps to it and
+ * explains here only what the header leaves open.
+ *
+ * Layout, in reading order:
+ *   errors      set_error()
+ *   lexer       lex_next(): one token at a time, errors kept in the token
+ *   parser      recursive descent over one allocation sized by a pre-pass
+ *   evaluation  dim_eval_int()
+ *   context     arena, hash tables, symbols and opaque atoms
+ *   polynomials drafts (scratch terms), canonical order, interning, algebra
+ *   queries     dim_compare(), dim_substitute(), dim_poly_symbols()
+ *   printing    dim_format()
+ *   trees       dim_from_node()
+ */
+#include "dim.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define DIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define DIM_PRINTF(f, a)
+#endif
+
+/* A bound private to this file: how many atoms a polynomial may print
+   (a power B*B*... counts each factor, an opaque atom what it holds).
+   With DIM_MAX_DEPTH on the nesting of opaque atoms, it keeps recursion
+   shallow and text finite when substitution makes atoms share; exceeding
+   either gives NULL ("unknown"), as DIM_MAX_TERMS does. */
+#define DIM_MAX_WEIGHT 65536u
+
+/* ---- Errors ----------------------------------------------------------- */
+
+static void set_error(dim_error *err, int column, const char *fmt, ...)
+    DIM_PRINTF(3, 4);
+
+static void set_error(dim_error *err, int column, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    err->column = column;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+static void clear_error(dim_error *err)
+{
+    if (err) {
+        err->column = 0;
+        err->message[0] = '\0';
+    }
+}
+
+/* The one place that does C integer arithmetic on dimensions; shared by
+   dim_eval_int() and constant folding so both agree.  Returns NULL or the
+   error message.  x % -1 is 0 (C leaves INT64_MIN % -1 undefined). */
+static const char *int_apply(dim_node_kind kind, int64_t a, int64_t b,
+                             int64_t *r)
+{
+    switch (kind) {
+    case DIM_NODE_ADD:
+        return __builtin_add_overflow(a, b, r) ? "integer overflow" : NULL;
+    case DIM_NODE_SUB:
+        return __builtin_sub_overflow(a, b, r) ? "integer overflow" : NULL;
+    case DIM_NODE_MUL:
+        return __builtin_mul_overflow(a, b, r) ? "integer overflow" : NULL;
+    case DIM_NODE_DIV:
+        if (b == 0)
+            return "division by zero";
+        if (a == INT64_MIN && b == -1)
+            return "integer overflow";
+        *r = a / b;
+        return NULL;
+    case DIM_NODE_MOD:
+        if (b == 0)
+            return "modulo by zero";
+        *r = b == -1 ? 0 : a % b;
+        return NULL;
+    default:
+        return "not an operator";
+    }
+}
+
+/* ---- Lexer ------------------------------------------------------------ */
+
+typedef enum tok_kind {
+    TOK_START, /* before the first token: only ever a parser's "prev" */
+    TOK_END,
+    TOK_INT,
+    TOK_NAME,
+    TOK_ANY, /* a lone '_' */
+    TOK_ELLIPSIS,
+    TOK_DOT,
+    TOK_ARROW,
+    TOK_PLUS,
+    TOK_MINUS,
+    TOK_STAR,
+    TOK_SLASH,
+    TOK_PERCENT,
+    TOK_LPAREN,
+    TOK_RPAREN,
+    TOK_COMMA,
+    TOK_BAD_CHAR, /* errors travel in the token: the parser reports them */
+    TOK_BAD_INT,  /* when it reaches them, so the leftmost error wins */
+    TOK_BIG_INT,
+} tok_kind;
+
+typedef struct token {
+    tok_kind kind;
+    int column; /* 1-based; TOK_END: one past the last character */
+    const char *text;
+    size_t len;
+    int64_t value; /* TOK_INT */
+} token;
+
+/* Character classes by hand: <ctype.h> depends on the locale and is
+   undefined for negative chars. */
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+           c == '\f';
+}
+
+static bool is_ident_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_ident_char(char c)
+{
+    return is_ident_start(c) || is_digit(c);
+}
+
+static unsigned digit_value(char c)
+{
+    if (is_digit(c))
+        return (unsigned)(c - '0');
+    if (c >= 'a' && c <= 'f')
+        return (unsigned)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F')
+        return (unsigned)(c - 'A' + 10);
+    return 99;
+}
+
+static bool is_u(char c)
+{
+    return c == 'u' || c == 'U';
+}
+
+/* The C integer suffixes: u and l/ll in either order, ll never mixed-case. */
+static bool valid_int_suffix(const char *s, size_t n)
+{
+    size_t i = 0;
+    bool has_u = n > 0 && is_u(s[0]);
+    if (has_u)
+        i++;
+    if (i + 1 < n &&
+        ((s[i] == 'l' && s[i + 1] == 'l') || (s[i] == 'L' && s[i + 1] == 'L')))
+        i += 2;
+    else if (i < n && (s[i] == 'l' || s[i] == 'L'))
+        i++;
+    if (!has_u && i < n && is_u(s[i]))
+        i++;
+    return i == n;
+}
+
+/* Classifies the pp-number S[0..N): decimal, 0x hex, 0b binary or 0 octal,
+   then a suffix.  Sets *value for TOK_INT. */
+static tok_kind int_literal(const char *s, size_t n, int64_t *value)
+{
+    unsigned base = 10;
+    size_t i = 0;
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        i = 2;
+    } else if (n >= 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+        base = 2;
+        i = 2;
+    } else if (s[0] == '0') {
+        base = 8;
+    }
+    size_t first = i;
+    uint64_t v = 0;
+    bool big = false;
+    for (; i < n && digit_value(s[i]) < base; i++) {
+        unsigned d = digit_value(s[i]);
+        if (v > (UINT64_MAX - d) / base)
+            big = true;
+        else
+            v = v * base + d;
+    }
+    if (i == first || !valid_int_suffix(s + i, n - i))
+        return TOK_BAD_INT;
+    if (big || v > (uint64_t)INT64_MAX)
+        return TOK_BIG_INT;
+    *value = (int64_t)v;
+    return TOK_INT;
+}
+
+static tok_kind punctuator(char c)
+{
+    switch (c) {
+    case '.':
+        return TOK_DOT;
+    case '+':
+        return TOK_PLUS;
+    case '-':
+        return TOK_MINUS;
+    case '*':
+        return TOK_STAR;
+    case '/':
+        return TOK_SLASH;
+    case '%':
+        return TOK_PERCENT;
+    case '(':
+        return TOK_LPAREN;
+    case ')':
+        return TOK_RPAREN;
+    case ',':
+        return TOK_COMMA;
+    default:
+        return TOK_BAD_CHAR;
+    }
+}
+
+/* Reads the token at TEXT + *POS (skipping white space) and moves *POS
+   past it.  Never fails: bad input becomes a TOK_BAD_* token. */
+static token lex_next(const char *text, size_t *pos)
+{
+    size_t i = *pos;
+    while (is_space(text[i]))
+        i++;
+    token t = {TOK_END, (int)i + 1, text + i, 1, 0};
+    char c = text[i];
+    size_t j = i + 1;
+    if (c == '\0') {
+        t.len = 0;
+    } else if (is_ident_start(c)) {
+        while (is_ident_char(text[j]))
+            j++;
+        t.len = j - i;
+        t.kind = t.len == 1 && c == '_' ? TOK_ANY : TOK_NAME;
+    } else if (is_digit(c)) {
+        /* A whole pp-number, so "3B" and "1.5" are one bad literal. */
+        while (is_ident_char(text[j]) || text[j] == '.')
+            j++;
+        t.len = j - i;
+        t.kind = int_literal(t.text, t.len, &t.value);
+    } else if (c == '.' && text[i + 1] == '.' && text[i + 2] == '.') {
+        t.kind = TOK_ELLIPSIS;
+        t.len = 3;
+    } else if (c == '-' && text[i + 1] == '>') {
+        t.kind = TOK_ARROW;
+        t.len = 2;
+    } else {
+        t.kind = punctuator(c);
+    }
+    *pos = i + t.len;
+    return t;
+}
+
+/* ---- Parser ----------------------------------------------------------- */
+
+typedef struct parser {
+    const char *text;
+    size_t pos; /* where the lexer goes on */
+    token tok;  /* the current token */
+    token prev; /* the one before, for "... after ','" messages */
+    bool shape; /* dim_parse (true) or dim_parse_expr */
+    int parens; /* '(' currently open: bounds the recursion */
+    dim_error *err;
+    dim_node *nodes; /* the rest of the one allocation, carved by bumps */
+    size_t n_nodes;
+    char *chars;
+    size_t n_chars;
+} parser;
+
+static void advance(parser *p)
+{
+    p->prev = p->tok;
+    p->tok = lex_next(p->text, &p->pos);
+}
+
+static void *fail(parser *p, int column, const char *fmt, ...) DIM_PRINTF(3, 4);
+
+static void *fail(parser *p, int column, const char *fmt, ...)
+{
+    if (p->err) {
+        va_list ap;
+        va_start(ap, fmt);
+        p->err->column = column;
+        vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
+        va_end(ap);
+    }
+    return NULL;
+}
+
+/* "unexpected 'X'" for any token, or the lexer's own complaint. */
+static void *fail_token(parser *p, const token *t)
+{
+    int n = t->len > 32 ? 32 : (int)t->len;
+    const char *more = t->len > 32 ? "..." : "";
+    unsigned char c = (unsigned char)t->text[0];
+    switch (t->kind) {
+    case TOK_END:
+        return fail(p, t->column, "unexpected end of text");
+    case TOK_BAD_CHAR:
+        if (c >= 0x20 && c < 0x7f)
+            return fail(p, t->column, "unexpected character '%c'", c);
+        return fail(p, t->column, "unexpected character '\\x%02x'", c);
+    case TOK_BAD_INT:
+        return fail(p, t->column, "invalid integer literal '%.*s%s'", n,
+                    t->text, more);
+    case TOK_BIG_INT:
+        return fail(p, t->column, "integer literal too large");
+    default:
+        return fail(p, t->column, "unexpected '%.*s%s'", n, t->text, more);
+    }
+}
+
+static bool is_bad(const token *t)
+{
+    return t->kind >= TOK_BAD_CHAR;
+}
+
+static bool is_operator(tok_kind k)
+{
+    return k == TOK_PLUS || k == TOK_MINUS || k == TOK_STAR || k == TOK_SLASH ||
+           k == TOK_PERCENT || k == TOK_DOT || k == TOK_ARROW;
+}
+
+/* '_' or '...' found where they are not a whole dim. */
+static void *fail_not_whole(parser *p, const token *t)
+{
+    if (!p->shape)
+        return fail(p, t->column, "'%.*s' is not allowed in an expression",
+                    (int)t->len, t->text);
+    return fail(p, t->column, "'%.*s' must be a whole dimension", (int)t->len,
+                t->text);
+}
+
+/* An operand was expected at p->tok and is not there: says what was
+   expected after what came before. */
+static void *fail_operand(parser *p)
+{
+    const token *t = &p->tok, *prev = &p->prev;
+    if (t->kind == TOK_ANY || t->kind == TOK_ELLIPSIS)
+        return fail_not_whole(p, t);
+    if (t->kind != TOK_END && t->kind != TOK_COMMA)
+        return fail_token(p, t);
+    switch (prev->kind) {
+    case TOK_LPAREN:
+        if (t->kind == TOK_END)
+            return fail(p, prev->column, "unterminated '('");
+        return fail_token(p, t);
+    case TOK_COMMA:
+        return fail(p, t->column, "expected a dimension after ','");
+    case TOK_START:
+        if (!p->shape && t->kind == TOK_END)
+            return fail(p, t->column, "expected an expression");
+        if (p->shape)
+            return fail(p, t->column, "expected a dimension before ','");
+        return fail_token(p, t);
+    default:
+        return fail(p, t->column, "expected an operand after '%.*s'",
+                    (int)prev->len, prev->text);
+    }
+}
+
+static dim_node *new_node(parser *p, dim_node_kind kind, int column)
+{
+    /* The pre-pass sized nodes to the token count: cannot run out. */
+    dim_node *n = &p->nodes[p->n_nodes++];
+    *n = (dim_node){kind, column, 0, NULL, NULL, NULL};
+    return n;
+}
+
+static void put_chars(parser *p, const char *s, size_t n)
+{
+    memcpy(p->chars + p->n_chars, s, n);
+    p->n_chars += n;
+}
+
+static const dim_node *parse_expr(parser *p, int *depth);
+
+/* path := NAME { ('.' | '->') NAME }, copied without white space. */
+static const dim_node *parse_path(parser *p, int *depth)
+{
+    char *start = p->chars + p->n_chars;
+    dim_node *n = new_node(p, DIM_NODE_PATH, p->tok.column);
+    put_chars(p, p->tok.text, p->tok.len);
+    advance(p);
+    while (p->tok.kind == TOK_DOT || p->tok.kind == TOK_ARROW) {
+        token sep = p->tok;
+        advance(p);
+        if (is_bad(&p->tok))
+            return fail_token(p, &p->tok);
+        if (p->tok.kind != TOK_NAME && p->tok.kind != TOK_ANY)
+            return fail(p, p->tok.column, "expected a member name after '%.*s'",
+                        (int)sep.len, sep.text);
+        put_chars(p, sep.text, sep.len);
+        put_chars(p, p->tok.text, p->tok.len);
+        advance(p);
+    }
+    put_chars(p, "", 1);
+    n->path = start;
+    *depth = 0;
+    return n;
+}
+
+/* '(' expr ')'; the open count bounds the recursion. */
+static const dim_node *parse_group(parser *p, int *depth)
+{
+    token open = p->tok;
+    if (++p->parens > DIM_MAX_DEPTH)
+        return fail(p, open.column, "expression nested too deeply");
+    advance(p);
+    const dim_node *e = parse_expr(p, depth);
+    if (!e)
+        return NULL;
+    if (p->tok.kind == TOK_END)
+        return fail(p, open.column, "unterminated '('");
+    if (p->tok.kind != TOK_RPAREN)
+        return fail_token(p, &p->tok);
+    advance(p);
+    p->parens--;
+    return e;
+}
+
+/* factor := INT | path | '(' expr ')'.  *DEPTH: operators below it. */
+static const dim_node *parse_factor(parser *p, int *depth)
+{
+    dim_node *n;
+    switch (p->tok.kind) {
+    case TOK_INT:
+        n = new_node(p, DIM_NODE_INT, p->tok.column);
+        n->value = p->tok.value;
+        advance(p);
+        *depth = 0;
+        return n;
+    case TOK_NAME:
+        return parse_path(p, depth);
+    case TOK_LPAREN:
+        return parse_group(p, depth);
+    default:
+        if (is_bad(&p->tok))
+            return fail_token(p, &p->tok);
+        return fail_operand(p);
+    }
+}
+
+static dim_node_kind binary_kind(tok_kind k)
+{
+    switch (k) {
+    case TOK_PLUS:
+        return DIM_NODE_ADD;
+    case TOK_MINUS:
+        return DIM_NODE_SUB;
+    case TOK_STAR:
+        return DIM_NODE_MUL;
+    case TOK_SLASH:
+        return DIM_NODE_DIV;
+    default:
+        return DIM_NODE_MOD;
+    }
+}
+
+/* Builds LHS op RHS, or fails when the tree gets too deep.  Operator
+   chains are parsed by loops, not recursion, but the tree they build is as
+   deep as the chain is long and dim_eval_int() recurses over it. */
+static const dim_node *combine(parser *p, const token *op, const dim_node *lhs,
+                               int *depth, const dim_node *rhs, int rdepth)
+{
+    int d = (*depth > rdepth ? *depth : rdepth) + 1;
+    if (d > DIM_MAX_DEPTH)
+        return fail(p, op->column, "expression nested too deeply");
+    dim_node *n = new_node(p, binary_kind(op->kind), lhs->column);
+    n->lhs = lhs;
+    n->rhs = rhs;
+    *depth = d;
+    return n;
+}
+
+/* term := factor { ('*' | '/' | '%') factor } */
+static const dim_node *parse_term(parser *p, int *depth)
+{
+    const dim_node *lhs = parse_factor(p, depth);
+    while (lhs && (p->tok.kind == TOK_STAR || p->tok.kind == TOK_SLASH ||
+                   p->tok.kind == TOK_PERCENT)) {
+        token op = p->tok;
+        int rdepth;
+        advance(p);
+        const dim_node *rhs = parse_factor(p, &rdepth);
+        if (!rhs)
+            return NULL;
+        lhs = combine(p, &op, lhs, depth, rhs, rdepth);
+    }
+    return lhs;
+}
+
+/* expr := term { ('+' | '-') term } */
+static const dim_node *parse_expr(parser *p, int *depth)
+{
+    const dim_node *lhs = parse_term(p, depth);
+    while (lhs && (p->tok.kind == TOK_PLUS || p->tok.kind == TOK_MINUS)) {
+        token op = p->tok;
+        int rdepth;
+        advance(p);
+        const dim_node *rhs = parse_term(p, &rdepth);
+        if (!rhs)
+            return NULL;
+        lhs = combine(p, &op, lhs, depth, rhs, rdepth);
+    }
+    return lhs;
+}
+
+/* dim := '_' | '...' | expr, appended to AST. */
+static bool parse_dim(parser *p, dim_shape_ast *ast)
+{
+    token t = p->tok;
+    if (ast->rank == DIM_MAX_DIMS)
+        return fail(p, t.column, "too many dimensions");
+    dim_entry *e = &ast->entries[ast->rank];
+    *e = (dim_entry){DIM_ENTRY_EXPR, t.column, NULL};
+    if (t.kind == TOK_ANY || t.kind == TOK_ELLIPSIS) {
+        if (t.kind == TOK_ELLIPSIS && ast->ellipsis >= 0)
+            return fail(p, t.column, "'...' may appear only once");
+        advance(p);
+        if (is_operator(p->tok.kind))
+            return fail_not_whole(p, &t);
+        if (t.kind == TOK_ELLIPSIS)
+            ast->ellipsis = ast->rank;
+        e->kind = t.kind == TOK_ANY ? DIM_ENTRY_ANY : DIM_ENTRY_ELLIPSIS;
+    } else {
+        int depth;
+        e->expr = parse_expr(p, &depth);
+        if (!e->expr)
+            return false;
+    }
+    ast->rank++;
+    return true;
+}
+
+/* shape := dim { ',' dim }, or nothing. */
+static bool parse_shape(parser *p, dim_shape_ast *ast)
+{
+    if (p->tok.kind == TOK_END)
+        return true;
+    for (;;) {
+        if (!parse_dim(p, ast))
+            return false;
+        if (p->tok.kind == TOK_END)
+            return true;
+        if (p->tok.kind != TOK_COMMA)
+            return fail_token(p, &p->tok);
+        advance(p);
+    }
+}
+
+static bool parse_single_expr(parser *p, dim_shape_ast *ast)
+{
+    int depth;
+    const dim_node *e = parse_expr(p, &depth);
+    if (!e)
+        return false;
+    if (p->tok.kind != TOK_END)
+        return fail_token(p, &p->tok);
+    ast->entries[0] = (dim_entry){DIM_ENTRY_EXPR, e->column, e};
+    ast->rank = 1;
+    return true;
+}
+
+/* Upper bounds for the one allocation, from a pass of the lexer: a node
+   per token at most, a dim per ',' plus one, and a path's characters fit
+   in its tokens' lengths plus a NUL per token. */
+typedef struct parse_size {
+    size_t tokens, commas, chars;
+} parse_size;
+
+static parse_size measure(const char *text)
+{
+    parse_size s = {0, 0, 0};
+    size_t pos = 0;
+    for (;;) {
+        token t = lex_next(text, &pos);
+        if (t.kind == TOK_END)
+            return s;
+        s.tokens++;
+        s.commas += t.kind == TOK_COMMA;
+        s.chars += t.len + 1;
+    }
+}
+
+static size_t align_up(size_t n)
+{
+    size_t a = _Alignof(max_align_t);
+    return (n + a - 1) / a * a;
+}
+
+/* One block: the ast, its entries, its nodes, then path characters. */
+static dim_shape_ast *ast_alloc(parser *p, parse_size s)
+{
+    size_t n_entries = s.commas + 1;
+    if (n_entries > DIM_MAX_DIMS)
+        n_entries = DIM_MAX_DIMS;
+    size_t off_entries = align_up(sizeof(dim_shape_ast));
+    size_t off_nodes = off_entries + align_up(n_entries * sizeof(dim_entry));
+    size_t off_chars = off_nodes + align_up(s.tokens * sizeof(dim_node));
+    char *block = malloc(off_chars + s.chars + 1);
+    if (!block)
+        return NULL;
+    dim_shape_ast *ast = (dim_shape_ast *)(void *)block;
+    ast->rank = 0;
+    ast->ellipsis = -1;
+    ast->entries = (dim_entry *)(void *)(block + off_entries);
+    p->nodes = (dim_node *)(void *)(block + off_nodes);
+    p->chars = block + off_chars;
+    return ast;
+}
+
+/* Length of TEXT, or DIM_MAX_TEXT + 1 when longer, without reading past
+   that: the text may be huge. */
+static size_t bounded_length(const char *text)
+{
+    size_t n = 0;
+    while (n <= DIM_MAX_TEXT && text[n])
+        n++;
+    return n;
+}
+
+static dim_shape_ast *parse(const char *text, dim_error *err, bool shape)
+{
+    clear_error(err);
+    if (!text)
+        text = "";
+    parser p = {.text = text, .shape = shape, .err = err};
+    p.prev.kind = TOK_START;
+    if (bounded_length(text) > DIM_MAX_TEXT)
+        return fail(&p, 0, "annotation text too long");
+    dim_shape_ast *ast = ast_alloc(&p, measure(text));
+    if (!ast)
+        return fail(&p, 0, "out of memory");
+    p.tok = lex_next(text, &p.pos);
+    if (!(shape ? parse_shape(&p, ast) : parse_single_expr(&p, ast))) {
+        free(ast);
+        return NULL;
+    }
+    return ast;
+}
+
+dim_shape_ast *dim_parse(const char *text, dim_error *err)
+{
+    return parse(text, err, true);
+}
+
+dim_shape_ast *dim_parse_expr(const char *text, dim_error *err)
+{
+    return parse(text, err, false);
+}
+
+void dim_shape_ast_free(dim_shape_ast *ast)
+{
+    free(ast);
+}
+
+/* ---- Integer evaluation ----------------------------------------------- */
+
+bool dim_eval_int(const dim_node *node, dim_lookup_fn lookup, void *ud,
+                  int64_t *value, dim_error *err)
+{
+    int64_t a, b;
+    const char *msg;
+    switch (node->kind) {
+    case DIM_NODE_INT:
+        *value = node->value;
+        return true;
+    case DIM_NODE_PATH:
+        if (lookup && lookup(ud, node->path, value))
+            return true;
+        set_error(err, node->column, "unknown dimension '%s'", node->path);
+        return false;
+    default:
+        if (!dim_eval_int(node->lhs, lookup, ud, &a, err) ||
+            !dim_eval_int(node->rhs, lookup, ud, &b, err))
+            return false;
+        msg = int_apply(node->kind, a, b, value);
+        if (!msg)
+            return true;
+        /* "by zero" points at the divisor, overflow at the operation. */
+        set_error(err, b == 0 ? node->rhs->column : node->column, "%s", msg);
+        return false;
+    }
+}
+
+/* ---- Context: arena, tables, atoms ------------------------------------ */
+
+/* Why the last constructor returned NULL, for dim_from_node(): overflow
+   and division by zero are the annotation's fault and reported; the
+   others mean "too complex to follow" and are not. */
+typedef enum dim_failure {
+    FAIL_NONE,
+    FAIL_UNKNOWN, /* an operand was NULL */
+    FAIL_OVERFLOW,
+    FAIL_DIV_ZERO,
+    FAIL_TOO_BIG, /* DIM_MAX_TERMS, DIM_MAX_DEPTH or DIM_MAX_WEIGHT */
+    FAIL_NO_MEMORY,
+} dim_failure;
+
+typedef enum atom_kind { ATOM_SYM, ATOM_DIV, ATOM_MOD } atom_kind;
+
+/* A factor of a monomial: a symbol, or an opaque quotient or remainder
+   that could not be folded.  Unique in its context, so compared by
+   pointer. */
+typedef struct dim_atom {
+    uint32_t id; /* creation order: breaks ties in the canonical order */
+    atom_kind kind;
+    dim_sym sym;               /* ATOM_SYM */
+    const char *name;          /* ATOM_SYM: its display text */
+    const dim_poly *lhs, *rhs; /* opaque: the canonical operands */
+    uint32_t depth;            /* opaque atoms nested in it, itself included */
+    uint32_t weight;           /* atoms its operands print */
+    uint32_t n_syms;           /* opaque: the symbols inside, without repeats */
+    const dim_sym *syms;
+} dim_atom;
+
+typedef struct dim_factor {
+    const dim_atom *atom;
+    uint32_t exp; /* >= 1 */
+} dim_factor;
+
+/* coef * atom1^exp1 * ... with factors in canonical atom order. */
+typedef struct dim_term {
+    int64_t coef; /* never 0 */
+    uint64_t degree;
+    uint32_t n_fac;
+    const dim_factor *fac;
+} dim_term;
+
+/* A sum of terms in canonical order, interned: the zero polynomial has no
+   terms, a constant one term with no factors. */
+struct dim_poly {
+    uint32_t hash;
+    uint32_t n_terms;
+    uint32_t depth;  /* deepest opaque atom: 0 when there is none */
+    uint32_t weight; /* atoms it prints, saturated */
+    dim_term terms[];
+};
+
+/* Bump allocation for everything that lives as long as the context. */
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    max_align_t data[];
+} arena_block;
+
+/* Open addressing over pointers, keyed by a caller-computed hash. */
+typedef struct table {
+    const void **items;
+    uint32_t *hashes;
+    size_t cap, count; /* cap: 0 or a power of two */
+} table;
+
+/* A term being built; OFF indexes the draft's factors, which may move. */
+typedef struct draft_term {
+    dim_term t;
+    size_t off;
+} draft_term;
+
+struct dim_ctx {
+    arena_block *arena;
+    table polys; /* dim_poly, by structure */
+    table atoms; /* opaque dim_atom, by kind and operands */
+    dim_atom **syms;
+    size_t n_syms, cap_syms;
+    uint32_t next_atom_id;
+    dim_failure failure;
+    /* Scratch for one constructor at a time; reused, never nested. */
+    draft_term *dt;
+    size_t n_dt, cap_dt;
+    dim_factor *df;
+    size_t n_df, cap_df;
+    dim_sym *ds;
+    size_t n_ds, cap_ds;
+};
+
+/* ITEMS (an array of SIZE-byte items, *CAP of them) with room for NEED:
+   the same pointer, a moved one, or NULL when out of memory (ITEMS is then
+   still valid).  NEED >= 1. */
+static void *grow(void *items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return items;
+    size_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(items, n * size);
+    if (q)
+        *cap = n;
+    return q;
+}
+
+static void *arena_alloc(dim_ctx *ctx, size_t n)
+{
+    n = align_up(n ? n : 1);
+    arena_block *b = ctx->arena;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 16384 ? n : 16384;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->next = ctx->arena;
+        b->used = 0;
+        b->cap = cap;
+        ctx->arena = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static uint64_t hash_mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdu;
+}
+
+static uint32_t hash_final(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
+typedef bool (*table_eq_fn)(const void *item, const void *key);
+
+/* The item equal to KEY, or NULL. */
+static const void *table_find(const table *t, uint32_t hash, table_eq_fn eq,
+                              const void *key)
+{
+    if (!t->cap)
+        return NULL;
+    size_t mask = t->cap - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        if (!t->items[i])
+            return NULL;
+        if (t->hashes[i] == hash && eq(t->items[i], key))
+            return t->items[i];
+    }
+}
+
+static bool table_grow(table *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    const void **items = calloc(cap, sizeof *items);
+    uint32_t *hashes = calloc(cap, sizeof *hashes);
+    if (!items || !hashes) {
+        free(items);
+        free(hashes);
+        return false;
+    }
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->items[i])
+            continue;
+        size_t j = t->hashes[i] & (cap - 1);
+        while (items[j])
+            j = (j + 1) & (cap - 1);
+        items[j] = t->items[i];
+        hashes[j] = t->hashes[i];
+    }
+    free(t->items);
+    free(t->hashes);
+    t->items = items;
+    t->hashes = hashes;
+    t->cap = cap;
+    return true;
+}
+
+/* Adds ITEM, known to be absent.  Keeps the load under 3/4. */
+static bool table_insert(table *t, uint32_t hash, const void *item)
+{
+    if ((t->count + 1) * 4 > t->cap * 3 && !table_grow(t))
+        return false;
+    size_t i = hash & (t->cap - 1);
+    while (t->items[i])
+        i = (i + 1) & (t->cap - 1);
+    t->items[i] = item;
+    t->hashes[i] = hash;
+    t->count++;
+    return true;
+}
+
+static void table_free(table *t)
+{
+    free(t->items);
+    free(t->hashes);
+}
+
+dim_ctx *dim_ctx_new(void)
+{
+    return calloc(1, sizeof(dim_ctx));
+}
+
+void dim_ctx_free(dim_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    while (ctx->arena) {
+        arena_block *next = ctx->arena->next;
+        free(ctx->arena);
+        ctx->arena = next;
+    }
+    table_free(&ctx->polys);
+    table_free(&ctx->atoms);
+    free(ctx->syms);
+    free(ctx->dt);
+    free(ctx->df);
+    free(ctx->ds);
+    free(ctx);
+}
+
+/* Returns (dim_sym)-1, which names no symbol, when out of memory. */
+dim_sym dim_sym_new(dim_ctx *ctx, const char *display)
+{
+    if (!display)
+        display = "?";
+    size_t len = strlen(display);
+    dim_atom *a = arena_alloc(ctx, sizeof *a);
+    char *name = arena_alloc(ctx, len + 1);
+    dim_atom **syms =
+        grow(ctx->syms, &ctx->cap_syms, ctx->n_syms + 1, sizeof *syms);
+    if (!a || !name || !syms)
+        return (dim_sym)-1;
+    ctx->syms = syms;
+    memcpy(name, display, len + 1);
+    *a = (dim_atom){.id = ctx->next_atom_id++,
+                    .kind = ATOM_SYM,
+                    .sym = (dim_sym)ctx->n_syms,
+                    .name = name,
+                    .weight = 1};
+    ctx->syms[ctx->n_syms++] = a;
+    return a->sym;
+}
+
+const char *dim_sym_name(const dim_ctx *ctx, dim_sym sym)
+{
+    return sym < ctx->n_syms ? ctx->syms[sym]->name : NULL;
+}
+
+/* ---- Polynomials: canonical order, drafts, interning ------------------- */
+
+/* The canonical order of atoms: symbols by display name (so that "B*T" is
+   printed whatever order B and T were made in), then opaque atoms; ties
+   by creation.  Any total order would do for interning. */
+static int atom_cmp(const dim_atom *a, const dim_atom *b)
+{
+    if (a == b)
+        return 0;
+    if (a->kind == ATOM_SYM && b->kind == ATOM_SYM) {
+        int c = strcmp(a->name, b->name);
+        if (c)
+            return c;
+    } else if (a->kind == ATOM_SYM || b->kind == ATOM_SYM) {
+        return a->kind == ATOM_SYM ? -1 : 1;
+    }
+    return a->id < b->id ? -1 : 1;
+}
+
+/* The canonical order of terms: higher degree first (so the constant is
+   last), then by factors, a higher power first (B*B before B*T). */
+static int term_cmp(const dim_term *a, const dim_term *b)
+{
+    if (a->degree != b->degree)
+        return a->degree > b->degree ? -1 : 1;
+    uint32_t n = a->n_fac < b->n_fac ? a->n_fac : b->n_fac;
+    for (uint32_t i = 0; i < n; i++) {
+        int c = atom_cmp(a->fac[i].atom, b->fac[i].atom);
+        if (c)
+            return c;
+        if (a->fac[i].exp != b->fac[i].exp)
+            return a->fac[i].exp > b->fac[i].exp ? -1 : 1;
+    }
+    return a->n_fac == b->n_fac ? 0 : a->n_fac < b->n_fac ? -1 : 1;
+}
+
+static int draft_cmp(const void *x, const void *y)
+{
+    return term_cmp(&((const draft_term *)x)->t, &((const draft_term *)y)->t);
+}
+
+static const dim_poly *failed(dim_ctx *ctx, dim_failure why)
+{
+    ctx->failure = why;
+    return NULL;
+}
+
+static void draft_reset(dim_ctx *ctx)
+{
+    ctx->n_dt = 0;
+    ctx->n_df = 0;
+}
+
+/* Starts a term of the draft; its factors follow with draft_factor(),
+   in canonical order. */
+static bool draft_term_begin(dim_ctx *ctx, int64_t coef)
+{
+    draft_term *dt = grow(ctx->dt, &ctx->cap_dt, ctx->n_dt + 1, sizeof *dt);
+    if (!dt)
+        return false;
+    ctx->dt = dt;
+    ctx->dt[ctx->n_dt++] = (draft_term){{coef, 0, 0, NULL}, ctx->n_df};
+    return true;
+}
+
+static bool draft_factor(dim_ctx *ctx, const dim_atom *atom, uint32_t exp)
+{
+    dim_factor *df = grow(ctx->df, &ctx->cap_df, ctx->n_df + 1, sizeof *df);
+    if (!df)
+        return false;
+    ctx->df = df;
+    ctx->df[ctx->n_df++] = (dim_factor){atom, exp};
+    draft_term *d = &ctx->dt[ctx->n_dt - 1];
+    d->t.n_fac++;
+    d->t.degree += exp;
+    return true;
+}
+
+/* Copies term T of an interned polynomial into the draft, times SCALE. */
+static dim_failure draft_copy(dim_ctx *ctx, const dim_term *t, int64_t scale)
+{
+    int64_t coef;
+    if (__builtin_mul_overflow(t->coef, scale, &coef))
+        return FAIL_OVERFLOW;
+    if (!draft_term_begin(ctx, coef))
+        return FAIL_NO_MEMORY;
+    for (uint32_t i = 0; i < t->n_fac; i++)
+        if (!draft_factor(ctx, t->fac[i].atom, t->fac[i].exp))
+            return FAIL_NO_MEMORY;
+    return FAIL_NONE;
+}
+
+/* Sorts the draft's terms and adds up those with equal factors, dropping
+   zeros.  Returns the number of terms left, or -1 on overflow. */
+static long draft_normalize(dim_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->n_dt; i++)
+        ctx->dt[i].t.fac = ctx->dt[i].t.n_fac ? ctx->df + ctx->dt[i].off : NULL;
+    if (ctx->n_dt > 1)
+        qsort(ctx->dt, ctx->n_dt, sizeof *ctx->dt, draft_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->n_dt; i++) {
+        draft_term *d = &ctx->dt[i];
+        if (n && term_cmp(&ctx->dt[n - 1].t, &d->t) == 0) {
+            int64_t *sum = &ctx->dt[n - 1].t.coef;
+            if (__builtin_add_overflow(*sum, d->t.coef, sum))
+                return -1;
+        } else {
+            if (n && ctx->dt[n - 1].t.coef == 0)
+                n--;
+            ctx->dt[n++] = *d;
+        }
+    }
+    if (n && ctx->dt[n - 1].t.coef == 0)
+        n--;
+    return (long)n;
+}
+
+static uint32_t draft_hash(const draft_term *dt, size_t n)
+{
+    uint64_t h = n;
+    for (size_t i = 0; i < n; i++) {
+        h = hash_mix(h, (uint64_t)dt[i].t.coef);
+        for (uint32_t j = 0; j < dt[i].t.n_fac; j++) {
+            h = hash_mix(h, dt[i].t.fac[j].atom->id);
+            h = hash_mix(h, dt[i].t.fac[j].exp);
+        }
+    }
+    return hash_final(h);
+}
+
+/* The key of a draft in the polynomial table. */
+typedef struct draft_key {
+    const draft_term *dt;
+    size_t n;
+} draft_key;
+
+static bool poly_eq_draft(const void *item, const void *key)
+{
+    const dim_poly *p = item;
+    const draft_key *k = key;
+    if (p->n_terms != k->n)
+        return false;
+    for (size_t i = 0; i < k->n; i++) {
+        const dim_term *a = &p->terms[i], *b = &k->dt[i].t;
+        if (a->coef != b->coef || a->n_fac != b->n_fac)
+            return false;
+        for (uint32_t j = 0; j < a->n_fac; j++)
+            if (a->fac[j].atom != b->fac[j].atom ||
+                a->fac[j].exp != b->fac[j].exp)
+                return false;
+    }
+    return true;
+}
+
+static uint32_t add_sat(uint32_t a, uint64_t b)
+{
+    uint64_t s = (uint64_t)a + b;
+    return s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
+/* Depth and weight of the draft's first N terms, checked on intern. */
+static void draft_measure(const draft_term *dt, size_t n, uint32_t *depth,
+                          uint32_t *weight)
+{
+    *depth = 0;
+    *weight = 0;
+    for (size_t i = 0; i < n; i++) {
+        *weight = add_sat(*weight, 1);
+        for (uint32_t j = 0; j < dt[i].t.n_fac; j++) {
+            const dim_factor *f = &dt[i].t.fac[j];
+            if (f->atom->depth > *depth)
+                *depth = f->atom->depth;
+            *weight = add_sat(*weight, (uint64_t)f->exp * f->atom->weight);
+        }
+    }
+}
+
+/* Copies the first N draft terms into the arena as a new polynomial. */
+static dim_poly *poly_store(dim_ctx *ctx, size_t n, uint32_t hash,
+                            uint32_t depth, uint32_t weight)
+{
+    size_t n_fac = 0;
+    for (size_t i = 0; i < n; i++)
+        n_fac += ctx->dt[i].t.n_fac;
+    dim_poly *p = arena_alloc(ctx, sizeof *p + n * sizeof(dim_term) +
+                                       n_fac * sizeof(dim_factor));
+    if (!p)
+        return NULL;
+    dim_factor *fac = (dim_factor *)&p->terms[n];
+    p->hash = hash;
+    p->n_terms = (uint32_t)n;
+    p->depth = depth;
+    p->weight = weight;
+    for (size_t i = 0; i < n; i++) {
+        p->terms[i] = ctx->dt[i].t;
+        if (!p->terms[i].n_fac)
+            continue;
+        memcpy(fac, ctx->dt[i].t.fac, p->terms[i].n_fac * sizeof *fac);
+        p->terms[i].fac = fac;
+        fac += p->terms[i].n_fac;
+    }
+    return p;
+}
+
+/* Ends a constructor: the canonical, interned polynomial of the draft. */
+static const dim_poly *draft_finish(dim_ctx *ctx)
+{
+    long n = draft_normalize(ctx);
+    if (n < 0)
+        return failed(ctx, FAIL_OVERFLOW);
+    if (n > DIM_MAX_TERMS)
+        return failed(ctx, FAIL_TOO_BIG);
+    uint32_t depth, weight;
+    draft_measure(ctx->dt, (size_t)n, &depth, &weight);
+    if (depth > DIM_MAX_DEPTH || weight > DIM_MAX_WEIGHT)
+        return failed(ctx, FAIL_TOO_BIG);
+    draft_key key = {ctx->dt, (size_t)n};
+    uint32_t hash = draft_hash(ctx->dt, (size_t)n);
+    const dim_poly *p = table_find(&ctx->polys, hash, poly_eq_draft, &key);
+    if (p)
+        return p;
+    dim_poly *q = poly_store(ctx, (size_t)n, hash, depth, weight);
+    if (!q || !table_insert(&ctx->polys, hash, q))
+        return failed(ctx, FAIL_NO_MEMORY);
+    return q;
+}
+
+/* The polynomial 1 * ATOM. */
+static const dim_poly *atom_poly(dim_ctx *ctx, const dim_atom *atom)
+{
+    draft_reset(ctx);
+    if (!draft_term_begin(ctx, 1) || !draft_factor(ctx, atom, 1))
+        return failed(ctx, FAIL_NO_MEMORY);
+    return draft_finish(ctx);
+}
+
+/* ---- Polynomials: arithmetic ------------------------------------------ */
+
+const dim_poly *dim_const(dim_ctx *ctx, int64_t value)
+{
+    draft_reset(ctx);
+    if (value && !draft_term_begin(ctx, value))
+        return failed(ctx, FAIL_NO_MEMORY);
+    return draft_finish(ctx);
+}
+
+const dim_poly *dim_symbol(dim_ctx *ctx, dim_sym sym)
+{
+    if (sym >= ctx->n_syms)
+        return failed(ctx, FAIL_UNKNOWN);
+    return atom_poly(ctx, ctx->syms[sym]);
+}
+
+/* Drafts A + SCALE * B, SCALE being 1 or -1. */
+static dim_failure draft_sum(dim_ctx *ctx, const dim_poly *a, const dim_poly *b,
+                             int64_t scale)
+{
+    if (!a || !b)
+        return FAIL_UNKNOWN;
+    draft_reset(ctx);
+    dim_failure f = FAIL_NONE;
+    for (uint32_t i = 0; i < a->n_terms && !f; i++)
+        f = draft_copy(ctx, &a->terms[i], 1);
+    for (uint32_t i = 0; i < b->n_terms && !f; i++)
+        f = draft_copy(ctx, &b->terms[i], scale);
+    return f;
+}
+
+static const dim_poly *add_scaled(dim_ctx *ctx, const dim_poly *a,
+                                  const dim_poly *b, int64_t scale)
+{
+    dim_failure f = draft_sum(ctx, a, b, scale);
+    return f ? failed(ctx, f) : draft_finish(ctx);
+}
+
+const dim_poly *dim_add(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    return add_scaled(ctx, a, b, 1);
+}
+
+const dim_poly *dim_sub(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    return add_scaled(ctx, a, b, -1);
+}
+
+/* Appends the product of two terms: their factor lists merged, the
+   exponents of a shared atom added. */
+static dim_failure draft_product(dim_ctx *ctx, const dim_term *a,
+                                 const dim_term *b)
+{
+    int64_t coef;
+    if (__builtin_mul_overflow(a->coef, b->coef, &coef))
+        return FAIL_OVERFLOW;
+    if (!draft_term_begin(ctx, coef))
+        return FAIL_NO_MEMORY;
+    uint32_t i = 0, j = 0;
+    while (i < a->n_fac || j < b->n_fac) {
+        int c = i == a->n_fac   ? 1
+                : j == b->n_fac ? -1
+                                : atom_cmp(a->fac[i].atom, b->fac[j].atom);
+        dim_factor f = c <= 0 ? a->fac[i] : b->fac[j];
+        if (c == 0 && __builtin_add_overflow(f.exp, b->fac[j].exp, &f.exp))
+            return FAIL_OVERFLOW;
+        i += c <= 0;
+        j += c >= 0;
+        if (!draft_factor(ctx, f.atom, f.exp))
+            return FAIL_NO_MEMORY;
+    }
+    return FAIL_NONE;
+}
+
+/* Every pair of terms: at most DIM_MAX_TERMS^2 before like terms are
+   added up, and a result above DIM_MAX_TERMS is NULL, so repeated
+   products never blow up. */
+const dim_poly *dim_mul(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    if (!a || !b)
+        return failed(ctx, FAIL_UNKNOWN);
+    draft_reset(ctx);
+    for (uint32_t i = 0; i < a->n_terms; i++) {
+        for (uint32_t j = 0; j < b->n_terms; j++) {
+            dim_failure f = draft_product(ctx, &a->terms[i], &b->terms[j]);
+            if (f)
+                return failed(ctx, f);
+        }
+    }
+    return draft_finish(ctx);
+}
+
+/* True when every coefficient of P is a multiple of D (D != 0). */
+static bool divides_all(const dim_poly *p, int64_t d)
+{
+    if (d == 1 || d == -1)
+        return true; /* and INT64_MIN % -1 is undefined */
+    for (uint32_t i = 0; i < p->n_terms; i++)
+        if (p->terms[i].coef % d)
+            return false;
+    return true;
+}
+
+/* P / D, D dividing every coefficient. */
+static const dim_poly *div_exact(dim_ctx *ctx, const dim_poly *p, int64_t d)
+{
+    draft_reset(ctx);
+    for (uint32_t i = 0; i < p->n_terms; i++) {
+        const dim_term *t = &p->terms[i];
+        if (t->coef == INT64_MIN && d == -1)
+            return failed(ctx, FAIL_OVERFLOW);
+        dim_term q = *t;
+        q.coef = t->coef / d;
+        dim_failure f = draft_copy(ctx, &q, 1);
+        if (f)
+            return failed(ctx, f);
+    }
+    return draft_finish(ctx);
+}
+
+/* Collects into ctx->ds the symbols of P (opaque atoms included). */
+static bool collect_syms(dim_ctx *ctx, const dim_poly *p)
+{
+    for (uint32_t i = 0; i < p->n_terms; i++) {
+        for (uint32_t j = 0; j < p->terms[i].n_fac; j++) {
+            const dim_atom *a = p->terms[i].fac[j].atom;
+            size_t n = a->kind == ATOM_SYM ? 1 : a->n_syms;
+            dim_sym *ds =
+                grow(ctx->ds, &ctx->cap_ds, ctx->n_ds + n + 1, sizeof *ds);
+            if (!ds)
+                return false;
+            ctx->ds = ds;
+            if (a->kind == ATOM_SYM)
+                ctx->ds[ctx->n_ds++] = a->sym;
+            else
+                for (uint32_t k = 0; k < a->n_syms; k++)
+                    ctx->ds[ctx->n_ds++] = a->syms[k];
+        }
+    }
+    return true;
+}
+
+static int sym_cmp(const void *x, const void *y)
+{
+    dim_sym a = *(const dim_sym *)x, b = *(const dim_sym *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The symbols inside LHS and RHS, once each, for dim_poly_symbols(): so it
+   never walks nested atoms, however they share. */
+static bool atom_symbols(dim_ctx *ctx, dim_atom *a)
+{
+    ctx->n_ds = 0;
+    if (!collect_syms(ctx, a->lhs) || !collect_syms(ctx, a->rhs))
+        return false;
+    if (ctx->n_ds > 1)
+        qsort(ctx->ds, ctx->n_ds, sizeof *ctx->ds, sym_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->n_ds; i++)
+        if (!n || ctx->ds[n - 1] != ctx->ds[i])
+            ctx->ds[n++] = ctx->ds[i];
+    dim_sym *syms = arena_alloc(ctx, n * sizeof *syms);
+    if (!syms)
+        return false;
+    if (n)
+        memcpy(syms, ctx->ds, n * sizeof *syms);
+    a->syms = syms;
+    a->n_syms = (uint32_t)n;
+    return true;
+}
+
+typedef struct atom_key {
+    atom_kind kind;
+    const dim_poly *lhs, *rhs;
+} atom_key;
+
+static bool atom_eq_key(const void *item, const void *key)
+{
+    const dim_atom *a = item;
+    const atom_key *k = key;
+    return a->kind == k->kind && a->lhs == k->lhs && a->rhs == k->rhs;
+}
+
+/* LHS / RHS or LHS % RHS kept whole: one atom per canonical pair, so the
+   same quotient built twice is the same polynomial. */
+static const dim_poly *opaque(dim_ctx *ctx, atom_kind kind, const dim_poly *lhs,
+                              const dim_poly *rhs)
+{
+    atom_key key = {kind, lhs, rhs};
+    uint32_t hash = hash_final(hash_mix(hash_mix(kind, lhs->hash), rhs->hash));
+    const dim_atom *found = table_find(&ctx->atoms, hash, atom_eq_key, &key);
+    if (found)
+        return atom_poly(ctx, found);
+    uint32_t depth = (lhs->depth > rhs->depth ? lhs->depth : rhs->depth) + 1;
+    uint32_t weight = add_sat(lhs->weight, rhs->weight);
+    if (depth > DIM_MAX_DEPTH || weight > DIM_MAX_WEIGHT)
+        return failed(ctx, FAIL_TOO_BIG);
+    dim_atom *a = arena_alloc(ctx, sizeof *a);
+    if (!a)
+        return failed(ctx, FAIL_NO_MEMORY);
+    *a = (dim_atom){.id = ctx->next_atom_id++,
+                    .kind = kind,
+                    .lhs = lhs,
+                    .rhs = rhs,
+                    .depth = depth,
+                    .weight = weight};
+    if (!atom_symbols(ctx, a) || !table_insert(&ctx->atoms, hash, a))
+        return failed(ctx, FAIL_NO_MEMORY);
+    return atom_poly(ctx, a);
+}
+
+/* The fold rules of dim.h, in order: constants (C semantics), a constant
+   divisor of every coefficient (x/1 and x%1 included), 0 divided by
+   anything; otherwise an opaque atom. */
+static const dim_poly *divide(dim_ctx *ctx, atom_kind kind, const dim_poly *a,
+                              const dim_poly *b)
+{
+    int64_t x, y, r;
+    if (!a || !b)
+        return failed(ctx, FAIL_UNKNOWN);
+    if (dim_is_const(b, &y)) {
+        if (y == 0)
+            return failed(ctx, FAIL_DIV_ZERO);
+        if (dim_is_const(a, &x)) {
+            dim_node_kind op = kind == ATOM_DIV ? DIM_NODE_DIV : DIM_NODE_MOD;
+            if (int_apply(op, x, y, &r))
+                return failed(ctx, FAIL_OVERFLOW);
+            return dim_const(ctx, r);
+        }
+        if (divides_all(a, y))
+            return kind == ATOM_DIV ? div_exact(ctx, a, y) : dim_const(ctx, 0);
+    } else if (a->n_terms == 0) {
+        return a;
+    }
+    return opaque(ctx, kind, a, b);
+}
+
+const dim_poly *dim_div(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    return divide(ctx, ATOM_DIV, a, b);
+}
+
+const dim_poly *dim_mod(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    return divide(ctx, ATOM_MOD, a, b);
+}
+
+/* ---- Queries ---------------------------------------------------------- */
+
+bool dim_is_const(const dim_poly *p, int64_t *value)
+{
+    if (!p || p->n_terms > 1 || (p->n_terms == 1 && p->terms[0].n_fac))
+        return false;
+    *value = p->n_terms ? p->terms[0].coef : 0;
+    return true;
+}
+
+bool dim_is_symbol(const dim_poly *p, dim_sym *sym)
+{
+    if (!p || p->n_terms != 1 || p->terms[0].coef != 1 ||
+        p->terms[0].n_fac != 1 || p->terms[0].fac[0].exp != 1 ||
+        p->terms[0].fac[0].atom->kind != ATOM_SYM)
+        return false;
+    *sym = p->terms[0].fac[0].atom->sym;
+    return true;
+}
+
+void dim_poly_symbols(const dim_poly *p, dim_sym_fn fn, void *ud)
+{
+    if (!p)
+        return;
+    for (uint32_t i = 0; i < p->n_terms; i++) {
+        for (uint32_t j = 0; j < p->terms[i].n_fac; j++) {
+            const dim_atom *a = p->terms[i].fac[j].atom;
+            if (a->kind == ATOM_SYM)
+                fn(ud, a->sym);
+            for (uint32_t k = 0; k < a->n_syms; k++)
+                fn(ud, a->syms[k]);
+        }
+    }
+}
+
+/* BASE ** EXP by squaring; NULL stays NULL. */
+static const dim_poly *power(dim_ctx *ctx, const dim_poly *base, uint32_t exp)
+{
+    const dim_poly *r = dim_const(ctx, 1);
+    while (exp && r && base) {
+        if (exp & 1)
+            r = dim_mul(ctx, r, base);
+        exp >>= 1;
+        if (exp)
+            base = dim_mul(ctx, base, base);
+    }
+    return base ? r : NULL;
+}
+
+static const dim_poly *atom_substitute(dim_ctx *ctx, const dim_atom *a,
+                                       dim_subst_fn subst, void *ud)
+{
+    if (a->kind == ATOM_SYM) {
+        const dim_poly *r = subst(ud, a->sym);
+        return r ? r : dim_symbol(ctx, a->sym);
+    }
+    const dim_poly *lhs = dim_substitute(ctx, a->lhs, subst, ud);
+    const dim_poly *rhs = dim_substitute(ctx, a->rhs, subst, ud);
+    return divide(ctx, a->kind, lhs, rhs);
+}
+
+/* Term by term: coef * prod(replacement ** exp).  Recursion into opaque
+   atoms is bounded by DIM_MAX_DEPTH, the work by DIM_MAX_WEIGHT. */
+const dim_poly *dim_substitute(dim_ctx *ctx, const dim_poly *p,
+                               dim_subst_fn subst, void *ud)
+{
+    if (!p || !subst)
+        return p;
+    const dim_poly *sum = dim_const(ctx, 0);
+    for (uint32_t i = 0; i < p->n_terms && sum; i++) {
+        const dim_term *t = &p->terms[i];
+        const dim_poly *term = dim_const(ctx, t->coef);
+        for (uint32_t j = 0; j < t->n_fac && term; j++) {
+            const dim_poly *r = atom_substitute(ctx, t->fac[j].atom, subst, ud);
+            term = dim_mul(ctx, term, power(ctx, r, t->fac[j].exp));
+        }
+        sum = dim_add(ctx, sum, term);
+    }
+    return sum;
+}
+
+/* Symbols are >= 1, so a monomial without opaque atoms is >= 1: a
+   difference whose coefficients all have one sign is never 0.  The
+   difference is only drafted, not interned: comparing leaves nothing
+   behind in the context. */
+dim_relation dim_compare(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    if (!a || !b)
+        return DIM_MAY_EQUAL;
+    if (a == b)
+        return DIM_EQUAL;
+    long n = draft_sum(ctx, a, b, -1) ? -1 : draft_normalize(ctx);
+    if (n < 0)
+        return DIM_MAY_EQUAL; /* overflow: undecided */
+    if (n == 0)
+        return DIM_EQUAL;
+    bool pos = false, neg = false;
+    for (long i = 0; i < n; i++) {
+        const dim_term *t = &ctx->dt[i].t;
+        for (uint32_t j = 0; j < t->n_fac; j++)
+            if (t->fac[j].atom->kind != ATOM_SYM)
+                return DIM_MAY_EQUAL;
+        pos |= t->coef > 0;
+        neg |= t->coef < 0;
+    }
+    return pos && neg ? DIM_MAY_EQUAL : DIM_CANNOT_EQUAL;
+}
+
+/* ---- Printing --------------------------------------------------------- */
+
+/* snprintf-style output: counts everything, stores what fits. */
+typedef struct out {
+    char *buf;
+    size_t size, len;
+} out;
+
+static void out_put(out *o, const char *s, size_t n)
+{
+    if (o->len + 1 < o->size) {
+        size_t room = o->size - 1 - o->len;
+        memcpy(o->buf + o->len, s, n < room ? n : room);
+    }
+    o->len += n;
+}
+
+static void out_str(out *o, const char *s)
+{
+    out_put(o, s, strlen(s));
+}
+
+static void out_uint(out *o, uint64_t v)
+{
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
+    out_put(o, tmp, (size_t)n);
+}
+
+/* |C| without overflow for INT64_MIN. */
+static uint64_t magnitude(int64_t c)
+{
+    return c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+}
+
+static void format_poly(out *o, const dim_poly *p);
+
+/* A dividend prints bare when it is one product with a positive
+   coefficient: "2*B/3" reads as (2*B)/3. */
+static bool bare_dividend(const dim_poly *p)
+{
+    return p->n_terms == 1 && p->terms[0].coef > 0;
+}
+
+/* A divisor prints bare only when it is a number or a lone symbol. */
+static bool bare_divisor(const dim_poly *p)
+{
+    if (p->n_terms != 1)
+        return false;
+    const dim_term *t = &p->terms[0];
+    if (t->n_fac == 0)
+        return t->coef > 0;
+    return t->coef == 1 && t->n_fac == 1 && t->fac[0].exp == 1 &&
+           t->fac[0].atom->kind == ATOM_SYM;
+}
+
+static void format_operand(out *o, const dim_poly *p, bool bare)
+{
+    if (!bare)
+        out_str(o, "(");
+    format_poly(o, p);
+    if (!bare)
+        out_str(o, ")");
+}
+
+/* An atom inside a product: an opaque one needs parentheses unless it
+   comes first ("B/2*T" is (B/2)*T, but "T*B/2" is (T*B)/2). */
+static void format_atom(out *o, const dim_atom *a, bool first)
+{
+    if (a->kind == ATOM_SYM) {
+        out_str(o, a->name);
+        return;
+    }
+    if (!first)
+        out_str(o, "(");
+    format_operand(o, a->lhs, bare_dividend(a->lhs));
+    out_str(o, a->kind == ATOM_DIV ? "/" : "%");
+    format_operand(o, a->rhs, bare_divisor(a->rhs));
+    if (!first)
+        out_str(o, ")");
+}
+
+/* One term with its sign: "-" first, " + " or " - " after; a coefficient
+   of 1 is left out, powers are repeated factors ("B*B"). */
+static void format_term(out *o, const dim_term *t, bool first)
+{
+    if (t->coef < 0)
+        out_str(o, first ? "-" : " - ");
+    else if (!first)
+        out_str(o, " + ");
+    uint64_t m = magnitude(t->coef);
+    bool start = true;
+    if (m != 1 || t->n_fac == 0) {
+        out_uint(o, m);
+        start = false;
+    }
+    for (uint32_t i = 0; i < t->n_fac; i++) {
+        for (uint32_t e = 0; e < t->fac[i].exp; e++) {
+            if (!start)
+                out_str(o, "*");
+            format_atom(o, t->fac[i].atom, start);
+            start = false;
+        }
+    }
+}
+
+/* Canonical order, except that a positive term goes first when the first
+   is negative: "3 - B" rather than "-B + 3". */
+static void format_poly(out *o, const dim_poly *p)
+{
+    if (p->n_terms == 0) {
+        out_str(o, "0");
+        return;
+    }
+    uint32_t lead = 0;
+    for (uint32_t i = 0; p->terms[0].coef < 0 && i < p->n_terms; i++) {
+        if (p->terms[i].coef > 0) {
+            lead = i;
+            break;
+        }
+    }
+    format_term(o, &p->terms[lead], true);
+    for (uint32_t i = 0; i < p->n_terms; i++)
+        if (i != lead)
+            format_term(o, &p->terms[i], false);
+}
+
+size_t dim_format(const dim_ctx *ctx, const dim_poly *p, char *buf, size_t size)
+{
+    (void)ctx; /* atoms carry their names */
+    out o = {buf, size, 0};
+    if (p)
+        format_poly(&o, p);
+    else
+        out_str(&o, "?");
+    if (size)
+        buf[o.len < size ? o.len : size - 1] = '\0';
+    return o.len;
+}
+
+/* ---- Syntax trees to polynomials -------------------------------------- */
+
+typedef struct from_state {
+    dim_ctx *ctx;
+    dim_resolve_fn resolve;
+    void *ud;
+    dim_error *err;
+    bool error; /* *err is set: stop */
+} from_state;
+
+static const dim_poly *apply(dim_ctx *ctx, dim_node_kind kind,
+                             const dim_poly *a, const dim_poly *b)
+{
+    switch (kind) {
+    case DIM_NODE_ADD:
+        return dim_add(ctx, a, b);
+    case DIM_NODE_SUB:
+        return dim_sub(ctx, a, b);
+    case DIM_NODE_MUL:
+        return dim_mul(ctx, a, b);
+    case DIM_NODE_DIV:
+        return dim_div(ctx, a, b);
+    default:
+        return dim_mod(ctx, a, b);
+    }
+}
+
+/* A divisor known to be 0 is an error even when the dividend is unknown:
+   the annotation is wrong whatever the names stand for. */
+static const dim_poly *from_node(from_state *s, const dim_node *n)
+{
+    int64_t v;
+    if (n->kind == DIM_NODE_INT)
+        return dim_const(s->ctx, n->value);
+    if (n->kind == DIM_NODE_PATH)
+        return s->resolve ? s->resolve(s->ud, n->path, n->column) : NULL;
+    const dim_poly *a = from_node(s, n->lhs);
+    const dim_poly *b = s->error ? NULL : from_node(s, n->rhs);
+    if (s->error)
+        return NULL;
+    if ((n->kind == DIM_NODE_DIV || n->kind == DIM_NODE_MOD) &&
+        dim_is_const(b, &v) && v == 0) {
+        set_error(s->err, n->rhs->column, "%s",
+                  n->kind == DIM_NODE_DIV ? "division by zero"
+                                          : "modulo by zero");
+        s->error = true;
+        return NULL;
+    }
+    if (!a || !b)
+        return NULL;
+    const dim_poly *r = apply(s->ctx, n->kind, a, b);
+    if (!r && s->ctx->failure == FAIL_OVERFLOW) {
+        set_error(s->err, n->column, "integer overflow");
+        s->error = true;
+    }
+    return r;
+}
+
+const dim_poly *dim_from_node(dim_ctx *ctx, const dim_node *node,
+                              dim_resolve_fn resolve, void *ud, dim_error *err)
+{
+    clear_error(err);
+    if (!node)
+        return NULL;
+    from_state s = {ctx, resolve, ud, err, false};
+    return from_node(&s, node);
+}

@@ -1,0 +1,161 @@
+/*
+ * analysis.h - the checker's engine on one translation unit's facts:
+ * signatures of annotated functions, shapes through function bodies,
+ * calls checked against signatures, findings.
+ *
+ *   analyze_tu()                    analyze.c    the driver
+ *   signature_of()                  signature.c  annotations -> signatures
+ *   propagate_function()            propagate.c  shapes and values in a body
+ *   call_instantiate()              call.c       one call against a signature
+ *   check_*()                       rule_*.c     one rule each
+ *
+ * Nothing here knows libclang: the input is ir.h.
+ */
+#ifndef SHAPECHECK_ANALYSIS_H
+#define SHAPECHECK_ANALYSIS_H
+
+#include "diag.h"
+#include "dim.h"
+#include "ir.h"
+#include "shape.h"
+#include "strmap.h"
+
+/* ---- Signatures ------------------------------------------------------ */
+
+typedef struct sig_param {
+    const char *name;
+    bool is_int;          /* an integer parameter: int_sym stands for it */
+    dim_sym int_sym;
+    const shape *shape;   /* SHAPE(...) of the parameter, or NULL */
+    const char *written;  /* "[N, C]" */
+    sc_loc loc;           /* the annotation */
+} sig_param;
+
+/* "cfg->batch" in an annotation, where cfg is parameter PARAM. */
+typedef struct sig_path {
+    uint32_t param;
+    const char *suffix;   /* "->batch" */
+    dim_sym sym;
+} sig_path;
+
+typedef struct signature {
+    const char *name;
+    uint32_t n_params;
+    sig_param *params;
+    const shape *returns; /* RETURNS_SHAPE, or NULL */
+    const char *returns_written;
+    sc_loc returns_loc;
+    int loss_logits, loss_labels; /* SHAPE_LOSS parameter indices, or -1 */
+    sc_loc loss_loc;
+    sig_path *paths;
+    uint32_t n_paths;
+    dim_sym *free_syms;   /* free symbols, bound afresh at each call */
+    uint32_t n_free;
+} signature;
+
+/* ---- Per translation unit state -------------------------------------- */
+
+typedef struct analysis {
+    const ir_tu *tu;
+    arena *arena;         /* shapes, origins, signatures: freed with the TU */
+    dim_ctx *dims;
+    diag_list *diags;     /* findings go here */
+    strmap funcs_by_key;  /* key -> func_group: the declarations of a key */
+    strmap consts;        /* name -> const_value: macros evaluated so far */
+} analysis;
+
+/* Runs every check on TU; findings are appended to DIAGS. */
+void analyze_tu(const ir_tu *tu, diag_list *diags);
+
+/* The signature of F (merged over every declaration with F's key), or
+   NULL when no declaration carries an annotation.  Annotation problems are
+   reported (once) as shape-annotation findings. */
+const signature *signature_of(analysis *an, const ir_func *f);
+
+/* The integer value of NAME as a macro, enum constant or const global, in
+   that order of preference: returns true and sets *value and *loc. */
+bool constant_lookup(analysis *an, const char *name, int64_t *value,
+                     sc_loc *loc, const char **how);
+
+/* Walks F's body: shapes and values, calls checked. */
+void propagate_function(analysis *an, const ir_func *f);
+
+/* ---- Calls ----------------------------------------------------------- */
+
+/* What the caller knows about one argument. */
+typedef struct call_arg {
+    const char *text;     /* as written */
+    sc_loc loc;
+    shaped value;         /* its shape, if any */
+    const dim_poly *int_value; /* integer arguments: the value, or NULL */
+    const value_note *int_note; /* where that value came from, or NULL */
+    /* Member values for the signature's paths ("cfg->batch"), filled by
+       the caller for each sig_path whose param is this argument. */
+    const dim_poly **path_values;
+} call_arg;
+
+typedef enum conflict_kind {
+    CONFLICT_RANK,   /* ranks cannot match */
+    CONFLICT_DIM,    /* a dim cannot equal the instantiated parameter dim */
+    CONFLICT_BOUND,  /* a symbol already bound to another size */
+} conflict_kind;
+
+typedef struct conflict {
+    conflict_kind kind;
+    uint32_t arg;         /* the argument that does not fit */
+    uint32_t dim;         /* its dim (CONFLICT_DIM / CONFLICT_BOUND) */
+    dim_sym sym;          /* CONFLICT_BOUND: the symbol */
+} conflict;
+
+/* Where a symbol got its value at a call. */
+typedef struct binding {
+    dim_sym sym;
+    const dim_poly *value;
+    int arg;              /* the argument that bound it */
+    int dim;              /* its dim, or -1 for an integer argument */
+} binding;
+
+typedef struct call_result {
+    const signature *sig;
+    uint32_t n_args;
+    const call_arg *args;
+    binding *bindings;    /* the symbols bound, in binding order */
+    uint32_t n_bindings;
+    conflict *conflicts;
+    uint32_t n_conflicts;
+    const shape **expected; /* per argument: the parameter shape with the
+                               call's bindings (NULL if no SHAPE) */
+    const shape *returns;   /* instantiated RETURNS_SHAPE, or NULL */
+} call_result;
+
+/* Binds the signature's symbols from the arguments and lists the
+   arguments that cannot fit.  Symbols left unbound become fresh symbols of
+   the caller in EXPECTED and RETURNS. */
+call_result *call_instantiate(analysis *an, const signature *sig,
+                              const call_arg *args, uint32_t n_args);
+
+/* The binding of SYM at this call, or NULL. */
+const binding *call_binding(const call_result *r, dim_sym sym);
+
+/* The shape argument I is taken to have: its own, or the parameter's. */
+const shape *call_arg_shape(const call_result *r, uint32_t i);
+
+/* ---- Rules (one file each) ------------------------------------------- */
+
+/* shape-batch-mismatch: returns true when it reported (the caller then
+   leaves the batch dims of logits and labels to it). */
+bool check_batch_mismatch(analysis *an, const call_result *r, sc_loc call,
+                          const char *callee);
+void check_shape_mismatch(analysis *an, const call_result *r, sc_loc call,
+                          const char *callee, bool batch_reported);
+/* shape-annotation */
+void report_annotation(analysis *an, sc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* notes.c: the notes that trace an origin (at most a few steps), a value,
+   and an argument's shape at a call. */
+void note_origin(analysis *an, diag *d, const shape_origin *o);
+void note_value(analysis *an, diag *d, const value_note *v);
+void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i);
+
+#endif /* SHAPECHECK_ANALYSIS_H */

@@ -1,0 +1,99 @@
+/*
+ * notes.c - the notes under a finding that tell where each shape came
+ * from: the declaration (with the values its symbols took), the
+ * assignments and calls it went through, and where each value was set.
+ * Short on purpose: the essential chain, not every step.
+ */
+#include <string.h>
+
+#include "analysis.h"
+
+#define NOTE_CHAIN_MAX 3
+
+/* ", B = 32, C = 10" for the values a shape used. */
+static const char *values_suffix(analysis *an, const shape_origin *o)
+{
+    const char *s = "";
+    for (int i = 0; i < o->n_values; i++)
+        s = arena_printf(an->arena, "%s, %s = %s", s, o->values[i].name,
+                         o->values[i].value);
+    return s;
+}
+
+static void add_note_once(analysis *an, diag *d, sc_loc loc, const char *msg)
+{
+    for (size_t i = 0; i < d->n_notes; i++)
+        if (d->notes[i].loc.line == loc.line && d->notes[i].loc.col == loc.col &&
+            d->notes[i].loc.file == loc.file &&
+            strcmp(d->notes[i].message, msg) == 0)
+            return;
+    diag_add_note(an->diags, d, loc, "%s", msg);
+}
+
+static const char *origin_text(analysis *an, const shape_origin *o)
+{
+    switch (o->kind) {
+    case ORIGIN_DECLARED:
+    case ORIGIN_PARAM:
+        return arena_printf(an->arena, "'%s' declared with shape %s%s",
+                            o->name, o->written, values_suffix(an, o));
+    case ORIGIN_ARRAY:
+        return arena_printf(an->arena, "'%s' declared as an array of shape %s%s",
+                            o->name, o->written, values_suffix(an, o));
+    case ORIGIN_ASSIGNED:
+        return arena_printf(an->arena, "'%s' takes its shape %s from '%s'",
+                            o->name, o->written, o->from ? o->from->name : "?");
+    case ORIGIN_INFERRED:
+        return arena_printf(an->arena,
+                            "'%s' has shape %s, inferred from the call to '%s'",
+                            o->name, o->written, o->callee);
+    case ORIGIN_RETURNED:
+        return arena_printf(an->arena, "'%s' has shape %s, returned by '%s'",
+                            o->name, o->written, o->callee);
+    }
+    return "";
+}
+
+void note_value(analysis *an, diag *d, const value_note *v)
+{
+    if (!v || !v->loc.file)
+        return;
+    add_note_once(an, d, v->loc,
+                  arena_printf(an->arena, "%s %s to %s here", v->name,
+                               v->how ? v->how : "set", v->value));
+}
+
+void note_origin(analysis *an, diag *d, const shape_origin *o)
+{
+    for (int depth = 0; o && depth < NOTE_CHAIN_MAX; depth++, o = o->from) {
+        add_note_once(an, d, o->loc, origin_text(an, o));
+        for (int i = 0; i < o->n_values; i++)
+            note_value(an, d, &o->values[i]);
+    }
+}
+
+/* Explains an argument's shape: its origin, or the parameter it took it
+   from and how the parameter's symbols were bound. */
+void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i)
+{
+    const call_arg *a = &r->args[i];
+    if (a->value.shape) {
+        note_origin(an, d, a->value.origin);
+        return;
+    }
+    const sig_param *sp = &r->sig->params[i];
+    diag_add_note(an->diags, d, sp->loc,
+                  "parameter '%s' of '%s' declared with shape %s", sp->name,
+                  r->sig->name, sp->written);
+    for (uint32_t k = 0; k < r->n_bindings; k++) {
+        const binding *b = &r->bindings[k];
+        if (b->arg == (int)i)
+            continue;
+        const call_arg *by = &r->args[b->arg];
+        if (b->dim < 0) {
+            note_value(an, d, by->int_note);
+        } else if (by->value.origin) {
+            note_origin(an, d, by->value.origin);
+        }
+    }
+}

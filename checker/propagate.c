@@ -1,0 +1,932 @@
+/*
+ * propagate.c - shapes and integer values through one function body, in
+ * execution order, and every call of an annotated function checked on the
+ * way.
+ *
+ * The state maps each variable to what is known of it here: an integer
+ * value (a canonical polynomial) and a shape with its origin.  Unknown
+ * integer values get a fresh symbol at each assignment, so that one
+ * variable read twice without an assignment in between is the same
+ * dimension, and two different assignments never are.  Branches are
+ * analysed from copies of the state and joined (what differs becomes
+ * unknown); a loop or switch body first forgets every variable it assigns,
+ * and so does its exit.  Nothing is guessed: where the state cannot tell,
+ * a dimension is unknown and no finding can come from it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+
+/* ---- State ------------------------------------------------------------ */
+
+typedef struct var_state {
+    const dim_poly *value;   /* integers: the value here, NULL unknown */
+    const value_note *note;  /* where a constant value was set */
+    shaped shape;
+    bool sticky;             /* a declared shape: assignments keep it */
+} var_state;
+
+/* A member path such as "cfg->batch", keyed by its root's identity. */
+typedef struct path_state {
+    const char *key;
+    const dim_poly *value;
+    const value_note *note;
+} path_state;
+
+typedef struct state {
+    var_state *locals;       /* f->n_locals */
+    var_state *params;       /* f->n_params */
+    path_state *paths;
+    uint32_t n_paths, cap_paths;
+} state;
+
+typedef struct pctx {
+    analysis *an;
+    const ir_func *f;
+    state st;
+    strmap free_syms;        /* body-wide free symbols: name -> poly */
+    const ir_decl **scope;   /* locals in scope, innermost last */
+    uint32_t n_scope, cap_scope;
+} pctx;
+
+typedef struct eval_result {
+    const dim_poly *value;
+    const value_note *note;
+    shaped shape;
+} eval_result;
+
+static eval_result eval(pctx *c, const ir_node *n);
+static void walk(pctx *c, const ir_node *n);
+
+static var_state *var_of(pctx *c, const ir_decl *d)
+{
+    if (!d || d->owner != c->f)
+        return NULL;
+    if (d->kind == IR_DECL_LOCAL && d->index < c->f->n_locals)
+        return &c->st.locals[d->index];
+    if (d->kind == IR_DECL_PARAM && d->index < c->f->n_params)
+        return &c->st.params[d->index];
+    return NULL;
+}
+
+static const dim_poly *fresh(pctx *c, const char *name)
+{
+    return dim_symbol(c->an->dims, dim_sym_new(c->an->dims, name));
+}
+
+static state state_copy(pctx *c, const state *s)
+{
+    arena *a = c->an->arena;
+    state r = *s;
+    r.locals = arena_array(a, c->f->n_locals + 1, sizeof *r.locals);
+    r.params = arena_array(a, c->f->n_params + 1, sizeof *r.params);
+    memcpy(r.locals, s->locals, c->f->n_locals * sizeof *r.locals);
+    memcpy(r.params, s->params, c->f->n_params * sizeof *r.params);
+    r.paths = arena_array(a, s->cap_paths + 1, sizeof *r.paths);
+    if (s->n_paths)
+        memcpy(r.paths, s->paths, s->n_paths * sizeof *r.paths);
+    return r;
+}
+
+static const ir_node *strip_casts(const ir_node *n)
+{
+    while (n && n->kind == IR_CAST && n->n_kids == 1)
+        n = n->kids[0];
+    return n;
+}
+
+/* ---- Member paths ----------------------------------------------------- */
+
+/* The identity of an lvalue path ("@<decl>->batch") and how to show it
+   ("cfg->batch"); NULL when the expression is not a path. */
+static const char *path_key(pctx *c, const ir_node *n, const char **display)
+{
+    arena *a = c->an->arena;
+    while (n && n->kind == IR_CAST)
+        n = n->kids[0];
+    if (!n)
+        return NULL;
+    if (n->kind == IR_VAR && n->decl && n->decl->kind != IR_DECL_ENUM) {
+        *display = n->decl->name;
+        return arena_printf(a, "@%p", (const void *)n->decl);
+    }
+    if (n->kind != IR_MEMBER || !n->decl || n->n_kids < 1)
+        return NULL;
+    const ir_node *base = n->kids[0];
+    bool arrow = n->arrow;
+    while (base->kind == IR_CAST)
+        base = base->kids[0];
+    if (arrow && base->kind == IR_ADDR && base->n_kids == 1)
+        base = base->kids[0], arrow = false; /* (&x)->f is x.f */
+    const char *bd, *bk = path_key(c, base, &bd);
+    if (!bk)
+        return NULL;
+    const char *sep = arrow ? "->" : ".";
+    *display = arena_printf(a, "%s%s%s", bd, sep, n->decl->name);
+    return arena_printf(a, "%s%s%s", bk, sep, n->decl->name);
+}
+
+static path_state *path_find(pctx *c, const char *key)
+{
+    for (uint32_t i = 0; i < c->st.n_paths; i++)
+        if (strcmp(c->st.paths[i].key, key) == 0)
+            return &c->st.paths[i];
+    return NULL;
+}
+
+static path_state *path_set(pctx *c, const char *key, const dim_poly *v,
+                            const value_note *note)
+{
+    path_state *p = path_find(c, key);
+    if (!p) {
+        state *s = &c->st;
+        if (s->n_paths == s->cap_paths) {
+            s->cap_paths = s->cap_paths ? s->cap_paths * 2 : 8;
+            path_state *np = arena_array(c->an->arena, s->cap_paths, sizeof *np);
+            if (s->n_paths)
+                memcpy(np, s->paths, s->n_paths * sizeof *np);
+            s->paths = np;
+        }
+        p = &s->paths[s->n_paths++];
+        p->key = key;
+    }
+    p->value = v, p->note = note;
+    return p;
+}
+
+/* The value of a path: known, or a symbol that stays the same until the
+   path may have changed. */
+static const path_state *path_value(pctx *c, const char *key, const char *display)
+{
+    path_state *p = path_find(c, key);
+    return p ? p : path_set(c, key, fresh(c, display), NULL);
+}
+
+/* Forgets the paths under ROOT (all of them when ROOT is NULL). */
+static void paths_forget(pctx *c, const char *root)
+{
+    uint32_t keep = 0;
+    size_t n = root ? strlen(root) : 0;
+    for (uint32_t i = 0; i < c->st.n_paths; i++) {
+        const char *k = c->st.paths[i].key;
+        bool under = !root || (strncmp(k, root, n) == 0 &&
+                               (k[n] == '\0' || k[n] == '.' || k[n] == '-' ||
+                                k[n] == ':'));
+        if (!under)
+            c->st.paths[keep++] = c->st.paths[i];
+    }
+    c->st.n_paths = keep;
+}
+
+/* ---- Names in annotations --------------------------------------------- */
+
+typedef struct resolver {
+    pctx *c;
+    const char *object_key;     /* field annotations: the object's path */
+    const char *object_display;
+    const ir_record *record;    /* field annotations: sibling fields */
+    shape_origin *origin;       /* collects the values used */
+} resolver;
+
+static const ir_decl *lookup_var(pctx *c, const char *name, size_t len)
+{
+    for (uint32_t i = c->n_scope; i-- > 0;)
+        if (strlen(c->scope[i]->name) == len &&
+            strncmp(c->scope[i]->name, name, len) == 0)
+            return c->scope[i];
+    for (uint32_t i = 0; i < c->f->n_params; i++)
+        if (strlen(c->f->params[i]->name) == len &&
+            strncmp(c->f->params[i]->name, name, len) == 0)
+            return c->f->params[i];
+    return NULL;
+}
+
+static void record_value(resolver *r, const char *name, const dim_poly *v,
+                         const value_note *note)
+{
+    shape_origin *o = r->origin;
+    int64_t k;
+    if (!o || !note || !dim_is_const(v, &k) || o->n_values >= ORIGIN_MAX_VALUES)
+        return;
+    for (int i = 0; i < o->n_values; i++)
+        if (strcmp(o->values[i].name, name) == 0)
+            return;
+    o->values[o->n_values++] = *note;
+}
+
+static const dim_poly *resolve_sibling(resolver *r, const char *path)
+{
+    size_t head = strcspn(path, ".-");
+    for (uint32_t i = 0; i < r->record->n_fields; i++) {
+        const ir_decl *fd = r->record->fields[i];
+        if (strlen(fd->name) != head || strncmp(fd->name, path, head) != 0)
+            continue;
+        arena *a = r->c->an->arena;
+        const path_state *p = path_value(
+            r->c, arena_printf(a, "%s%s", r->object_key, path),
+            arena_printf(a, "%s%s", r->object_display, path));
+        record_value(r, path, p->value, p->note);
+        return p->value;
+    }
+    return NULL;
+}
+
+static const dim_poly *free_symbol(pctx *c, const char *prefix, const char *name)
+{
+    const char *key = prefix ? arena_printf(c->an->arena, "%s:%s", prefix, name)
+                             : arena_strdup(c->an->arena, name);
+    const dim_poly *p = strmap_get(&c->free_syms, key);
+    if (!p) {
+        p = fresh(c, name);
+        strmap_put(&c->free_syms, key, (void *)p);
+    }
+    return p;
+}
+
+/* SPEC 2: sibling field, variable in scope, constant, free symbol. */
+static const dim_poly *resolve_in_body(void *ud, const char *path, int column)
+{
+    (void)column;
+    resolver *r = ud;
+    pctx *c = r->c;
+    if (r->record) {
+        const dim_poly *v = resolve_sibling(r, path);
+        if (v)
+            return v;
+    }
+    size_t head = strcspn(path, ".-");
+    const ir_decl *d = lookup_var(c, path, head);
+    var_state *vs = d ? var_of(c, d) : NULL;
+    if (vs && path[head] == '\0' && d->type.cls == IR_TYPE_INT) {
+        record_value(r, path, vs->value, vs->note);
+        return vs->value;
+    }
+    if (d && path[head] != '\0') {
+        const char *key = arena_printf(c->an->arena, "@%p%s", (const void *)d,
+                                       path + head);
+        const path_state *p = path_value(c, key, path);
+        record_value(r, path, p->value, p->note);
+        return p->value;
+    }
+    int64_t value;
+    sc_loc loc;
+    const char *how;
+    if (constant_lookup(c->an, path, &value, &loc, &how)) {
+        const dim_poly *v = dim_const(c->an->dims, value);
+        value_note *note = arena_alloc(c->an->arena, sizeof *note);
+        *note = (value_note){arena_strdup(c->an->arena, path),
+                             arena_printf(c->an->arena, "%lld", (long long)value),
+                             loc, how};
+        record_value(r, path, v, note);
+        return v;
+    }
+    return free_symbol(c, r->record ? r->object_key : NULL, path);
+}
+
+/* The shape a SHAPE annotation gives, in this body's terms. */
+static const shape *annotation_shape(resolver *r, const ir_annotation *ann)
+{
+    analysis *an = r->c->an;
+    dim_error err;
+    dim_shape_ast *ast = dim_parse(ann->text, &err);
+    if (!ast) {
+        report_annotation(an, ann->loc, "malformed shape '%s': %s", ann->text,
+                          err.message);
+        return NULL;
+    }
+    shape *s = shape_new(an->arena, (uint32_t)ast->rank);
+    s->ellipsis = ast->ellipsis;
+    for (int i = 0; i < ast->rank; i++)
+        if (ast->entries[i].kind == DIM_ENTRY_EXPR)
+            s->dims[i] = dim_from_node(an->dims, ast->entries[i].expr,
+                                       resolve_in_body, r, &err);
+    dim_shape_ast_free(ast);
+    return s;
+}
+
+static shape_origin *new_origin(pctx *c, origin_kind kind, sc_loc loc,
+                                const char *name)
+{
+    shape_origin *o = arena_alloc(c->an->arena, sizeof *o);
+    o->kind = kind, o->loc = loc, o->name = name;
+    return o;
+}
+
+static bool can_hold_shape(const ir_type *t)
+{
+    return t->cls == IR_TYPE_POINTER || t->cls == IR_TYPE_ARRAY ||
+           t->cls == IR_TYPE_RECORD;
+}
+
+/* The SHAPE written on D, if any; reports misplaced ones. */
+static const ir_annotation *shape_annotation(pctx *c, const ir_decl *d)
+{
+    for (uint32_t i = 0; i < d->n_annotations; i++) {
+        const ir_annotation *ann = &d->annotations[i];
+        if (ann->kind != IR_ANN_SHAPE) {
+            report_annotation(c->an, ann->loc, "%s on '%s': it belongs on a "
+                              "function", ann->kind == IR_ANN_LOSS
+                                              ? "SHAPE_LOSS" : "RETURNS_SHAPE",
+                              d->name);
+            continue;
+        }
+        return ann;
+    }
+    return NULL;
+}
+
+/* A declared shape: SHAPE(...) on D, or D's array type.  For a field,
+   OBJECT_KEY and OBJECT_DISPLAY are the object's path with the separator
+   ("@<decl>->", "m->"). */
+static shaped declared_shape(pctx *c, const ir_decl *d, const char *object_key,
+                             const char *object_display, sc_loc use)
+{
+    shaped r = {NULL, NULL};
+    const char *name = object_display
+                           ? arena_printf(c->an->arena, "%s%s", object_display,
+                                          d->name)
+                           : d->name;
+    resolver res = {c, object_key, object_display,
+                    object_key ? d->parent : NULL, NULL};
+    const ir_annotation *ann = shape_annotation(c, d);
+    if (ann) {
+        shape_origin *o = new_origin(c, ORIGIN_DECLARED, ann->loc, name);
+        o->written = shape_written(c->an->arena, ann->text);
+        res.origin = o;
+        const shape *s = annotation_shape(&res, ann);
+        if (s && s->rank > 0 && !can_hold_shape(&d->type)) {
+            report_annotation(c->an, ann->loc, "SHAPE on '%s', which cannot "
+                              "hold a shape: only pointers, arrays and tensors "
+                              "can", d->name);
+            return r;
+        }
+        r.shape = s, r.origin = o;
+        return r;
+    }
+    if (d->type.cls != IR_TYPE_ARRAY || d->type.array_rank == 0)
+        return r;
+    shape *s = shape_new(c->an->arena, d->type.array_rank);
+    shape_origin *o = new_origin(c, ORIGIN_ARRAY, d->loc, name);
+    const char *written = "";
+    for (uint32_t i = 0; i < d->type.array_rank; i++) {
+        const ir_node *dim = d->type.array_dims[i];
+        eval_result e = {0};
+        if (dim)
+            e = eval(c, dim);
+        s->dims[i] = e.value;
+        written = arena_printf(c->an->arena, "%s%s%s", written, i ? ", " : "",
+                               dim ? dim->text : "_");
+        if (dim && dim->kind == IR_VAR && e.note && o->n_values < ORIGIN_MAX_VALUES)
+            o->values[o->n_values++] = *e.note;
+    }
+    o->written = arena_printf(c->an->arena, "[%s]", written);
+    (void)use;
+    r.shape = s, r.origin = o;
+    return r;
+}
+
+/* ---- Expressions ------------------------------------------------------ */
+
+static const value_note *new_note(pctx *c, const char *name, const dim_poly *v,
+                                  sc_loc loc)
+{
+    int64_t k;
+    if (!dim_is_const(v, &k))
+        return NULL;
+    value_note *note = arena_alloc(c->an->arena, sizeof *note);
+    *note = (value_note){name, arena_printf(c->an->arena, "%lld", (long long)k),
+                         loc, "set"};
+    return note;
+}
+
+static eval_result eval_var(pctx *c, const ir_node *n)
+{
+    eval_result r = {0};
+    const ir_decl *d = n->decl;
+    if (!d)
+        return r;
+    if (d->has_value) {
+        r.value = dim_const(c->an->dims, d->value);
+        return r;
+    }
+    var_state *vs = var_of(c, d);
+    if (vs) {
+        r.value = vs->value, r.note = vs->note, r.shape = vs->shape;
+        return r;
+    }
+    if (d->kind == IR_DECL_GLOBAL)
+        r.shape = declared_shape(c, d, NULL, NULL, n->loc);
+    return r;
+}
+
+static eval_result eval_member(pctx *c, const ir_node *n)
+{
+    eval_result r = {0};
+    eval(c, n->kids[0]);
+    const char *display, *key = path_key(c, n, &display);
+    if (!n->decl)
+        return r;
+    if (key && n->decl->type.cls == IR_TYPE_INT) {
+        const path_state *p = path_value(c, key, display);
+        r.value = p->value, r.note = p->note;
+    }
+    const ir_node *base = strip_casts(n->kids[0]);
+    const char *sep = n->arrow ? "->" : ".";
+    if (n->arrow && base->kind == IR_ADDR && base->n_kids == 1)
+        base = strip_casts(base->kids[0]), sep = ".";
+    const char *bdisp = NULL, *bkey = path_key(c, base, &bdisp);
+    if (!bkey) { /* no stable object: its sibling fields are unknown */
+        bkey = arena_printf(c->an->arena, "#%p", (const void *)n);
+        bdisp = base->text;
+    }
+    r.shape = declared_shape(c, n->decl,
+                             arena_printf(c->an->arena, "%s%s", bkey, sep),
+                             arena_printf(c->an->arena, "%s%s", bdisp, sep),
+                             n->loc);
+    return r;
+}
+
+/* &a[0][0] of an array and &t of a tensor keep the shape. */
+static eval_result eval_addr(pctx *c, const ir_node *n)
+{
+    const ir_node *e = strip_casts(n->kids[0]);
+    uint32_t zeros = 0;
+    while (e && e->kind == IR_INDEX && e->n_kids == 2 &&
+           strip_casts(e->kids[1])->kind == IR_INT &&
+           strip_casts(e->kids[1])->value == 0) {
+        e = strip_casts(e->kids[0]);
+        zeros++;
+    }
+    eval_result r = eval(c, e);
+    eval_result none = {0};
+    if (!r.shape.shape)
+        return none;
+    if (zeros == 0 && e->type.cls != IR_TYPE_RECORD)
+        return none;
+    if (zeros > r.shape.shape->rank || e->type.cls == IR_TYPE_POINTER)
+        return none;
+    r.value = NULL;
+    return r;
+}
+
+static void assign_var(pctx *c, const ir_decl *d, const eval_result *v, sc_loc loc,
+                       const char *src)
+{
+    var_state *vs = var_of(c, d);
+    char key[48];
+    snprintf(key, sizeof key, "@%p", (const void *)d);
+    paths_forget(c, key);
+    if (!vs)
+        return;
+    if (d->type.cls == IR_TYPE_INT) {
+        vs->value = v->value ? v->value : fresh(c, d->name);
+        vs->note = v->value ? new_note(c, d->name, v->value, loc) : NULL;
+        return;
+    }
+    if (vs->sticky)
+        return;
+    vs->shape = (shaped){NULL, NULL};
+    if (v->shape.shape) {
+        shape_origin *o = new_origin(c, ORIGIN_ASSIGNED, loc, d->name);
+        o->written = shape_format(c->an->arena, c->an->dims, v->shape.shape);
+        o->from = v->shape.origin;
+        (void)src;
+        vs->shape = (shaped){v->shape.shape, o};
+    }
+}
+
+static eval_result eval_assign(pctx *c, const ir_node *n)
+{
+    eval_result rhs = eval(c, n->kids[1]);
+    const ir_node *lhs = strip_casts(n->kids[0]);
+    eval_result cur = eval(c, lhs);
+    if (n->op != '=') { /* compound: x op= e */
+        dim_ctx *D = c->an->dims;
+        const dim_poly *v = n->op == '+'   ? dim_add(D, cur.value, rhs.value)
+                            : n->op == '-' ? dim_sub(D, cur.value, rhs.value)
+                            : n->op == '*' ? dim_mul(D, cur.value, rhs.value)
+                                           : NULL;
+        rhs = (eval_result){v, NULL, {NULL, NULL}};
+    }
+    if (lhs->kind == IR_VAR) {
+        assign_var(c, lhs->decl, &rhs, n->loc, n->kids[1]->text);
+    } else {
+        const char *display, *key = path_key(c, lhs, &display);
+        if (key) {
+            paths_forget(c, key);
+            if (lhs->decl && lhs->decl->type.cls == IR_TYPE_INT)
+                path_set(c, key, rhs.value ? rhs.value : fresh(c, display),
+                         rhs.value ? new_note(c, display, rhs.value, n->loc)
+                                   : NULL);
+        } else {
+            /* A store through an unknown pointer may change any path. */
+            paths_forget(c, NULL);
+        }
+    }
+    rhs.note = NULL;
+    return rhs;
+}
+
+static eval_result eval_incdec(pctx *c, const ir_node *n)
+{
+    const ir_node *lhs = strip_casts(n->kids[0]);
+    eval_result cur = eval(c, lhs);
+    int delta = n->op == IR_OP_PREINC || n->op == IR_OP_POSTINC ? 1 : -1;
+    eval_result next = {dim_add(c->an->dims, cur.value,
+                                dim_const(c->an->dims, delta)),
+                        NULL, {NULL, NULL}};
+    if (lhs->kind == IR_VAR)
+        assign_var(c, lhs->decl, &next, n->loc, NULL);
+    else
+        paths_forget(c, NULL);
+    eval_result none = {0};
+    return none;
+}
+
+static eval_result eval_binary(pctx *c, const ir_node *n)
+{
+    eval_result a = eval(c, n->kids[0]), b = eval(c, n->kids[1]);
+    dim_ctx *D = c->an->dims;
+    eval_result r = {0};
+    switch (n->op) {
+    case '+': r.value = dim_add(D, a.value, b.value); break;
+    case '-': r.value = dim_sub(D, a.value, b.value); break;
+    case '*': r.value = dim_mul(D, a.value, b.value); break;
+    case '/': r.value = dim_div(D, a.value, b.value); break;
+    case '%': r.value = dim_mod(D, a.value, b.value); break;
+    default: break;
+    }
+    if (n->type.cls != IR_TYPE_INT)
+        r.value = NULL; /* pointer arithmetic: no shape, no value */
+    return r;
+}
+
+/* Forgets what a call may change: member paths (the callee may write
+   through any pointer it gets) when any argument is a pointer. */
+static void call_effects(pctx *c, const ir_node *n)
+{
+    for (uint32_t i = 1; i < n->n_kids; i++) {
+        ir_type_class t = n->kids[i]->type.cls;
+        if (t == IR_TYPE_POINTER || t == IR_TYPE_ARRAY) {
+            paths_forget(c, NULL);
+            return;
+        }
+    }
+}
+
+static void fill_path_values(pctx *c, const signature *sig, const ir_node *n,
+                             call_arg *args, uint32_t n_args)
+{
+    for (uint32_t k = 0; k < sig->n_paths; k++) {
+        uint32_t p = sig->paths[k].param;
+        if (p >= n_args)
+            continue;
+        const char *display, *key = path_key(c, n->kids[1 + p], &display);
+        bool via_addr = false;
+        const ir_node *arg = strip_casts(n->kids[1 + p]);
+        if (!key && arg->kind == IR_ADDR) {
+            key = path_key(c, arg->kids[0], &display);
+            via_addr = true;
+        }
+        if (!key)
+            continue;
+        const char *suffix = sig->paths[k].suffix;
+        if (via_addr && strncmp(suffix, "->", 2) == 0)
+            suffix = arena_printf(c->an->arena, ".%s", suffix + 2);
+        if (!args[p].path_values)
+            args[p].path_values = arena_array(c->an->arena, sig->n_paths,
+                                              sizeof *args[p].path_values);
+        const path_state *ps = path_value(
+            c, arena_printf(c->an->arena, "%s%s", key, suffix),
+            arena_printf(c->an->arena, "%s%s", display, suffix));
+        args[p].path_values[k] = ps->value;
+    }
+}
+
+/* A pointer variable with no shape of its own takes the parameter's. */
+static void infer_arguments(pctx *c, const call_result *r, const ir_node *n,
+                            const char *callee)
+{
+    for (uint32_t i = 0; i < r->n_args; i++) {
+        const ir_node *arg = strip_casts(n->kids[1 + i]);
+        if (r->args[i].value.shape || !r->expected[i] || arg->kind != IR_VAR)
+            continue;
+        var_state *vs = var_of(c, arg->decl);
+        if (!vs || vs->sticky || arg->decl->type.cls == IR_TYPE_INT)
+            continue;
+        shape_origin *o = new_origin(c, ORIGIN_INFERRED, n->loc, arg->decl->name);
+        o->written = shape_format(c->an->arena, c->an->dims, r->expected[i]);
+        o->callee = callee;
+        vs->shape = (shaped){r->expected[i], o};
+    }
+}
+
+static eval_result eval_call(pctx *c, const ir_node *n)
+{
+    eval_result none = {0};
+    uint32_t n_args = n->n_kids ? n->n_kids - 1 : 0;
+    call_arg *args = arena_array(c->an->arena, n_args + 1, sizeof *args);
+    for (uint32_t i = 0; i < n_args; i++) {
+        eval_result e = eval(c, n->kids[1 + i]);
+        args[i] = (call_arg){n->kids[1 + i]->text, n->kids[1 + i]->loc,
+                             e.shape, e.value, e.note, NULL};
+    }
+    const signature *sig = n->callee ? signature_of(c->an, n->callee) : NULL;
+    if (!sig) {
+        call_effects(c, n);
+        return none;
+    }
+    fill_path_values(c, sig, n, args, n_args);
+    const char *callee = n->callee->name;
+    call_result *r = call_instantiate(c->an, sig, args, n_args);
+    bool batch = check_batch_mismatch(c->an, r, n->loc, callee);
+    check_shape_mismatch(c->an, r, n->loc, callee, batch);
+    call_effects(c, n);
+    infer_arguments(c, r, n, callee);
+    if (r->returns) {
+        shape_origin *o = new_origin(c, ORIGIN_RETURNED, n->loc, n->text);
+        o->written = shape_format(c->an->arena, c->an->dims, r->returns);
+        o->callee = callee;
+        none.shape = (shaped){r->returns, o};
+    }
+    return none;
+}
+
+static eval_result eval_cond(pctx *c, const ir_node *n)
+{
+    eval(c, n->kids[0]);
+    eval_result a = eval(c, n->kids[1]), b = eval(c, n->kids[2]);
+    eval_result r = {0};
+    if (a.value == b.value)
+        r.value = a.value;
+    if (a.shape.shape && b.shape.shape && shape_same(a.shape.shape, b.shape.shape))
+        r.shape = a.shape;
+    return r;
+}
+
+static eval_result eval(pctx *c, const ir_node *n)
+{
+    eval_result r = {0};
+    if (!n)
+        return r;
+    switch (n->kind) {
+    case IR_INT:
+        r.value = dim_const(c->an->dims, n->value);
+        return r;
+    case IR_VAR:
+        return eval_var(c, n);
+    case IR_MEMBER:
+        return eval_member(c, n);
+    case IR_CALL:
+        return eval_call(c, n);
+    case IR_ADDR:
+        return eval_addr(c, n);
+    case IR_CAST:
+        return n->n_kids ? eval(c, n->kids[0]) : r;
+    case IR_ASSIGN:
+        return eval_assign(c, n);
+    case IR_BINARY:
+        return eval_binary(c, n);
+    case IR_COND:
+        return eval_cond(c, n);
+    case IR_UNARY:
+        if (n->op >= IR_OP_PREINC && n->op <= IR_OP_POSTDEC)
+            return eval_incdec(c, n);
+        if (n->op == '-' && n->n_kids) {
+            eval_result e = eval(c, n->kids[0]);
+            r.value = dim_sub(c->an->dims, dim_const(c->an->dims, 0), e.value);
+            return r;
+        }
+        break;
+    default:
+        break;
+    }
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        eval(c, n->kids[i]);
+    return r;
+}
+
+/* ---- Statements ------------------------------------------------------- */
+
+static void declare_local(pctx *c, const ir_node *n)
+{
+    const ir_decl *d = n->decl;
+    var_state *vs = var_of(c, d);
+    if (!vs)
+        return;
+    if (c->n_scope == c->cap_scope) {
+        c->cap_scope = c->cap_scope ? c->cap_scope * 2 : 16;
+        const ir_decl **s = arena_array(c->an->arena, c->cap_scope, sizeof *s);
+        if (c->n_scope)
+            memcpy(s, c->scope, c->n_scope * sizeof *s);
+        c->scope = s;
+    }
+    *vs = (var_state){0};
+    shaped decl = declared_shape(c, d, NULL, NULL, n->loc);
+    c->scope[c->n_scope++] = d; /* in scope from its own initialiser on */
+    eval_result init = {0};
+    if (n->n_kids)
+        init = eval(c, n->kids[0]);
+    if (decl.shape) {
+        vs->shape = decl, vs->sticky = true;
+    }
+    if (d->address_taken && d->type.cls == IR_TYPE_INT)
+        return; /* may change behind our back: never known */
+    if (n->n_kids || d->type.cls == IR_TYPE_INT)
+        assign_var(c, d, &init, d->loc, n->n_kids ? n->kids[0]->text : NULL);
+}
+
+/* Every variable the subtree may assign (or give a shape to by a call)
+   forgets what is known of it. */
+static void havoc(pctx *c, const ir_node *n)
+{
+    if (!n)
+        return;
+    const ir_node *target = NULL;
+    if (n->kind == IR_ASSIGN || (n->kind == IR_UNARY && n->op >= IR_OP_PREINC &&
+                                 n->op <= IR_OP_POSTDEC))
+        target = strip_casts(n->kids[0]);
+    if (n->kind == IR_CALL) {
+        paths_forget(c, NULL);
+        for (uint32_t i = 1; i < n->n_kids; i++) {
+            const ir_node *a = strip_casts(n->kids[i]);
+            var_state *vs = a->kind == IR_VAR ? var_of(c, a->decl) : NULL;
+            if (vs && !vs->sticky && a->decl->type.cls != IR_TYPE_INT)
+                vs->shape = (shaped){NULL, NULL};
+        }
+    }
+    if (target && target->kind == IR_VAR) {
+        var_state *vs = var_of(c, target->decl);
+        if (vs) {
+            vs->value = target->decl->type.cls == IR_TYPE_INT
+                            ? fresh(c, target->decl->name) : NULL;
+            vs->note = NULL;
+            if (!vs->sticky)
+                vs->shape = (shaped){NULL, NULL};
+        }
+    } else if (target) {
+        paths_forget(c, NULL);
+    }
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        havoc(c, n->kids[i]);
+}
+
+static void join_var(pctx *c, var_state *into, const var_state *other,
+                     const char *name)
+{
+    if (into->value != other->value) {
+        into->value = into->value && other->value ? fresh(c, name) : NULL;
+        into->note = NULL;
+    }
+    if (into->shape.shape != other->shape.shape &&
+        !(into->shape.shape && other->shape.shape &&
+          shape_same(into->shape.shape, other->shape.shape)))
+        into->shape = (shaped){NULL, NULL};
+}
+
+/* C->st := join(C->st, OTHER). */
+static void join(pctx *c, const state *other)
+{
+    for (uint32_t i = 0; i < c->f->n_locals; i++)
+        join_var(c, &c->st.locals[i], &other->locals[i], c->f->locals[i]->name);
+    for (uint32_t i = 0; i < c->f->n_params; i++)
+        join_var(c, &c->st.params[i], &other->params[i], c->f->params[i]->name);
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < c->st.n_paths; i++) {
+        const path_state *p = &c->st.paths[i];
+        bool same = false;
+        for (uint32_t k = 0; k < other->n_paths; k++)
+            if (strcmp(other->paths[k].key, p->key) == 0)
+                same = other->paths[k].value == p->value;
+        if (same)
+            c->st.paths[keep++] = *p;
+    }
+    c->st.n_paths = keep;
+}
+
+static void walk_if(pctx *c, const ir_node *n)
+{
+    eval(c, n->kids[0]);
+    state before = state_copy(c, &c->st);
+    walk(c, n->n_kids > 1 ? n->kids[1] : NULL);
+    state after_then = c->st;
+    c->st = before;
+    if (n->n_kids > 2)
+        walk(c, n->kids[2]);
+    join(c, &after_then);
+}
+
+/* A loop body may run any number of times, a switch body from any case:
+   what they assign is unknown on entry and after. */
+static void walk_repeated(pctx *c, const ir_node *n)
+{
+    havoc(c, n);
+    state entry = state_copy(c, &c->st);
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        walk(c, n->kids[i]);
+    c->st = entry;
+    havoc(c, n);
+}
+
+static void walk(pctx *c, const ir_node *n)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case IR_BLOCK: {
+        uint32_t mark = c->n_scope;
+        for (uint32_t i = 0; i < n->n_kids; i++)
+            walk(c, n->kids[i]);
+        c->n_scope = mark;
+        return;
+    }
+    case IR_DECLSTMT:
+        declare_local(c, n);
+        return;
+    case IR_IF:
+        walk_if(c, n);
+        return;
+    case IR_LOOP:
+    case IR_SWITCH:
+        walk_repeated(c, n);
+        return;
+    case IR_RETURN:
+        if (n->n_kids)
+            eval(c, n->kids[0]);
+        return;
+    case IR_JUMP:
+    case IR_NULLSTMT:
+        return;
+    default:
+        eval(c, n);
+        return;
+    }
+}
+
+/* ---- Entry ------------------------------------------------------------ */
+
+/* The function's own SHAPE parameters, in the body's terms. */
+static const dim_poly *param_subst(void *ud, dim_sym sym);
+
+typedef struct entry_ctx {
+    pctx *c;
+    const signature *sig;
+} entry_ctx;
+
+static const dim_poly *param_subst(void *ud, dim_sym sym)
+{
+    entry_ctx *e = ud;
+    pctx *c = e->c;
+    const signature *sig = e->sig;
+    for (uint32_t i = 0; i < sig->n_params && i < c->f->n_params; i++)
+        if (sig->params[i].is_int && sig->params[i].int_sym == sym)
+            return c->st.params[i].value;
+    for (uint32_t k = 0; k < sig->n_paths; k++)
+        if (sig->paths[k].sym == sym) {
+            const ir_decl *p = c->f->params[sig->paths[k].param];
+            const char *key = arena_printf(c->an->arena, "@%p%s", (const void *)p,
+                                           sig->paths[k].suffix);
+            const char *disp = arena_printf(c->an->arena, "%s%s", p->name,
+                                            sig->paths[k].suffix);
+            return path_value(c, key, disp)->value;
+        }
+    return free_symbol(c, NULL, dim_sym_name(c->an->dims, sym));
+}
+
+static void enter_function(pctx *c)
+{
+    const ir_func *f = c->f;
+    for (uint32_t i = 0; i < f->n_params; i++) {
+        const ir_decl *p = f->params[i];
+        if (p->type.cls == IR_TYPE_INT && !p->address_taken)
+            c->st.params[i].value = fresh(c, p->name[0] ? p->name : "?");
+    }
+    const signature *sig = signature_of(c->an, f);
+    if (!sig)
+        return;
+    entry_ctx e = {c, sig};
+    for (uint32_t i = 0; i < sig->n_params && i < f->n_params; i++) {
+        const sig_param *sp = &sig->params[i];
+        if (!sp->shape)
+            continue;
+        shape_origin *o = new_origin(c, ORIGIN_PARAM, sp->loc, f->params[i]->name);
+        o->written = sp->written;
+        c->st.params[i].shape = (shaped){
+            shape_substitute(c->an->arena, c->an->dims, sp->shape, param_subst, &e),
+            o};
+        c->st.params[i].sticky = true;
+    }
+}
+
+void propagate_function(analysis *an, const ir_func *f)
+{
+    if (!f->body)
+        return;
+    pctx c = {.an = an, .f = f};
+    c.st.locals = arena_array(an->arena, f->n_locals + 1, sizeof *c.st.locals);
+    c.st.params = arena_array(an->arena, f->n_params + 1, sizeof *c.st.params);
+    strmap_init(&c.free_syms, an->arena);
+    enter_function(&c);
+    walk(&c, f->body);
+}

@@ -1,0 +1,441 @@
+/*
+ * signature.c - what a function's annotations promise, merged over all its
+ * declarations (a prototype in a header, the definition in a .c), and the
+ * integer constants (macros, enum constants, const globals) that
+ * annotations may name.
+ *
+ * Each declaration's annotations name that declaration's own parameters,
+ * so names are resolved per declaration to parameter positions; two
+ * declarations that annotate the same position differently are reported.
+ */
+#include <string.h>
+
+#include "analysis.h"
+
+typedef struct func_group {
+    const ir_func **decls;
+    uint32_t n, cap;
+    bool built;
+    const signature *sig;
+} func_group;
+
+typedef struct const_value {
+    enum { CONST_PENDING, CONST_KNOWN, CONST_NONE } state;
+    int64_t value;
+    sc_loc loc;
+    const char *how;
+} const_value;
+
+/* ---- Constants -------------------------------------------------------- */
+
+static const ir_macro *find_macro(const ir_tu *tu, const char *name)
+{
+    const ir_macro *found = NULL;
+    for (uint32_t i = 0; i < tu->n_macros; i++)
+        if (strcmp(tu->macros[i].name, name) == 0)
+            found = &tu->macros[i]; /* the last definition wins */
+    return found;
+}
+
+static bool lookup_for_macro(void *ud, const char *path, int64_t *value)
+{
+    sc_loc loc;
+    const char *how;
+    return constant_lookup(ud, path, value, &loc, &how);
+}
+
+static bool eval_macro(analysis *an, const ir_macro *m, int64_t *value)
+{
+    dim_error err;
+    dim_shape_ast *ast = dim_parse_expr(m->body, &err);
+    if (!ast)
+        return false;
+    bool ok = ast->rank == 1 && ast->entries[0].kind == DIM_ENTRY_EXPR &&
+              dim_eval_int(ast->entries[0].expr, lookup_for_macro, an, value,
+                           &err);
+    dim_shape_ast_free(ast);
+    return ok;
+}
+
+static bool lookup_decl_value(ir_decl **decls, uint32_t n, const char *name,
+                              int64_t *value, sc_loc *loc)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (decls[i]->has_value && strcmp(decls[i]->name, name) == 0) {
+            *value = decls[i]->value;
+            *loc = decls[i]->loc;
+            return true;
+        }
+    return false;
+}
+
+bool constant_lookup(analysis *an, const char *name, int64_t *value,
+                     sc_loc *loc, const char **how)
+{
+    const_value *c = strmap_get(&an->consts, name);
+    if (c) {
+        /* PENDING: a macro that names itself; no value. */
+        *value = c->value, *loc = c->loc, *how = c->how;
+        return c->state == CONST_KNOWN;
+    }
+    c = arena_alloc(an->arena, sizeof *c);
+    c->state = CONST_PENDING;
+    strmap_put(&an->consts, arena_strdup(an->arena, name), c);
+    const ir_macro *m = find_macro(an->tu, name);
+    if (m && eval_macro(an, m, &c->value)) {
+        c->state = CONST_KNOWN, c->loc = m->loc, c->how = "defined";
+    } else if (lookup_decl_value(an->tu->enums, an->tu->n_enums, name,
+                                 &c->value, &c->loc) ||
+               lookup_decl_value(an->tu->globals, an->tu->n_globals, name,
+                                 &c->value, &c->loc)) {
+        c->state = CONST_KNOWN, c->how = "declared";
+    } else {
+        c->state = CONST_NONE;
+    }
+    *value = c->value, *loc = c->loc, *how = c->how;
+    return c->state == CONST_KNOWN;
+}
+
+/* ---- Building a signature -------------------------------------------- */
+
+/* State while resolving the names of one declaration's annotations. */
+typedef struct sig_builder {
+    analysis *an;
+    signature *sig;
+    const ir_func *decl;
+    strmap free_syms;   /* name -> dim_sym + 1 (so 0 is "absent") */
+    sc_loc ann_loc;
+} sig_builder;
+
+static int param_index(const ir_func *f, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < f->n_params; i++)
+        if (strlen(f->params[i]->name) == len &&
+            strncmp(f->params[i]->name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const dim_poly *path_symbol(sig_builder *b, uint32_t param,
+                                   const char *suffix)
+{
+    signature *sig = b->sig;
+    for (uint32_t i = 0; i < sig->n_paths; i++)
+        if (sig->paths[i].param == param &&
+            strcmp(sig->paths[i].suffix, suffix) == 0)
+            return dim_symbol(b->an->dims, sig->paths[i].sym);
+    sig_path *paths = arena_array(b->an->arena, sig->n_paths + 1, sizeof *paths);
+    if (sig->n_paths)
+        memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
+    const char *display = arena_printf(
+        b->an->arena, "%s%s", b->decl->params[param]->name, suffix);
+    paths[sig->n_paths] = (sig_path){param, arena_strdup(b->an->arena, suffix),
+                                     dim_sym_new(b->an->dims, display)};
+    sig->paths = paths;
+    return dim_symbol(b->an->dims, paths[sig->n_paths++].sym);
+}
+
+static const dim_poly *free_symbol(sig_builder *b, const char *name)
+{
+    uintptr_t v = (uintptr_t)strmap_get(&b->free_syms, name);
+    if (!v) {
+        dim_sym s = dim_sym_new(b->an->dims, name);
+        v = (uintptr_t)s + 1;
+        strmap_put(&b->free_syms, arena_strdup(b->an->arena, name), (void *)v);
+        dim_sym *syms = arena_array(b->an->arena, b->sig->n_free + 1,
+                                    sizeof *syms);
+        if (b->sig->n_free)
+            memcpy(syms, b->sig->free_syms, b->sig->n_free * sizeof *syms);
+        syms[b->sig->n_free++] = s;
+        b->sig->free_syms = syms;
+    }
+    return dim_symbol(b->an->dims, (dim_sym)(v - 1));
+}
+
+/* SPEC 2, rule 1 then 4 then 5 (const globals count as constants). */
+static const dim_poly *resolve_in_signature(void *ud, const char *path,
+                                            int column)
+{
+    (void)column;
+    sig_builder *b = ud;
+    size_t head = strcspn(path, ".-");
+    int p = param_index(b->decl, path, head);
+    if (p >= 0) {
+        sig_param *sp = &b->sig->params[p];
+        if (path[head] == '\0' && sp->is_int)
+            return dim_symbol(b->an->dims, sp->int_sym);
+        if (path[head] != '\0')
+            return path_symbol(b, (uint32_t)p, path + head);
+    }
+    int64_t value;
+    sc_loc loc;
+    const char *how;
+    if (constant_lookup(b->an, path, &value, &loc, &how))
+        return dim_const(b->an->dims, value);
+    return free_symbol(b, path);
+}
+
+/* Parses one SHAPE / RETURNS_SHAPE text into a shape over the signature's
+   symbols; reports and returns NULL when it does not parse. */
+static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
+{
+    dim_error err;
+    dim_shape_ast *ast = dim_parse(ann->text, &err);
+    if (!ast) {
+        report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
+                          ann->text, err.message);
+        return NULL;
+    }
+    shape *s = shape_new(b->an->arena, (uint32_t)ast->rank);
+    s->ellipsis = ast->ellipsis;
+    for (int i = 0; i < ast->rank; i++) {
+        if (ast->entries[i].kind != DIM_ENTRY_EXPR)
+            continue;
+        err.column = 0;
+        s->dims[i] = dim_from_node(b->an->dims, ast->entries[i].expr,
+                                   resolve_in_signature, b, &err);
+        if (err.column)
+            report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
+                              ann->text, err.message);
+    }
+    dim_shape_ast_free(ast);
+    return s;
+}
+
+static bool can_hold_shape(const ir_type *t)
+{
+    return t->cls == IR_TYPE_POINTER || t->cls == IR_TYPE_ARRAY ||
+           t->cls == IR_TYPE_RECORD;
+}
+
+/* Records a SHAPE for parameter I, reporting a conflict with another
+   declaration's annotation of the same parameter. */
+static void add_param_shape(sig_builder *b, uint32_t i, const ir_annotation *ann)
+{
+    sig_param *sp = &b->sig->params[i];
+    const ir_decl *pd = b->decl->params[i];
+    const char *written = shape_written(b->an->arena, ann->text);
+    if (sp->written) {
+        if (strcmp(sp->written, written) != 0)
+            report_annotation(b->an, ann->loc,
+                              "conflicting annotations for parameter '%s' of "
+                              "'%s': %s here but %s at %s:%u",
+                              pd->name, b->sig->name, written, sp->written,
+                              sp->loc.file, sp->loc.line);
+        return;
+    }
+    shape *s = parse_sig_shape(b, ann);
+    if (!s)
+        return;
+    if (s->rank > 0 && !can_hold_shape(&pd->type)) {
+        report_annotation(b->an, ann->loc,
+                          "SHAPE on parameter '%s', which cannot hold a "
+                          "shape: only pointers, arrays and tensors can",
+                          pd->name);
+        return;
+    }
+    sp->shape = s, sp->written = written, sp->loc = ann->loc;
+    sp->name = pd->name;
+}
+
+static void add_returns(sig_builder *b, const ir_annotation *ann)
+{
+    signature *sig = b->sig;
+    const char *written = shape_written(b->an->arena, ann->text);
+    if (sig->returns_written) {
+        if (strcmp(sig->returns_written, written) != 0)
+            report_annotation(b->an, ann->loc,
+                              "conflicting annotations for the result of "
+                              "'%s': %s here but %s at %s:%u",
+                              sig->name, written, sig->returns_written,
+                              sig->returns_loc.file, sig->returns_loc.line);
+        return;
+    }
+    shape *s = parse_sig_shape(b, ann);
+    if (!s)
+        return;
+    if (s->rank > 0 && !can_hold_shape(&b->decl->ret)) {
+        report_annotation(b->an, ann->loc,
+                          "RETURNS_SHAPE on '%s', whose result cannot hold a "
+                          "shape", sig->name);
+        return;
+    }
+    sig->returns = s, sig->returns_written = written;
+    sig->returns_loc = ann->loc;
+}
+
+/* SHAPE_LOSS(logits, labels): two distinct parameter names. */
+static void add_loss(sig_builder *b, const ir_annotation *ann)
+{
+    analysis *an = b->an;
+    const char *text = ann->text;
+    const char *comma = strchr(text, ',');
+    char names[2][128];
+    int idx[2] = {-1, -1};
+    if (!comma || strchr(comma + 1, ',')) {
+        report_annotation(an, ann->loc,
+                          "SHAPE_LOSS takes two parameter names (logits, "
+                          "labels), not '%s'", text);
+        return;
+    }
+    const char *parts[2][2] = {{text, comma}, {comma + 1, text + strlen(text)}};
+    for (int k = 0; k < 2; k++) {
+        const char *s = parts[k][0], *e = parts[k][1];
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        size_t n = (size_t)(e - s) < sizeof names[k] ? (size_t)(e - s)
+                                                    : sizeof names[k] - 1;
+        memcpy(names[k], s, n);
+        names[k][n] = '\0';
+        idx[k] = param_index(b->decl, s, (size_t)(e - s));
+        if (idx[k] < 0) {
+            report_annotation(an, ann->loc,
+                              "SHAPE_LOSS names '%s', which is not a "
+                              "parameter of '%s'", names[k], b->sig->name);
+            return;
+        }
+    }
+    if (idx[0] == idx[1]) {
+        report_annotation(an, ann->loc,
+                          "SHAPE_LOSS names '%s' twice: logits and labels "
+                          "must be two parameters", names[0]);
+        return;
+    }
+    if (b->sig->loss_logits >= 0 &&
+        (b->sig->loss_logits != idx[0] || b->sig->loss_labels != idx[1])) {
+        report_annotation(an, ann->loc,
+                          "conflicting SHAPE_LOSS annotations for '%s': here "
+                          "and at %s:%u", b->sig->name, b->sig->loss_loc.file,
+                          b->sig->loss_loc.line);
+        return;
+    }
+    b->sig->loss_logits = idx[0], b->sig->loss_labels = idx[1];
+    b->sig->loss_loc = ann->loc;
+}
+
+static void add_function_annotation(sig_builder *b, const ir_annotation *ann)
+{
+    switch (ann->kind) {
+    case IR_ANN_RETURNS:
+        add_returns(b, ann);
+        break;
+    case IR_ANN_LOSS:
+        add_loss(b, ann);
+        break;
+    case IR_ANN_SHAPE:
+        report_annotation(b->an, ann->loc,
+                          "SHAPE on function '%s': use RETURNS_SHAPE for its "
+                          "result, SHAPE on its parameters", b->sig->name);
+        break;
+    }
+}
+
+static void add_declaration(sig_builder *b, const ir_func *f)
+{
+    b->decl = f;
+    uint32_t n = f->n_params < b->sig->n_params ? f->n_params : b->sig->n_params;
+    for (uint32_t i = 0; i < n; i++) {
+        const ir_decl *pd = f->params[i];
+        for (uint32_t k = 0; k < pd->n_annotations; k++) {
+            const ir_annotation *ann = &pd->annotations[k];
+            if (ann->kind == IR_ANN_SHAPE)
+                add_param_shape(b, i, ann);
+            else
+                report_annotation(b->an, ann->loc,
+                                  "%s on parameter '%s': it belongs on the "
+                                  "function", ann->kind == IR_ANN_LOSS
+                                                  ? "SHAPE_LOSS"
+                                                  : "RETURNS_SHAPE",
+                                  pd->name);
+        }
+    }
+    for (uint32_t k = 0; k < f->n_annotations; k++)
+        if (!f->annotations[k].inherited)
+            add_function_annotation(b, &f->annotations[k]);
+}
+
+static bool is_annotated(const ir_func *f)
+{
+    if (f->n_annotations)
+        return true;
+    for (uint32_t i = 0; i < f->n_params; i++)
+        if (f->params[i]->n_annotations)
+            return true;
+    return false;
+}
+
+static signature *new_signature(analysis *an, const ir_func *f)
+{
+    signature *sig = arena_alloc(an->arena, sizeof *sig);
+    sig->name = f->name;
+    sig->n_params = f->n_params;
+    sig->params = arena_array(an->arena, f->n_params, sizeof *sig->params);
+    sig->loss_logits = sig->loss_labels = -1;
+    for (uint32_t i = 0; i < f->n_params; i++) {
+        sig_param *sp = &sig->params[i];
+        sp->name = f->params[i]->name;
+        sp->is_int = f->params[i]->type.cls == IR_TYPE_INT;
+        if (sp->is_int)
+            sp->int_sym = dim_sym_new(an->dims, sp->name[0] ? sp->name : "?");
+    }
+    return sig;
+}
+
+static const signature *build_signature(analysis *an, const func_group *g)
+{
+    bool any = false;
+    const ir_func *first = g->decls[0];
+    for (uint32_t i = 0; i < g->n; i++) {
+        any |= is_annotated(g->decls[i]);
+        /* Prefer the definition's parameter names in messages. */
+        if (g->decls[i]->is_definition)
+            first = g->decls[i];
+    }
+    if (!any)
+        return NULL;
+    /* One free-symbol namespace for all declarations: the N of a
+       prototype's SHAPE is the N of the definition's RETURNS_SHAPE. */
+    sig_builder b = {.an = an, .sig = new_signature(an, first)};
+    strmap_init(&b.free_syms, an->arena);
+    for (uint32_t i = 0; i < g->n; i++)
+        add_declaration(&b, g->decls[i]);
+    return b.sig;
+}
+
+static func_group *group_of(analysis *an, const ir_func *f)
+{
+    if (!an->funcs_by_key.cap) {
+        for (uint32_t i = 0; i < an->tu->n_funcs; i++) {
+            const ir_func *d = an->tu->funcs[i];
+            func_group *g = strmap_get(&an->funcs_by_key, d->key);
+            if (!g) {
+                g = arena_alloc(an->arena, sizeof *g);
+                strmap_put(&an->funcs_by_key, d->key, g);
+            }
+            if (g->n == g->cap) {
+                g->cap = g->cap ? g->cap * 2 : 2;
+                const ir_func **decls = arena_array(an->arena, g->cap,
+                                                    sizeof *decls);
+                if (g->n)
+                    memcpy(decls, g->decls, g->n * sizeof *decls);
+                g->decls = decls;
+            }
+            g->decls[g->n++] = d;
+        }
+    }
+    return strmap_get(&an->funcs_by_key, f->key);
+}
+
+const signature *signature_of(analysis *an, const ir_func *f)
+{
+    func_group *g = group_of(an, f);
+    if (!g)
+        return NULL;
+    if (!g->built) {
+        g->built = true;
+        g->sig = build_signature(an, g);
+    }
+    return g->sig;
+}

@@ -1,0 +1,56 @@
+/*
+ * shape-mismatch: arguments that cannot fit their parameter's SHAPE.
+ * One call per kind of mismatch; each line says what is wrong.
+ */
+#include <stdio.h>
+
+#include "tinyml.h"
+
+#define ROWS 4
+#define WIDTH 8
+
+/* out = (x - mean) * gamma, row by row. */
+static void scale_rows(float *out SHAPE(N, D), const float *x SHAPE(N, D),
+                       const float *gamma SHAPE(D))
+{
+    (void)out, (void)x, (void)gamma;
+}
+
+static void fill_rows(float *buf SHAPE(n, 4), int n)
+{
+    for (int i = 0; i < n * 4; i++)
+        buf[i] = 0;
+}
+
+static void duplicate(float *out SHAPE(2 * n), const float *in SHAPE(n), int n)
+{
+    for (int i = 0; i < n; i++)
+        out[2 * i] = out[2 * i + 1] = in[i];
+}
+
+int main(void)
+{
+    float x[ROWS][WIDTH], out[ROWS][WIDTH];
+    float gamma6[6];
+    float cube[2][3][4];
+    float rows[8][4], wide[8][5];
+    float in[4], pairs[10];
+
+    /* A dimension symbol bound to two sizes: D is 8 from 'out', 6 from 'gamma6'. */
+    scale_rows(&out[0][0], &x[0][0], gamma6); // expected-error {{'gamma6' has shape [6] but D = 8 (bound by '&out[0][0]') in call to 'scale_rows' [shape-mismatch]}}
+
+    /* Rank: a 3-D array where a matrix is expected. */
+    scale_rows(&out[0][0], &cube[0][0][0], gamma6); // expected-error {{'&cube[0][0][0]' has shape [2, 3, 4] but parameter 'x' of 'scale_rows' expects rank 2 ([N, D])}}
+
+    /* An int argument against the dims that use it. */
+    fill_rows(&rows[0][0], 6); // expected-error {{'&rows[0][0]' has shape [8, 4] but n = 6 (passed as '6') in call to 'fill_rows'}}
+
+    /* A constant dimension. */
+    fill_rows(&wide[0][0], 8); // expected-error {{'&wide[0][0]' has shape [8, 5] but parameter 'buf' of 'fill_rows' expects [n, 4]}}
+
+    /* A compound dimension: 2*n with n = 4 is 8, not 10. */
+    duplicate(pairs, in, 4); // expected-error {{'pairs' has shape [10] but parameter 'out' of 'duplicate' expects [2*n] = [8]}}
+
+    printf("%f\n", (double)x[0][0]);
+    return 0;
+}

@@ -1,0 +1,5 @@
+// expected-no-diagnostics
+int add(int a, int b)
+{
+    return a + b;
+}
