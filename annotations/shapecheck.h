@@ -18,12 +18,16 @@
 #ifndef SHAPECHECK_H
 #define SHAPECHECK_H
 
+/* Each macro stringizes its own arguments: forwarding __VA_ARGS__ through
+   another macro first would expand macro names in them (BATCH -> 32), and
+   the checker wants the names as written, to trace them in its notes. */
 #ifdef __SHAPECHECK__
-#define SHAPECHECK_ANNOTATE_(kind, ...) \
-    __attribute__((annotate("shapecheck:" kind ":" #__VA_ARGS__)))
-#define SHAPECHECK_SHAPE(...) SHAPECHECK_ANNOTATE_("shape", __VA_ARGS__)
-#define SHAPECHECK_RETURNS_SHAPE(...) SHAPECHECK_ANNOTATE_("returns", __VA_ARGS__)
-#define SHAPECHECK_LOSS(...) SHAPECHECK_ANNOTATE_("loss", __VA_ARGS__)
+#define SHAPECHECK_SHAPE(...) \
+    __attribute__((annotate("shapecheck:shape:" #__VA_ARGS__)))
+#define SHAPECHECK_RETURNS_SHAPE(...) \
+    __attribute__((annotate("shapecheck:returns:" #__VA_ARGS__)))
+#define SHAPECHECK_LOSS(...) \
+    __attribute__((annotate("shapecheck:loss:" #__VA_ARGS__)))
 #else
 #define SHAPECHECK_SHAPE(...)
 #define SHAPECHECK_RETURNS_SHAPE(...)
@@ -31,14 +35,27 @@
 #endif
 
 #ifndef SHAPECHECK_NO_SHORT_NAMES
+#ifdef __SHAPECHECK__
 #ifndef SHAPE
-#define SHAPE(...) SHAPECHECK_SHAPE(__VA_ARGS__)
+#define SHAPE(...) __attribute__((annotate("shapecheck:shape:" #__VA_ARGS__)))
 #endif
 #ifndef RETURNS_SHAPE
-#define RETURNS_SHAPE(...) SHAPECHECK_RETURNS_SHAPE(__VA_ARGS__)
+#define RETURNS_SHAPE(...) \
+    __attribute__((annotate("shapecheck:returns:" #__VA_ARGS__)))
 #endif
 #ifndef SHAPE_LOSS
-#define SHAPE_LOSS(...) SHAPECHECK_LOSS(__VA_ARGS__)
+#define SHAPE_LOSS(...) __attribute__((annotate("shapecheck:loss:" #__VA_ARGS__)))
+#endif
+#else
+#ifndef SHAPE
+#define SHAPE(...)
+#endif
+#ifndef RETURNS_SHAPE
+#define RETURNS_SHAPE(...)
+#endif
+#ifndef SHAPE_LOSS
+#define SHAPE_LOSS(...)
+#endif
 #endif
 #endif
 

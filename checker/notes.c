@@ -24,7 +24,8 @@ static void add_note_once(analysis *an, diag *d, sc_loc loc, const char *msg)
 {
     for (size_t i = 0; i < d->n_notes; i++)
         if (d->notes[i].loc.line == loc.line && d->notes[i].loc.col == loc.col &&
-            d->notes[i].loc.file == loc.file &&
+            strcmp(d->notes[i].loc.file ? d->notes[i].loc.file : "",
+                   loc.file ? loc.file : "") == 0 &&
             strcmp(d->notes[i].message, msg) == 0)
             return;
     diag_add_note(an->diags, d, loc, "%s", msg);
@@ -59,8 +60,8 @@ void note_value(analysis *an, diag *d, const value_note *v)
     if (!v || !v->loc.file)
         return;
     add_note_once(an, d, v->loc,
-                  arena_printf(an->arena, "%s %s to %s here", v->name,
-                               v->how ? v->how : "set", v->value));
+                  arena_printf(an->arena, "%s %s %s here", v->name,
+                               v->how ? v->how : "set to", v->value));
 }
 
 void note_origin(analysis *an, diag *d, const shape_origin *o)

@@ -13,6 +13,7 @@
  * and so does its exit.  Nothing is guessed: where the state cannot tell,
  * a dimension is unknown and no finding can come from it.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -284,6 +285,33 @@ static const dim_poly *resolve_in_body(void *ud, const char *path, int column)
     return free_symbol(c, r->record ? r->object_key : NULL, path);
 }
 
+/* Records the values of the constants TEXT names ("2 * BATCH"), so that
+   notes can say where they were defined. */
+static void note_constants_in(resolver *r, const char *text)
+{
+    for (const char *p = text; *p;) {
+        if (!(isalpha((unsigned char)*p) || *p == '_')) {
+            p++;
+            continue;
+        }
+        const char *start = p;
+        while (isalnum((unsigned char)*p) || *p == '_')
+            p++;
+        char *name = arena_strndup(r->c->an->arena, start, (size_t)(p - start));
+        int64_t value;
+        sc_loc loc;
+        const char *how;
+        if (constant_lookup(r->c->an, name, &value, &loc, &how)) {
+            value_note *note = arena_alloc(r->c->an->arena, sizeof *note);
+            *note = (value_note){name,
+                                 arena_printf(r->c->an->arena, "%lld",
+                                              (long long)value),
+                                 loc, how};
+            record_value(r, name, dim_const(r->c->an->dims, value), note);
+        }
+    }
+}
+
 /* The shape a SHAPE annotation gives, in this body's terms. */
 static const shape *annotation_shape(resolver *r, const ir_annotation *ann)
 {
@@ -368,6 +396,7 @@ static shaped declared_shape(pctx *c, const ir_decl *d, const char *object_key,
         return r;
     shape *s = shape_new(c->an->arena, d->type.array_rank);
     shape_origin *o = new_origin(c, ORIGIN_ARRAY, d->loc, name);
+    res.origin = o;
     const char *written = "";
     for (uint32_t i = 0; i < d->type.array_rank; i++) {
         const ir_node *dim = d->type.array_dims[i];
@@ -377,8 +406,10 @@ static shaped declared_shape(pctx *c, const ir_decl *d, const char *object_key,
         s->dims[i] = e.value;
         written = arena_printf(c->an->arena, "%s%s%s", written, i ? ", " : "",
                                dim ? dim->text : "_");
-        if (dim && dim->kind == IR_VAR && e.note && o->n_values < ORIGIN_MAX_VALUES)
-            o->values[o->n_values++] = *e.note;
+        if (dim && dim->kind == IR_VAR)
+            record_value(&res, dim->text, e.value, e.note);
+        else if (dim && dim->kind == IR_INT)
+            note_constants_in(&res, dim->text);
     }
     o->written = arena_printf(c->an->arena, "[%s]", written);
     (void)use;
@@ -396,7 +427,7 @@ static const value_note *new_note(pctx *c, const char *name, const dim_poly *v,
         return NULL;
     value_note *note = arena_alloc(c->an->arena, sizeof *note);
     *note = (value_note){name, arena_printf(c->an->arena, "%lld", (long long)k),
-                         loc, "set"};
+                         loc, "set to"};
     return note;
 }
 
@@ -408,6 +439,12 @@ static eval_result eval_var(pctx *c, const ir_node *n)
         return r;
     if (d->has_value) {
         r.value = dim_const(c->an->dims, d->value);
+        value_note *note = arena_alloc(c->an->arena, sizeof *note);
+        *note = (value_note){d->name,
+                             arena_printf(c->an->arena, "%lld",
+                                          (long long)d->value),
+                             d->loc, "declared as"};
+        r.note = note;
         return r;
     }
     var_state *vs = var_of(c, d);
@@ -470,8 +507,7 @@ static eval_result eval_addr(pctx *c, const ir_node *n)
     return r;
 }
 
-static void assign_var(pctx *c, const ir_decl *d, const eval_result *v, sc_loc loc,
-                       const char *src)
+static void assign_var(pctx *c, const ir_decl *d, const eval_result *v, sc_loc loc)
 {
     var_state *vs = var_of(c, d);
     char key[48];
@@ -488,10 +524,16 @@ static void assign_var(pctx *c, const ir_decl *d, const eval_result *v, sc_loc l
         return;
     vs->shape = (shaped){NULL, NULL};
     if (v->shape.shape) {
-        shape_origin *o = new_origin(c, ORIGIN_ASSIGNED, loc, d->name);
+        const shape_origin *from = v->shape.origin;
+        /* "x = f(...)": the story is f's result, one note, not two. */
+        bool direct_call = from && from->kind == ORIGIN_RETURNED &&
+                           from->loc.line == loc.line;
+        shape_origin *o = new_origin(c, direct_call ? ORIGIN_RETURNED
+                                                    : ORIGIN_ASSIGNED,
+                                     loc, d->name);
         o->written = shape_format(c->an->arena, c->an->dims, v->shape.shape);
-        o->from = v->shape.origin;
-        (void)src;
+        o->callee = from ? from->callee : NULL;
+        o->from = direct_call ? NULL : from;
         vs->shape = (shaped){v->shape.shape, o};
     }
 }
@@ -510,7 +552,7 @@ static eval_result eval_assign(pctx *c, const ir_node *n)
         rhs = (eval_result){v, NULL, {NULL, NULL}};
     }
     if (lhs->kind == IR_VAR) {
-        assign_var(c, lhs->decl, &rhs, n->loc, n->kids[1]->text);
+        assign_var(c, lhs->decl, &rhs, n->loc);
     } else {
         const char *display, *key = path_key(c, lhs, &display);
         if (key) {
@@ -537,7 +579,7 @@ static eval_result eval_incdec(pctx *c, const ir_node *n)
                                 dim_const(c->an->dims, delta)),
                         NULL, {NULL, NULL}};
     if (lhs->kind == IR_VAR)
-        assign_var(c, lhs->decl, &next, n->loc, NULL);
+        assign_var(c, lhs->decl, &next, n->loc);
     else
         paths_forget(c, NULL);
     eval_result none = {0};
@@ -734,7 +776,7 @@ static void declare_local(pctx *c, const ir_node *n)
     if (d->address_taken && d->type.cls == IR_TYPE_INT)
         return; /* may change behind our back: never known */
     if (n->n_kids || d->type.cls == IR_TYPE_INT)
-        assign_var(c, d, &init, d->loc, n->n_kids ? n->kids[0]->text : NULL);
+        assign_var(c, d, &init, d->loc);
 }
 
 /* Every variable the subtree may assign (or give a shape to by a call)

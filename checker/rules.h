@@ -20,6 +20,7 @@ typedef struct sc_rule {
 extern const sc_rule sc_rule_batch_mismatch;
 extern const sc_rule sc_rule_shape_mismatch;
 extern const sc_rule sc_rule_annotation;
+extern const sc_rule sc_rule_nolint;
 
 /* Every rule, in documentation order. */
 extern const sc_rule *const sc_rules[];

@@ -37,7 +37,7 @@ typedef struct value_note {
     const char *name;
     const char *value;
     sc_loc loc;
-    const char *how;        /* "set", "defined", "bound by 'logits'" */
+    const char *how;        /* "set to", "defined as", "declared as" */
 } value_note;
 
 #define ORIGIN_MAX_VALUES 4

@@ -83,12 +83,12 @@ bool constant_lookup(analysis *an, const char *name, int64_t *value,
     strmap_put(&an->consts, arena_strdup(an->arena, name), c);
     const ir_macro *m = find_macro(an->tu, name);
     if (m && eval_macro(an, m, &c->value)) {
-        c->state = CONST_KNOWN, c->loc = m->loc, c->how = "defined";
+        c->state = CONST_KNOWN, c->loc = m->loc, c->how = "defined as";
     } else if (lookup_decl_value(an->tu->enums, an->tu->n_enums, name,
                                  &c->value, &c->loc) ||
                lookup_decl_value(an->tu->globals, an->tu->n_globals, name,
                                  &c->value, &c->loc)) {
-        c->state = CONST_KNOWN, c->how = "declared";
+        c->state = CONST_KNOWN, c->how = "declared as";
     } else {
         c->state = CONST_NONE;
     }

@@ -26,6 +26,10 @@ int main(void)
 
     matmul(&logits[0][0], &x[0][0], &w[0][0], BATCH, FEATURES, CLASSES);
     float loss = cross_entropy(&logits[0][0], labels, BATCH, CLASSES); // expected-error {{logits and labels must have the same first dimension: '&logits[0][0]' is [32, 10] but 'labels' is [64] in call to 'cross_entropy'}}
+    // expected-note@19 {{'logits' declared as an array of shape [BATCH, CLASSES], BATCH = 32, CLASSES = 10}}
+    // expected-note@12 {{BATCH defined as 32 here}}
+    // expected-note@14 {{CLASSES defined as 10 here}}
+    // expected-note@20 {{'labels' declared as an array of shape [2 * BATCH], BATCH = 32}}
     printf("loss %.4f\n", loss);
     return 0;
 }

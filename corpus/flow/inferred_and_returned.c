@@ -31,10 +31,13 @@ int main(void)
     matmul(logits, x, w, BATCH, FEATURES, CLASSES);
     int half[BATCH / 2];
     float loss = cross_entropy(logits, half, BATCH, CLASSES); // expected-error {{'logits' is [32, 10] but 'half' is [16]}}
-    // expected-note@-2 {{'logits' has shape [32, 10], inferred from the call to 'matmul'}}
+    // expected-note@-3 {{'logits' has shape [32, 10], inferred from the call to 'matmul'}}
+    // expected-note@-3 {{'half' declared as an array of shape [BATCH / 2], BATCH = 32}}
+    // expected-note@11 {{BATCH defined as 32 here}}
 
     float *h = new_matrix(BATCH / 4, CLASSES);
     matmul(h, x, w, BATCH, FEATURES, CLASSES); // expected-error {{'h' has shape [8, 10] but rows = 32 (passed as 'BATCH') in call to 'matmul'}}
+    // expected-note@-2 {{'h' has shape [8, 10], returned by 'new_matrix'}}
 
     printf("%f\n", (double)loss);
     free(h);

@@ -25,6 +25,13 @@ int main(int argc, char **argv)
         labels[i] = i % CLASSES;
 
     float bad = cross_entropy(q, labels, b, CLASSES); // expected-error {{'q' is [16, 5] but 'labels' is [8] in call to 'cross_entropy'}}
+    // expected-note@22 {{'q' takes its shape [16, 5] from 'p'}}
+    // expected-note@21 {{'p' takes its shape [16, 5] from 'logits'}}
+    // expected-note@19 {{'logits' declared as an array of shape [b, CLASSES], b = 16, CLASSES = 5}}
+    // expected-note@18 {{b set to 16 here}}
+    // expected-note@12 {{CLASSES declared as 5 here}}
+    // expected-note@23 {{'labels' declared as an array of shape [HALF], HALF = 8}}
+    // expected-note@13 {{HALF declared as 8 here}}
 
     /* p + CLASSES points into the middle: no known shape, no finding. */
     float tail = cross_entropy(p + CLASSES * HALF, labels, HALF, CLASSES);
@@ -33,7 +40,10 @@ int main(int argc, char **argv)
     int n = b;
     if (argc > 1)
         n = HALF;
-    float maybe = cross_entropy(q, labels, n, CLASSES);
+    int some[n];
+    for (int i = 0; i < n; i++)
+        some[i] = i % CLASSES;
+    float maybe = cross_entropy(q, some, b, CLASSES);
 
     printf("%f %f %f\n", (double)bad, (double)tail, (double)maybe);
     return 0;

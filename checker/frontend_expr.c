@@ -1,0 +1,876 @@
+/*
+ * frontend_expr.c - statements and expressions of main-file function
+ * bodies (and file-scope initialisers) as ir_nodes.
+ *
+ * Children are gathered with one clang_visitChildren() per node onto the
+ * state's cursor stack and converted after the visit returns, so libclang
+ * never recurses on our behalf and our own frames stay small; nesting is
+ * capped at FE_MAX_DEPTH.
+ *
+ * libclang 14 has no operator-kind API: operators are read from the source
+ * text between the operands.  When that text is not there (the operator
+ * comes from a macro body) the kind is guessed from the types ('&', '*')
+ * and the operands ('='), else the op is 0: unknown.
+ */
+#include "frontend_internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define TEXT_MAX 80
+
+/* Expression handlers recurse through expr(); kept out of line so that
+   each nesting level costs only the frame of the handler it uses. */
+#define HANDLER static __attribute__((noinline)) ir_node *
+/* Helpers with large locals, called from the handlers: out of line too. */
+#define OUT_OF_LINE static __attribute__((noinline))
+
+/* What converting an expression yields besides its node: whether it is
+   pure (free of side effects, so that clang may fold it), and its extent,
+   computed at most once (operators are read between operands' extents). */
+typedef struct expr_out {
+    bool pure;
+    bool has_range;
+    CXCursor cursor; /* as converted, before unwrapping implicit casts */
+    CXSourceRange range;
+} expr_out;
+
+static ir_node *expr(fe_state *st, CXCursor c, expr_out *out);
+static void stmt_into(fe_state *st, CXCursor c);
+
+/* OUT's extent, computed on first use. */
+static CXSourceRange range_of(expr_out *out)
+{
+    if (!out->has_range) {
+        out->range = clang_getCursorExtent(out->cursor);
+        out->has_range = true;
+    }
+    return out->range;
+}
+
+/* A zeroed node of KIND in the TU's arena. */
+static ir_node *new_node(fe_state *st, ir_kind kind)
+{
+    ir_node *n = arena_alloc(st->a, sizeof *n);
+    n->kind = kind;
+    return n;
+}
+
+/* Appends N to the statements of the block being built. */
+static void push_node(fe_state *st, ir_node *n)
+{
+    fe_vec_push(&st->nodes, n);
+}
+
+/* ---- Source text ----------------------------------------------------- */
+
+typedef struct span {
+    const char *text; /* the file's contents */
+    size_t size;
+    size_t begin, end;
+} span;
+
+/* The text between two locations, both taken where they are written in a
+   file (macro arguments in the invocation; other macro tokens at the
+   expansion: in libclang 14 clang_getSpellingLocation behaves like
+   clang_getFileLocation). */
+static bool text_between(fe_state *st, CXSourceLocation from,
+                         CXSourceLocation to, span *out)
+{
+    CXFile f1, f2;
+    unsigned o1, o2;
+    clang_getSpellingLocation(from, &f1, NULL, NULL, &o1);
+    clang_getSpellingLocation(to, &f2, NULL, NULL, &o2);
+    if (!f1 || f1 != f2 || o2 < o1)
+        return false;
+    fe_file *f = fe_file_get(st, f1);
+    if (!fe_file_contents(st, f) || o2 > f->size)
+        return false;
+    out->text = f->contents;
+    out->size = f->size;
+    out->begin = o1;
+    out->end = o2;
+    return true;
+}
+
+/* Extends S to the parenthesis that balances it: an expression whose last
+   token is a macro argument ends, in file terms, inside the invocation
+   ("i = SUM(i, 2" for "i = SUM(i, 2)").  Longer text is cut anyway: left
+   alone, so that deep nesting stays linear. */
+static void balance(span *s)
+{
+    if (s->end - s->begin > 4 * TEXT_MAX)
+        return;
+    int depth = 0;
+    for (size_t i = s->begin; i < s->end; i++)
+        depth += s->text[i] == '(' ? 1 : s->text[i] == ')' ? -1 : 0;
+    size_t limit = s->end + 4096 < s->size ? s->end + 4096 : s->size;
+    while (depth > 0 && s->end < limit) {
+        char ch = s->text[s->end++];
+        depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+    }
+}
+
+/* S's text with white space collapsed, cut to TEXT_MAX characters. */
+static const char *collapse(fe_state *st, const span *s)
+{
+    char buf[TEXT_MAX];
+    size_t n = 0;
+    bool blank = false, cut = false;
+    for (size_t i = s->begin; i < s->end && !cut; i++) {
+        char ch = s->text[i];
+        if (isspace((unsigned char)ch) ||
+            (ch == '\\' && i + 1 < s->end && s->text[i + 1] == '\n')) {
+            blank = n > 0;
+            continue;
+        }
+        size_t need = blank ? 2 : 1;
+        if (n + need > TEXT_MAX) {
+            cut = true;
+            break;
+        }
+        if (blank)
+            buf[n++] = ' ';
+        blank = false;
+        buf[n++] = ch;
+    }
+    if (cut) {
+        n = TEXT_MAX - 3;
+        memcpy(buf + n, "...", 3);
+        n = TEXT_MAX;
+    }
+    return arena_strndup(st->a, buf, n);
+}
+
+/* Start of statement C. */
+static void set_stmt_loc(fe_state *st, ir_node *n, CXCursor c)
+{
+    n->loc = fe_cursor_loc(st, c); /* a statement's location is its start */
+}
+
+/* Location and source text of expression C. */
+OUT_OF_LINE void set_place(fe_state *st, ir_node *n, expr_out *out)
+{
+    CXSourceRange r = range_of(out);
+    CXSourceLocation start = clang_getRangeStart(r);
+    n->loc = fe_loc(st, start);
+    span s;
+    n->text = "";
+    if (text_between(st, start, clang_getRangeEnd(r), &s)) {
+        balance(&s);
+        n->text = collapse(st, &s);
+    }
+}
+
+/* Location, text and type of expression OUT->cursor. */
+OUT_OF_LINE void finish_expr(fe_state *st, ir_node *n, expr_out *out)
+{
+    set_place(st, n, out);
+    fe_type(st, clang_getCursorType(out->cursor), &n->type);
+}
+
+/* ---- Operators from the source ----------------------------------------- */
+
+/* The first index from I (< END) past white space, comments and line
+   continuations. */
+static size_t skip_blank(const char *s, size_t i, size_t end)
+{
+    while (i < end) {
+        if (isspace((unsigned char)s[i])) {
+            i++;
+        } else if (s[i] == '\\' && i + 1 < end && s[i + 1] == '\n') {
+            i += 2;
+        } else if (s[i] == '/' && i + 1 < end && s[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < end && !(s[i] == '*' && s[i + 1] == '/'))
+                i++;
+            i += 2;
+        } else if (s[i] == '/' && i + 1 < end && s[i + 1] == '/') {
+            while (i < end && s[i] != '\n')
+                i++;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+/* Operator tokens, longest first so that the first match is the token. */
+static const struct {
+    const char *token;
+    size_t len;
+    int op;       /* binary / unary-prefix code */
+    int post;     /* postfix code, for ++ and -- */
+    int compound; /* the op of "op=" */
+} operators[] = {
+    {"<<=", 3, 0, 0, IR_OP_SHL},
+    {">>=", 3, 0, 0, IR_OP_SHR},
+    {"<<", 2, IR_OP_SHL, 0, 0},
+    {">>", 2, IR_OP_SHR, 0, 0},
+    {"<=", 2, IR_OP_LE, 0, 0},
+    {">=", 2, IR_OP_GE, 0, 0},
+    {"==", 2, IR_OP_EQ, 0, 0},
+    {"!=", 2, IR_OP_NE, 0, 0},
+    {"&&", 2, IR_OP_LAND, 0, 0},
+    {"||", 2, IR_OP_LOR, 0, 0},
+    {"++", 2, IR_OP_PREINC, IR_OP_POSTINC, 0},
+    {"--", 2, IR_OP_PREDEC, IR_OP_POSTDEC, 0},
+    {"+=", 2, 0, 0, '+'},
+    {"-=", 2, 0, 0, '-'},
+    {"*=", 2, 0, 0, '*'},
+    {"/=", 2, 0, 0, '/'},
+    {"%=", 2, 0, 0, '%'},
+    {"&=", 2, 0, 0, '&'},
+    {"|=", 2, 0, 0, '|'},
+    {"^=", 2, 0, 0, '^'},
+    {"+", 1, '+', 0, 0},
+    {"-", 1, '-', 0, 0},
+    {"*", 1, '*', 0, 0},
+    {"/", 1, '/', 0, 0},
+    {"%", 1, '%', 0, 0},
+    {"<", 1, '<', 0, 0},
+    {">", 1, '>', 0, 0},
+    {"&", 1, '&', 0, 0},
+    {"|", 1, '|', 0, 0},
+    {"^", 1, '^', 0, 0},
+    {"!", 1, '!', 0, 0},
+    {"~", 1, '~', 0, 0},
+    {"=", 1, '=', 0, 0},
+    {",", 1, ',', 0, 0},
+};
+
+/* The index in operators[] of the one operator token that, apart from
+   blanks and comments, fills S; -1 if there is none. */
+static int sole_operator(const span *s)
+{
+    size_t i = skip_blank(s->text, s->begin, s->end);
+    if (i == s->end)
+        return -1;
+    for (size_t k = 0; k < sizeof operators / sizeof operators[0]; k++) {
+        size_t len = operators[k].len;
+        if (s->text[i] == operators[k].token[0] && i + len <= s->end &&
+            memcmp(s->text + i, operators[k].token, len) == 0) {
+            return skip_blank(s->text, i + len, s->end) == s->end ? (int)k : -1;
+        }
+    }
+    return -1;
+}
+
+/* Whether LOC is written in the file itself, not in a macro argument. */
+static bool is_file_location(CXSourceLocation loc)
+{
+    CXFile f1, f2;
+    unsigned o1, o2;
+    clang_getExpansionLocation(loc, &f1, NULL, NULL, &o1);
+    clang_getSpellingLocation(loc, &f2, NULL, NULL, &o2);
+    return f1 == f2 && o1 == o2;
+}
+
+/* The operator written between the end of A and the start of B.  A ','
+   between operands that are macro arguments is more likely to separate
+   two arguments ("SUM(a, b)" for "a+b") than to be a comma operator. */
+OUT_OF_LINE int operator_between(fe_state *st, CXSourceLocation a,
+                                 CXSourceLocation b)
+{
+    span s;
+    int k = text_between(st, a, b, &s) ? sole_operator(&s) : -1;
+    if (k >= 0 && operators[k].op == ',' &&
+        !(is_file_location(a) && is_file_location(b)))
+        return -1;
+    return k;
+}
+
+/* Whether A and B are the same type once typedefs are seen through. */
+static bool same_type(CXType a, CXType b)
+{
+    return clang_equalTypes(clang_getCanonicalType(a),
+                            clang_getCanonicalType(b)) != 0;
+}
+
+/* '&' or '*' when the types say so (the operator is not in the source),
+   else 0. */
+OUT_OF_LINE int unary_op_from_types(CXCursor c, CXCursor operand)
+{
+    CXType result = clang_getCanonicalType(clang_getCursorType(c));
+    CXType arg = clang_getCanonicalType(clang_getCursorType(operand));
+    if (result.kind == CXType_Pointer &&
+        same_type(clang_getPointeeType(result), arg))
+        return '&';
+    if (arg.kind == CXType_Pointer &&
+        same_type(clang_getPointeeType(arg), result))
+        return '*';
+    return 0;
+}
+
+/* The op of unary operator SELF: a prefix written before OPERAND, a
+   postfix after it, else what the types say. */
+OUT_OF_LINE int unary_op(fe_state *st, expr_out *self, expr_out *operand)
+{
+    CXSourceRange r = range_of(self), o = range_of(operand);
+    int k =
+        operator_between(st, clang_getRangeStart(r), clang_getRangeStart(o));
+    if (k >= 0 && strchr("+-!~&*", operators[k].token[0]) && operators[k].op &&
+        !operators[k].compound && operators[k].op != IR_OP_LAND)
+        return operators[k].op;
+    k = operator_between(st, clang_getRangeEnd(o), clang_getRangeEnd(r));
+    if (k >= 0 && operators[k].post)
+        return operators[k].post;
+    return unary_op_from_types(self->cursor, operand->cursor);
+}
+
+/* An operand that is an lvalue not converted to a value: in a binary
+   operator, only the left side of an assignment is. */
+OUT_OF_LINE bool is_raw_lvalue(CXCursor c)
+{
+    switch (clang_getCursorKind(c)) {
+    case CXCursor_DeclRefExpr: {
+        enum CXCursorKind k = clang_getCursorKind(clang_getCursorReferenced(c));
+        return k == CXCursor_VarDecl || k == CXCursor_ParmDecl;
+    }
+    case CXCursor_MemberRefExpr:
+    case CXCursor_ArraySubscriptExpr:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* ---- Expressions ----------------------------------------------------- */
+
+/* Converts C's children into N's kids: expressions, and statements (the
+   block of a GNU statement expression); types and attributes are skipped.
+   Returns whether every kid is pure. */
+static bool convert_kids(fe_state *st, ir_node *n, CXCursor c)
+{
+    size_t base = fe_push_children(st, c), end = st->cursors.n;
+    bool pure = true;
+    if (end > base)
+        n->kids = arena_array(st->a, end - base, sizeof *n->kids);
+    for (size_t i = base; i < end; i++) {
+        CXCursor k = st->cursors.v[i];
+        enum CXCursorKind kind = clang_getCursorKind(k);
+        if (clang_isExpression(kind)) {
+            expr_out out;
+            n->kids[n->n_kids++] = expr(st, k, &out);
+            pure = pure && out.pure;
+        } else if (clang_isStatement(kind)) {
+            n->kids[n->n_kids++] = fe_stmt(st, k);
+            pure = false;
+        }
+    }
+    st->cursors.n = base;
+    return pure;
+}
+
+/* The expression children of C (at most MAX, into OUT); their number. */
+static size_t expr_children(fe_state *st, CXCursor c, CXCursor *out, size_t max)
+{
+    size_t base = fe_push_children(st, c), n = 0;
+    for (size_t i = base; i < st->cursors.n; i++) {
+        if (!clang_isExpression(clang_getCursorKind(st->cursors.v[i])))
+            continue;
+        if (n < max)
+            out[n] = st->cursors.v[i];
+        n++;
+    }
+    st->cursors.n = base;
+    return n;
+}
+
+/* Replaces pure integer expression N by its value when clang folds it. */
+static ir_node *fold(ir_node *n, CXCursor c, bool pure)
+{
+    int64_t value;
+    if (pure && n->kind != IR_INT && n->type.cls == IR_TYPE_INT &&
+        fe_eval_int(c, &value)) {
+        n->kind = IR_INT;
+        n->value = value;
+        n->op = 0;
+        n->kids = NULL;
+        n->n_kids = 0;
+    }
+    return n;
+}
+
+/* Anything else: IR_OTHER with its sub-expressions.  A leaf (literal,
+   offsetof, __func__...) is pure; integer ones fold.  LEAF: C is known to
+   have no sub-expressions (literals): no need to look. */
+HANDLER other(fe_state *st, CXCursor c, expr_out *out, bool leaf)
+{
+    ir_node *n = new_node(st, IR_OTHER);
+    bool kids_pure = leaf || convert_kids(st, n, c);
+    finish_expr(st, n, out);
+    out->pure = kids_pure && n->n_kids == 0;
+    return fold(n, c, out->pure);
+}
+
+/* ParenExpr, and implicit conversions (an UnexposedExpr at the same place
+   as its one operand): the operand itself. */
+HANDLER transparent(fe_state *st, CXCursor c, expr_out *out, bool paren)
+{
+    CXCursor kid[1];
+    if (expr_children(st, c, kid, 1) != 1 ||
+        (!paren && !clang_equalLocations(clang_getCursorLocation(c),
+                                         clang_getCursorLocation(kid[0]))))
+        return other(st, c, out, false);
+    ir_node *n = expr(st, kid[0], out);
+    if (paren) { /* the parentheses belong to the extent */
+        out->cursor = c;
+        out->has_range = false;
+    }
+    return n;
+}
+
+/* A name: IR_VAR for a variable or parameter (never folded, even when
+   const), IR_INT for an enum constant, IR_VAR without decl for a
+   function (the call resolves it). */
+HANDLER decl_ref(fe_state *st, CXCursor c, expr_out *out)
+{
+    CXCursor ref = clang_getCursorReferenced(c);
+    enum CXCursorKind k = clang_getCursorKind(ref);
+    if (k == CXCursor_FunctionDecl) {
+        ir_node *n = new_node(st, IR_VAR); /* the call handles it */
+        finish_expr(st, n, out);
+        return n;
+    }
+    ir_decl *d = fe_decl_for(st, ref);
+    if (!d)
+        return other(st, c, out, false);
+    if (d->kind == IR_DECL_ENUM) {
+        ir_node *n = new_node(st, IR_INT);
+        n->value = d->value;
+        n->decl = d;
+        finish_expr(st, n, out);
+        out->pure = true;
+        return n;
+    }
+    ir_node *n = new_node(st, IR_VAR);
+    n->decl = d;
+    n->loc = fe_cursor_loc(st, c); /* its start: no extent needed */
+    n->text = d->name;
+    n->type = d->type;
+    out->pure = d->has_value; /* a const with a known value; never folded */
+    return n;
+}
+
+/* "base.field" or "base->field": IR_MEMBER with the field's ir_decl. */
+HANDLER member(fe_state *st, CXCursor c, expr_out *out)
+{
+    ir_node *n = new_node(st, IR_MEMBER);
+    convert_kids(st, n, c);
+    CXCursor ref = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(ref) == CXCursor_FieldDecl)
+        n->decl = fe_decl_for(st, ref);
+    if (n->n_kids) { /* a base of array type decays: '->' too */
+        ir_type_class base = n->kids[0]->type.cls;
+        n->arrow = base == IR_TYPE_POINTER || base == IR_TYPE_ARRAY;
+    }
+    set_place(st, n, out);
+    if (n->decl)
+        n->type = n->decl->type;
+    else
+        fe_type(st, clang_getCursorType(c), &n->type);
+    return n;
+}
+
+/* The function a call names, through parentheses and casts; NULL for a
+   call through a pointer. */
+static ir_func *callee_of(fe_state *st, CXCursor call)
+{
+    CXCursor ref = clang_getCursorReferenced(call);
+    if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+        return fe_func(st, ref);
+    CXCursor c;
+    if (expr_children(st, call, &c, 1) == 0)
+        return NULL;
+    for (int guard = 0; guard < 64; guard++) {
+        switch (clang_getCursorKind(c)) {
+        case CXCursor_DeclRefExpr:
+            ref = clang_getCursorReferenced(c);
+            return clang_getCursorKind(ref) == CXCursor_FunctionDecl
+                       ? fe_func(st, ref)
+                       : NULL;
+        case CXCursor_ParenExpr:
+        case CXCursor_UnexposedExpr:
+        case CXCursor_CStyleCastExpr:
+            if (expr_children(st, c, &c, 1) != 1)
+                return NULL;
+            break;
+        default:
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* A call by name, "f(args)": the callee node is made from the function
+   (its name, where the call starts) rather than by visiting the implicit
+   conversion around it; the arguments come from libclang's list.  False
+   when C is not such a call. */
+OUT_OF_LINE bool direct_call(fe_state *st, ir_node *n, CXCursor c)
+{
+    CXCursor fn = clang_getCursorReferenced(c);
+    int args = clang_Cursor_getNumArguments(c);
+    if (clang_getCursorKind(fn) != CXCursor_FunctionDecl || args < 0)
+        return false;
+    n->callee = fe_func(st, fn);
+    ir_node *callee = new_node(st, IR_VAR);
+    callee->loc = fe_cursor_loc(st, c);
+    callee->text = n->callee->name;
+    fe_type(st, clang_getCursorType(fn), &callee->type);
+    n->kids = arena_array(st->a, (size_t)args + 1, sizeof *n->kids);
+    n->kids[n->n_kids++] = callee;
+    for (int i = 0; i < args; i++) {
+        expr_out arg;
+        n->kids[n->n_kids++] =
+            expr(st, clang_Cursor_getArgument(c, (unsigned)i), &arg);
+    }
+    return true;
+}
+
+/* IR_CALL: the callee expression, then the arguments. */
+HANDLER call(fe_state *st, CXCursor c, expr_out *out)
+{
+    ir_node *n = new_node(st, IR_CALL);
+    if (!direct_call(st, n, c)) {
+        convert_kids(st, n, c);
+        n->callee = callee_of(st, c);
+    }
+    finish_expr(st, n, out);
+    return n;
+}
+
+/* '&' (IR_ADDR, marking a variable's address as taken), '*' (IR_DEREF),
+   or IR_UNARY with its op. */
+HANDLER unary(fe_state *st, CXCursor c, expr_out *out)
+{
+    CXCursor operand;
+    if (expr_children(st, c, &operand, 1) != 1)
+        return other(st, c, out, false);
+    expr_out kid;
+    ir_node *arg = expr(st, operand, &kid);
+    int op = unary_op(st, out, &kid);
+    ir_node *n = new_node(st, op == '&'   ? IR_ADDR
+                              : op == '*' ? IR_DEREF
+                                          : IR_UNARY);
+    if (n->kind == IR_UNARY)
+        n->op = op;
+    n->kids = arena_alloc(st->a, sizeof *n->kids);
+    n->kids[0] = arg;
+    n->n_kids = 1;
+    if (n->kind == IR_ADDR && arg->kind == IR_VAR && arg->decl)
+        arg->decl->address_taken = true;
+    finish_expr(st, n, out);
+    out->pure = kid.pure && (op == '-' || op == '+' || op == '!' || op == '~');
+    return fold(n, c, out->pure);
+}
+
+/* sizeof, _Alignof: folded before looking inside (the operand is not
+   evaluated); a VLA's sizeof stays IR_OTHER. */
+HANDLER size_of(fe_state *st, CXCursor c, expr_out *out)
+{
+    int64_t value;
+    if (fe_eval_int(c, &value)) {
+        ir_node *n = new_node(st, IR_INT);
+        n->value = value;
+        finish_expr(st, n, out);
+        out->pure = true;
+        return n;
+    }
+    ir_node *n = new_node(st, IR_OTHER);
+    convert_kids(st, n, c);
+    finish_expr(st, n, out);
+    return n;
+}
+
+/* The node for binary operator C with converted sides LHS and RHS (LEFT:
+   the left side's cursor), kind and op set, kids not yet. */
+OUT_OF_LINE ir_node *binary_node(fe_state *st, CXCursor c, CXCursor left,
+                                 expr_out *lhs, expr_out *rhs)
+{
+    int k = operator_between(st, clang_getRangeEnd(range_of(lhs)),
+                             clang_getRangeStart(range_of(rhs)));
+    ir_node *n;
+    if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
+        n = new_node(st, IR_ASSIGN);
+        n->op = k >= 0 ? operators[k].compound : 0;
+    } else {
+        int op = k >= 0 ? operators[k].op : (is_raw_lvalue(left) ? '=' : 0);
+        n = new_node(st, op == '=' ? IR_ASSIGN : IR_BINARY);
+        n->op = op;
+    }
+    return n;
+}
+
+/* IR_BINARY, or IR_ASSIGN for '=' and the compound assignments (op: the
+   arithmetic op of "op="). */
+HANDLER binary(fe_state *st, CXCursor c, expr_out *out)
+{
+    CXCursor sides[2];
+    if (expr_children(st, c, sides, 2) != 2)
+        return other(st, c, out, false);
+    expr_out lhs, rhs;
+    ir_node *l = expr(st, sides[0], &lhs);
+    ir_node *r = expr(st, sides[1], &rhs);
+    ir_node *n = binary_node(st, c, sides[0], &lhs, &rhs);
+    n->kids = arena_array(st->a, 2, sizeof *n->kids);
+    n->kids[0] = l;
+    n->kids[1] = r;
+    n->n_kids = 2;
+    finish_expr(st, n, out);
+    /* An unknown op is not an assignment: its left side is converted. */
+    out->pure = n->kind == IR_BINARY && lhs.pure && rhs.pure;
+    return fold(n, c, out->pure);
+}
+
+/* IR_INDEX, IR_CAST, IR_COND: a kind and the converted children. */
+HANDLER simple(fe_state *st, CXCursor c, ir_kind kind, expr_out *out)
+{
+    ir_node *n = new_node(st, kind);
+    bool kids_pure = convert_kids(st, n, c);
+    finish_expr(st, n, out);
+    if (kind == IR_INDEX && n->n_kids == 2 &&
+        n->kids[0]->type.cls == IR_TYPE_INT &&
+        n->kids[1]->type.cls != IR_TYPE_INT) { /* i[a] */
+        ir_node *t = n->kids[0];
+        n->kids[0] = n->kids[1];
+        n->kids[1] = t;
+    }
+    out->pure = kind != IR_INDEX && kids_pure;
+    return fold(n, c, out->pure);
+}
+
+/* The leaf that stands for C beyond FE_MAX_DEPTH; one error per
+   top-level declaration. */
+HANDLER too_deep(fe_state *st, CXCursor c)
+{
+    ir_node *n = new_node(st, IR_OTHER);
+    n->loc = fe_cursor_loc(st, c);
+    n->text = "";
+    if (!st->too_deep_reported) {
+        st->too_deep_reported = true;
+        fe_error(st, n->loc, "expression nested too deeply");
+    }
+    return n;
+}
+
+/* Dispatches expression C by cursor kind. */
+static ir_node *expr_kind(fe_state *st, CXCursor c, expr_out *out)
+{
+    switch (clang_getCursorKind(c)) {
+    case CXCursor_ParenExpr:
+        return transparent(st, c, out, true);
+    case CXCursor_UnexposedExpr:
+        return transparent(st, c, out, false);
+    case CXCursor_DeclRefExpr:
+        return decl_ref(st, c, out);
+    case CXCursor_MemberRefExpr:
+        return member(st, c, out);
+    case CXCursor_CallExpr:
+        return call(st, c, out);
+    case CXCursor_UnaryOperator:
+        return unary(st, c, out);
+    case CXCursor_UnaryExpr:
+        return size_of(st, c, out);
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+        return binary(st, c, out);
+    case CXCursor_ArraySubscriptExpr:
+        return simple(st, c, IR_INDEX, out);
+    case CXCursor_CStyleCastExpr:
+        return simple(st, c, IR_CAST, out);
+    case CXCursor_ConditionalOperator:
+        return simple(st, c, IR_COND, out);
+    case CXCursor_IntegerLiteral:
+    case CXCursor_CharacterLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_ImaginaryLiteral:
+        return other(st, c, out, true);
+    default:
+        return other(st, c, out, false);
+    }
+}
+
+/* Converts expression C, filling OUT; every expression passes here, so
+   this is where nesting is counted. */
+static ir_node *expr(fe_state *st, CXCursor c, expr_out *out)
+{
+    out->pure = false;
+    out->has_range = false;
+    out->cursor = c;
+    if (st->depth >= FE_MAX_DEPTH)
+        return too_deep(st, c);
+    st->depth++;
+    ir_node *n = expr_kind(st, c, out);
+    st->depth--;
+    return n;
+}
+
+ir_node *fe_expr(fe_state *st, CXCursor c)
+{
+    expr_out out;
+    return expr(st, c, &out);
+}
+
+/* ---- Statements ------------------------------------------------------ */
+
+/* A statement node of KIND located at C, without kids yet. */
+static ir_node *leaf_stmt(fe_state *st, CXCursor c, ir_kind kind)
+{
+    ir_node *n = new_node(st, kind);
+    set_stmt_loc(st, n, c);
+    return n;
+}
+
+/* A node of KIND whose kids are C's children, each in a statement
+   position (conditions and other expressions included). */
+static ir_node *control(fe_state *st, CXCursor c, ir_kind kind)
+{
+    ir_node *n = leaf_stmt(st, c, kind);
+    size_t base = fe_push_children(st, c), end = st->cursors.n;
+    if (end > base)
+        n->kids = arena_array(st->a, end - base, sizeof *n->kids);
+    for (size_t i = base; i < end; i++) {
+        CXCursor k = st->cursors.v[i];
+        enum CXCursorKind kk = clang_getCursorKind(k);
+        if (clang_isStatement(kk) || clang_isExpression(kk))
+            n->kids[n->n_kids++] = fe_stmt(st, k);
+    }
+    st->cursors.n = base;
+    return n;
+}
+
+/* Each child of C that is a statement or expression, into the enclosing
+   block.  LAST_ONLY: only the last one (a label's statement). */
+static void children_into(fe_state *st, CXCursor c, bool last_only)
+{
+    size_t base = fe_push_children(st, c), end = st->cursors.n;
+    for (size_t i = last_only && end > base ? end - 1 : base; i < end; i++) {
+        CXCursor k = st->cursors.v[i];
+        enum CXCursorKind kk = clang_getCursorKind(k);
+        if (clang_isStatement(kk) || clang_isExpression(kk))
+            stmt_into(st, k);
+    }
+    st->cursors.n = base;
+}
+
+/* IR_BLOCK of compound statement C. */
+static ir_node *block(fe_state *st, CXCursor c)
+{
+    ir_node *n = leaf_stmt(st, c, IR_BLOCK);
+    size_t mark = st->nodes.n;
+    children_into(st, c, false);
+    n->kids = fe_vec_to_arena(st->a, &st->nodes, mark, &n->n_kids);
+    st->nodes.n = mark;
+    return n;
+}
+
+/* One IR_DECLSTMT per variable; block-scope "extern"s declare globals. */
+static void decl_stmt(fe_state *st, CXCursor c)
+{
+    size_t base = fe_push_children(st, c), end = st->cursors.n;
+    for (size_t i = base; i < end; i++) {
+        CXCursor var = st->cursors.v[i];
+        if (clang_getCursorKind(var) != CXCursor_VarDecl)
+            continue;
+        ir_decl *d = fe_local(st, var);
+        if (!d)
+            continue;
+        ir_node *n = new_node(st, IR_DECLSTMT);
+        n->loc = fe_loc(st, clang_getRangeStart(clang_getCursorExtent(var)));
+        n->decl = d;
+        if (d->init) {
+            n->kids = arena_alloc(st->a, sizeof *n->kids);
+            n->kids[0] = d->init;
+            n->n_kids = 1;
+        }
+        push_node(st, n);
+    }
+    st->cursors.n = base;
+}
+
+/* Appends the nodes of statement C to the current block, by kind. */
+static void stmt_kind(fe_state *st, CXCursor c)
+{
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    switch (kind) {
+    case CXCursor_CompoundStmt:
+        push_node(st, block(st, c));
+        break;
+    case CXCursor_DeclStmt:
+        decl_stmt(st, c);
+        break;
+    case CXCursor_IfStmt:
+        push_node(st, control(st, c, IR_IF));
+        break;
+    case CXCursor_ForStmt:
+    case CXCursor_WhileStmt:
+    case CXCursor_DoStmt:
+        push_node(st, control(st, c, IR_LOOP));
+        break;
+    case CXCursor_SwitchStmt:
+        push_node(st, control(st, c, IR_SWITCH));
+        break;
+    case CXCursor_ReturnStmt:
+        push_node(st, control(st, c, IR_RETURN));
+        break;
+    case CXCursor_LabelStmt:
+    case CXCursor_CaseStmt:
+    case CXCursor_DefaultStmt:
+        push_node(st, leaf_stmt(st, c, IR_JUMP));
+        children_into(st, c, true);
+        break;
+    case CXCursor_GotoStmt:
+    case CXCursor_IndirectGotoStmt:
+    case CXCursor_BreakStmt:
+    case CXCursor_ContinueStmt:
+        push_node(st, leaf_stmt(st, c, IR_JUMP));
+        break;
+    case CXCursor_NullStmt:
+        push_node(st, leaf_stmt(st, c, IR_NULLSTMT));
+        break;
+    case CXCursor_GCCAsmStmt:
+    case CXCursor_MSAsmStmt: {
+        ir_node *n = leaf_stmt(st, c, IR_OTHER);
+        convert_kids(st, n, c);
+        push_node(st, n);
+        break;
+    }
+    default:
+        if (clang_isExpression(kind)) {
+            push_node(st, fe_expr(st, c));
+        } else if (clang_isStatement(kind)) {
+            children_into(st, c, false); /* attributed statements... */
+        }
+        break;
+    }
+}
+
+/* Appends the nodes of statement C (one or more: a declaration of several
+   variables, a labelled statement) to the current block. */
+static void stmt_into(fe_state *st, CXCursor c)
+{
+    if (st->depth >= FE_MAX_DEPTH) {
+        push_node(st, too_deep(st, c));
+        return;
+    }
+    st->depth++;
+    stmt_kind(st, c);
+    st->depth--;
+}
+
+ir_node *fe_stmt(fe_state *st, CXCursor c)
+{
+    size_t mark = st->nodes.n;
+    stmt_into(st, c);
+    if (st->nodes.n == mark + 1) {
+        ir_node *n = st->nodes.v[mark];
+        st->nodes.n = mark;
+        return n;
+    }
+    ir_node *n = leaf_stmt(st, c, IR_BLOCK);
+    n->kids = fe_vec_to_arena(st->a, &st->nodes, mark, &n->n_kids);
+    st->nodes.n = mark;
+    return n;
+}
