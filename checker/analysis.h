@@ -3,7 +3,7 @@
  * signatures of annotated functions, shapes through function bodies,
  * calls checked against signatures, findings.
  *
- *   analyze_tu()                    analyze.c    the driver
+ *   analyze_program()               analyze.c    the driver
  *   signature_of()                  signature.c  annotations -> signatures
  *   propagate_function()            propagate.c  shapes and values in a body
  *   call_instantiate()              call.c       one call against a signature
@@ -28,7 +28,8 @@ typedef struct sig_param {
     dim_sym int_sym;
     const shape *shape;   /* SHAPE(...) of the parameter, or NULL */
     const char *written;  /* "[N, C]" */
-    sc_loc loc;           /* the annotation */
+    sc_loc loc;           /* the annotation, or the call it was derived from */
+    const char *via;      /* derived: the function whose call requires it */
 } sig_param;
 
 /* "cfg->batch" in an annotation, where cfg is parameter PARAM. */
@@ -47,35 +48,58 @@ typedef struct signature {
     sc_loc returns_loc;
     int loss_logits, loss_labels; /* SHAPE_LOSS parameter indices, or -1 */
     sc_loc loss_loc;
+    const char *loss_via; /* derived loss: the loss its body calls */
     sig_path *paths;
     uint32_t n_paths;
     dim_sym *free_syms;   /* free symbols, bound afresh at each call */
     uint32_t n_free;
+    bool derived;         /* some of it comes from the body (a summary) */
+    const char *returns_via; /* derived result: the function it came from */
 } signature;
 
-/* ---- Per translation unit state -------------------------------------- */
+/* ---- Whole-program state ---------------------------------------------- */
+
+/* Summaries nest at most this deep (a call chain deeper than this is
+   "unknown" past it); each derived shape has at most SUMMARY_MAX_RANK
+   dims.  Both keep pathological programs cheap. */
+#define SUMMARY_MAX_DEPTH 32
+#define SUMMARY_MAX_RANK 32
 
 typedef struct analysis {
-    const ir_tu *tu;
-    arena *arena;         /* shapes, origins, signatures: freed with the TU */
+    ir_tu *const *tus;    /* every translation unit of the program */
+    uint32_t n_tus;
+    arena *arena;         /* shapes, origins, signatures */
     dim_ctx *dims;
     diag_list *diags;     /* findings go here */
-    strmap funcs_by_key;  /* key -> func_group: the declarations of a key */
-    strmap consts;        /* name -> const_value: macros evaluated so far */
+    strmap funcs_by_key;  /* key -> func_group: declarations in every TU */
+    strmap consts;        /* "<tu>|name" -> const_value: evaluated so far */
+    uint32_t summary_depth;
 } analysis;
 
-/* Runs every check on TU; findings are appended to DIAGS. */
-void analyze_tu(const ir_tu *tu, diag_list *diags);
+/* Runs every check on the program made of TUS; findings are appended to
+   DIAGS.  Calls in one TU use the signatures and summaries of functions
+   declared or defined in any of them. */
+void analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags);
 
-/* The signature of F (merged over every declaration with F's key), or
-   NULL when no declaration carries an annotation.  Annotation problems are
-   reported (once) as shape-annotation findings. */
+/* The signature of F (merged over every declaration with F's key, in every
+   TU, and completed by a summary of its body where one is defined), or
+   NULL when nothing is known.  Annotation problems are reported (once) as
+   shape-annotation findings. */
 const signature *signature_of(analysis *an, const ir_func *f);
+
+/* A skeleton signature for F: names and integer-parameter symbols. */
+signature *signature_new(analysis *an, const ir_func *f);
+
+/* What F's body requires of its parameters and gives as its result, in
+   terms of the symbols of ANNOTATED (or of a new skeleton): a summary.
+   NULL when the body says nothing, recursion or SUMMARY_MAX_DEPTH. */
+signature *summary_derive(analysis *an, const ir_func *def,
+                          const signature *annotated);
 
 /* The integer value of NAME as a macro, enum constant or const global, in
    that order of preference: returns true and sets *value and *loc. */
-bool constant_lookup(analysis *an, const char *name, int64_t *value,
-                     sc_loc *loc, const char **how);
+bool constant_lookup(analysis *an, const ir_tu *tu, const char *name,
+                     int64_t *value, sc_loc *loc, const char **how);
 
 /* Walks F's body: shapes and values, calls checked. */
 void propagate_function(analysis *an, const ir_func *f);
@@ -157,5 +181,8 @@ void report_annotation(analysis *an, sc_loc loc, const char *fmt, ...)
 void note_origin(analysis *an, diag *d, const shape_origin *o);
 void note_value(analysis *an, diag *d, const value_note *v);
 void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i);
+/* Where parameter I's shape comes from: its SHAPE, or the call in the
+   function's body that requires it. */
+void note_param(analysis *an, diag *d, const signature *sig, uint32_t i);
 
 #endif /* SHAPECHECK_ANALYSIS_H */

@@ -1,27 +1,26 @@
 /*
- * analyze.c - the driver for one translation unit: every function defined
- * in the main file is walked (propagate.c), and every annotated function
- * declaration has its signature built, so that a malformed annotation is
- * reported even when nothing calls the function.
+ * analyze.c - the driver for a whole program: every annotated function has
+ * its signature built (so a malformed annotation is reported even when
+ * nothing calls the function), then every function defined in a main file
+ * is walked (propagate.c).  Signatures and summaries are shared by all
+ * translation units, so a call in one file is checked against a function
+ * annotated or defined in another.
  */
 #include "analysis.h"
 
-static void check_global_annotations(analysis *an)
+void analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags)
 {
-    for (uint32_t i = 0; i < an->tu->n_funcs; i++)
-        signature_of(an, an->tu->funcs[i]);
-}
-
-void analyze_tu(const ir_tu *tu, diag_list *diags)
-{
-    analysis an = {.tu = tu, .diags = diags};
+    analysis an = {.tus = tus, .n_tus = n_tus, .diags = diags};
     an.arena = arena_new();
     an.dims = dim_ctx_new();
     strmap_init(&an.funcs_by_key, an.arena);
     strmap_init(&an.consts, an.arena);
-    check_global_annotations(&an);
-    for (uint32_t i = 0; i < tu->n_funcs; i++)
-        propagate_function(&an, tu->funcs[i]);
+    for (uint32_t t = 0; t < n_tus; t++)
+        for (uint32_t i = 0; i < tus[t]->n_funcs; i++)
+            signature_of(&an, tus[t]->funcs[i]);
+    for (uint32_t t = 0; t < n_tus; t++)
+        for (uint32_t i = 0; i < tus[t]->n_funcs; i++)
+            propagate_function(&an, tus[t]->funcs[i]);
     dim_ctx_free(an.dims);
     arena_free(an.arena);
 }

@@ -142,9 +142,9 @@ static int cmp_string(const void *pa, const void *pb)
     return strcmp(*(const char *const *)pa, *(const char *const *)pb);
 }
 
-/* The entries of ROOT, a parsed document, into B. */
-static int read_document(baseline *b, arena *a, const cJSON *root,
-                         const char *path, char *err, size_t err_size)
+/* Whether ROOT says it is a baseline of the version this code reads. */
+static int check_version(const cJSON *root, const char *path, char *err,
+                         size_t err_size)
 {
     const cJSON *version =
         cJSON_GetObjectItemCaseSensitive(root, "shapecheck-baseline");
@@ -158,6 +158,15 @@ static int read_document(baseline *b, arena *a, const cJSON *root,
                  path, version->valuedouble, BASELINE_VERSION);
         return -1;
     }
+    return 0;
+}
+
+/* The entries of ROOT, a parsed document, into B, sorted. */
+static int read_document(baseline *b, arena *a, const cJSON *root,
+                         const char *path, char *err, size_t err_size)
+{
+    if (check_version(root, path, err, err_size) != 0)
+        return -1;
     const cJSON *findings = cJSON_GetObjectItemCaseSensitive(root, "findings");
     if (!cJSON_IsArray(findings))
         return not_baseline(path, "no \"findings\" array", err, err_size);

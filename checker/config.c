@@ -84,10 +84,26 @@ static bool at_end(const char *p, const char *start)
     return !*p || (*p == '#' && (p == start || p[-1] == ' ' || p[-1] == '\t'));
 }
 
+/* The character that backslash-C stands for in a "..." item; 0 for an
+   escape this format does not have. */
+static char unescape(char c)
+{
+    switch (c) {
+    case '"':
+    case '\\':
+        return c;
+    case 'n':
+        return '\n';
+    case 't':
+        return '\t';
+    default:
+        return 0;
+    }
+}
+
 /* A "..." item at *P (on the quote); advances past the closing quote. */
 static const char *double_quoted(parser *ps, const char **p)
 {
-    static const char escapes[] = "\"\"\\\\n\nt\t";
     const char *q = *p + 1;
     char *out = arena_alloc(ps->arena, strlen(q) + 1), *o = out;
     for (; *q && *q != '"'; q++) {
@@ -95,14 +111,13 @@ static const char *double_quoted(parser *ps, const char **p)
             *o++ = *q;
             continue;
         }
-        const char *e = q[1] ? strchr(escapes, q[1]) : NULL;
-        if (!e || (e - escapes) % 2) {
+        char c = unescape(*++q);
+        if (!c) {
             fail(ps, "unknown escape '\\%c' (use \\\", \\\\, \\n or \\t)",
-                 q[1] ? q[1] : ' ');
+                 *q ? *q : ' ');
             return NULL;
         }
-        *o++ = e[1];
-        q++;
+        *o++ = c;
     }
     if (*q != '"') {
         fail(ps, "missing closing '\"'");
@@ -356,20 +371,11 @@ int config_load(config *cfg, const char *path, char *err, size_t err_size)
     return rc;
 }
 
-/* FOLDER's parent; "/" stays "/". */
-static char *parent_folder(arena *a, const char *folder)
-{
-    const char *slash = strrchr(folder, '/');
-    if (!slash || slash == folder)
-        return arena_strdup(a, "/");
-    return arena_strndup(a, folder, (size_t)(slash - folder));
-}
-
 char *config_find(const char *file)
 {
     arena *a = arena_new();
     char *found = NULL;
-    char *folder = parent_folder(a, repo_path_absolute(a, file));
+    char *folder = repo_path_parent(a, repo_path_absolute(a, file));
     for (;;) {
         bool root = strcmp(folder, "/") == 0;
         char *candidate =
@@ -381,7 +387,7 @@ char *config_find(const char *file)
         }
         if (root)
             break;
-        folder = parent_folder(a, folder);
+        folder = repo_path_parent(a, folder);
     }
     arena_free(a);
     return found;

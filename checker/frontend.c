@@ -1548,8 +1548,11 @@ static void finish_tu(fe_state *st)
     if (st->func_list.n > 1)
         qsort(st->func_list.v, st->func_list.n, sizeof *st->func_list.v,
               compare_func_entries);
-    for (size_t i = 0; i < st->func_list.n; i++)
-        st->func_list.v[i] = ((func_entry *)st->func_list.v[i])->func;
+    for (size_t i = 0; i < st->func_list.n; i++) {
+        ir_func *f = ((func_entry *)st->func_list.v[i])->func;
+        f->tu = tu;
+        st->func_list.v[i] = f;
+    }
     tu->funcs = fe_vec_to_arena(st->a, &st->func_list, 0, &tu->n_funcs);
     tu->globals = fe_vec_to_arena(st->a, &st->globals, 0, &tu->n_globals);
     tu->enums = fe_vec_to_arena(st->a, &st->enums, 0, &tu->n_enums);

@@ -54,6 +54,7 @@ typedef enum ir_type_class {
 
 typedef struct ir_node ir_node;
 typedef struct ir_decl ir_decl;
+typedef struct ir_tu ir_tu;
 typedef struct ir_func ir_func;
 typedef struct ir_record ir_record;
 
@@ -188,6 +189,7 @@ struct ir_func {
     ir_node *body;          /* IR_BLOCK, or NULL */
     ir_decl **locals;       /* every block-scope variable, in source order */
     uint32_t n_locals;
+    const ir_tu *tu;        /* the translation unit it was read from */
 };
 
 /* ---- Macros and compiler diagnostics --------------------------------- */
@@ -211,7 +213,7 @@ typedef struct ir_diag {
 
 /* ---- The translation unit ------------------------------------------- */
 
-typedef struct ir_tu {
+struct ir_tu {
     arena *arena;
     const char *main_file;  /* as given on the command line / database */
     /* Every function declaration in the TU that is annotated, has
@@ -230,6 +232,6 @@ typedef struct ir_tu {
     ir_diag *diags;         /* warnings and errors clang reported */
     uint32_t n_diags;
     bool has_errors;        /* any IR_SEV_ERROR among diags */
-} ir_tu;
+};
 
 #endif /* SHAPECHECK_IR_H */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,72 @@ static void free_jobs(job_list *jl)
 
 /* ---- Running ---------------------------------------------------------- */
 
+/* One translation unit to parse, and what came of it. */
+typedef struct parse_job {
+    const fe_command *cmd;
+    ir_tu *tu;              /* NULL when it could not be parsed */
+    char err[1024];
+    const char **dropped;
+    int n_dropped;
+} parse_job;
+
+typedef struct parse_pool {
+    parse_job *jobs;
+    size_t n;
+    size_t next;            /* next job to take, under lock */
+    pthread_mutex_t lock;
+    const char *include_dir;
+    const options *o;
+} parse_pool;
+
+/* A worker: one frontend (one CXIndex) per thread, jobs taken in order. */
+static void *parse_worker(void *arg)
+{
+    parse_pool *pool = arg;
+    frontend *fe = frontend_new(pool->include_dir, pool->o->models,
+                                pool->o->n_models);
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->n)
+            break;
+        parse_job *job = &pool->jobs[i];
+        job->tu = frontend_parse(fe, job->cmd, &job->dropped, &job->n_dropped,
+                                 job->err, sizeof job->err);
+    }
+    frontend_free(fe);
+    return NULL;
+}
+
+/* The front end recurses once per nesting level of the source: give the
+   threads room for the deepest input it accepts. */
+#define PARSE_STACK_SIZE (64u << 20)
+
+static void parse_all(parse_pool *pool, int jobs)
+{
+    if (jobs < 1)
+        jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs < 1)
+        jobs = 1;
+    if ((size_t)jobs > pool->n)
+        jobs = pool->n ? (int)pool->n : 1;
+    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, PARSE_STACK_SIZE);
+    int started = 0;
+    for (int i = 0; threads && i < jobs; i++)
+        if (pthread_create(&threads[i], &attr, parse_worker, pool) == 0)
+            started++;
+    if (started == 0) /* no threads to be had: do it here */
+        parse_worker(pool);
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    pthread_attr_destroy(&attr);
+    free(threads);
+}
+
 static void add_compiler_diags(diag_list *list, const ir_tu *tu)
 {
     for (uint32_t i = 0; i < tu->n_diags; i++) {
@@ -285,30 +352,48 @@ static void add_compiler_diags(diag_list *list, const ir_tu *tu)
     }
 }
 
-/* Parses and analyses one command; returns EXIT_TROUBLE when the file could
-   not be analysed cleanly. */
-static int run_one(frontend *fe, const fe_command *cmd, const options *o,
-                   diag_list *list)
+/* Parses every command, then analyses them as one program.  Returns
+   EXIT_TROUBLE when some file could not be analysed cleanly. */
+static int run_all(const job_list *jl, const options *o, diag_list *list)
 {
-    char err[1024];
-    const char **dropped = NULL;
-    int n_dropped = 0;
-    ir_tu *tu = frontend_parse(fe, cmd, &dropped, &n_dropped, err, sizeof err);
-    if (!tu) {
-        fprintf(stderr, "shapecheck: error: %s\n", err);
+    parse_pool pool = {.n = jl->n, .include_dir = bundled_include_dir(), .o = o};
+    pool.jobs = calloc(jl->n + 1, sizeof *pool.jobs);
+    ir_tu **tus = calloc(jl->n + 1, sizeof *tus);
+    if (!pool.jobs || !tus) {
+        free(pool.jobs);
+        free(tus);
         return EXIT_TROUBLE;
     }
-    if (o->verbose)
-        for (int i = 0; i < n_dropped; i++)
-            fprintf(stderr, "shapecheck: %s: dropped compiler option '%s'\n",
-                    cmd->file, dropped[i]);
+    for (size_t i = 0; i < jl->n; i++)
+        pool.jobs[i].cmd = jl->cmds[i];
+    pthread_mutex_init(&pool.lock, NULL);
+    parse_all(&pool, o->jobs);
+    pthread_mutex_destroy(&pool.lock);
+
     int status = EXIT_CLEAN;
-    if (tu->has_errors) {
-        add_compiler_diags(list, tu);
-        status = EXIT_TROUBLE;
+    uint32_t n_tus = 0;
+    for (size_t i = 0; i < jl->n; i++) {
+        parse_job *job = &pool.jobs[i];
+        if (!job->tu) {
+            fprintf(stderr, "shapecheck: error: %s\n", job->err);
+            status = EXIT_TROUBLE;
+            continue;
+        }
+        if (o->verbose)
+            for (int k = 0; k < job->n_dropped; k++)
+                fprintf(stderr, "shapecheck: %s: dropped compiler option '%s'\n",
+                        job->cmd->file, job->dropped[k]);
+        if (job->tu->has_errors) {
+            add_compiler_diags(list, job->tu);
+            status = EXIT_TROUBLE;
+        }
+        tus[n_tus++] = job->tu;
     }
-    analyze_tu(tu, list);
-    ir_tu_free(tu);
+    analyze_program(tus, n_tus, list);
+    for (uint32_t i = 0; i < n_tus; i++)
+        ir_tu_free(tus[i]);
+    free(tus);
+    free(pool.jobs);
     return status;
 }
 
@@ -373,11 +458,9 @@ int main(int argc, char **argv)
     }
     job_list jl = {0};
     int status = gather_jobs(&jl, &o);
-    frontend *fe = frontend_new(bundled_include_dir(), o.models, o.n_models);
     diag_list list;
     diag_list_init(&list);
-    for (size_t i = 0; fe && i < jl.n; i++)
-        status = worst(status, run_one(fe, jl.cmds[i], &o, &list));
+    status = worst(status, run_all(&jl, &o, &list));
     diag_list_sort(&list);
 
     FILE *out = stdout;
@@ -397,7 +480,6 @@ int main(int argc, char **argv)
     if (out != stdout)
         fclose(out);
     diag_list_free(&list);
-    frontend_free(fe);
     free_jobs(&jl);
     free(o.models);
     free(o.files);

@@ -49,8 +49,13 @@ static const char *origin_text(analysis *an, const shape_origin *o)
                             "'%s' has shape %s, inferred from the call to '%s'",
                             o->name, o->written, o->callee);
     case ORIGIN_RETURNED:
-        return arena_printf(an->arena, "'%s' has shape %s, returned by '%s'",
-                            o->name, o->written, o->callee);
+        return arena_printf(an->arena, "'%s' has shape %s, returned by '%s'%s",
+                            o->name, o->written, o->callee,
+                            values_suffix(an, o));
+    case ORIGIN_CALLEE_RETURN:
+        return arena_printf(an->arena, "'%s' returns %s%s%s%s here", o->name,
+                            o->written, o->callee ? ", the result of '" : "",
+                            o->callee ? o->callee : "", o->callee ? "'" : "");
     }
     return "";
 }
@@ -73,6 +78,19 @@ void note_origin(analysis *an, diag *d, const shape_origin *o)
     }
 }
 
+void note_param(analysis *an, diag *d, const signature *sig, uint32_t i)
+{
+    const sig_param *sp = &sig->params[i];
+    if (sp->via)
+        diag_add_note(an->diags, d, sp->loc,
+                      "'%s' passes its parameter '%s' to '%s', which needs "
+                      "shape %s", sig->name, sp->name, sp->via, sp->written);
+    else
+        diag_add_note(an->diags, d, sp->loc,
+                      "parameter '%s' of '%s' declared with shape %s", sp->name,
+                      sig->name, sp->written);
+}
+
 /* Explains an argument's shape: its origin, or the parameter it took it
    from and how the parameter's symbols were bound. */
 void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i)
@@ -82,10 +100,7 @@ void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i)
         note_origin(an, d, a->value.origin);
         return;
     }
-    const sig_param *sp = &r->sig->params[i];
-    diag_add_note(an->diags, d, sp->loc,
-                  "parameter '%s' of '%s' declared with shape %s", sp->name,
-                  r->sig->name, sp->written);
+    note_param(an, d, r->sig, i);
     for (uint32_t k = 0; k < r->n_bindings; k++) {
         const binding *b = &r->bindings[k];
         if (b->arg == (int)i)

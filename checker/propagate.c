@@ -26,6 +26,7 @@ typedef struct var_state {
     const value_note *note;  /* where a constant value was set */
     shaped shape;
     bool sticky;             /* a declared shape: assignments keep it */
+    bool is_null;            /* a null pointer here: any shape fits */
 } var_state;
 
 /* A member path such as "cfg->batch", keyed by its root's identity. */
@@ -42,6 +43,22 @@ typedef struct state {
     uint32_t n_paths, cap_paths;
 } state;
 
+/* While deriving a summary: what the body says about its parameters and
+   result, collected along the walk. */
+typedef struct summary_state {
+    signature *sig;          /* the summary being built */
+    const signature *annotated;
+    bool *assigned;          /* per parameter: written somewhere in the body */
+    unsigned conditional;    /* inside a branch, loop or switch */
+    bool returned;           /* a return was walked: later code is conditional */
+    bool have_exit;
+    state exit;              /* join of the states at every return */
+    bool have_ret;
+    bool ret_varies;         /* two returns with different shapes */
+    shaped ret;
+    sc_loc ret_loc;
+} summary_state;
+
 typedef struct pctx {
     analysis *an;
     const ir_func *f;
@@ -49,12 +66,14 @@ typedef struct pctx {
     strmap free_syms;        /* body-wide free symbols: name -> poly */
     const ir_decl **scope;   /* locals in scope, innermost last */
     uint32_t n_scope, cap_scope;
+    summary_state *sum;      /* non-NULL while deriving a summary */
 } pctx;
 
 typedef struct eval_result {
     const dim_poly *value;
     const value_note *note;
     shaped shape;
+    bool is_null;            /* a null pointer constant */
 } eval_result;
 
 static eval_result eval(pctx *c, const ir_node *n);
@@ -95,6 +114,12 @@ static const ir_node *strip_casts(const ir_node *n)
     while (n && n->kind == IR_CAST && n->n_kids == 1)
         n = n->kids[0];
     return n;
+}
+
+static bool is_null_constant(const ir_node *n)
+{
+    n = strip_casts(n);
+    return n && n->kind == IR_INT && n->value == 0;
 }
 
 /* ---- Member paths ----------------------------------------------------- */
@@ -158,10 +183,17 @@ static path_state *path_set(pctx *c, const char *key, const dim_poly *v,
 
 /* The value of a path: known, or a symbol that stays the same until the
    path may have changed. */
+static void summary_add_path(pctx *c, const char *key, const dim_poly *value);
+
 static const path_state *path_value(pctx *c, const char *key, const char *display)
 {
     path_state *p = path_find(c, key);
-    return p ? p : path_set(c, key, fresh(c, display), NULL);
+    if (p)
+        return p;
+    const dim_poly *v = fresh(c, display);
+    if (c->sum)
+        summary_add_path(c, key, v);
+    return path_set(c, key, v, NULL);
 }
 
 /* Forgets the paths under ROOT (all of them when ROOT is NULL). */
@@ -273,7 +305,7 @@ static const dim_poly *resolve_in_body(void *ud, const char *path, int column)
     int64_t value;
     sc_loc loc;
     const char *how;
-    if (constant_lookup(c->an, path, &value, &loc, &how)) {
+    if (constant_lookup(c->an, c->f->tu, path, &value, &loc, &how)) {
         const dim_poly *v = dim_const(c->an->dims, value);
         value_note *note = arena_alloc(c->an->arena, sizeof *note);
         *note = (value_note){arena_strdup(c->an->arena, path),
@@ -301,7 +333,8 @@ static void note_constants_in(resolver *r, const char *text)
         int64_t value;
         sc_loc loc;
         const char *how;
-        if (constant_lookup(r->c->an, name, &value, &loc, &how)) {
+        if (constant_lookup(r->c->an, r->c->f->tu, name, &value, &loc,
+                            &how)) {
             value_note *note = arena_alloc(r->c->an->arena, sizeof *note);
             *note = (value_note){name,
                                  arena_printf(r->c->an->arena, "%lld",
@@ -417,6 +450,26 @@ static shaped declared_shape(pctx *c, const ir_decl *d, const char *object_key,
     return r;
 }
 
+/* Where the constant TEXT names was defined, when it is a name. */
+static const value_note *constant_note(pctx *c, const char *text)
+{
+    if (!text || !(isalpha((unsigned char)text[0]) || text[0] == '_'))
+        return NULL;
+    for (const char *p = text; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_')
+            return NULL;
+    int64_t value;
+    sc_loc loc;
+    const char *how;
+    if (!constant_lookup(c->an, c->f->tu, text, &value, &loc, &how))
+        return NULL;
+    value_note *note = arena_alloc(c->an->arena, sizeof *note);
+    *note = (value_note){text,
+                         arena_printf(c->an->arena, "%lld", (long long)value),
+                         loc, how};
+    return note;
+}
+
 /* ---- Expressions ------------------------------------------------------ */
 
 static const value_note *new_note(pctx *c, const char *name, const dim_poly *v,
@@ -450,6 +503,7 @@ static eval_result eval_var(pctx *c, const ir_node *n)
     var_state *vs = var_of(c, d);
     if (vs) {
         r.value = vs->value, r.note = vs->note, r.shape = vs->shape;
+        r.is_null = vs->is_null;
         return r;
     }
     if (d->kind == IR_DECL_GLOBAL)
@@ -523,17 +577,20 @@ static void assign_var(pctx *c, const ir_decl *d, const eval_result *v, sc_loc l
     if (vs->sticky)
         return;
     vs->shape = (shaped){NULL, NULL};
+    vs->is_null = v->is_null;
     if (v->shape.shape) {
         const shape_origin *from = v->shape.origin;
         /* "x = f(...)": the story is f's result, one note, not two. */
         bool direct_call = from && from->kind == ORIGIN_RETURNED &&
                            from->loc.line == loc.line;
-        shape_origin *o = new_origin(c, direct_call ? ORIGIN_RETURNED
-                                                    : ORIGIN_ASSIGNED,
-                                     loc, d->name);
-        o->written = shape_format(c->an->arena, c->an->dims, v->shape.shape);
-        o->callee = from ? from->callee : NULL;
-        o->from = direct_call ? NULL : from;
+        shape_origin *o = new_origin(c, ORIGIN_ASSIGNED, loc, d->name);
+        if (direct_call) {
+            *o = *from;
+            o->name = d->name, o->loc = loc;
+        } else {
+            o->written = shape_format(c->an->arena, c->an->dims, v->shape.shape);
+            o->from = from;
+        }
         vs->shape = (shaped){v->shape.shape, o};
     }
 }
@@ -549,7 +606,7 @@ static eval_result eval_assign(pctx *c, const ir_node *n)
                             : n->op == '-' ? dim_sub(D, cur.value, rhs.value)
                             : n->op == '*' ? dim_mul(D, cur.value, rhs.value)
                                            : NULL;
-        rhs = (eval_result){v, NULL, {NULL, NULL}};
+        rhs = (eval_result){v, NULL, {NULL, NULL}, false};
     }
     if (lhs->kind == IR_VAR) {
         assign_var(c, lhs->decl, &rhs, n->loc);
@@ -577,7 +634,7 @@ static eval_result eval_incdec(pctx *c, const ir_node *n)
     int delta = n->op == IR_OP_PREINC || n->op == IR_OP_POSTINC ? 1 : -1;
     eval_result next = {dim_add(c->an->dims, cur.value,
                                 dim_const(c->an->dims, delta)),
-                        NULL, {NULL, NULL}};
+                        NULL, {NULL, NULL}, false};
     if (lhs->kind == IR_VAR)
         assign_var(c, lhs->decl, &next, n->loc);
     else
@@ -664,6 +721,62 @@ static void infer_arguments(pctx *c, const call_result *r, const ir_node *n,
     }
 }
 
+/* The parameter of the function being summarised that N names, or -1. */
+static int param_named(pctx *c, const ir_node *n)
+{
+    n = strip_casts(n);
+    if (n->kind != IR_VAR || !n->decl || n->decl->kind != IR_DECL_PARAM ||
+        n->decl->owner != c->f || c->sum->assigned[n->decl->index])
+        return -1;
+    return (int)n->decl->index;
+}
+
+/* A loss called on every path with two of our parameters as logits and
+   labels makes this function a loss of those two as well. */
+static void summary_note_loss(pctx *c, const signature *callee,
+                              const ir_node *call)
+{
+    summary_state *sum = c->sum;
+    uint32_t n_args = call->n_kids - 1;
+    if (callee->loss_logits < 0 || sum->conditional || sum->returned ||
+        sum->sig->loss_logits >= 0 || (uint32_t)callee->loss_logits >= n_args ||
+        (uint32_t)callee->loss_labels >= n_args)
+        return;
+    int lg = param_named(c, call->kids[1 + callee->loss_logits]);
+    int lb = param_named(c, call->kids[1 + callee->loss_labels]);
+    if (lg < 0 || lb < 0)
+        return;
+    sum->sig->loss_logits = lg, sum->sig->loss_labels = lb;
+    sum->sig->loss_loc = call->loc;
+    sum->sig->loss_via = call->callee ? call->callee->name : NULL;
+}
+
+/* The story of a call's result: the call, the values that sized it, and
+   for a summarised function the return it comes from. */
+static shape_origin *returned_origin(pctx *c, const call_result *r,
+                                     const ir_node *n, const char *callee)
+{
+    shape_origin *o = new_origin(c, ORIGIN_RETURNED, n->loc, n->text);
+    o->written = shape_format(c->an->arena, c->an->dims, r->returns);
+    o->callee = callee;
+    for (uint32_t k = 0; k < r->n_bindings && o->n_values < ORIGIN_MAX_VALUES;
+         k++) {
+        const binding *b = &r->bindings[k];
+        const value_note *v = b->dim < 0 ? r->args[b->arg].int_note : NULL;
+        if (v && v->loc.file)
+            o->values[o->n_values++] = *v;
+    }
+    const signature *sig = r->sig;
+    if (sig->derived && sig->returns_loc.file) {
+        shape_origin *inner = new_origin(c, ORIGIN_CALLEE_RETURN,
+                                         sig->returns_loc, sig->name);
+        inner->written = sig->returns_written;
+        inner->callee = sig->returns_via;
+        o->from = inner;
+    }
+    return o;
+}
+
 static eval_result eval_call(pctx *c, const ir_node *n)
 {
     eval_result none = {0};
@@ -682,16 +795,14 @@ static eval_result eval_call(pctx *c, const ir_node *n)
     fill_path_values(c, sig, n, args, n_args);
     const char *callee = n->callee->name;
     call_result *r = call_instantiate(c->an, sig, args, n_args);
+    if (c->sum)
+        summary_note_loss(c, sig, n);
     bool batch = check_batch_mismatch(c->an, r, n->loc, callee);
     check_shape_mismatch(c->an, r, n->loc, callee, batch);
     call_effects(c, n);
     infer_arguments(c, r, n, callee);
-    if (r->returns) {
-        shape_origin *o = new_origin(c, ORIGIN_RETURNED, n->loc, n->text);
-        o->written = shape_format(c->an->arena, c->an->dims, r->returns);
-        o->callee = callee;
-        none.shape = (shaped){r->returns, o};
-    }
+    if (r->returns)
+        none.shape = (shaped){r->returns, returned_origin(c, r, n, callee)};
     return none;
 }
 
@@ -715,6 +826,7 @@ static eval_result eval(pctx *c, const ir_node *n)
     switch (n->kind) {
     case IR_INT:
         r.value = dim_const(c->an->dims, n->value);
+        r.note = constant_note(c, n->text);
         return r;
     case IR_VAR:
         return eval_var(c, n);
@@ -817,6 +929,17 @@ static void havoc(pctx *c, const ir_node *n)
 static void join_var(pctx *c, var_state *into, const var_state *other,
                      const char *name)
 {
+    /* A pointer that is null on one path ("if (!p) return NULL;") has, on
+       the other, the shape that matters. */
+    if (into->is_null && !other->is_null) {
+        shaped keep = other->shape;
+        into->shape = keep, into->is_null = false;
+    } else if (other->is_null) {
+        into->is_null = into->is_null && other->is_null;
+        if (into->is_null)
+            return;
+        other = into;
+    }
     if (into->value != other->value) {
         into->value = into->value && other->value ? fresh(c, name) : NULL;
         into->note = NULL;
@@ -847,16 +970,117 @@ static void join(pctx *c, const state *other)
     c->st.n_paths = keep;
 }
 
+/* C->st joined into *INTO (a copy of C->st when FIRST). */
+static void join_into(pctx *c, state *into, bool first)
+{
+    if (first) {
+        *into = state_copy(c, &c->st);
+        return;
+    }
+    state here = c->st;
+    c->st = *into;
+    join(c, &here);
+    *into = c->st;
+    c->st = here;
+}
+
+static void walk_return(pctx *c, const ir_node *n)
+{
+    eval_result e = {0};
+    if (n->n_kids)
+        e = eval(c, n->kids[0]);
+    summary_state *sum = c->sum;
+    if (!sum)
+        return;
+    join_into(c, &sum->exit, !sum->have_exit);
+    sum->have_exit = true;
+    sum->returned = true;
+    if (!n->n_kids || is_null_constant(n->kids[0]) || e.is_null)
+        return; /* "return NULL": any shape fits */
+    if (!sum->have_ret) {
+        sum->ret = e.shape, sum->ret_loc = n->loc, sum->have_ret = true;
+    } else if (!(sum->ret.shape && e.shape.shape &&
+                 shape_same(sum->ret.shape, e.shape.shape))) {
+        sum->ret_varies = true;
+    }
+}
+
+static void enter_branch(pctx *c, int delta)
+{
+    if (c->sum)
+        c->sum->conditional += (unsigned)delta;
+}
+
+/* The pointer variable a null test looks at ("p", "!p", "p == NULL",
+   "p != 0"); *NULL_WHEN_TRUE tells which branch sees it null. */
+static var_state *null_test(pctx *c, const ir_node *cond, bool *null_when_true)
+{
+    cond = strip_casts(cond);
+    bool negate = false;
+    if (cond->kind == IR_UNARY && cond->op == '!' && cond->n_kids == 1) {
+        cond = strip_casts(cond->kids[0]);
+        negate = true;
+    }
+    const ir_node *var = cond;
+    if (cond->kind == IR_BINARY && cond->n_kids == 2 &&
+        (cond->op == IR_OP_EQ || cond->op == IR_OP_NE)) {
+        const ir_node *a = strip_casts(cond->kids[0]), *b = cond->kids[1];
+        if (is_null_constant(a))
+            a = strip_casts(b), b = cond->kids[0];
+        if (!is_null_constant(b))
+            return NULL;
+        var = a;
+        negate = negate != (cond->op == IR_OP_NE);
+        negate = !negate; /* "p == NULL" is true when null */
+    }
+    if (var->kind != IR_VAR || var->type.cls != IR_TYPE_POINTER)
+        return NULL;
+    *null_when_true = negate;
+    return var_of(c, var->decl);
+}
+
+/* Which variable a null test looks at, as an index that survives the
+   state copies of the two branches. */
+typedef struct tested_var {
+    bool found, param;
+    uint32_t index;
+} tested_var;
+
+static tested_var tested_var_of(pctx *c, const var_state *vs)
+{
+    tested_var t = {false, false, 0};
+    if (!vs)
+        return t;
+    t.found = true;
+    t.param = vs >= c->st.params && vs < c->st.params + c->f->n_params;
+    t.index = (uint32_t)(vs - (t.param ? c->st.params : c->st.locals));
+    return t;
+}
+
+static void mark_null(pctx *c, tested_var t)
+{
+    if (t.found)
+        (t.param ? c->st.params : c->st.locals)[t.index].is_null = true;
+}
+
 static void walk_if(pctx *c, const ir_node *n)
 {
     eval(c, n->kids[0]);
+    bool null_when_true = false;
+    tested_var t = tested_var_of(c, null_test(c, n->kids[0], &null_when_true));
+    enter_branch(c, 1);
     state before = state_copy(c, &c->st);
+    if (null_when_true)
+        mark_null(c, t);
     walk(c, n->n_kids > 1 ? n->kids[1] : NULL);
     state after_then = c->st;
     c->st = before;
+    if (!null_when_true)
+        mark_null(c, t);
     if (n->n_kids > 2)
         walk(c, n->kids[2]);
     join(c, &after_then);
+    enter_branch(c, -1);
 }
 
 /* A loop body may run any number of times, a switch body from any case:
@@ -864,11 +1088,13 @@ static void walk_if(pctx *c, const ir_node *n)
 static void walk_repeated(pctx *c, const ir_node *n)
 {
     havoc(c, n);
+    enter_branch(c, 1);
     state entry = state_copy(c, &c->st);
     for (uint32_t i = 0; i < n->n_kids; i++)
         walk(c, n->kids[i]);
     c->st = entry;
     havoc(c, n);
+    enter_branch(c, -1);
 }
 
 static void walk(pctx *c, const ir_node *n)
@@ -894,8 +1120,7 @@ static void walk(pctx *c, const ir_node *n)
         walk_repeated(c, n);
         return;
     case IR_RETURN:
-        if (n->n_kids)
-            eval(c, n->kids[0]);
+        walk_return(c, n);
         return;
     case IR_JUMP:
     case IR_NULLSTMT:
@@ -908,14 +1133,13 @@ static void walk(pctx *c, const ir_node *n)
 
 /* ---- Entry ------------------------------------------------------------ */
 
-/* The function's own SHAPE parameters, in the body's terms. */
-static const dim_poly *param_subst(void *ud, dim_sym sym);
-
 typedef struct entry_ctx {
     pctx *c;
     const signature *sig;
 } entry_ctx;
 
+/* The function's own SHAPE parameters, in the body's terms: its integer
+   parameters' values, its paths, and the body's free symbols by name. */
 static const dim_poly *param_subst(void *ud, dim_sym sym)
 {
     entry_ctx *e = ud;
@@ -936,27 +1160,45 @@ static const dim_poly *param_subst(void *ud, dim_sym sym)
     return free_symbol(c, NULL, dim_sym_name(c->an->dims, sym));
 }
 
-static void enter_function(pctx *c)
+static void enter_params(pctx *c, const signature *sig)
 {
     const ir_func *f = c->f;
     for (uint32_t i = 0; i < f->n_params; i++) {
         const ir_decl *p = f->params[i];
-        if (p->type.cls == IR_TYPE_INT && !p->address_taken)
+        if (p->type.cls != IR_TYPE_INT || p->address_taken)
+            continue;
+        if (c->sum && i < c->sum->sig->n_params && c->sum->sig->params[i].is_int)
+            c->st.params[i].value = dim_symbol(c->an->dims,
+                                               c->sum->sig->params[i].int_sym);
+        else
             c->st.params[i].value = fresh(c, p->name[0] ? p->name : "?");
     }
-    const signature *sig = signature_of(c->an, f);
+    if (c->sum && sig)
+        for (uint32_t k = 0; k < sig->n_paths; k++) {
+            const ir_decl *p = f->params[sig->paths[k].param];
+            path_set(c, arena_printf(c->an->arena, "@%p%s", (const void *)p,
+                                     sig->paths[k].suffix),
+                     dim_symbol(c->an->dims, sig->paths[k].sym), NULL);
+        }
+}
+
+static void enter_function(pctx *c, const signature *sig)
+{
+    const ir_func *f = c->f;
+    enter_params(c, sig);
     if (!sig)
         return;
     entry_ctx e = {c, sig};
     for (uint32_t i = 0; i < sig->n_params && i < f->n_params; i++) {
         const sig_param *sp = &sig->params[i];
-        if (!sp->shape)
+        if (!sp->shape || sp->via)
             continue;
         shape_origin *o = new_origin(c, ORIGIN_PARAM, sp->loc, f->params[i]->name);
         o->written = sp->written;
-        c->st.params[i].shape = (shaped){
-            shape_substitute(c->an->arena, c->an->dims, sp->shape, param_subst, &e),
-            o};
+        const shape *s = c->sum ? sp->shape
+                                : shape_substitute(c->an->arena, c->an->dims,
+                                                   sp->shape, param_subst, &e);
+        c->st.params[i].shape = (shaped){s, o};
         c->st.params[i].sticky = true;
     }
 }
@@ -969,6 +1211,130 @@ void propagate_function(analysis *an, const ir_func *f)
     c.st.locals = arena_array(an->arena, f->n_locals + 1, sizeof *c.st.locals);
     c.st.params = arena_array(an->arena, f->n_params + 1, sizeof *c.st.params);
     strmap_init(&c.free_syms, an->arena);
-    enter_function(&c);
+    enter_function(&c, signature_of(an, f));
     walk(&c, f->body);
+}
+
+/* ---- Summaries -------------------------------------------------------- */
+
+static void summary_add_path(pctx *c, const char *key, const dim_poly *value)
+{
+    signature *sig = c->sum->sig;
+    dim_sym sym;
+    if (!dim_is_symbol(value, &sym))
+        return;
+    for (uint32_t i = 0; i < c->f->n_params; i++) {
+        char root[48];
+        int n = snprintf(root, sizeof root, "@%p", (const void *)c->f->params[i]);
+        if (strncmp(key, root, (size_t)n) != 0 || key[n] == '\0' ||
+            (key[n] != '.' && key[n] != '-'))
+            continue;
+        sig_path *paths = arena_array(c->an->arena, sig->n_paths + 1,
+                                      sizeof *paths);
+        if (sig->n_paths)
+            memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
+        paths[sig->n_paths++] = (sig_path){i, arena_strdup(c->an->arena, key + n),
+                                           sym};
+        sig->paths = paths;
+        return;
+    }
+}
+
+/* Marks the parameters the body writes: their later shapes say nothing
+   about the arguments. */
+static void scan_assigned(const ir_node *n, const ir_func *f, bool *assigned)
+{
+    if (!n)
+        return;
+    const ir_node *target = NULL;
+    if (n->kind == IR_ASSIGN || n->kind == IR_ADDR ||
+        (n->kind == IR_UNARY && n->op >= IR_OP_PREINC && n->op <= IR_OP_POSTDEC))
+        target = strip_casts(n->kids[0]);
+    if (target && target->kind == IR_VAR && target->decl &&
+        target->decl->kind == IR_DECL_PARAM && target->decl->owner == f &&
+        target->decl->index < f->n_params)
+        assigned[target->decl->index] = true;
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        scan_assigned(n->kids[i], f, assigned);
+}
+
+static bool summary_shape_ok(const shape *s)
+{
+    return s && s->rank <= SUMMARY_MAX_RANK;
+}
+
+/* The requirements the exit state puts on each parameter the annotations
+   leave open. */
+static bool summarise_params(pctx *c, const state *exit)
+{
+    summary_state *sum = c->sum;
+    bool any = false;
+    for (uint32_t i = 0; i < c->f->n_params && i < sum->sig->n_params; i++) {
+        const shaped *sh = &exit->params[i].shape;
+        sig_param *sp = &sum->sig->params[i];
+        if (sum->assigned[i] || exit->params[i].sticky || !sh->shape ||
+            !sh->origin || sh->origin->kind != ORIGIN_INFERRED ||
+            !summary_shape_ok(sh->shape))
+            continue;
+        sp->shape = sh->shape;
+        sp->written = shape_format(c->an->arena, c->an->dims, sh->shape);
+        sp->loc = sh->origin->loc;
+        sp->via = sh->origin->callee;
+        any = true;
+    }
+    return any;
+}
+
+static bool summarise_result(pctx *c)
+{
+    summary_state *sum = c->sum;
+    if (!sum->have_ret || sum->ret_varies || !summary_shape_ok(sum->ret.shape))
+        return false;
+    sum->sig->returns = sum->ret.shape;
+    sum->sig->returns_written =
+        shape_format(c->an->arena, c->an->dims, sum->ret.shape);
+    sum->sig->returns_loc = sum->ret_loc;
+    sum->sig->returns_via = sum->ret.origin ? sum->ret.origin->callee : NULL;
+    return true;
+}
+
+signature *summary_derive(analysis *an, const ir_func *def,
+                          const signature *annotated)
+{
+    if (!def->body || an->summary_depth >= SUMMARY_MAX_DEPTH)
+        return NULL;
+    summary_state sum = {.annotated = annotated};
+    sum.sig = signature_new(an, def);
+    if (annotated) /* speak in the annotations' symbols */
+        for (uint32_t i = 0; i < sum.sig->n_params && i < annotated->n_params; i++)
+            sum.sig->params[i].int_sym = annotated->params[i].int_sym;
+    sum.assigned = arena_array(an->arena, def->n_params + 1, sizeof *sum.assigned);
+    scan_assigned(def->body, def, sum.assigned);
+
+    pctx c = {.an = an, .f = def, .sum = &sum};
+    c.st.locals = arena_array(an->arena, def->n_locals + 1, sizeof *c.st.locals);
+    c.st.params = arena_array(an->arena, def->n_params + 1, sizeof *c.st.params);
+    strmap_init(&c.free_syms, an->arena);
+    if (annotated) {
+        sum.sig->paths = annotated->paths;
+        sum.sig->n_paths = annotated->n_paths;
+    }
+
+    /* Findings belong to the walk of the function itself, not to this. */
+    diag_list quiet, *loud = an->diags;
+    diag_list_init(&quiet);
+    an->diags = &quiet;
+    an->summary_depth++;
+    enter_function(&c, annotated);
+    walk(&c, def->body);
+    an->summary_depth--;
+    an->diags = loud;
+    diag_list_free(&quiet);
+
+    join_into(&c, &sum.exit, !sum.have_exit); /* falling off the end */
+    bool any = summarise_params(&c, &sum.exit);
+    any |= summarise_result(&c);
+    any |= sum.sig->loss_logits >= 0;
+    sum.sig->derived = true;
+    return any ? sum.sig : NULL;
 }

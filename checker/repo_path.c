@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The current folder in A; "/" if it cannot be known. */
@@ -59,6 +60,27 @@ char *repo_path_absolute(arena *a, const char *path)
     char *copy = arena_strdup(a, real);
     free(real);
     return copy;
+}
+
+char *repo_path_parent(arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return arena_strdup(a, "/");
+    return arena_strndup(a, path, (size_t)(slash - path));
+}
+
+char *repo_path_top_level(arena *a, const char *folder)
+{
+    for (char *cur = repo_path_absolute(a, folder);;
+         cur = repo_path_parent(a, cur)) {
+        bool root = strcmp(cur, "/") == 0;
+        struct stat st;
+        if (stat(arena_printf(a, "%s/.git", root ? "" : cur), &st) == 0)
+            return cur;
+        if (root)
+            return NULL;
+    }
 }
 
 /* PATH after ROOT and a '/', or NULL when PATH is not strictly inside. */

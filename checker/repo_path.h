@@ -12,6 +12,16 @@
 
 #include "arena.h"
 
+/* The folder that holds PATH (an absolute path): "/a/b" gives "/a";
+   "/a" and "/" give "/". */
+char *repo_path_parent(arena *a, const char *path);
+
+/* The checkout FOLDER is in: FOLDER (made absolute) or the nearest folder
+   above it that holds a ".git" folder or file (a worktree or submodule has
+   a file), as "git rev-parse --show-toplevel" finds it without running
+   git.  NULL when there is none up to the root. */
+char *repo_path_top_level(arena *a, const char *folder);
+
 /* PATH made absolute against the current folder, with symbolic links
    resolved when it exists; otherwise normalised by its spelling alone
    ("." and ".." segments and repeated slashes removed). */

@@ -29,5 +29,10 @@ bool check_batch_mismatch(analysis *an, const call_result *r, sc_loc call,
         r->args[bi].text, shape_format(an->arena, an->dims, bs), callee);
     note_argument(an, d, r, li);
     note_argument(an, d, r, bi);
+    if (sig->loss_via) /* a summarised loss: show where it reaches one */
+        diag_add_note(an->diags, d, sig->loss_loc,
+                      "'%s' passes '%s' and '%s' to the loss '%s' here",
+                      sig->name, sig->params[li].name, sig->params[bi].name,
+                      sig->loss_via);
     return true;
 }

@@ -61,7 +61,6 @@ static diag *report_bound(analysis *an, const call_result *r, const conflict *c,
 static void note_conflict(analysis *an, diag *d, const call_result *r,
                           const conflict *c)
 {
-    const sig_param *sp = &r->sig->params[c->arg];
     note_origin(an, d, r->args[c->arg].value.origin);
     if (c->kind == CONFLICT_BOUND) {
         const binding *b = call_binding(r, c->sym);
@@ -70,9 +69,7 @@ static void note_conflict(analysis *an, diag *d, const call_result *r,
         else
             note_origin(an, d, r->args[b->arg].value.origin);
     }
-    diag_add_note(an->diags, d, sp->loc,
-                  "parameter '%s' of '%s' declared with shape %s", sp->name,
-                  r->sig->name, sp->written);
+    note_param(an, d, r->sig, c->arg);
 }
 
 void check_shape_mismatch(analysis *an, const call_result *r, sc_loc call,

@@ -8,6 +8,7 @@
  * so names are resolved per declaration to parameter positions; two
  * declarations that annotate the same position differently are reported.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -18,6 +19,7 @@ typedef struct func_group {
     bool built;
     const signature *sig;
 } func_group;
+
 
 typedef struct const_value {
     enum { CONST_PENDING, CONST_KNOWN, CONST_NONE } state;
@@ -37,21 +39,29 @@ static const ir_macro *find_macro(const ir_tu *tu, const char *name)
     return found;
 }
 
+typedef struct macro_eval {
+    analysis *an;
+    const ir_tu *tu;
+} macro_eval;
+
 static bool lookup_for_macro(void *ud, const char *path, int64_t *value)
 {
+    macro_eval *me = ud;
     sc_loc loc;
     const char *how;
-    return constant_lookup(ud, path, value, &loc, &how);
+    return constant_lookup(me->an, me->tu, path, value, &loc, &how);
 }
 
-static bool eval_macro(analysis *an, const ir_macro *m, int64_t *value)
+static bool eval_macro(analysis *an, const ir_tu *tu, const ir_macro *m,
+                       int64_t *value)
 {
+    macro_eval me = {an, tu};
     dim_error err;
     dim_shape_ast *ast = dim_parse_expr(m->body, &err);
     if (!ast)
         return false;
     bool ok = ast->rank == 1 && ast->entries[0].kind == DIM_ENTRY_EXPR &&
-              dim_eval_int(ast->entries[0].expr, lookup_for_macro, an, value,
+              dim_eval_int(ast->entries[0].expr, lookup_for_macro, &me, value,
                            &err);
     dim_shape_ast_free(ast);
     return ok;
@@ -69,10 +79,13 @@ static bool lookup_decl_value(ir_decl **decls, uint32_t n, const char *name,
     return false;
 }
 
-bool constant_lookup(analysis *an, const char *name, int64_t *value,
-                     sc_loc *loc, const char **how)
+bool constant_lookup(analysis *an, const ir_tu *tu, const char *name,
+                     int64_t *value, sc_loc *loc, const char **how)
 {
-    const_value *c = strmap_get(&an->consts, name);
+    /* Macros differ between TUs: the cache is per TU. */
+    char key[512];
+    snprintf(key, sizeof key, "%p|%s", (const void *)tu, name);
+    const_value *c = strmap_get(&an->consts, key);
     if (c) {
         /* PENDING: a macro that names itself; no value. */
         *value = c->value, *loc = c->loc, *how = c->how;
@@ -80,14 +93,14 @@ bool constant_lookup(analysis *an, const char *name, int64_t *value,
     }
     c = arena_alloc(an->arena, sizeof *c);
     c->state = CONST_PENDING;
-    strmap_put(&an->consts, arena_strdup(an->arena, name), c);
-    const ir_macro *m = find_macro(an->tu, name);
-    if (m && eval_macro(an, m, &c->value)) {
+    strmap_put(&an->consts, arena_strdup(an->arena, key), c);
+    const ir_macro *m = find_macro(tu, name);
+    if (m && eval_macro(an, tu, m, &c->value)) {
         c->state = CONST_KNOWN, c->loc = m->loc, c->how = "defined as";
-    } else if (lookup_decl_value(an->tu->enums, an->tu->n_enums, name,
-                                 &c->value, &c->loc) ||
-               lookup_decl_value(an->tu->globals, an->tu->n_globals, name,
-                                 &c->value, &c->loc)) {
+    } else if (lookup_decl_value(tu->enums, tu->n_enums, name, &c->value,
+                                 &c->loc) ||
+               lookup_decl_value(tu->globals, tu->n_globals, name, &c->value,
+                                 &c->loc)) {
         c->state = CONST_KNOWN, c->how = "declared as";
     } else {
         c->state = CONST_NONE;
@@ -170,7 +183,7 @@ static const dim_poly *resolve_in_signature(void *ud, const char *path,
     int64_t value;
     sc_loc loc;
     const char *how;
-    if (constant_lookup(b->an, path, &value, &loc, &how))
+    if (constant_lookup(b->an, b->decl->tu, path, &value, &loc, &how))
         return dim_const(b->an->dims, value);
     return free_symbol(b, path);
 }
@@ -366,7 +379,7 @@ static bool is_annotated(const ir_func *f)
     return false;
 }
 
-static signature *new_signature(analysis *an, const ir_func *f)
+signature *signature_new(analysis *an, const ir_func *f)
 {
     signature *sig = arena_alloc(an->arena, sizeof *sig);
     sig->name = f->name;
@@ -383,7 +396,8 @@ static signature *new_signature(analysis *an, const ir_func *f)
     return sig;
 }
 
-static const signature *build_signature(analysis *an, const func_group *g)
+/* The annotated part: every declaration's annotations merged, or NULL. */
+static signature *annotated_signature(analysis *an, const func_group *g)
 {
     bool any = false;
     const ir_func *first = g->decls[0];
@@ -397,34 +411,90 @@ static const signature *build_signature(analysis *an, const func_group *g)
         return NULL;
     /* One free-symbol namespace for all declarations: the N of a
        prototype's SHAPE is the N of the definition's RETURNS_SHAPE. */
-    sig_builder b = {.an = an, .sig = new_signature(an, first)};
+    sig_builder b = {.an = an, .sig = signature_new(an, first)};
     strmap_init(&b.free_syms, an->arena);
     for (uint32_t i = 0; i < g->n; i++)
         add_declaration(&b, g->decls[i]);
     return b.sig;
 }
 
+static const ir_func *definition_of(const func_group *g)
+{
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->decls[i]->body)
+            return g->decls[i];
+    return NULL;
+}
+
+/* What the annotations say, completed by what the body says where the
+   annotations are silent (written annotations always win). */
+static const signature *merge(analysis *an, signature *annotated,
+                              const signature *derived)
+{
+    if (!annotated)
+        return derived;
+    if (!derived)
+        return annotated;
+    signature *m = arena_alloc(an->arena, sizeof *m);
+    *m = *annotated;
+    m->params = arena_array(an->arena, m->n_params, sizeof *m->params);
+    for (uint32_t i = 0; i < m->n_params; i++)
+        m->params[i] = annotated->params[i].shape || i >= derived->n_params
+                           ? annotated->params[i]
+                           : derived->params[i];
+    if (!m->returns && derived->returns) {
+        m->returns = derived->returns;
+        m->returns_written = derived->returns_written;
+        m->returns_loc = derived->returns_loc;
+        m->returns_via = derived->returns_via;
+    }
+    if (m->loss_logits < 0 && derived->loss_logits >= 0) {
+        m->loss_logits = derived->loss_logits;
+        m->loss_labels = derived->loss_labels;
+        m->loss_loc = derived->loss_loc;
+        m->loss_via = derived->loss_via;
+    }
+    m->paths = derived->paths, m->n_paths = derived->n_paths;
+    m->derived = true;
+    return m;
+}
+
+static void build_signature(analysis *an, func_group *g)
+{
+    signature *annotated = annotated_signature(an, g);
+    /* Calls the body makes back to this function see the annotations
+       only: recursion ends in "unknown", never in a loop. */
+    g->sig = annotated;
+    const ir_func *def = definition_of(g);
+    const signature *derived = def ? summary_derive(an, def, annotated) : NULL;
+    g->sig = merge(an, annotated, derived);
+}
+
+static void add_to_group(analysis *an, const ir_func *d)
+{
+    func_group *g = strmap_get(&an->funcs_by_key, d->key);
+    if (!g) {
+        g = arena_alloc(an->arena, sizeof *g);
+        strmap_put(&an->funcs_by_key, d->key, g);
+    }
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 2;
+        const ir_func **decls = arena_array(an->arena, g->cap, sizeof *decls);
+        if (g->n)
+            memcpy(decls, g->decls, g->n * sizeof *decls);
+        g->decls = decls;
+    }
+    g->decls[g->n++] = d;
+}
+
+/* Every declaration of every TU, grouped by key: a call in one file sees
+   the annotations and the definition of another. */
 static func_group *group_of(analysis *an, const ir_func *f)
 {
-    if (!an->funcs_by_key.cap) {
-        for (uint32_t i = 0; i < an->tu->n_funcs; i++) {
-            const ir_func *d = an->tu->funcs[i];
-            func_group *g = strmap_get(&an->funcs_by_key, d->key);
-            if (!g) {
-                g = arena_alloc(an->arena, sizeof *g);
-                strmap_put(&an->funcs_by_key, d->key, g);
-            }
-            if (g->n == g->cap) {
-                g->cap = g->cap ? g->cap * 2 : 2;
-                const ir_func **decls = arena_array(an->arena, g->cap,
-                                                    sizeof *decls);
-                if (g->n)
-                    memcpy(decls, g->decls, g->n * sizeof *decls);
-                g->decls = decls;
-            }
-            g->decls[g->n++] = d;
-        }
-    }
+    if (!an->funcs_by_key.cap)
+        for (uint32_t t = 0; t < an->n_tus; t++)
+            for (uint32_t i = 0; i < an->tus[t]->n_funcs; i++)
+                add_to_group(an, an->tus[t]->funcs[i]);
     return strmap_get(&an->funcs_by_key, f->key);
 }
 
@@ -435,7 +505,7 @@ const signature *signature_of(analysis *an, const ir_func *f)
         return NULL;
     if (!g->built) {
         g->built = true;
-        g->sig = build_signature(an, g);
+        build_signature(an, g);
     }
     return g->sig;
 }

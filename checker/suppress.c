@@ -213,11 +213,9 @@ static bool starts_with(const char *p, const char *end, const char *s)
     return (size_t)(end - p) >= len && memcmp(p, s, len) == 0;
 }
 
-/* P is at "NOLINT" in a comment ending at END, on LINE at COL: reads the
-   directive and applies it.  Returns where scanning goes on.  A longer
-   word (NOLINTS) or a list with no ')' on its line is not a directive. */
-static const char *read_directive(scanner *sc, const char *p, const char *end,
-                                  unsigned line, unsigned col)
+/* *P is after "NOLINT": the directive its suffix names, *P moved past
+   the suffix. */
+static directive_kind directive_suffix(const char **p, const char *end)
 {
     static const struct {
         const char *suffix;
@@ -227,14 +225,22 @@ static const char *read_directive(scanner *sc, const char *p, const char *end,
         {"BEGIN", NOLINT_BEGIN},
         {"END", NOLINT_END},
     };
-    const char *q = p + strlen("NOLINT");
-    directive_kind kind = NOLINT;
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
-        if (starts_with(q, end, suffixes[i].suffix)) {
-            q += strlen(suffixes[i].suffix);
-            kind = suffixes[i].kind;
-            break;
+        if (starts_with(*p, end, suffixes[i].suffix)) {
+            *p += strlen(suffixes[i].suffix);
+            return suffixes[i].kind;
         }
+    return NOLINT;
+}
+
+/* P is at "NOLINT" in a comment ending at END, on LINE at COL: reads the
+   directive and applies it.  Returns where scanning goes on.  A longer
+   word (NOLINTS) or a list with no ')' on its line is not a directive. */
+static const char *read_directive(scanner *sc, const char *p, const char *end,
+                                  unsigned line, unsigned col)
+{
+    const char *q = p + strlen("NOLINT");
+    directive_kind kind = directive_suffix(&q, end);
     if (q < end && is_ident_char(*q))
         return q;
     const char *rules = NULL;

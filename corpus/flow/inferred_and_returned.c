@@ -38,6 +38,7 @@ int main(void)
     float *h = new_matrix(BATCH / 4, CLASSES);
     matmul(h, x, w, BATCH, FEATURES, CLASSES); // expected-error {{'h' has shape [8, 10] but rows = 32 (passed as 'BATCH') in call to 'matmul'}}
     // expected-note@-2 {{'h' has shape [8, 10], returned by 'new_matrix'}}
+    // expected-note@11 {{BATCH defined as 32 here}}
 
     printf("%f\n", (double)loss);
     free(h);
