@@ -201,8 +201,44 @@ static bool is_source_arg(arena *a, const sources *src, const char *arg)
     return false;
 }
 
+/* Flags whose value is a path.  Relative values are made absolute against
+   the command's directory: libclang applies -working-directory by changing
+   the process's directory, so with translation units parsed in parallel
+   threads a relative path could be resolved against another command's
+   directory. */
+static const char *const path_flags[] = {
+    "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros",
+    "-isysroot", "--sysroot", "-F", "-iprefix", "-iwithprefix",
+};
+
+/* The length of the path flag ARG starts with (0: none), and whether the
+   value is in the next word (*SEPARATE) or joined ("-Idir", "--sysroot=x"). */
+static size_t path_flag(const char *arg, bool *separate)
+{
+    for (size_t i = 0; i < sizeof path_flags / sizeof path_flags[0]; i++) {
+        size_t n = strlen(path_flags[i]);
+        if (strncmp(arg, path_flags[i], n) != 0)
+            continue;
+        *separate = arg[n] == '\0';
+        return arg[n] == '=' ? n + 1 : n;
+    }
+    return 0;
+}
+
+static const char *absolute_value(arena *a, const char *dir, const char *flag,
+                                  size_t flag_len, const char *value)
+{
+    if (value[0] == '/' || !dir)
+        return NULL;
+    char *abs = path_absolute(a, dir, value);
+    char *word = arena_alloc(a, flag_len + strlen(abs) + 1);
+    memcpy(word, flag, flag_len);
+    strcpy(word + flag_len, abs);
+    return word;
+}
+
 /* ARGV0 followed by the words of IN that are neither output flags nor
-   sources, as a NULL-terminated array in A. */
+   sources, as a NULL-terminated array in A; path values made absolute. */
 static const char **clean_args(arena *a, const char *argv0,
                                const char *const *in, size_t n_in,
                                const sources *src, int *argc)
@@ -211,10 +247,22 @@ static const char **clean_args(arena *a, const char *argv0,
     strvec_push(a, &out, argv0);
     for (size_t i = 0; i < n_in; i++) {
         int skip = output_flag_words(in[i]);
-        if (skip)
+        bool separate = false;
+        size_t flag_len = path_flag(in[i], &separate);
+        if (skip) {
             i += (size_t)skip - 1;
-        else if (!is_source_arg(a, src, in[i]))
+        } else if (flag_len && separate && i + 1 < n_in) {
             strvec_push(a, &out, in[i]);
+            const char *v = absolute_value(a, src->dir, "", 0, in[i + 1]);
+            strvec_push(a, &out, v ? v : in[i + 1]);
+            i++;
+        } else if (flag_len && !separate) {
+            const char *v = absolute_value(a, src->dir, in[i], flag_len,
+                                           in[i] + flag_len);
+            strvec_push(a, &out, v ? v : in[i]);
+        } else if (!is_source_arg(a, src, in[i])) {
+            strvec_push(a, &out, in[i]);
+        }
     }
     *argc = (int)out.n;
     strvec_push(a, &out, NULL);

@@ -1495,6 +1495,12 @@ frontend *frontend_new(const char *include_dir,
     return fe;
 }
 
+void frontend_set_root(frontend *fe, const char *dir)
+{
+    free(fe->cwd);
+    fe->cwd = dir ? xstrdup(dir) : NULL;
+}
+
 void frontend_free(frontend *fe)
 {
     if (!fe)

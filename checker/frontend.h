@@ -30,6 +30,12 @@ frontend *frontend_new(const char *include_dir, const char *const *force_include
                        int n_force_includes);
 void frontend_free(frontend *fe);
 
+/* File names under DIR are shown relative to it (default: the directory
+   the process was in when frontend_new was called).  Set it when threads
+   create frontends: libclang changes the process's directory for
+   -working-directory, so a later getcwd() cannot be trusted. */
+void frontend_set_root(frontend *fe, const char *dir);
+
 /* Parses CMD and extracts its facts.  Defines __SHAPECHECK__.  Options
    clang reports as unknown are dropped and the file is parsed again; the
    dropped ones are listed in *DROPPED (an array of N_DROPPED strings in the

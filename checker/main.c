@@ -164,6 +164,7 @@ static const char *bundled_include_dir(void)
 /* ---- Gathering compile commands -------------------------------------- */
 
 typedef struct job_list {
+    char *cwd;                /* where we started: paths are shown from it */
     const fe_command **cmds;
     size_t n;
     compdb *dbs;              /* every database loaded (own the commands) */
@@ -266,6 +267,7 @@ static int gather_jobs(job_list *jl, const options *o)
 
 static void free_jobs(job_list *jl)
 {
+    free(jl->cwd);
     for (size_t i = 0; i < jl->n_dbs; i++)
         compdb_free(&jl->dbs[i]);
     free(jl->dbs);
@@ -290,6 +292,7 @@ typedef struct parse_pool {
     size_t next;            /* next job to take, under lock */
     pthread_mutex_t lock;
     const char *include_dir;
+    const char *cwd;
     const options *o;
 } parse_pool;
 
@@ -299,6 +302,7 @@ static void *parse_worker(void *arg)
     parse_pool *pool = arg;
     frontend *fe = frontend_new(pool->include_dir, pool->o->models,
                                 pool->o->n_models);
+    frontend_set_root(fe, pool->cwd);
     for (;;) {
         pthread_mutex_lock(&pool->lock);
         size_t i = pool->next++;
@@ -356,7 +360,8 @@ static void add_compiler_diags(diag_list *list, const ir_tu *tu)
    EXIT_TROUBLE when some file could not be analysed cleanly. */
 static int run_all(const job_list *jl, const options *o, diag_list *list)
 {
-    parse_pool pool = {.n = jl->n, .include_dir = bundled_include_dir(), .o = o};
+    parse_pool pool = {.n = jl->n, .include_dir = bundled_include_dir(),
+                       .cwd = jl->cwd, .o = o};
     pool.jobs = calloc(jl->n + 1, sizeof *pool.jobs);
     ir_tu **tus = calloc(jl->n + 1, sizeof *tus);
     if (!pool.jobs || !tus) {
@@ -369,6 +374,10 @@ static int run_all(const job_list *jl, const options *o, diag_list *list)
     pthread_mutex_init(&pool.lock, NULL);
     parse_all(&pool, o->jobs);
     pthread_mutex_destroy(&pool.lock);
+    /* libclang moved us for -working-directory: come back before anything
+       opens a relative path (-o, --verify's files). */
+    if (jl->cwd && chdir(jl->cwd) != 0)
+        fprintf(stderr, "shapecheck: warning: cannot return to %s\n", jl->cwd);
 
     int status = EXIT_CLEAN;
     uint32_t n_tus = 0;
@@ -410,8 +419,15 @@ static int run_verify(const diag_list *list, const job_list *jl, FILE *out)
         free(paths);
         return EXIT_TROUBLE;
     }
-    for (size_t i = 0; i < jl->n; i++)
-        paths[n++] = jl->cmds[i]->file;
+    const char *cwd = jl->cwd;
+    size_t cwd_len = cwd ? strlen(cwd) : 0;
+    for (size_t i = 0; i < jl->n; i++) {
+        /* As the front end names files: relative to here when under it. */
+        const char *f = jl->cmds[i]->file;
+        if (cwd_len && strncmp(f, cwd, cwd_len) == 0 && f[cwd_len] == '/')
+            f += cwd_len + 1;
+        paths[n++] = f;
+    }
     size_t n_main = n;
     for (size_t i = 0; i < list->n; i++)
         if (list->items[i].loc.file)
@@ -457,6 +473,7 @@ int main(int argc, char **argv)
         return rc > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
     }
     job_list jl = {0};
+    jl.cwd = getcwd(NULL, 0);
     int status = gather_jobs(&jl, &o);
     diag_list list;
     diag_list_init(&list);

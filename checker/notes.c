@@ -53,9 +53,9 @@ static const char *origin_text(analysis *an, const shape_origin *o)
                             o->name, o->written, o->callee,
                             values_suffix(an, o));
     case ORIGIN_CALLEE_RETURN:
-        return arena_printf(an->arena, "'%s' returns %s%s%s%s here", o->name,
-                            o->written, o->callee ? ", the result of '" : "",
-                            o->callee ? o->callee : "", o->callee ? "'" : "");
+        return arena_printf(an->arena, "'%s' returns %s here%s%s%s", o->name,
+                            o->written, o->callee ? " (shape from '" : "",
+                            o->callee ? o->callee : "", o->callee ? "')" : "");
     }
     return "";
 }

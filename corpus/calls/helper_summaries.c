@@ -48,7 +48,7 @@ int main(void)
     float loss = train_step(logits, labels, BATCH); // expected-error {{'logits' is [32, 10] but 'labels' is [64] in call to 'train_step' [shape-batch-mismatch]}}
     // expected-note@-4 {{'logits' has shape [32, 10], returned by 'predict', BATCH = 32}}
     // expected-note@11 {{BATCH defined as 32 here}}
-    // expected-note@29 {{'predict' returns [rows, 10], the result of 'mlp_forward' here}}
+    // expected-note@29 {{'predict' returns [rows, 10] here (shape from 'mlp_forward')}}
     // expected-note@41 {{'labels' declared as an array of shape [2 * BATCH], BATCH = 32}}
     // expected-note@35 {{'train_step' passes 'logits' and 'labels' to the loss 'cross_entropy' here}}
     printf("loss %.4f\n", loss);
