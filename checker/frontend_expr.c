@@ -654,6 +654,102 @@ HANDLER too_deep(fe_state *st, CXCursor c)
     return n;
 }
 
+/* ---- Initialiser lists ------------------------------------------------ */
+
+typedef struct nth_field_ctx {
+    unsigned want, at;
+    CXCursor found;
+} nth_field_ctx;
+
+static enum CXVisitorResult nth_field_visit(CXCursor c, CXClientData data)
+{
+    nth_field_ctx *ctx = data;
+    if (ctx->at++ == ctx->want) {
+        ctx->found = c;
+        return CXVisit_Break;
+    }
+    return CXVisit_Continue;
+}
+
+/* Field I of record type T, or NULL. */
+static ir_decl *nth_field(fe_state *st, CXType t, unsigned i)
+{
+    nth_field_ctx ctx = {i, 0, clang_getNullCursor()};
+    clang_Type_visitFields(clang_getCanonicalType(t), nth_field_visit, &ctx);
+    return clang_Cursor_isNull(ctx.found) ? NULL : fe_decl_for(st, ctx.found);
+}
+
+/* A designated element ".f = v" reaches us as an UnexposedExpr of type
+   void holding the MemberRef and the value: the field (one level only),
+   with the value in *VALUE; NULL for anything else. */
+static ir_decl *designated_field(fe_state *st, CXCursor k, CXCursor *value)
+{
+    if (clang_getCursorKind(k) != CXCursor_UnexposedExpr ||
+        clang_getCursorType(k).kind != CXType_Void)
+        return NULL;
+    size_t base = fe_push_children(st, k);
+    ir_decl *field = NULL;
+    unsigned refs = 0, values = 0;
+    for (size_t i = base; i < st->cursors.n; i++) {
+        CXCursor child = st->cursors.v[i];
+        enum CXCursorKind kind = clang_getCursorKind(child);
+        if (kind == CXCursor_MemberRef) {
+            refs++;
+            field = fe_decl_for(st, clang_getCursorReferenced(child));
+        } else if (clang_isExpression(kind)) {
+            values++;
+            *value = child;
+        }
+    }
+    st->cursors.n = base;
+    return refs == 1 && values == 1 ? field : NULL;
+}
+
+static ir_node *designator(fe_state *st, ir_decl *field, ir_node *value)
+{
+    ir_node *d = new_node(st, IR_DESIGNATOR);
+    d->decl = field;
+    d->loc = value->loc;
+    d->text = value->text;
+    d->type = field->type;
+    d->kids = arena_array(st->a, 1, sizeof *d->kids);
+    d->kids[0] = value;
+    d->n_kids = 1;
+    return d;
+}
+
+/* "{.batch = 8, .hidden = 16}" or "{8, 16}" for a struct: each element
+   says which field it sets.  Positional elements after a designated one
+   are left unattributed (C's rule for them is not worth the risk). */
+HANDLER init_list(fe_state *st, CXCursor c, expr_out *out)
+{
+    ir_node *n = new_node(st, IR_INITLIST);
+    CXType type = clang_getCursorType(c);
+    bool record = clang_getCanonicalType(type).kind == CXType_Record;
+    bool positional = record;
+    unsigned position = 0;
+    size_t base = fe_push_children(st, c), end = st->cursors.n;
+    if (end > base)
+        n->kids = arena_array(st->a, end - base, sizeof *n->kids);
+    for (size_t i = base; i < end; i++) {
+        CXCursor k = st->cursors.v[i], value = k;
+        if (!clang_isExpression(clang_getCursorKind(k)))
+            continue;
+        ir_decl *field = record ? designated_field(st, k, &value) : NULL;
+        if (field)
+            positional = false;
+        else if (positional)
+            field = nth_field(st, type, position++);
+        expr_out eo;
+        ir_node *v = expr(st, value, &eo);
+        n->kids[n->n_kids++] = field ? designator(st, field, v) : v;
+    }
+    st->cursors.n = base;
+    finish_expr(st, n, out);
+    out->pure = false;
+    return n;
+}
+
 /* Dispatches expression C by cursor kind. */
 static ir_node *expr_kind(fe_state *st, CXCursor c, expr_out *out)
 {
@@ -681,6 +777,8 @@ static ir_node *expr_kind(fe_state *st, CXCursor c, expr_out *out)
         return simple(st, c, IR_CAST, out);
     case CXCursor_ConditionalOperator:
         return simple(st, c, IR_COND, out);
+    case CXCursor_InitListExpr:
+        return init_list(st, c, out);
     case CXCursor_IntegerLiteral:
     case CXCursor_CharacterLiteral:
     case CXCursor_FloatingLiteral:

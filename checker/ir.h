@@ -140,6 +140,9 @@ typedef enum ir_kind {
     IR_BINARY,   /* op on kids[0], kids[1] */
     IR_ASSIGN,   /* kids[0] op= kids[1]; op is '=' for plain assignment */
     IR_COND,     /* kids: cond ? a : b */
+    IR_INITLIST, /* { ... }: kids are the elements; for a struct, each one
+                    that says which field it sets is an IR_DESIGNATOR */
+    IR_DESIGNATOR, /* decl: the field; kids[0]: its value */
     IR_OTHER,    /* anything else; kids: its sub-expressions, in order */
 } ir_kind;
 

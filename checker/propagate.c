@@ -27,11 +27,13 @@ typedef struct var_state {
     shaped shape;
     bool sticky;             /* a declared shape: assignments keep it */
     bool is_null;            /* a null pointer here: any shape fits */
+    bool escaped;            /* its address went to a call or a pointer */
 } var_state;
 
 /* A member path such as "cfg->batch", keyed by its root's identity. */
 typedef struct path_state {
     const char *key;
+    const ir_decl *root;     /* the variable the path starts at, or NULL */
     const dim_poly *value;
     const value_note *note;
 } path_state;
@@ -176,6 +178,9 @@ static path_state *path_set(pctx *c, const char *key, const dim_poly *v,
         }
         p = &s->paths[s->n_paths++];
         p->key = key;
+        /* Keys are "@<decl>..." (see path_key): recover the root. */
+        void *root = NULL;
+        p->root = key[0] == '@' && sscanf(key + 1, "%p", &root) == 1 ? root : NULL;
     }
     p->value = v, p->note = note;
     return p;
@@ -538,9 +543,13 @@ static eval_result eval_member(pctx *c, const ir_node *n)
     return r;
 }
 
-/* &a[0][0] of an array and &t of a tensor keep the shape. */
+static void mark_escapes(pctx *c, const ir_node *e);
+
+/* &a[0][0] of an array and &t of a tensor keep the shape.  Taking an
+   address lets the variable escape (see survives_calls). */
 static eval_result eval_addr(pctx *c, const ir_node *n)
 {
+    mark_escapes(c, n);
     const ir_node *e = strip_casts(n->kids[0]);
     uint32_t zeros = 0;
     while (e && e->kind == IR_INDEX && e->n_kids == 2 &&
@@ -661,17 +670,40 @@ static eval_result eval_binary(pctx *c, const ir_node *n)
     return r;
 }
 
-/* Forgets what a call may change: member paths (the callee may write
-   through any pointer it gets) when any argument is a pointer. */
+/* "&v", "&v.f", "&v.a[0]" in E: v can now be changed through a pointer. */
+static void mark_escapes(pctx *c, const ir_node *e)
+{
+    e = strip_casts(e);
+    if (!e || e->kind != IR_ADDR || !e->n_kids)
+        return;
+    const ir_node *x = strip_casts(e->kids[0]);
+    while (x && (x->kind == IR_MEMBER || x->kind == IR_INDEX) && x->n_kids)
+        x = strip_casts(x->kids[0]);
+    var_state *vs = x && x->kind == IR_VAR ? var_of(c, x->decl) : NULL;
+    if (vs)
+        vs->escaped = true;
+}
+
+/* A call can change what is reachable from its arguments, from globals,
+   and through any pointer: only paths rooted at a local or parameter
+   struct whose address has not escaped are sure to survive it. */
+static bool survives_calls(pctx *c, const path_state *p)
+{
+    if (!p->root || p->root->type.cls != IR_TYPE_RECORD)
+        return false;
+    const var_state *vs = var_of(c, p->root);
+    return vs && !vs->escaped;
+}
+
+/* Forgets the member paths a call may change (see survives_calls). */
 static void call_effects(pctx *c, const ir_node *n)
 {
-    for (uint32_t i = 1; i < n->n_kids; i++) {
-        ir_type_class t = n->kids[i]->type.cls;
-        if (t == IR_TYPE_POINTER || t == IR_TYPE_ARRAY) {
-            paths_forget(c, NULL);
-            return;
-        }
-    }
+    (void)n; /* the arguments' escapes were marked as they were evaluated */
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < c->st.n_paths; i++)
+        if (survives_calls(c, &c->st.paths[i]))
+            c->st.paths[keep++] = c->st.paths[i];
+    c->st.n_paths = keep;
 }
 
 static void fill_path_values(pctx *c, const signature *sig, const ir_node *n,
@@ -861,6 +893,29 @@ static eval_result eval(pctx *c, const ir_node *n)
     return r;
 }
 
+/* "struct config cfg = {.batch = 8, ...}": the fields' values, as if
+   assigned one by one (so cfg.batch is 8 where nothing changed it). */
+static void init_fields(pctx *c, const ir_decl *d, const ir_node *init)
+{
+    init = strip_casts(init);
+    if (!init || init->kind != IR_INITLIST)
+        return;
+    for (uint32_t i = 0; i < init->n_kids; i++) {
+        const ir_node *k = init->kids[i];
+        if (k->kind != IR_DESIGNATOR || !k->decl || k->n_kids != 1 ||
+            k->decl->type.cls != IR_TYPE_INT)
+            continue;
+        eval_result v = eval(c, k->kids[0]);
+        if (!v.value)
+            continue;
+        const char *key = arena_printf(c->an->arena, "@%p.%s", (const void *)d,
+                                       k->decl->name);
+        const char *display = arena_printf(c->an->arena, "%s.%s", d->name,
+                                           k->decl->name);
+        path_set(c, key, v.value, new_note(c, display, v.value, k->loc));
+    }
+}
+
 /* ---- Statements ------------------------------------------------------- */
 
 static void declare_local(pctx *c, const ir_node *n)
@@ -889,6 +944,8 @@ static void declare_local(pctx *c, const ir_node *n)
         return; /* may change behind our back: never known */
     if (n->n_kids || d->type.cls == IR_TYPE_INT)
         assign_var(c, d, &init, d->loc);
+    if (n->n_kids && d->type.cls == IR_TYPE_RECORD)
+        init_fields(c, d, n->kids[0]);
 }
 
 /* Every variable the subtree may assign (or give a shape to by a call)
@@ -903,6 +960,8 @@ static void havoc(pctx *c, const ir_node *n)
         target = strip_casts(n->kids[0]);
     if (n->kind == IR_CALL) {
         paths_forget(c, NULL);
+        for (uint32_t i = 1; i < n->n_kids; i++)
+            mark_escapes(c, n->kids[i]);
         for (uint32_t i = 1; i < n->n_kids; i++) {
             const ir_node *a = strip_casts(n->kids[i]);
             var_state *vs = a->kind == IR_VAR ? var_of(c, a->decl) : NULL;
@@ -929,6 +988,7 @@ static void havoc(pctx *c, const ir_node *n)
 static void join_var(pctx *c, var_state *into, const var_state *other,
                      const char *name)
 {
+    into->escaped = into->escaped || other->escaped;
     /* A pointer that is null on one path ("if (!p) return NULL;") has, on
        the other, the shape that matters. */
     if (into->is_null && !other->is_null) {
