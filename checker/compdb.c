@@ -491,6 +491,7 @@ int compdb_load(compdb *db, const char *path, char *err, size_t err_size)
         return -1;
     }
     db->storage = a;
+    db->path = arena_strdup(a, path);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 typedef struct compdb {
     fe_command *commands; /* one per translation unit, in database order */
     size_t n_commands;
+    const char *path;     /* the file it was read from, or NULL */
     void *storage;        /* private: owns every string */
 } compdb;
 

@@ -1630,13 +1630,17 @@ ir_tu *frontend_parse(frontend *fe, const fe_command *cmd,
         *dropped = NULL;
     if (n_dropped)
         *n_dropped = 0;
-    if (!check_file(cmd, err, err_size))
+    if (!cmd->unsaved && !check_file(cmd, err, err_size))
         return NULL;
+    struct CXUnsavedFile unsaved = {cmd->file, cmd->unsaved,
+                                    (unsigned long)cmd->unsaved_length};
+    unsigned n_unsaved = cmd->unsaved ? 1 : 0;
     CXTranslationUnit ctu = NULL;
     for (int attempt = 0;; attempt++) {
         fe_args args = build_args(fe, cmd);
         enum CXErrorCode rc = clang_parseTranslationUnit2FullArgv(
-            fe->index, NULL, args.v, args.n, NULL, 0, PARSE_OPTIONS, &ctu);
+            fe->index, NULL, args.v, args.n, n_unsaved ? &unsaved : NULL,
+            n_unsaved, PARSE_OPTIONS, &ctu);
         free(args.v);
         if (rc != CXError_Success || !ctu) {
             ctu = NULL;

@@ -16,6 +16,10 @@ typedef struct fe_command {
     const char *directory;
     const char *const *argv;
     int argc;
+    /* The file's text when it differs from the disk (an editor's unsaved
+       buffer), or NULL to read the file. */
+    const char *unsaved;
+    size_t unsaved_length;
 } fe_command;
 
 /* Per-thread front-end state: one CXIndex, and the options clang rejected

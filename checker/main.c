@@ -1,61 +1,70 @@
 /*
- * main.c - the shapecheck command line (SPEC section 5): options, then
- * compile commands -> front end -> analysis -> findings -> output.
+ * main.c - the shapecheck command line (SPEC section 5): options, the
+ * project's .shapecheck, one run of the driver, then what to do with the
+ * findings (disabled rules, NOLINT, baseline) and how to write them.
  * Everything else lives in the checker library; this file only wires it.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup, dirname */
+#define _POSIX_C_SOURCE 200809L /* fileno, isatty */
 
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis.h"
-#include "compdb.h"
-#include "frontend.h"
+#include "baseline.h"
+#include "config.h"
+#include "driver.h"
 #include "output.h"
+#include "output_formats.h"
+#include "repo_path.h"
+#include "suppress.h"
 #include "verify.h"
 
-#define EXIT_CLEAN 0
-#define EXIT_FINDINGS 1
-#define EXIT_TROUBLE 2
+#define SHAPECHECK_VERSION_TEXT "0.1.0"
+
+typedef enum out_format { FORMAT_TEXT, FORMAT_SARIF, FORMAT_JSON } out_format;
 
 typedef struct options {
-    const char *build_dir;     /* -p */
-    const char **files;
-    size_t n_files;
-    const char **compiler_args; /* after "--" */
-    size_t n_compiler_args;
-    bool has_dashdash;
-    const char **models;
-    int n_models;
+    driver_options run;
+    const char **files;        /* storage behind run.files */
+    const char **models;       /* storage behind run.models */
     const char *output;        /* -o */
+    out_format format;
+    const char *baseline;      /* --baseline */
+    const char *write_baseline;/* --write-baseline */
     bool verify;
-    bool verbose;
-    int jobs;
+    bool quiet;
+    bool lsp;
+    bool no_config;
 } options;
 
 static void usage(FILE *out)
 {
     fputs("usage: shapecheck [OPTIONS] FILE... [-- COMPILER_ARGS...]\n"
           "       shapecheck [OPTIONS] -p BUILD_DIR [FILE...]\n"
+          "       shapecheck --lsp\n"
           "\n"
           "Checks shape annotations (SHAPE, RETURNS_SHAPE, SHAPE_LOSS) in C code.\n"
           "\n"
-          "  -p DIR           read DIR/compile_commands.json\n"
-          "  --models FILE.h  force-include annotated redeclarations (repeatable)\n"
-          "  --format=text    report format (text)\n"
-          "  -o FILE          write the report to FILE\n"
-          "  -j N             translation units analysed at once\n"
-          "  --verify         check findings against expected-* comments\n"
-          "  -v               list dropped compiler options\n"
-          "  --list-rules     print the rules and exit\n"
-          "  -h, --help       this text\n"
-          "  --version        print the version\n"
+          "  -p DIR                read DIR/compile_commands.json\n"
+          "  --models FILE.h       force-include annotated redeclarations\n"
+          "                        (repeatable; replaces the config's models)\n"
+          "  --format=FORMAT       text (default), sarif or json\n"
+          "  -o FILE               write the report to FILE\n"
+          "  -j N                  translation units parsed at once (default:\n"
+          "                        one per core)\n"
+          "  --verify              check findings against expected-* comments\n"
+          "  --baseline FILE       report only findings not in FILE\n"
+          "  --write-baseline FILE record the current findings in FILE\n"
+          "  --no-config           do not read .shapecheck\n"
+          "  --quiet               no progress line\n"
+          "  -v                    list dropped compiler options\n"
+          "  --lsp                 run as a language server on stdin/stdout\n"
+          "  --list-rules          print the rules and exit\n"
+          "  -h, --help            this text\n"
+          "  --version             print the version\n"
           "\n"
           "Exit status: 0 no error found, 1 errors found, 2 the checker could\n"
           "not do its whole job.\n",
@@ -68,14 +77,84 @@ static void list_rules(void)
         printf("%-22s %s\n", sc_rules[i]->id, sc_rules[i]->short_text);
 }
 
-/* Returns -1 to exit with EXIT_TROUBLE, 1 to exit cleanly, 0 to go on. */
+static bool parse_format(const char *s, out_format *f)
+{
+    static const struct {
+        const char *name;
+        out_format format;
+    } formats[] = {
+        {"text", FORMAT_TEXT}, {"sarif", FORMAT_SARIF}, {"json", FORMAT_JSON}};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(s, formats[i].name) == 0) {
+            *f = formats[i].format;
+            return true;
+        }
+    return false;
+}
+
+static bool parse_jobs(const char *s, int *jobs)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (*end || n < 1 || n > 1024)
+        return false;
+    *jobs = (int)n;
+    return true;
+}
+
+enum {
+    OPT_MODELS = 256, OPT_FORMAT, OPT_VERIFY, OPT_VERSION, OPT_RULES,
+    OPT_BASELINE, OPT_WRITE_BASELINE, OPT_QUIET, OPT_LSP, OPT_NO_CONFIG,
+};
+
+/* One option; returns -1 (exit 2), 1 (exit 0) or 0 (go on). */
+static int apply_option(int ch, options *o, char **argv)
+{
+    switch (ch) {
+    case 'p': o->run.build_dir = optarg; return 0;
+    case 'o': o->output = optarg; return 0;
+    case 'v': o->run.verbose = true; return 0;
+    case OPT_MODELS: o->models[o->run.n_models++] = optarg; return 0;
+    case OPT_VERIFY: o->verify = true; return 0;
+    case OPT_BASELINE: o->baseline = optarg; return 0;
+    case OPT_WRITE_BASELINE: o->write_baseline = optarg; return 0;
+    case OPT_QUIET: o->quiet = true; return 0;
+    case OPT_LSP: o->lsp = true; return 0;
+    case OPT_NO_CONFIG: o->no_config = true; return 0;
+    case 'j':
+        if (parse_jobs(optarg, &o->run.jobs))
+            return 0;
+        fprintf(stderr, "shapecheck: error: -j takes a number from 1 to 1024, "
+                        "not '%s'\n", optarg);
+        return -1;
+    case OPT_FORMAT:
+        if (parse_format(optarg, &o->format))
+            return 0;
+        fprintf(stderr, "shapecheck: error: unknown format '%s' (text, sarif "
+                        "or json)\n", optarg);
+        return -1;
+    case OPT_VERSION: puts("shapecheck " SHAPECHECK_VERSION_TEXT); return 1;
+    case OPT_RULES: list_rules(); return 1;
+    case 'h': usage(stdout); return 1;
+    default:
+        fprintf(stderr, "shapecheck: error: unknown or incomplete option "
+                        "'%s'\n", argv[optind - 1]);
+        usage(stderr);
+        return -1;
+    }
+}
+
 static int parse_options(int argc, char **argv, options *o)
 {
-    enum { OPT_MODELS = 256, OPT_FORMAT, OPT_VERIFY, OPT_VERSION, OPT_RULES };
     static const struct option longopts[] = {
         {"models", required_argument, NULL, OPT_MODELS},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"verify", no_argument, NULL, OPT_VERIFY},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"lsp", no_argument, NULL, OPT_LSP},
+        {"no-config", no_argument, NULL, OPT_NO_CONFIG},
         {"version", no_argument, NULL, OPT_VERSION},
         {"list-rules", no_argument, NULL, OPT_RULES},
         {"help", no_argument, NULL, 'h'},
@@ -91,59 +170,30 @@ static int parse_options(int argc, char **argv, options *o)
     o->files = calloc((size_t)argc, sizeof *o->files);
     if (!o->models || !o->files)
         return -1;
-    int ch;
+    o->run.models = o->models;
+    o->run.files = o->files;
+    o->run.messages = stderr;
     opterr = 0;
-    while ((ch = getopt_long(dd, argv, "+p:o:j:vh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'p': o->build_dir = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'j': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 1024) {
-                fprintf(stderr, "shapecheck: error: -j takes a number from 1 "
-                                "to 1024, not '%s'\n", optarg);
-                return -1;
-            }
-            o->jobs = (int)n;
+    int ch;
+    /* Files and options may mix: gather files as they come. */
+    while (optind < dd) {
+        ch = getopt_long(dd, argv, "-p:o:j:vh", longopts, NULL);
+        if (ch == -1)
             break;
+        if (ch == 1) {
+            o->files[o->run.n_files++] = optarg;
+            continue;
         }
-        case 'v': o->verbose = true; break;
-        case OPT_MODELS: o->models[o->n_models++] = optarg; break;
-        case OPT_VERIFY: o->verify = true; break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "shapecheck: error: unknown format '%s' "
-                                "(this version writes: text)\n", optarg);
-                return -1;
-            }
-            break;
-        case OPT_VERSION: puts("shapecheck 0.1.0"); return 1;
-        case OPT_RULES: list_rules(); return 1;
-        case 'h': usage(stdout); return 1;
-        default:
-            fprintf(stderr, "shapecheck: error: unknown or incomplete option "
-                            "'%s'\n", argv[optind - 1]);
-            usage(stderr);
-            return -1;
-        }
-        /* getopt_long with '+' stops at the first file; files and options
-           may mix, so gather files and go on. */
-    }
-    for (int i = optind; i < dd; i++) {
-        if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "shapecheck: error: options go before the files: "
-                            "'%s'\n", argv[i]);
-            return -1;
-        }
-        o->files[o->n_files++] = argv[i];
+        int rc = apply_option(ch, o, argv);
+        if (rc)
+            return rc;
     }
     if (dd < argc) {
-        o->has_dashdash = true;
-        o->compiler_args = (const char **)argv + dd + 1;
-        o->n_compiler_args = (size_t)(argc - dd - 1);
+        o->run.has_dashdash = true;
+        o->run.compiler_args = (const char *const *)argv + dd + 1;
+        o->run.n_compiler_args = (size_t)(argc - dd - 1);
     }
-    if (!o->build_dir && o->n_files == 0) {
+    if (!o->lsp && !o->run.build_dir && o->run.n_files == 0) {
         fprintf(stderr, "shapecheck: error: no input files (give FILE... or "
                         "-p BUILD_DIR)\n");
         usage(stderr);
@@ -152,352 +202,199 @@ static int parse_options(int argc, char **argv, options *o)
     return 0;
 }
 
-/* The bundled folder with shapecheck.h: the source tree's when this is a
-   build-tree binary, else the installed one. */
-static const char *bundled_include_dir(void)
-{
-    if (access(SHAPECHECK_SOURCE_INCLUDE_DIR "/shapecheck.h", R_OK) == 0)
-        return SHAPECHECK_SOURCE_INCLUDE_DIR;
-    return SHAPECHECK_INSTALL_INCLUDE_DIR;
-}
+/* ---- Configuration ---------------------------------------------------- */
 
-/* ---- Gathering compile commands -------------------------------------- */
-
-typedef struct job_list {
-    char *cwd;                /* where we started: paths are shown from it */
-    const fe_command **cmds;
-    size_t n;
-    compdb *dbs;              /* every database loaded (own the commands) */
-    size_t n_dbs;
-    fe_command *defaults;     /* files with no database entry */
-    const char *no_args[1];
-} job_list;
-
-static compdb *load_db(job_list *jl, const char *path, int *status)
+/* The .shapecheck nearest the first file (or the current folder).  The
+   command line wins: --models replaces its models; "--" arguments come
+   after its extra arguments, so they override them. */
+static int apply_config(options *o, config *cfg)
 {
     char err[1024];
-    compdb *db = &jl->dbs[jl->n_dbs];
-    if (compdb_load(db, path, err, sizeof err) != 0) {
+    const char *anchor = o->run.n_files ? o->run.files[0] : "./.";
+    if (o->no_config || o->lsp)
+        return 0;
+    if (config_for_file(cfg, anchor, err, sizeof err) != 0) {
         fprintf(stderr, "shapecheck: error: %s\n", err);
-        *status = EXIT_TROUBLE;
-        return NULL;
+        return -1;
     }
-    jl->n_dbs++;
-    return db;
+    if (!cfg->path)
+        return 0;
+    if (o->run.n_models == 0) {
+        o->run.models = cfg->models;
+        o->run.n_models = (int)cfg->n_models;
+    }
+    o->run.extra_args = cfg->extra_args;
+    o->run.n_extra_args = (int)cfg->n_extra_args;
+    return 0;
 }
 
-static void add_default(job_list *jl, size_t i, const char *file)
+/* ---- Progress --------------------------------------------------------- */
+
+/* "[12/200] src/layer.c" on one line of a terminal, overwritten. */
+static void show_progress(void *ud, size_t done, size_t total, const char *file)
 {
-    jl->defaults[i] = (fe_command){file, NULL, jl->no_args, 1};
-    jl->cmds[jl->n++] = &jl->defaults[i];
+    (void)ud;
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, file);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
 }
 
-/* Commands for the files given without "--": from -p, or from a database
-   found above each file, or plain. */
-static void jobs_for_files(job_list *jl, const options *o, compdb *pdb,
-                           int *status)
-{
-    for (size_t i = 0; i < o->n_files; i++) {
-        const char *file = o->files[i];
-        compdb *db = pdb;
-        if (!db) {
-            char *dir = strdup(file);
-            char *found = dir ? compdb_find(dirname(dir)) : NULL;
-            free(dir);
-            if (found) {
-                db = load_db(jl, found, status);
-                free(found);
-            }
-        }
-        const fe_command *cmd = db ? compdb_lookup(db, file) : NULL;
-        if (cmd) {
-            jl->cmds[jl->n++] = cmd;
-            continue;
-        }
-        if (pdb)
-            fprintf(stderr, "shapecheck: warning: %s is not in %s/"
-                            "compile_commands.json; analysing it with no "
-                            "compiler arguments\n", file, o->build_dir);
-        add_default(jl, i, file);
-    }
-}
-
-static int gather_jobs(job_list *jl, const options *o)
-{
-    int status = EXIT_CLEAN;
-    size_t cap = o->n_files + 1;
-    jl->no_args[0] = "clang";
-    jl->dbs = calloc(o->n_files + 2, sizeof *jl->dbs);
-    jl->defaults = calloc(cap, sizeof *jl->defaults);
-    if (!jl->dbs || !jl->defaults)
-        return EXIT_TROUBLE;
-    if (o->has_dashdash) {
-        compdb *db = &jl->dbs[jl->n_dbs++];
-        compdb_from_args(db, o->files, o->n_files, o->compiler_args,
-                         o->n_compiler_args);
-        jl->cmds = calloc(db->n_commands + 1, sizeof *jl->cmds);
-        for (size_t i = 0; jl->cmds && i < db->n_commands; i++)
-            jl->cmds[jl->n++] = &db->commands[i];
-        return jl->cmds ? status : EXIT_TROUBLE;
-    }
-    compdb *pdb = NULL;
-    if (o->build_dir) {
-        char *path = malloc(strlen(o->build_dir) + 32);
-        if (!path)
-            return EXIT_TROUBLE;
-        sprintf(path, "%s/compile_commands.json", o->build_dir);
-        pdb = load_db(jl, path, &status);
-        free(path);
-        if (!pdb)
-            return EXIT_TROUBLE;
-        if (o->n_files == 0)
-            cap = pdb->n_commands + 1;
-    }
-    jl->cmds = calloc(cap, sizeof *jl->cmds);
-    if (!jl->cmds)
-        return EXIT_TROUBLE;
-    if (pdb && o->n_files == 0) {
-        for (size_t i = 0; i < pdb->n_commands; i++)
-            jl->cmds[jl->n++] = &pdb->commands[i];
-        return status;
-    }
-    jobs_for_files(jl, o, pdb, &status);
-    return status;
-}
-
-static void free_jobs(job_list *jl)
-{
-    free(jl->cwd);
-    for (size_t i = 0; i < jl->n_dbs; i++)
-        compdb_free(&jl->dbs[i]);
-    free(jl->dbs);
-    free(jl->defaults);
-    free(jl->cmds);
-}
-
-/* ---- Running ---------------------------------------------------------- */
-
-/* One translation unit to parse, and what came of it. */
-typedef struct parse_job {
-    const fe_command *cmd;
-    ir_tu *tu;              /* NULL when it could not be parsed */
-    char err[1024];
-    const char **dropped;
-    int n_dropped;
-} parse_job;
-
-typedef struct parse_pool {
-    parse_job *jobs;
-    size_t n;
-    size_t next;            /* next job to take, under lock */
-    pthread_mutex_t lock;
-    const char *include_dir;
-    const char *cwd;
-    const options *o;
-} parse_pool;
-
-/* A worker: one frontend (one CXIndex) per thread, jobs taken in order. */
-static void *parse_worker(void *arg)
-{
-    parse_pool *pool = arg;
-    frontend *fe = frontend_new(pool->include_dir, pool->o->models,
-                                pool->o->n_models);
-    frontend_set_root(fe, pool->cwd);
-    for (;;) {
-        pthread_mutex_lock(&pool->lock);
-        size_t i = pool->next++;
-        pthread_mutex_unlock(&pool->lock);
-        if (i >= pool->n)
-            break;
-        parse_job *job = &pool->jobs[i];
-        job->tu = frontend_parse(fe, job->cmd, &job->dropped, &job->n_dropped,
-                                 job->err, sizeof job->err);
-    }
-    frontend_free(fe);
-    return NULL;
-}
-
-/* The front end recurses once per nesting level of the source: give the
-   threads room for the deepest input it accepts. */
-#define PARSE_STACK_SIZE (64u << 20)
-
-static void parse_all(parse_pool *pool, int jobs)
-{
-    if (jobs < 1)
-        jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (jobs < 1)
-        jobs = 1;
-    if ((size_t)jobs > pool->n)
-        jobs = pool->n ? (int)pool->n : 1;
-    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, PARSE_STACK_SIZE);
-    int started = 0;
-    for (int i = 0; threads && i < jobs; i++)
-        if (pthread_create(&threads[i], &attr, parse_worker, pool) == 0)
-            started++;
-    if (started == 0) /* no threads to be had: do it here */
-        parse_worker(pool);
-    for (int i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    pthread_attr_destroy(&attr);
-    free(threads);
-}
-
-static void add_compiler_diags(diag_list *list, const ir_tu *tu)
-{
-    for (uint32_t i = 0; i < tu->n_diags; i++) {
-        const ir_diag *d = &tu->diags[i];
-        if (d->severity != IR_SEV_ERROR)
-            continue;
-        diag *out = diag_add(list, NULL, d->loc, "%s", d->text);
-        out->severity = SC_SEV_ERROR;
-    }
-}
-
-/* Parses every command, then analyses them as one program.  Returns
-   EXIT_TROUBLE when some file could not be analysed cleanly. */
-static int run_all(const job_list *jl, const options *o, diag_list *list)
-{
-    parse_pool pool = {.n = jl->n, .include_dir = bundled_include_dir(),
-                       .cwd = jl->cwd, .o = o};
-    pool.jobs = calloc(jl->n + 1, sizeof *pool.jobs);
-    ir_tu **tus = calloc(jl->n + 1, sizeof *tus);
-    if (!pool.jobs || !tus) {
-        free(pool.jobs);
-        free(tus);
-        return EXIT_TROUBLE;
-    }
-    for (size_t i = 0; i < jl->n; i++)
-        pool.jobs[i].cmd = jl->cmds[i];
-    pthread_mutex_init(&pool.lock, NULL);
-    parse_all(&pool, o->jobs);
-    pthread_mutex_destroy(&pool.lock);
-    /* libclang moved us for -working-directory: come back before anything
-       opens a relative path (-o, --verify's files). */
-    if (jl->cwd && chdir(jl->cwd) != 0)
-        fprintf(stderr, "shapecheck: warning: cannot return to %s\n", jl->cwd);
-
-    int status = EXIT_CLEAN;
-    uint32_t n_tus = 0;
-    for (size_t i = 0; i < jl->n; i++) {
-        parse_job *job = &pool.jobs[i];
-        if (!job->tu) {
-            fprintf(stderr, "shapecheck: error: %s\n", job->err);
-            status = EXIT_TROUBLE;
-            continue;
-        }
-        if (o->verbose)
-            for (int k = 0; k < job->n_dropped; k++)
-                fprintf(stderr, "shapecheck: %s: dropped compiler option '%s'\n",
-                        job->cmd->file, job->dropped[k]);
-        if (job->tu->has_errors) {
-            add_compiler_diags(list, job->tu);
-            status = EXIT_TROUBLE;
-        }
-        tus[n_tus++] = job->tu;
-    }
-    analyze_program(tus, n_tus, list);
-    for (uint32_t i = 0; i < n_tus; i++)
-        ir_tu_free(tus[i]);
-    free(tus);
-    free(pool.jobs);
-    return status;
-}
-
-/* Every file that expectations may sit in: the analysed ones, and the
-   ones findings point into. */
-static int run_verify(const diag_list *list, const job_list *jl, FILE *out)
-{
-    size_t cap = jl->n + list->n + 1, n = 0;
-    verify_file *files = calloc(cap, sizeof *files);
-    const char **paths = calloc(cap, sizeof *paths);
-    int status = EXIT_CLEAN;
-    if (!files || !paths) {
-        free(files);
-        free(paths);
-        return EXIT_TROUBLE;
-    }
-    const char *cwd = jl->cwd;
-    size_t cwd_len = cwd ? strlen(cwd) : 0;
-    for (size_t i = 0; i < jl->n; i++) {
-        /* As the front end names files: relative to here when under it. */
-        const char *f = jl->cmds[i]->file;
-        if (cwd_len && strncmp(f, cwd, cwd_len) == 0 && f[cwd_len] == '/')
-            f += cwd_len + 1;
-        paths[n++] = f;
-    }
-    size_t n_main = n;
-    for (size_t i = 0; i < list->n; i++)
-        if (list->items[i].loc.file)
-            paths[n++] = list->items[i].loc.file;
-    size_t n_files = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t k = 0; k < n_files && !seen; k++)
-            seen = strcmp(files[k].path, paths[i]) == 0;
-        if (seen)
-            continue;
-        char err[512];
-        if (verify_parse_file(&files[n_files], paths[i], err, sizeof err) != 0) {
-            if (i < n_main) {
-                fprintf(stderr, "shapecheck: error: %s\n", err);
-                status = EXIT_TROUBLE;
-            }
-            continue;
-        }
-        n_files++;
-    }
-    if (verify_check(list, files, n_files, out) != 0 && status == EXIT_CLEAN)
-        status = EXIT_FINDINGS;
-    for (size_t i = 0; i < n_files; i++)
-        verify_file_free(&files[i]);
-    free(files);
-    free(paths);
-    return status;
-}
+/* ---- Findings after the run ------------------------------------------- */
 
 static int worst(int a, int b)
 {
     return a > b ? a : b;
 }
 
+/* Disabled rules, NOLINT comments, then the baseline (in that order:
+   fingerprints number identical findings as they stand then). */
+static int filter_findings(const options *o, const config *cfg, diag_list *list,
+                           const char *repo_root)
+{
+    char err[1024];
+    config_drop_disabled(cfg, list);
+    suppress_apply(list);
+    if (o->write_baseline &&
+        baseline_write(o->write_baseline, list, repo_root, err, sizeof err) != 0) {
+        fprintf(stderr, "shapecheck: error: %s\n", err);
+        return SC_EXIT_TROUBLE;
+    }
+    if (o->baseline) {
+        baseline b;
+        if (baseline_load(&b, o->baseline, err, sizeof err) != 0) {
+            fprintf(stderr, "shapecheck: error: %s\n", err);
+            return SC_EXIT_TROUBLE;
+        }
+        baseline_apply(&b, list);
+        baseline_free(&b);
+    }
+    return SC_EXIT_CLEAN;
+}
+
+/* Every file that expectations may sit in: the analysed ones, and the
+   ones findings point into. */
+static int run_verify(const diag_list *list, const driver *d, FILE *out)
+{
+    size_t n_cmds = driver_n_commands(d);
+    size_t cap = n_cmds + list->n + 1, n_files = 0;
+    verify_file *files = calloc(cap, sizeof *files);
+    if (!files)
+        return SC_EXIT_TROUBLE;
+    int status = SC_EXIT_CLEAN;
+    for (size_t i = 0; i < n_cmds + list->n; i++) {
+        bool main_file = i < n_cmds;
+        const char *path = main_file ? driver_file(d, i)
+                                     : list->items[i - n_cmds].loc.file;
+        bool seen = !path;
+        for (size_t k = 0; k < n_files && !seen; k++)
+            seen = strcmp(files[k].path, path) == 0;
+        if (seen)
+            continue;
+        char err[512];
+        if (verify_parse_file(&files[n_files], path, err, sizeof err) != 0) {
+            if (main_file) {
+                fprintf(stderr, "shapecheck: error: %s\n", err);
+                status = SC_EXIT_TROUBLE;
+            }
+            continue;
+        }
+        n_files++;
+    }
+    if (verify_check(list, files, n_files, out) != 0)
+        status = worst(status, SC_EXIT_FINDINGS);
+    for (size_t i = 0; i < n_files; i++)
+        verify_file_free(&files[i]);
+    free(files);
+    return status;
+}
+
+static int write_report(const options *o, const diag_list *list,
+                        const char *repo_root, FILE *out)
+{
+    char err[1024];
+    int rc = 0;
+    switch (o->format) {
+    case FORMAT_TEXT: output_text(out, list); break;
+    case FORMAT_SARIF: rc = output_sarif(out, list, repo_root, err, sizeof err); break;
+    case FORMAT_JSON: rc = output_json(out, list, err, sizeof err); break;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "shapecheck: error: %s\n", err);
+        return SC_EXIT_TROUBLE;
+    }
+    return diag_count_errors(list) ? SC_EXIT_FINDINGS : SC_EXIT_CLEAN;
+}
+
+/* -o FILE: written beside it and renamed into place, so a failed run
+   never leaves a half-written report over a good one. */
+static int report(const options *o, const diag_list *list, const driver *d,
+                  const char *repo_root)
+{
+    if (!o->output)
+        return o->verify ? run_verify(list, d, stdout)
+                         : write_report(o, list, repo_root, stdout);
+    size_t n = strlen(o->output) + 8;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return SC_EXIT_TROUBLE;
+    snprintf(tmp, n, "%s.tmp", o->output);
+    FILE *out = fopen(tmp, "w");
+    if (!out) {
+        fprintf(stderr, "shapecheck: error: cannot write %s: %s\n", tmp,
+                strerror(errno));
+        free(tmp);
+        return SC_EXIT_TROUBLE;
+    }
+    int status = o->verify ? run_verify(list, d, out)
+                           : write_report(o, list, repo_root, out);
+    bool ok = fclose(out) == 0 && status != SC_EXIT_TROUBLE &&
+              rename(tmp, o->output) == 0;
+    if (!ok) {
+        fprintf(stderr, "shapecheck: error: cannot write %s\n", o->output);
+        remove(tmp);
+        status = SC_EXIT_TROUBLE;
+    }
+    free(tmp);
+    return status;
+}
+
+static int check(options *o)
+{
+    config cfg = {0};
+    if (apply_config(o, &cfg) != 0)
+        return SC_EXIT_TROUBLE;
+    if (!o->quiet && isatty(fileno(stderr)))
+        o->run.progress = show_progress;
+    int status;
+    driver *d = driver_new(&o->run, &status);
+    diag_list list;
+    diag_list_init(&list);
+    if (d)
+        status = worst(status, driver_run(d, &list));
+    diag_list_sort(&list);
+    arena *scratch = arena_new();
+    const char *cwd = d ? driver_cwd(d) : ".";
+    const char *repo_root = repo_path_top_level(scratch, cwd);
+    if (!repo_root)
+        repo_root = cwd;
+    status = worst(status, filter_findings(o, &cfg, &list, repo_root));
+    if (d)
+        status = worst(status, report(o, &list, d, repo_root));
+    arena_free(scratch);
+    diag_list_free(&list);
+    driver_free(d);
+    config_free(&cfg);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     options o = {0};
     int rc = parse_options(argc, argv, &o);
-    if (rc != 0) {
-        free(o.models);
-        free(o.files);
-        return rc > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
-    }
-    job_list jl = {0};
-    jl.cwd = getcwd(NULL, 0);
-    int status = gather_jobs(&jl, &o);
-    diag_list list;
-    diag_list_init(&list);
-    status = worst(status, run_all(&jl, &o, &list));
-    diag_list_sort(&list);
-
-    FILE *out = stdout;
-    if (o.output && !(out = fopen(o.output, "w"))) {
-        fprintf(stderr, "shapecheck: error: cannot write %s: %s\n", o.output,
-                strerror(errno));
-        out = stdout;
-        status = EXIT_TROUBLE;
-    }
-    if (o.verify) {
-        status = worst(status, run_verify(&list, &jl, out));
-    } else {
-        output_text(out, &list);
-        if (diag_count_errors(&list) > 0)
-            status = worst(status, EXIT_FINDINGS);
-    }
-    if (out != stdout)
-        fclose(out);
-    diag_list_free(&list);
-    free_jobs(&jl);
+    int status = rc < 0 ? SC_EXIT_TROUBLE : SC_EXIT_CLEAN;
+    if (rc == 0)
+        status = check(&o);
     free(o.models);
     free(o.files);
     return status;

@@ -1,0 +1,363 @@
+/*
+ * driver.c - one run: compile commands for the inputs, a pool of parsing
+ * threads (one frontend, so one CXIndex, each), then one analysis of the
+ * whole program.  Parsing is the expensive part and runs in parallel; the
+ * analysis is cheap and runs once, over every translation unit.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup, getcwd, chdir */
+
+#include "driver.h"
+
+#include <libgen.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "compdb.h"
+
+struct driver {
+    const driver_options *o;
+    char *cwd;                /* where we started: paths are shown from it */
+    fe_command **cmds;        /* one per translation unit (owned copies) */
+    size_t n;
+    compdb *dbs;              /* every database loaded */
+    size_t n_dbs;
+    const char *no_args[1];
+};
+
+const char *driver_include_dir(void)
+{
+    if (access(SHAPECHECK_BUILD_INCLUDE_DIR "/shapecheck.h", R_OK) == 0)
+        return SHAPECHECK_BUILD_INCLUDE_DIR;
+    return SHAPECHECK_INSTALL_INCLUDE_DIR;
+}
+
+/* ---- Gathering compile commands -------------------------------------- */
+
+static void add_command(driver *d, const fe_command *cmd)
+{
+    fe_command *copy = malloc(sizeof *copy);
+    if (!copy)
+        return;
+    *copy = *cmd;
+    d->cmds[d->n++] = copy;
+}
+
+static compdb *load_db(driver *d, const char *path, int *status)
+{
+    char err[1024];
+    compdb *db = &d->dbs[d->n_dbs];
+    if (compdb_load(db, path, err, sizeof err) != 0) {
+        fprintf(d->o->messages, "shapecheck: error: %s\n", err);
+        *status = SC_EXIT_TROUBLE;
+        return NULL;
+    }
+    d->n_dbs++;
+    return db;
+}
+
+/* The database for FILE: -p's, or one found above the file. */
+static compdb *database_for(driver *d, compdb *pdb, const char *file,
+                            int *status)
+{
+    if (pdb)
+        return pdb;
+    char *dir = strdup(file);
+    char *found = dir ? compdb_find(dirname(dir)) : NULL;
+    free(dir);
+    if (!found)
+        return NULL;
+    /* A database shared by several files is read once. */
+    for (size_t i = 0; i < d->n_dbs; i++)
+        if (d->dbs[i].path && strcmp(d->dbs[i].path, found) == 0) {
+            free(found);
+            return &d->dbs[i];
+        }
+    compdb *db = load_db(d, found, status);
+    free(found);
+    return db;
+}
+
+static void commands_for_files(driver *d, compdb *pdb, int *status)
+{
+    const driver_options *o = d->o;
+    for (size_t i = 0; i < o->n_files; i++) {
+        const char *file = o->files[i];
+        compdb *db = database_for(d, pdb, file, status);
+        const fe_command *cmd = db ? compdb_lookup(db, file) : NULL;
+        if (cmd) {
+            add_command(d, cmd);
+            continue;
+        }
+        if (pdb)
+            fprintf(o->messages,
+                    "shapecheck: warning: %s is not in %s/compile_commands.json;"
+                    " analysing it with no compiler arguments\n",
+                    file, o->build_dir);
+        add_command(d, &(fe_command){file, NULL, d->no_args, 1, NULL, 0});
+    }
+}
+
+static int gather(driver *d)
+{
+    const driver_options *o = d->o;
+    int status = SC_EXIT_CLEAN;
+    d->no_args[0] = "clang";
+    d->dbs = calloc(o->n_files + 2, sizeof *d->dbs);
+    if (!d->dbs)
+        return SC_EXIT_TROUBLE;
+    compdb *pdb = NULL;
+    if (o->has_dashdash) {
+        pdb = &d->dbs[d->n_dbs++];
+        compdb_from_args(pdb, o->files, o->n_files, o->compiler_args,
+                         o->n_compiler_args);
+    } else if (o->build_dir) {
+        char *path = malloc(strlen(o->build_dir) + 32);
+        if (!path)
+            return SC_EXIT_TROUBLE;
+        sprintf(path, "%s/compile_commands.json", o->build_dir);
+        pdb = load_db(d, path, &status);
+        free(path);
+        if (!pdb)
+            return SC_EXIT_TROUBLE;
+    }
+    size_t cap = o->n_files + (pdb ? pdb->n_commands : 0) + 1;
+    d->cmds = calloc(cap, sizeof *d->cmds);
+    if (!d->cmds)
+        return SC_EXIT_TROUBLE;
+    if (pdb && (o->has_dashdash || o->n_files == 0)) {
+        for (size_t i = 0; i < pdb->n_commands; i++)
+            add_command(d, &pdb->commands[i]);
+        return status;
+    }
+    commands_for_files(d, pdb, &status);
+    return status;
+}
+
+/* Appends --models and extra arguments to every command's argv. */
+static void add_extra_args(driver *d)
+{
+    const driver_options *o = d->o;
+    if (o->n_extra_args == 0)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        fe_command *c = d->cmds[i];
+        int argc = c->argc + o->n_extra_args;
+        const char **argv = calloc((size_t)argc + 1, sizeof *argv);
+        if (!argv)
+            continue;
+        memcpy(argv, c->argv, (size_t)c->argc * sizeof *argv);
+        memcpy(argv + c->argc, o->extra_args,
+               (size_t)o->n_extra_args * sizeof *argv);
+        c->argv = argv, c->argc = argc;
+    }
+}
+
+driver *driver_new(const driver_options *o, int *status)
+{
+    driver *d = calloc(1, sizeof *d);
+    if (!d) {
+        *status = SC_EXIT_TROUBLE;
+        return NULL;
+    }
+    d->o = o;
+    d->cwd = getcwd(NULL, 0);
+    *status = gather(d);
+    add_extra_args(d);
+    return d;
+}
+
+void driver_free(driver *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->o->n_extra_args)
+            free((void *)d->cmds[i]->argv);
+        free(d->cmds[i]);
+    }
+    free(d->cmds);
+    for (size_t i = 0; i < d->n_dbs; i++)
+        compdb_free(&d->dbs[i]);
+    free(d->dbs);
+    free(d->cwd);
+    free(d);
+}
+
+const char *driver_cwd(const driver *d)
+{
+    return d->cwd;
+}
+
+size_t driver_n_commands(const driver *d)
+{
+    return d->n;
+}
+
+const char *driver_file(const driver *d, size_t i)
+{
+    const char *f = d->cmds[i]->file;
+    size_t n = d->cwd ? strlen(d->cwd) : 0;
+    if (n && strncmp(f, d->cwd, n) == 0 && f[n] == '/')
+        return f + n + 1; /* as the front end names it */
+    return f;
+}
+
+bool driver_set_unsaved(driver *d, const char *file, const char *text,
+                        size_t length)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(driver_file(d, i), file) == 0 ||
+            strcmp(d->cmds[i]->file, file) == 0) {
+            d->cmds[i]->unsaved = text;
+            d->cmds[i]->unsaved_length = length;
+            return true;
+        }
+    return false;
+}
+
+/* ---- Parsing in parallel --------------------------------------------- */
+
+/* One translation unit to parse, and what came of it. */
+typedef struct parse_job {
+    const fe_command *cmd;
+    ir_tu *tu;              /* NULL when it could not be parsed */
+    char err[1024];
+    const char **dropped;
+    int n_dropped;
+} parse_job;
+
+typedef struct parse_pool {
+    const driver *d;
+    parse_job *jobs;
+    size_t n;
+    size_t next, done;      /* under lock */
+    pthread_mutex_t lock;
+} parse_pool;
+
+/* A worker: one frontend (one CXIndex) per thread, jobs taken in order. */
+static void *parse_worker(void *arg)
+{
+    parse_pool *pool = arg;
+    const driver_options *o = pool->d->o;
+    frontend *fe = frontend_new(driver_include_dir(), o->models, o->n_models);
+    frontend_set_root(fe, pool->d->cwd);
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->n)
+            break;
+        parse_job *job = &pool->jobs[i];
+        job->tu = frontend_parse(fe, job->cmd, &job->dropped, &job->n_dropped,
+                                 job->err, sizeof job->err);
+        pthread_mutex_lock(&pool->lock);
+        pool->done++;
+        if (o->progress)
+            o->progress(o->progress_ud, pool->done, pool->n, job->cmd->file);
+        pthread_mutex_unlock(&pool->lock);
+    }
+    frontend_free(fe);
+    return NULL;
+}
+
+/* The front end recurses once per nesting level of the source: give the
+   threads room for the deepest input it accepts. */
+#define PARSE_STACK_SIZE (64u << 20)
+
+static void parse_all(parse_pool *pool, int jobs)
+{
+    if (jobs < 1)
+        jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs < 1)
+        jobs = 1;
+    if ((size_t)jobs > pool->n)
+        jobs = pool->n ? (int)pool->n : 1;
+    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, PARSE_STACK_SIZE);
+    int started = 0;
+    for (int i = 0; threads && i < jobs; i++)
+        if (pthread_create(&threads[i], &attr, parse_worker, pool) == 0)
+            started++;
+    if (started == 0) /* no threads to be had: do it here */
+        parse_worker(pool);
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    pthread_attr_destroy(&attr);
+    free(threads);
+}
+
+/* ---- Running ---------------------------------------------------------- */
+
+static void add_compiler_diags(diag_list *list, const ir_tu *tu)
+{
+    for (uint32_t i = 0; i < tu->n_diags; i++) {
+        const ir_diag *d = &tu->diags[i];
+        if (d->severity != IR_SEV_ERROR)
+            continue;
+        diag *out = diag_add(list, NULL, d->loc, "%s", d->text);
+        out->severity = SC_SEV_ERROR;
+    }
+}
+
+/* Reports what parsing said of each job, in command order (so the
+   messages do not depend on the threads); collects the parsed TUs. */
+static int collect(const driver *d, parse_job *jobs, ir_tu **tus,
+                   uint32_t *n_tus, diag_list *list)
+{
+    const driver_options *o = d->o;
+    int status = SC_EXIT_CLEAN;
+    for (size_t i = 0; i < d->n; i++) {
+        parse_job *job = &jobs[i];
+        if (!job->tu) {
+            fprintf(o->messages, "shapecheck: error: %s\n", job->err);
+            status = SC_EXIT_TROUBLE;
+            continue;
+        }
+        if (o->verbose)
+            for (int k = 0; k < job->n_dropped; k++)
+                fprintf(o->messages,
+                        "shapecheck: %s: dropped compiler option '%s'\n",
+                        job->cmd->file, job->dropped[k]);
+        if (job->tu->has_errors) {
+            add_compiler_diags(list, job->tu);
+            status = SC_EXIT_TROUBLE;
+        }
+        tus[(*n_tus)++] = job->tu;
+    }
+    return status;
+}
+
+int driver_run(driver *d, diag_list *list)
+{
+    parse_pool pool = {.d = d, .n = d->n};
+    pool.jobs = calloc(d->n + 1, sizeof *pool.jobs);
+    ir_tu **tus = calloc(d->n + 1, sizeof *tus);
+    if (!pool.jobs || !tus) {
+        free(pool.jobs);
+        free(tus);
+        return SC_EXIT_TROUBLE;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        pool.jobs[i].cmd = d->cmds[i];
+    pthread_mutex_init(&pool.lock, NULL);
+    parse_all(&pool, d->o->jobs);
+    pthread_mutex_destroy(&pool.lock);
+    /* libclang applies -working-directory by moving the whole process:
+       come back before anything opens a relative path. */
+    if (d->cwd && chdir(d->cwd) != 0)
+        fprintf(d->o->messages, "shapecheck: warning: cannot return to %s\n",
+                d->cwd);
+    uint32_t n_tus = 0;
+    int status = collect(d, pool.jobs, tus, &n_tus, list);
+    analyze_program(tus, n_tus, list);
+    for (uint32_t i = 0; i < n_tus; i++)
+        ir_tu_free(tus[i]);
+    free(tus);
+    free(pool.jobs);
+    return status;
+}
