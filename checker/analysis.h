@@ -39,6 +39,15 @@ typedef struct sig_path {
     dim_sym sym;
 } sig_path;
 
+/* A summary's effect: on every path, the body leaves PARAM's member at
+   SUFFIX holding VALUE ("l->B = B"), in the signature's symbols. */
+typedef struct sig_effect {
+    uint32_t param;
+    const char *suffix;
+    const dim_poly *value;
+    sc_loc loc;
+} sig_effect;
+
 typedef struct signature {
     const char *name;
     uint32_t n_params;
@@ -53,9 +62,45 @@ typedef struct signature {
     uint32_t n_paths;
     dim_sym *free_syms;   /* free symbols, bound afresh at each call */
     uint32_t n_free;
+    sig_effect *effects;  /* member writes the caller can rely on */
+    uint32_t n_effects;
     bool derived;         /* some of it comes from the body (a summary) */
     const char *returns_via; /* derived result: the function it came from */
 } signature;
+
+/* ---- Observing shapes (editors: hover, inlay hints) -------------------- */
+
+/* What the walk of a function body can tell an observer about one
+   variable.  Only the walk of a function itself reports; the walks that
+   derive summaries do not (their shapes are in the callee's symbols). */
+typedef enum shape_event_kind {
+    /* A local or parameter is declared: VALUE is its written shape (SHAPE
+       or an array type), or none. */
+    SHAPE_EVENT_DECLARED,
+    /* It takes a shape: initialised or assigned from a shaped value, or
+       passed to a SHAPE parameter of a call. */
+    SHAPE_EVENT_TAKEN,
+    /* A variable that can hold a shape is read: VALUE is its shape there,
+       or none. */
+    SHAPE_EVENT_USED,
+} shape_event_kind;
+
+typedef struct analysis analysis;
+
+typedef struct shape_event {
+    shape_event_kind kind;
+    const ir_decl *decl;  /* the variable (USED: a global too) */
+    const ir_func *func;  /* the function being walked */
+    sc_loc at;            /* its name, the assignment or argument, the use */
+    shaped value;         /* value.shape NULL: no known shape */
+} shape_event;
+
+/* Called for each event, in walk order.  The event and everything it
+   points to live only as long as the analysis: copy what is kept. */
+typedef struct shape_observer {
+    void (*fn)(void *ud, analysis *an, const shape_event *e);
+    void *ud;
+} shape_observer;
 
 /* ---- Whole-program state ---------------------------------------------- */
 
@@ -74,12 +119,15 @@ typedef struct analysis {
     strmap funcs_by_key;  /* key -> func_group: declarations in every TU */
     strmap consts;        /* "<tu>|name" -> const_value: evaluated so far */
     uint32_t summary_depth;
+    const shape_observer *observer; /* NULL: nobody listens (the CLI) */
 } analysis;
 
 /* Runs every check on the program made of TUS; findings are appended to
    DIAGS.  Calls in one TU use the signatures and summaries of functions
-   declared or defined in any of them. */
-void analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags);
+   declared or defined in any of them.  OBSERVER, if not NULL, is told the
+   shapes of variables as the bodies are walked. */
+void analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
+                     const shape_observer *observer);
 
 /* The signature of F (merged over every declaration with F's key, in every
    TU, and completed by a summary of its body where one is defined), or
@@ -150,6 +198,7 @@ typedef struct call_result {
     const shape **expected; /* per argument: the parameter shape with the
                                call's bindings (NULL if no SHAPE) */
     const shape *returns;   /* instantiated RETURNS_SHAPE, or NULL */
+    const dim_poly **effect_values; /* sig->effects' values, instantiated */
 } call_result;
 
 /* Binds the signature's symbols from the arguments and lists the
@@ -179,6 +228,12 @@ void report_annotation(analysis *an, sc_loc loc, const char *fmt, ...)
 /* notes.c: the notes that trace an origin (at most a few steps), a value,
    and an argument's shape at a call. */
 void note_origin(analysis *an, diag *d, const shape_origin *o);
+/* The lines note_origin adds for O, each given to FN with its position
+   (texts in AN's arena; FN may see a line twice, as note_origin would
+   without its check for duplicates). */
+typedef void origin_line_fn(void *ud, sc_loc loc, const char *text);
+void origin_lines(analysis *an, const shape_origin *o, origin_line_fn *fn,
+                  void *ud);
 void note_value(analysis *an, diag *d, const value_note *v);
 void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i);
 /* Where parameter I's shape comes from: its SHAPE, or the call in the

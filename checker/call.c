@@ -199,5 +199,10 @@ call_result *call_instantiate(analysis *an, const signature *sig,
     if (sig->returns)
         r->returns = shape_substitute(an->arena, an->dims, sig->returns,
                                       instantiate_sym, &in);
+    r->effect_values = arena_array(an->arena, sig->n_effects + 1,
+                                   sizeof *r->effect_values);
+    for (uint32_t k = 0; k < sig->n_effects; k++)
+        r->effect_values[k] = dim_substitute(an->dims, sig->effects[k].value,
+                                             instantiate_sym, &in);
     return r;
 }

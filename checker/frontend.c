@@ -513,6 +513,9 @@ void fe_type(fe_state *st, CXType t, ir_type *out)
     CXType c = clang_getCanonicalType(t);
     out->cls = class_of(c.kind);
     out->is_const_qualified = clang_isConstQualifiedType(c) != 0;
+    if (c.kind == CXType_Pointer)
+        out->pointee_const =
+            clang_isConstQualifiedType(clang_getPointeeType(c)) != 0;
     if (out->cls == IR_TYPE_ARRAY)
         array_dims(st, c, out);
     CXType e = c;
@@ -971,6 +974,7 @@ ir_decl *fe_decl_for(fe_state *st, CXCursor decl)
 typedef struct func_entry {
     ir_func *func;
     uint64_t order;
+    CXCursor cursor; /* the declaration it was made from */
 } func_entry;
 
 /* The ir_func for declaration FN, created and listed on first use with
@@ -984,6 +988,7 @@ static ir_func *create_func(fe_state *st, CXCursor fn, bool top_level)
     ir_func *f = arena_alloc(st->a, sizeof *f);
     e = arena_alloc(st->scratch, sizeof *e);
     e->func = f;
+    e->cursor = fn;
     e->order = ((uint64_t)st->top_index << 33) |
                ((uint64_t)(top_level ? 1 : 0) << 32) |
                (uint64_t)st->func_list.n;
@@ -1180,6 +1185,30 @@ static void top_function(fe_state *st, CXCursor fn)
     ir_func *f = create_func(st, fn, true);
     if (body)
         convert_body(st, f, fn);
+}
+
+/* The definitions, in the project's own headers, of the functions the TU
+   uses (static inline helpers, mostly): their bodies feed the summaries
+   as a main-file body would.  A worklist over the function list, which
+   grows as bodies call further functions; system headers are left out. */
+static void convert_header_bodies(fe_state *st)
+{
+    for (size_t i = 0; i < st->func_list.n; i++) {
+        func_entry *e = st->func_list.v[i];
+        if (e->func->body)
+            continue;
+        CXCursor def = clang_getCursorDefinition(e->cursor);
+        if (clang_Cursor_isNull(def) || in_main_file(st, def) ||
+            clang_Location_isInSystemHeader(clang_getCursorLocation(def)))
+            continue;
+        ir_func *f = create_func(st, def, false);
+        if (!f->body) {
+            st->top_index++;
+            st->depth = 0;
+            st->too_deep_reported = false;
+            convert_body(st, f, def);
+        }
+    }
 }
 
 /* Visitor for the TU's top-level cursors (DATA: the fe_state).  Header
@@ -1596,6 +1625,7 @@ static ir_tu *extract(const frontend *fe, CXTranslationUnit ctu,
 
     read_diagnostics(&st);
     clang_visitChildren(clang_getTranslationUnitCursor(ctu), visit_top, &st);
+    convert_header_bodies(&st);
     drain_records(&st);
     finish_macros(&st);
     finish_tu(&st);

@@ -70,6 +70,7 @@ typedef struct ir_type {
     ir_type_class elem_cls;
     uint32_t pointer_depth; /* "float **" -> 2; arrays do not count */
     bool is_const_qualified; /* the declared object itself is const */
+    bool pointee_const;      /* a pointer to const ("const cfg_t *") */
     /* The struct/union this is, points to or holds (after typedefs), or
        NULL.  "DLTensor *t" -> the record "DLTensor". */
     const ir_record *record;

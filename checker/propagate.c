@@ -80,6 +80,7 @@ typedef struct eval_result {
 
 static eval_result eval(pctx *c, const ir_node *n);
 static void walk(pctx *c, const ir_node *n);
+static void mark_escapes(pctx *c, const ir_node *e);
 
 static var_state *var_of(pctx *c, const ir_decl *d)
 {
@@ -543,13 +544,9 @@ static eval_result eval_member(pctx *c, const ir_node *n)
     return r;
 }
 
-static void mark_escapes(pctx *c, const ir_node *e);
-
-/* &a[0][0] of an array and &t of a tensor keep the shape.  Taking an
-   address lets the variable escape (see survives_calls). */
+/* &a[0][0] of an array and &t of a tensor keep the shape. */
 static eval_result eval_addr(pctx *c, const ir_node *n)
 {
-    mark_escapes(c, n);
     const ir_node *e = strip_casts(n->kids[0]);
     uint32_t zeros = 0;
     while (e && e->kind == IR_INDEX && e->n_kids == 2 &&
@@ -604,9 +601,19 @@ static void assign_var(pctx *c, const ir_decl *d, const eval_result *v, sc_loc l
     }
 }
 
+/* "p[i] = x", "*q = y": only an integer (or whole-struct) store can change
+   an integer member, C's aliasing rules say; a float store cannot. */
+static void store_through_pointer(pctx *c, const ir_node *target)
+{
+    ir_type_class t = target->type.cls;
+    if (t == IR_TYPE_INT || t == IR_TYPE_RECORD || t == IR_TYPE_OTHER)
+        paths_forget(c, NULL);
+}
+
 static eval_result eval_assign(pctx *c, const ir_node *n)
 {
     eval_result rhs = eval(c, n->kids[1]);
+    mark_escapes(c, n->kids[1]); /* "p = &cfg": cfg may change through p */
     const ir_node *lhs = strip_casts(n->kids[0]);
     eval_result cur = eval(c, lhs);
     if (n->op != '=') { /* compound: x op= e */
@@ -628,8 +635,7 @@ static eval_result eval_assign(pctx *c, const ir_node *n)
                          rhs.value ? new_note(c, display, rhs.value, n->loc)
                                    : NULL);
         } else {
-            /* A store through an unknown pointer may change any path. */
-            paths_forget(c, NULL);
+            store_through_pointer(c, lhs);
         }
     }
     rhs.note = NULL;
@@ -684,26 +690,76 @@ static void mark_escapes(pctx *c, const ir_node *e)
         vs->escaped = true;
 }
 
-/* A call can change what is reachable from its arguments, from globals,
-   and through any pointer: only paths rooted at a local or parameter
-   struct whose address has not escaped are sure to survive it. */
-static bool survives_calls(pctx *c, const path_state *p)
+/* An address given to a call escapes, unless the parameter is a pointer
+   to const: the callee promises not to write through it. */
+static void mark_argument_escapes(pctx *c, const ir_node *call)
 {
-    if (!p->root || p->root->type.cls != IR_TYPE_RECORD)
+    const ir_func *f = call->callee;
+    for (uint32_t i = 1; i < call->n_kids; i++) {
+        const ir_decl *param = f && i - 1 < f->n_params ? f->params[i - 1] : NULL;
+        if (!param || !param->type.pointee_const)
+            mark_escapes(c, call->kids[i]);
+    }
+}
+
+/* A call can change what is reachable from its arguments, from globals,
+   and through any pointer it is given.  Paths rooted at a local or
+   parameter struct survive it while the struct's address has not escaped;
+   paths through a pointer variable survive a call that is given no
+   pointer at all ("l->B = B; l->tokens = malloc(n);" keeps l->B). */
+static bool survives_call(pctx *c, const path_state *p, bool pointer_args)
+{
+    if (!p->root)
         return false;
     const var_state *vs = var_of(c, p->root);
-    return vs && !vs->escaped;
+    if (!vs)
+        return false; /* a global */
+    if (p->root->type.cls == IR_TYPE_RECORD)
+        return !vs->escaped;
+    return p->root->type.cls == IR_TYPE_POINTER && !pointer_args;
+}
+
+static bool has_pointer_args(const ir_node *call)
+{
+    const ir_func *f = call->callee;
+    for (uint32_t i = 1; i < call->n_kids; i++) {
+        ir_type_class t = call->kids[i]->type.cls;
+        const ir_decl *param = f && i - 1 < f->n_params ? f->params[i - 1] : NULL;
+        if ((t == IR_TYPE_POINTER || t == IR_TYPE_ARRAY) &&
+            !(param && param->type.pointee_const))
+            return true;
+    }
+    return false;
 }
 
 /* Forgets the member paths a call may change (see survives_calls). */
 static void call_effects(pctx *c, const ir_node *n)
 {
-    (void)n; /* the arguments' escapes were marked as they were evaluated */
+    /* The arguments' escapes were marked as they were evaluated. */
+    bool pointer_args = has_pointer_args(n);
     uint32_t keep = 0;
     for (uint32_t i = 0; i < c->st.n_paths; i++)
-        if (survives_calls(c, &c->st.paths[i]))
+        if (survives_call(c, &c->st.paths[i], pointer_args))
             c->st.paths[keep++] = c->st.paths[i];
     c->st.n_paths = keep;
+}
+
+/* The path key of member SUFFIX ("->batch") of the object argument ARG
+   points to ("cfg" or "&cfg"); NULL when the argument is no stable path. */
+static const char *arg_path_key(pctx *c, const ir_node *arg, const char *suffix,
+                                const char **display)
+{
+    const char *key = path_key(c, arg, display);
+    arg = strip_casts(arg);
+    if (!key && arg->kind == IR_ADDR && arg->n_kids == 1) {
+        key = path_key(c, arg->kids[0], display);
+        if (key && strncmp(suffix, "->", 2) == 0) /* (&x)->f is x.f */
+            suffix = arena_printf(c->an->arena, ".%s", suffix + 2);
+    }
+    if (!key)
+        return NULL;
+    *display = arena_printf(c->an->arena, "%s%s", *display, suffix);
+    return arena_printf(c->an->arena, "%s%s", key, suffix);
 }
 
 static void fill_path_values(pctx *c, const signature *sig, const ir_node *n,
@@ -711,27 +767,33 @@ static void fill_path_values(pctx *c, const signature *sig, const ir_node *n,
 {
     for (uint32_t k = 0; k < sig->n_paths; k++) {
         uint32_t p = sig->paths[k].param;
-        if (p >= n_args)
-            continue;
-        const char *display, *key = path_key(c, n->kids[1 + p], &display);
-        bool via_addr = false;
-        const ir_node *arg = strip_casts(n->kids[1 + p]);
-        if (!key && arg->kind == IR_ADDR) {
-            key = path_key(c, arg->kids[0], &display);
-            via_addr = true;
-        }
+        const char *display, *key = p < n_args
+                                        ? arg_path_key(c, n->kids[1 + p],
+                                                       sig->paths[k].suffix,
+                                                       &display)
+                                        : NULL;
         if (!key)
             continue;
-        const char *suffix = sig->paths[k].suffix;
-        if (via_addr && strncmp(suffix, "->", 2) == 0)
-            suffix = arena_printf(c->an->arena, ".%s", suffix + 2);
         if (!args[p].path_values)
             args[p].path_values = arena_array(c->an->arena, sig->n_paths,
                                               sizeof *args[p].path_values);
-        const path_state *ps = path_value(
-            c, arena_printf(c->an->arena, "%s%s", key, suffix),
-            arena_printf(c->an->arena, "%s%s", display, suffix));
-        args[p].path_values[k] = ps->value;
+        args[p].path_values[k] = path_value(c, key, display)->value;
+    }
+}
+
+/* What the callee is known to leave in its arguments' members. */
+static void apply_effects(pctx *c, const call_result *r, const ir_node *n)
+{
+    const signature *sig = r->sig;
+    for (uint32_t k = 0; k < sig->n_effects; k++) {
+        const sig_effect *e = &sig->effects[k];
+        const char *display, *key = e->param < r->n_args
+                                        ? arg_path_key(c, n->kids[1 + e->param],
+                                                       e->suffix, &display)
+                                        : NULL;
+        const dim_poly *v = r->effect_values[k];
+        if (key && v)
+            path_set(c, key, v, new_note(c, display, v, n->loc));
     }
 }
 
@@ -819,6 +881,7 @@ static eval_result eval_call(pctx *c, const ir_node *n)
         args[i] = (call_arg){n->kids[1 + i]->text, n->kids[1 + i]->loc,
                              e.shape, e.value, e.note, NULL};
     }
+    mark_argument_escapes(c, n);
     const signature *sig = n->callee ? signature_of(c->an, n->callee) : NULL;
     if (!sig) {
         call_effects(c, n);
@@ -832,6 +895,7 @@ static eval_result eval_call(pctx *c, const ir_node *n)
     bool batch = check_batch_mismatch(c->an, r, n->loc, callee);
     check_shape_mismatch(c->an, r, n->loc, callee, batch);
     call_effects(c, n);
+    apply_effects(c, r, n);
     infer_arguments(c, r, n, callee);
     if (r->returns)
         none.shape = (shaped){r->returns, returned_origin(c, r, n, callee)};
@@ -935,8 +999,10 @@ static void declare_local(pctx *c, const ir_node *n)
     shaped decl = declared_shape(c, d, NULL, NULL, n->loc);
     c->scope[c->n_scope++] = d; /* in scope from its own initialiser on */
     eval_result init = {0};
-    if (n->n_kids)
+    if (n->n_kids) {
         init = eval(c, n->kids[0]);
+        mark_escapes(c, n->kids[0]);
+    }
     if (decl.shape) {
         vs->shape = decl, vs->sticky = true;
     }
@@ -959,9 +1025,9 @@ static void havoc(pctx *c, const ir_node *n)
                                  n->op <= IR_OP_POSTDEC))
         target = strip_casts(n->kids[0]);
     if (n->kind == IR_CALL) {
-        paths_forget(c, NULL);
         for (uint32_t i = 1; i < n->n_kids; i++)
             mark_escapes(c, n->kids[i]);
+        call_effects(c, n);
         for (uint32_t i = 1; i < n->n_kids; i++) {
             const ir_node *a = strip_casts(n->kids[i]);
             var_state *vs = a->kind == IR_VAR ? var_of(c, a->decl) : NULL;
@@ -979,7 +1045,11 @@ static void havoc(pctx *c, const ir_node *n)
                 vs->shape = (shaped){NULL, NULL};
         }
     } else if (target) {
-        paths_forget(c, NULL);
+        const char *display, *key = path_key(c, target, &display);
+        if (key)
+            paths_forget(c, key);
+        else
+            store_through_pointer(c, target);
     }
     for (uint32_t i = 0; i < n->n_kids; i++)
         havoc(c, n->kids[i]);
@@ -1345,6 +1415,47 @@ static bool summarise_params(pctx *c, const state *exit)
     return any;
 }
 
+/* The initial symbol of a parameter path, if the body read it first. */
+static bool is_initial_path_value(const signature *sig, uint32_t param,
+                                  const char *suffix, const dim_poly *v)
+{
+    dim_sym sym;
+    if (!dim_is_symbol(v, &sym))
+        return false;
+    for (uint32_t i = 0; i < sig->n_paths; i++)
+        if (sig->paths[i].param == param && sig->paths[i].sym == sym &&
+            strcmp(sig->paths[i].suffix, suffix) == 0)
+            return true;
+    return false;
+}
+
+/* Member writes through a parameter that hold at every exit. */
+static bool summarise_effects(pctx *c, const state *exit)
+{
+    signature *sig = c->sum->sig;
+    for (uint32_t i = 0; i < exit->n_paths; i++) {
+        const path_state *p = &exit->paths[i];
+        const ir_decl *root = p->root;
+        if (!root || root->kind != IR_DECL_PARAM || root->owner != c->f ||
+            c->sum->assigned[root->index] || !p->value)
+            continue;
+        char prefix[48];
+        int n = snprintf(prefix, sizeof prefix, "@%p", (const void *)root);
+        const char *suffix = p->key + n;
+        if (is_initial_path_value(sig, root->index, suffix, p->value))
+            continue; /* read, never written */
+        sig_effect *effects = arena_array(c->an->arena, sig->n_effects + 1,
+                                          sizeof *effects);
+        if (sig->n_effects)
+            memcpy(effects, sig->effects, sig->n_effects * sizeof *effects);
+        effects[sig->n_effects++] =
+            (sig_effect){root->index, arena_strdup(c->an->arena, suffix),
+                         p->value, p->note ? p->note->loc : c->f->loc};
+        sig->effects = effects;
+    }
+    return sig->n_effects > 0;
+}
+
 static bool summarise_result(pctx *c)
 {
     summary_state *sum = c->sum;
@@ -1394,6 +1505,7 @@ signature *summary_derive(analysis *an, const ir_func *def,
     join_into(&c, &sum.exit, !sum.have_exit); /* falling off the end */
     bool any = summarise_params(&c, &sum.exit);
     any |= summarise_result(&c);
+    any |= summarise_effects(&c, &sum.exit);
     any |= sum.sig->loss_logits >= 0;
     sum.sig->derived = true;
     return any ? sum.sig : NULL;

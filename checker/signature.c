@@ -455,6 +455,7 @@ static const signature *merge(analysis *an, signature *annotated,
         m->loss_via = derived->loss_via;
     }
     m->paths = derived->paths, m->n_paths = derived->n_paths;
+    m->effects = derived->effects, m->n_effects = derived->n_effects;
     m->derived = true;
     return m;
 }

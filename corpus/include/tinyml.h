@@ -48,6 +48,14 @@ static inline void matmul(float *out SHAPE(rows, cols),
         }
 }
 
+/* A zeroed rows x cols matrix (NULL when out of memory). */
+static inline float *alloc_matrix(int rows, int cols) RETURNS_SHAPE(rows, cols);
+
+static inline float *alloc_matrix(int rows, int cols)
+{
+    return calloc((size_t)rows * (size_t)cols, sizeof(float));
+}
+
 /* Deterministic pseudo-random fill, so the programs run reproducibly. */
 static inline void fill_random(float *x, int n, unsigned seed)
 {

@@ -1,0 +1,29 @@
+/*
+ * A GPT-style training step whose targets were loaded for twice the batch.
+ * B, T and V travel in a GPTConfig; the loss helper's body tells shapecheck
+ * that its logits are [B*T, V] and its targets [B*T].
+ */
+#include <stdio.h>
+
+#include "gpt_common.h"
+
+int main(void)
+{
+    GPTConfig cfg = {.B = 2, .T = 8, .V = 16, .C = 4};
+    GPT model;
+    if (!gpt_build(&model, &cfg))
+        return 1;
+    float *logits = alloc_matrix(cfg.B * cfg.T, cfg.V);
+    int *inputs = load_tokens(&cfg, cfg.B, 0);
+    /* Bug: the loader was asked for 2*B rows of targets. */
+    int *targets = load_tokens(&cfg, 2 * cfg.B, 1);
+    if (!logits || !inputs || !targets)
+        return 1;
+    gpt_forward(&model, &cfg, logits, inputs);
+    float loss = gpt_loss(&cfg, logits, targets); // expected-error {{'logits' is [16, 16] but 'targets' is [32] in call to 'gpt_loss'}}
+    // expected-note@16 {{'logits' has shape [16, 16], returned by 'alloc_matrix', cfg.V = 16}}
+    // expected-note@12 {{cfg.V set to 16 here}}
+    // expected-note@19 {{'targets' has shape [32], returned by 'load_tokens'}}
+    printf("loss %.4f\n", (double)loss);
+    return 0;
+}
