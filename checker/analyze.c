@@ -8,9 +8,11 @@
  */
 #include "analysis.h"
 
-void analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags)
+void analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
+                     const shape_observer *observer)
 {
-    analysis an = {.tus = tus, .n_tus = n_tus, .diags = diags};
+    analysis an = {.tus = tus, .n_tus = n_tus, .diags = diags,
+                   .observer = observer};
     an.arena = arena_new();
     an.dims = dim_ctx_new();
     strmap_init(&an.funcs_by_key, an.arena);

@@ -16,6 +16,7 @@
 
 #include "analysis.h"
 #include "compdb.h"
+#include "shape_facts.h"
 
 struct driver {
     const driver_options *o;
@@ -25,13 +26,71 @@ struct driver {
     compdb *dbs;              /* every database loaded */
     size_t n_dbs;
     const char *no_args[1];
+    const char ***extra_argv; /* per command: the argv add_extra_args made */
 };
+
+/* ---- The bundled headers ----------------------------------------------- */
+
+/* The include folder relative to the folder of the installed program
+   ("../include"), for an installation moved after it was configured
+   (cmake --install --prefix DIR). */
+#ifndef SHAPECHECK_BIN_TO_INCLUDE
+#define SHAPECHECK_BIN_TO_INCLUDE "../include"
+#endif
+
+static pthread_once_t include_dir_once = PTHREAD_ONCE_INIT;
+static const char *include_dir;
+static char installed_include_dir[4096];
+
+/* FOLDER/REL into OUT, with REL's leading "../" taken off FOLDER. */
+static bool join_folder(char *out, size_t size, const char *folder,
+                        const char *rel)
+{
+    size_t n = strlen(folder);
+    if (n >= size)
+        return false;
+    memcpy(out, folder, n + 1);
+    while (strncmp(rel, "../", 3) == 0) {
+        char *slash = strrchr(out, '/');
+        if (!slash || slash == out)
+            return false;
+        *slash = '\0';
+        rel += 3;
+    }
+    size_t used = strlen(out);
+    int len = snprintf(out + used, size - used, "/%s", rel);
+    return len > 0 && (size_t)len < size - used;
+}
+
+static void find_include_dir(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash && slash != exe) {
+        *slash = '\0';
+        char header[sizeof installed_include_dir + 16];
+        if (join_folder(installed_include_dir, sizeof installed_include_dir,
+                        exe, SHAPECHECK_BIN_TO_INCLUDE)) {
+            snprintf(header, sizeof header, "%s/shapecheck.h",
+                     installed_include_dir);
+            if (access(header, R_OK) == 0) {
+                include_dir = installed_include_dir;
+                return;
+            }
+        }
+    }
+    if (access(SHAPECHECK_BUILD_INCLUDE_DIR "/shapecheck.h", R_OK) == 0)
+        include_dir = SHAPECHECK_BUILD_INCLUDE_DIR;
+    else
+        include_dir = SHAPECHECK_INSTALL_INCLUDE_DIR;
+}
 
 const char *driver_include_dir(void)
 {
-    if (access(SHAPECHECK_BUILD_INCLUDE_DIR "/shapecheck.h", R_OK) == 0)
-        return SHAPECHECK_BUILD_INCLUDE_DIR;
-    return SHAPECHECK_INSTALL_INCLUDE_DIR;
+    pthread_once(&include_dir_once, find_include_dir);
+    return include_dir;
 }
 
 /* ---- Gathering compile commands -------------------------------------- */
@@ -136,23 +195,37 @@ static int gather(driver *d)
     return status;
 }
 
-/* Appends --models and extra arguments to every command's argv. */
-static void add_extra_args(driver *d)
+/* Puts the extra arguments into every command's argv: the "before" ones
+   right after the compiler, the others at the end (clang-tidy's
+   --extra-arg-before and --extra-arg).  Returns false when out of
+   memory. */
+static bool add_extra_args(driver *d)
 {
     const driver_options *o = d->o;
-    if (o->n_extra_args == 0)
-        return;
+    int before = o->n_extra_args_before, after = o->n_extra_args;
+    if (before == 0 && after == 0)
+        return true;
+    d->extra_argv = calloc(d->n + 1, sizeof *d->extra_argv);
+    if (!d->extra_argv)
+        return false;
     for (size_t i = 0; i < d->n; i++) {
         fe_command *c = d->cmds[i];
-        int argc = c->argc + o->n_extra_args;
+        int rest = c->argc > 0 ? c->argc - 1 : 0;
+        int argc = 1 + before + rest + after;
         const char **argv = calloc((size_t)argc + 1, sizeof *argv);
         if (!argv)
-            continue;
-        memcpy(argv, c->argv, (size_t)c->argc * sizeof *argv);
-        memcpy(argv + c->argc, o->extra_args,
-               (size_t)o->n_extra_args * sizeof *argv);
+            return false;
+        argv[0] = c->argc > 0 ? c->argv[0] : "clang";
+        for (int k = 0; k < before; k++)
+            argv[1 + k] = o->extra_args_before[k];
+        for (int k = 0; k < rest; k++)
+            argv[1 + before + k] = c->argv[1 + k];
+        for (int k = 0; k < after; k++)
+            argv[1 + before + rest + k] = o->extra_args[k];
+        d->extra_argv[i] = argv;
         c->argv = argv, c->argc = argc;
     }
+    return true;
 }
 
 driver *driver_new(const driver_options *o, int *status)
@@ -165,7 +238,8 @@ driver *driver_new(const driver_options *o, int *status)
     d->o = o;
     d->cwd = getcwd(NULL, 0);
     *status = gather(d);
-    add_extra_args(d);
+    if (!add_extra_args(d))
+        *status = SC_EXIT_TROUBLE;
     return d;
 }
 
@@ -174,10 +248,11 @@ void driver_free(driver *d)
     if (!d)
         return;
     for (size_t i = 0; i < d->n; i++) {
-        if (d->o->n_extra_args)
-            free((void *)d->cmds[i]->argv);
+        if (d->extra_argv)
+            free((void *)d->extra_argv[i]);
         free(d->cmds[i]);
     }
+    free(d->extra_argv);
     free(d->cmds);
     for (size_t i = 0; i < d->n_dbs; i++)
         compdb_free(&d->dbs[i]);
@@ -334,6 +409,11 @@ static int collect(const driver *d, parse_job *jobs, ir_tu **tus,
 
 int driver_run(driver *d, diag_list *list)
 {
+    return driver_run_collect(d, list, NULL);
+}
+
+int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
+{
     parse_pool pool = {.d = d, .n = d->n};
     pool.jobs = calloc(d->n + 1, sizeof *pool.jobs);
     ir_tu **tus = calloc(d->n + 1, sizeof *tus);
@@ -354,7 +434,8 @@ int driver_run(driver *d, diag_list *list)
                 d->cwd);
     uint32_t n_tus = 0;
     int status = collect(d, pool.jobs, tus, &n_tus, list);
-    analyze_program(tus, n_tus, list);
+    shape_observer observer = {shape_facts_observe, facts};
+    analyze_program(tus, n_tus, list, facts ? &observer : NULL);
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);
     free(tus);

@@ -30,6 +30,8 @@ typedef struct driver_options {
     int n_models;
     const char *const *extra_args;      /* appended to every command */
     int n_extra_args;
+    const char *const *extra_args_before; /* put right after the compiler */
+    int n_extra_args_before;
     int jobs;                           /* 0: one per core */
     bool verbose;                       /* list dropped options */
     FILE *messages;                     /* errors and warnings (stderr) */
@@ -66,7 +68,17 @@ bool driver_set_unsaved(driver *d, const char *file, const char *text,
    file could not be analysed cleanly, else SC_EXIT_CLEAN. */
 int driver_run(driver *d, diag_list *list);
 
-/* The bundled folder with shapecheck.h and shapecheck_rt.h. */
+/* driver_run that also records, in FACTS, the shape of each variable where
+   it is declared, takes a shape and is used (shape_facts.h): what an
+   editor shows on hover and as inlay hints.  FACTS NULL is driver_run. */
+struct shape_fact_list;
+int driver_run_collect(driver *d, diag_list *list,
+                       struct shape_fact_list *facts);
+
+/* The bundled folder with shapecheck.h and shapecheck_rt.h: the include
+   folder of the installation the running program belongs to (found from
+   the program's own path, so an installation may be moved), else the
+   build tree's, else the configured installation folder. */
 const char *driver_include_dir(void);
 
 #endif /* SHAPECHECK_DRIVER_H */

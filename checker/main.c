@@ -16,6 +16,7 @@
 #include "baseline.h"
 #include "config.h"
 #include "driver.h"
+#include "lsp.h"
 #include "output.h"
 #include "output_formats.h"
 #include "repo_path.h"
@@ -30,6 +31,10 @@ typedef struct options {
     driver_options run;
     const char **files;        /* storage behind run.files */
     const char **models;       /* storage behind run.models */
+    const char **extra_args;   /* --extra-arg */
+    int n_extra_args;
+    const char **extra_args_before; /* storage behind run.extra_args_before */
+    const char **all_extra_args;    /* the config's, then --extra-arg */
     const char *output;        /* -o */
     out_format format;
     const char *baseline;      /* --baseline */
@@ -55,6 +60,9 @@ static void usage(FILE *out)
           "  -o FILE               write the report to FILE\n"
           "  -j N                  translation units parsed at once (default:\n"
           "                        one per core)\n"
+          "  --extra-arg=ARG       add ARG to the end of each compiler command\n"
+          "  --extra-arg-before=ARG\n"
+          "                        add ARG right after the compiler\n"
           "  --verify              check findings against expected-* comments\n"
           "  --baseline FILE       report only findings not in FILE\n"
           "  --write-baseline FILE record the current findings in FILE\n"
@@ -105,6 +113,7 @@ static bool parse_jobs(const char *s, int *jobs)
 enum {
     OPT_MODELS = 256, OPT_FORMAT, OPT_VERIFY, OPT_VERSION, OPT_RULES,
     OPT_BASELINE, OPT_WRITE_BASELINE, OPT_QUIET, OPT_LSP, OPT_NO_CONFIG,
+    OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE,
 };
 
 /* One option; returns -1 (exit 2), 1 (exit 0) or 0 (go on). */
@@ -121,6 +130,10 @@ static int apply_option(int ch, options *o, char **argv)
     case OPT_QUIET: o->quiet = true; return 0;
     case OPT_LSP: o->lsp = true; return 0;
     case OPT_NO_CONFIG: o->no_config = true; return 0;
+    case OPT_EXTRA_ARG: o->extra_args[o->n_extra_args++] = optarg; return 0;
+    case OPT_EXTRA_ARG_BEFORE:
+        o->extra_args_before[o->run.n_extra_args_before++] = optarg;
+        return 0;
     case 'j':
         if (parse_jobs(optarg, &o->run.jobs))
             return 0;
@@ -155,6 +168,8 @@ static int parse_options(int argc, char **argv, options *o)
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"lsp", no_argument, NULL, OPT_LSP},
         {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+        {"extra-arg", required_argument, NULL, OPT_EXTRA_ARG},
+        {"extra-arg-before", required_argument, NULL, OPT_EXTRA_ARG_BEFORE},
         {"version", no_argument, NULL, OPT_VERSION},
         {"list-rules", no_argument, NULL, OPT_RULES},
         {"help", no_argument, NULL, 'h'},
@@ -168,9 +183,12 @@ static int parse_options(int argc, char **argv, options *o)
         }
     o->models = calloc((size_t)argc, sizeof *o->models);
     o->files = calloc((size_t)argc, sizeof *o->files);
-    if (!o->models || !o->files)
+    o->extra_args = calloc((size_t)argc, sizeof *o->extra_args);
+    o->extra_args_before = calloc((size_t)argc, sizeof *o->extra_args_before);
+    if (!o->models || !o->files || !o->extra_args || !o->extra_args_before)
         return -1;
     o->run.models = o->models;
+    o->run.extra_args_before = o->extra_args_before;
     o->run.files = o->files;
     o->run.messages = stderr;
     opterr = 0;
@@ -204,28 +222,42 @@ static int parse_options(int argc, char **argv, options *o)
 
 /* ---- Configuration ---------------------------------------------------- */
 
+/* The config's extra arguments, then --extra-arg's (so the command line's
+   come later and win). */
+static int set_extra_args(options *o, const config *cfg)
+{
+    size_t n = cfg->n_extra_args + (size_t)o->n_extra_args;
+    o->all_extra_args = calloc(n + 1, sizeof *o->all_extra_args);
+    if (!o->all_extra_args)
+        return -1;
+    for (size_t i = 0; i < cfg->n_extra_args; i++)
+        o->all_extra_args[i] = cfg->extra_args[i];
+    for (int i = 0; i < o->n_extra_args; i++)
+        o->all_extra_args[cfg->n_extra_args + (size_t)i] = o->extra_args[i];
+    o->run.extra_args = o->all_extra_args;
+    o->run.n_extra_args = (int)n;
+    return 0;
+}
+
 /* The .shapecheck nearest the first file (or the current folder).  The
-   command line wins: --models replaces its models; "--" arguments come
-   after its extra arguments, so they override them. */
+   command line wins: --models replaces its models; --extra-arg comes after
+   its extra arguments, so it overrides them.  (Its extra arguments are
+   appended to each command, whether from a database or from "--".) */
 static int apply_config(options *o, config *cfg)
 {
     char err[1024];
     const char *anchor = o->run.n_files ? o->run.files[0] : "./.";
     if (o->no_config || o->lsp)
-        return 0;
+        return set_extra_args(o, cfg);
     if (config_for_file(cfg, anchor, err, sizeof err) != 0) {
         fprintf(stderr, "shapecheck: error: %s\n", err);
         return -1;
     }
-    if (!cfg->path)
-        return 0;
-    if (o->run.n_models == 0) {
+    if (cfg->path && o->run.n_models == 0) {
         o->run.models = cfg->models;
         o->run.n_models = (int)cfg->n_models;
     }
-    o->run.extra_args = cfg->extra_args;
-    o->run.n_extra_args = (int)cfg->n_extra_args;
-    return 0;
+    return set_extra_args(o, cfg);
 }
 
 /* ---- Progress --------------------------------------------------------- */
@@ -248,27 +280,27 @@ static int worst(int a, int b)
 }
 
 /* Disabled rules, NOLINT comments, then the baseline (in that order:
-   fingerprints number identical findings as they stand then). */
-static int filter_findings(const options *o, const config *cfg, diag_list *list,
+   fingerprints number identical findings as they stand then).  A run that
+   could not analyse everything (STATUS SC_EXIT_TROUBLE) writes no
+   baseline: it would lose the findings of what it missed. */
+static int filter_findings(const options *o, const config *cfg,
+                           const baseline *base, int status, diag_list *list,
                            const char *repo_root)
 {
     char err[1024];
     config_drop_disabled(cfg, list);
     suppress_apply(list);
+    if (o->write_baseline && status == SC_EXIT_TROUBLE) {
+        fprintf(stderr, "shapecheck: error: %s not written: the analysis is "
+                        "incomplete\n", o->write_baseline);
+        return SC_EXIT_TROUBLE;
+    }
     if (o->write_baseline &&
         baseline_write(o->write_baseline, list, repo_root, err, sizeof err) != 0) {
         fprintf(stderr, "shapecheck: error: %s\n", err);
         return SC_EXIT_TROUBLE;
     }
-    if (o->baseline) {
-        baseline b;
-        if (baseline_load(&b, o->baseline, err, sizeof err) != 0) {
-            fprintf(stderr, "shapecheck: error: %s\n", err);
-            return SC_EXIT_TROUBLE;
-        }
-        baseline_apply(&b, list);
-        baseline_free(&b);
-    }
+    baseline_apply(base, list);
     return SC_EXIT_CLEAN;
 }
 
@@ -362,12 +394,31 @@ static int report(const options *o, const diag_list *list, const driver *d,
 static int check(options *o)
 {
     config cfg = {0};
-    if (apply_config(o, &cfg) != 0)
+    if (apply_config(o, &cfg) != 0) {
+        config_free(&cfg);
         return SC_EXIT_TROUBLE;
+    }
+    /* An unusable baseline stops the run before anything is written. */
+    baseline base = {0};
+    char err[1024];
+    if (o->baseline && baseline_load(&base, o->baseline, err, sizeof err) != 0) {
+        fprintf(stderr, "shapecheck: error: %s\n", err);
+        config_free(&cfg);
+        return SC_EXIT_TROUBLE;
+    }
     if (!o->quiet && isatty(fileno(stderr)))
         o->run.progress = show_progress;
     int status;
     driver *d = driver_new(&o->run, &status);
+    /* Nothing to analyse, because the inputs could not be had (an
+       unreadable compile database): no report, so that none is
+       overwritten. */
+    if (!d || (status == SC_EXIT_TROUBLE && driver_n_commands(d) == 0)) {
+        driver_free(d);
+        baseline_free(&base);
+        config_free(&cfg);
+        return SC_EXIT_TROUBLE;
+    }
     diag_list list;
     diag_list_init(&list);
     if (d)
@@ -378,12 +429,14 @@ static int check(options *o)
     const char *repo_root = repo_path_top_level(scratch, cwd);
     if (!repo_root)
         repo_root = cwd;
-    status = worst(status, filter_findings(o, &cfg, &list, repo_root));
+    status = worst(status,
+                   filter_findings(o, &cfg, &base, status, &list, repo_root));
     if (d)
         status = worst(status, report(o, &list, d, repo_root));
     arena_free(scratch);
     diag_list_free(&list);
     driver_free(d);
+    baseline_free(&base);
     config_free(&cfg);
     return status;
 }
@@ -394,8 +447,11 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     int status = rc < 0 ? SC_EXIT_TROUBLE : SC_EXIT_CLEAN;
     if (rc == 0)
-        status = check(&o);
+        status = o.lsp ? lsp_serve(stdin, stdout) : check(&o);
     free(o.models);
     free(o.files);
+    free(o.extra_args);
+    free(o.extra_args_before);
+    free(o.all_extra_args);
     return status;
 }

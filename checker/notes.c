@@ -60,22 +60,45 @@ static const char *origin_text(analysis *an, const shape_origin *o)
     return "";
 }
 
+static const char *value_text(analysis *an, const value_note *v)
+{
+    return arena_printf(an->arena, "%s %s %s here", v->name,
+                        v->how ? v->how : "set to", v->value);
+}
+
 void note_value(analysis *an, diag *d, const value_note *v)
 {
     if (!v || !v->loc.file)
         return;
-    add_note_once(an, d, v->loc,
-                  arena_printf(an->arena, "%s %s %s here", v->name,
-                               v->how ? v->how : "set to", v->value));
+    add_note_once(an, d, v->loc, value_text(an, v));
+}
+
+void origin_lines(analysis *an, const shape_origin *o, origin_line_fn *fn,
+                  void *ud)
+{
+    for (int depth = 0; o && depth < NOTE_CHAIN_MAX; depth++, o = o->from) {
+        fn(ud, o->loc, origin_text(an, o));
+        for (int i = 0; i < o->n_values; i++)
+            if (o->values[i].loc.file)
+                fn(ud, o->values[i].loc, value_text(an, &o->values[i]));
+    }
+}
+
+typedef struct note_target {
+    analysis *an;
+    diag *d;
+} note_target;
+
+static void add_line_as_note(void *ud, sc_loc loc, const char *text)
+{
+    note_target *t = ud;
+    add_note_once(t->an, t->d, loc, text);
 }
 
 void note_origin(analysis *an, diag *d, const shape_origin *o)
 {
-    for (int depth = 0; o && depth < NOTE_CHAIN_MAX; depth++, o = o->from) {
-        add_note_once(an, d, o->loc, origin_text(an, o));
-        for (int i = 0; i < o->n_values; i++)
-            note_value(an, d, &o->values[i]);
-    }
+    note_target t = {an, d};
+    origin_lines(an, o, add_line_as_note, &t);
 }
 
 void note_param(analysis *an, diag *d, const signature *sig, uint32_t i)

@@ -386,6 +386,19 @@ static bool can_hold_shape(const ir_type *t)
            t->cls == IR_TYPE_RECORD;
 }
 
+/* Tells the observer (an editor's hover and inlay hints), if there is one,
+   what D holds at AT.  The walks that derive summaries stay silent: their
+   shapes are in the callee's symbols, not this body's. */
+static void observe(pctx *c, shape_event_kind kind, const ir_decl *d,
+                    sc_loc at, shaped value)
+{
+    const shape_observer *obs = c->an->observer;
+    if (!obs || c->sum || !d || !d->name[0])
+        return;
+    shape_event e = {kind, d, c->f, at, value};
+    obs->fn(obs->ud, c->an, &e);
+}
+
 /* The SHAPE written on D, if any; reports misplaced ones. */
 static const ir_annotation *shape_annotation(pctx *c, const ir_decl *d)
 {
@@ -510,10 +523,11 @@ static eval_result eval_var(pctx *c, const ir_node *n)
     if (vs) {
         r.value = vs->value, r.note = vs->note, r.shape = vs->shape;
         r.is_null = vs->is_null;
-        return r;
-    }
-    if (d->kind == IR_DECL_GLOBAL)
+    } else if (d->kind == IR_DECL_GLOBAL) {
         r.shape = declared_shape(c, d, NULL, NULL, n->loc);
+    }
+    if (can_hold_shape(&d->type))
+        observe(c, SHAPE_EVENT_USED, d, n->loc, r.shape);
     return r;
 }
 
@@ -598,6 +612,7 @@ static void assign_var(pctx *c, const ir_decl *d, const eval_result *v, sc_loc l
             o->from = from;
         }
         vs->shape = (shaped){v->shape.shape, o};
+        observe(c, SHAPE_EVENT_TAKEN, d, loc, vs->shape);
     }
 }
 
@@ -812,6 +827,7 @@ static void infer_arguments(pctx *c, const call_result *r, const ir_node *n,
         o->written = shape_format(c->an->arena, c->an->dims, r->expected[i]);
         o->callee = callee;
         vs->shape = (shaped){r->expected[i], o};
+        observe(c, SHAPE_EVENT_TAKEN, arg->decl, arg->loc, vs->shape);
     }
 }
 
@@ -909,6 +925,11 @@ static eval_result eval_cond(pctx *c, const ir_node *n)
     eval_result r = {0};
     if (a.value == b.value)
         r.value = a.value;
+    /* "p ? f(p) : NULL": a null branch fits any shape. */
+    if (is_null_constant(n->kids[2]) || b.is_null)
+        b.shape = a.shape;
+    if (is_null_constant(n->kids[1]) || a.is_null)
+        a.shape = b.shape;
     if (a.shape.shape && b.shape.shape && shape_same(a.shape.shape, b.shape.shape))
         r.shape = a.shape;
     return r;
@@ -1006,6 +1027,7 @@ static void declare_local(pctx *c, const ir_node *n)
     if (decl.shape) {
         vs->shape = decl, vs->sticky = true;
     }
+    observe(c, SHAPE_EVENT_DECLARED, d, d->loc, decl);
     if (d->address_taken && d->type.cls == IR_TYPE_INT)
         return; /* may change behind our back: never known */
     if (n->n_kids || d->type.cls == IR_TYPE_INT)
@@ -1342,6 +1364,9 @@ void propagate_function(analysis *an, const ir_func *f)
     c.st.params = arena_array(an->arena, f->n_params + 1, sizeof *c.st.params);
     strmap_init(&c.free_syms, an->arena);
     enter_function(&c, signature_of(an, f));
+    for (uint32_t i = 0; i < f->n_params; i++)
+        observe(&c, SHAPE_EVENT_DECLARED, f->params[i], f->params[i]->loc,
+                c.st.params[i].shape);
     walk(&c, f->body);
 }
 

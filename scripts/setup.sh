@@ -6,6 +6,7 @@ set -eu
 PACKAGES="cmake make gcc libc6-dev pkg-config
   libclang-dev
   libcmocka-dev libcjson-dev libdlpack-dev libopenblas-dev python3-jsonschema
+  python3-yaml
 "
 
 missing=""

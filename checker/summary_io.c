@@ -1,0 +1,402 @@
+/*
+ * summary_io.c - per-translation-unit summaries as JSON files: what the
+ * functions a TU defines require of their parameters, return and leave in
+ * their arguments, written in the dimension language so that a later run
+ * (another process, another machine, a cache) can read them back without
+ * the source.
+ *
+ *   {"shapecheck-summary": 1, "file": "src/net.c",
+ *    "functions": [{"key": "c:@F@net_forward", "name": "net_forward",
+ *                   "params": [{"name": "x", "shape": "rows, 8",
+ *                               "via": "matmul"},
+ *                              {"name": "rows", "int": true}],
+ *                   "returns": "rows, 4", "loss": [0, 1],
+ *                   "effects": [{"param": 0, "member": "->B",
+ *                                "value": "B"}]}]}
+ *
+ * Symbols are renamed on the way out so that every name in a shape means
+ * one thing: an integer parameter's name, a parameter path ("cfg->batch"),
+ * or a free symbol ("_1", "_2", ...: bound afresh at each call).
+ */
+#include "summary_io.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SUMMARY_FORMAT_VERSION 1
+
+/* ---- Writing ---------------------------------------------------------- */
+
+/* The names symbols get in one function's summary. */
+typedef struct namer {
+    analysis *an;
+    const signature *sig;
+    dim_sym *from;
+    const dim_poly **to;
+    uint32_t n, cap;
+    unsigned next_free;
+} namer;
+
+static const char *sig_symbol_name(const namer *nm, dim_sym sym)
+{
+    const signature *sig = nm->sig;
+    for (uint32_t i = 0; i < sig->n_params; i++)
+        if (sig->params[i].is_int && sig->params[i].int_sym == sym)
+            return sig->params[i].name;
+    for (uint32_t k = 0; k < sig->n_paths; k++)
+        if (sig->paths[k].sym == sym)
+            return arena_printf(nm->an->arena, "%s%s",
+                                sig->params[sig->paths[k].param].name,
+                                sig->paths[k].suffix);
+    return NULL;
+}
+
+static bool is_param_name(const signature *sig, const char *name)
+{
+    for (uint32_t i = 0; i < sig->n_params; i++)
+        if (strcmp(sig->params[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static const dim_poly *rename_symbol(void *ud, dim_sym sym)
+{
+    namer *nm = ud;
+    for (uint32_t i = 0; i < nm->n; i++)
+        if (nm->from[i] == sym)
+            return nm->to[i];
+    const char *name = sig_symbol_name(nm, sym);
+    while (!name) {
+        const char *candidate = arena_printf(nm->an->arena, "_%u", ++nm->next_free);
+        if (!is_param_name(nm->sig, candidate))
+            name = candidate;
+    }
+    if (nm->n == nm->cap) {
+        nm->cap = nm->cap ? nm->cap * 2 : 8;
+        dim_sym *from = arena_array(nm->an->arena, nm->cap, sizeof *from);
+        const dim_poly **to = arena_array(nm->an->arena, nm->cap, sizeof *to);
+        if (nm->n) {
+            memcpy(from, nm->from, nm->n * sizeof *from);
+            memcpy(to, nm->to, nm->n * sizeof *to);
+        }
+        nm->from = from, nm->to = to;
+    }
+    nm->from[nm->n] = sym;
+    nm->to[nm->n] = dim_symbol(nm->an->dims, dim_sym_new(nm->an->dims, name));
+    return nm->to[nm->n++];
+}
+
+static char *poly_text(namer *nm, const dim_poly *p)
+{
+    if (!p)
+        return arena_strdup(nm->an->arena, "_");
+    p = dim_substitute(nm->an->dims, p, rename_symbol, nm);
+    size_t n = dim_format(nm->an->dims, p, NULL, 0);
+    char *buf = arena_alloc(nm->an->arena, n + 1);
+    dim_format(nm->an->dims, p, buf, n + 1);
+    return buf;
+}
+
+/* "rows, 8" (no brackets: the SHAPE(...) argument text). */
+static char *shape_text(namer *nm, const shape *s)
+{
+    char *text = arena_strdup(nm->an->arena, "");
+    for (uint32_t i = 0; i < s->rank; i++) {
+        const char *dim = (int)i == s->ellipsis ? "..." : poly_text(nm, s->dims[i]);
+        text = arena_printf(nm->an->arena, "%s%s%s", text, i ? ", " : "", dim);
+    }
+    return text;
+}
+
+static cJSON *param_json(namer *nm, const sig_param *sp)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", sp->name);
+    if (sp->is_int)
+        cJSON_AddBoolToObject(p, "int", 1);
+    if (sp->shape)
+        cJSON_AddStringToObject(p, "shape", shape_text(nm, sp->shape));
+    if (sp->via)
+        cJSON_AddStringToObject(p, "via", sp->via);
+    return p;
+}
+
+static cJSON *function_json(analysis *an, const ir_func *f, const signature *sig)
+{
+    namer nm = {.an = an, .sig = sig};
+    cJSON *fn = cJSON_CreateObject();
+    cJSON_AddStringToObject(fn, "key", f->key);
+    cJSON_AddStringToObject(fn, "name", f->name);
+    cJSON *params = cJSON_AddArrayToObject(fn, "params");
+    for (uint32_t i = 0; i < sig->n_params; i++)
+        cJSON_AddItemToArray(params, param_json(&nm, &sig->params[i]));
+    if (sig->returns)
+        cJSON_AddStringToObject(fn, "returns", shape_text(&nm, sig->returns));
+    if (sig->loss_logits >= 0) {
+        int pair[2] = {sig->loss_logits, sig->loss_labels};
+        cJSON_AddItemToObject(fn, "loss", cJSON_CreateIntArray(pair, 2));
+    }
+    if (sig->n_effects) {
+        cJSON *effects = cJSON_AddArrayToObject(fn, "effects");
+        for (uint32_t k = 0; k < sig->n_effects; k++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddNumberToObject(e, "param", sig->effects[k].param);
+            cJSON_AddStringToObject(e, "member", sig->effects[k].suffix);
+            cJSON_AddStringToObject(e, "value",
+                                    poly_text(&nm, sig->effects[k].value));
+            cJSON_AddItemToArray(effects, e);
+        }
+    }
+    return fn;
+}
+
+int summary_write(analysis *an, const ir_tu *tu, FILE *out, char *err,
+                  size_t err_size)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "shapecheck-summary", SUMMARY_FORMAT_VERSION);
+    cJSON_AddStringToObject(doc, "file", tu->main_file);
+    cJSON *fns = cJSON_AddArrayToObject(doc, "functions");
+    for (uint32_t i = 0; i < tu->n_funcs; i++) {
+        const ir_func *f = tu->funcs[i];
+        const signature *sig = f->body && !f->is_static ? signature_of(an, f)
+                                                        : NULL;
+        if (sig)
+            cJSON_AddItemToArray(fns, function_json(an, f, sig));
+    }
+    char *text = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    int rc = text && fputs(text, out) >= 0 && fputc('\n', out) != EOF ? 0 : -1;
+    if (rc)
+        snprintf(err, err_size, "cannot write the summary of %s", tu->main_file);
+    cJSON_free(text);
+    return rc;
+}
+
+/* ---- Reading ---------------------------------------------------------- */
+
+typedef struct reader {
+    analysis *an;
+    signature *sig;
+    strmap free_syms;
+    const char *path;
+    char *err;
+    size_t err_size;
+    bool failed;
+} reader;
+
+static int param_named(const signature *sig, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < sig->n_params; i++)
+        if (strlen(sig->params[i].name) == len &&
+            strncmp(sig->params[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const dim_poly *path_sym(reader *rd, uint32_t param, const char *suffix)
+{
+    signature *sig = rd->sig;
+    for (uint32_t k = 0; k < sig->n_paths; k++)
+        if (sig->paths[k].param == param && strcmp(sig->paths[k].suffix, suffix) == 0)
+            return dim_symbol(rd->an->dims, sig->paths[k].sym);
+    sig_path *paths = arena_array(rd->an->arena, sig->n_paths + 1, sizeof *paths);
+    if (sig->n_paths)
+        memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
+    const char *display = arena_printf(rd->an->arena, "%s%s",
+                                       sig->params[param].name, suffix);
+    paths[sig->n_paths] = (sig_path){param, arena_strdup(rd->an->arena, suffix),
+                                     dim_sym_new(rd->an->dims, display)};
+    sig->paths = paths;
+    return dim_symbol(rd->an->dims, paths[sig->n_paths++].sym);
+}
+
+/* Names in a summary: integer parameters, parameter paths, free symbols. */
+static const dim_poly *resolve_summary_name(void *ud, const char *path, int column)
+{
+    (void)column;
+    reader *rd = ud;
+    size_t head = strcspn(path, ".-");
+    int p = param_named(rd->sig, path, head);
+    if (p >= 0 && path[head] == '\0' && rd->sig->params[p].is_int)
+        return dim_symbol(rd->an->dims, rd->sig->params[p].int_sym);
+    if (p >= 0 && path[head] != '\0')
+        return path_sym(rd, (uint32_t)p, path + head);
+    const dim_poly *v = strmap_get(&rd->free_syms, path);
+    if (!v) {
+        v = dim_symbol(rd->an->dims, dim_sym_new(rd->an->dims, path));
+        strmap_put(&rd->free_syms, arena_strdup(rd->an->arena, path), (void *)v);
+    }
+    return v;
+}
+
+static void fail(reader *rd, const char *what, const char *name)
+{
+    if (!rd->failed)
+        snprintf(rd->err, rd->err_size, "%s: %s '%s'", rd->path, what, name);
+    rd->failed = true;
+}
+
+static const shape *read_shape(reader *rd, const char *text, const char *fn)
+{
+    dim_error err;
+    dim_shape_ast *ast = dim_parse(text, &err);
+    if (!ast) {
+        fail(rd, "malformed shape in function", fn);
+        return NULL;
+    }
+    shape *s = shape_new(rd->an->arena, (uint32_t)ast->rank);
+    s->ellipsis = ast->ellipsis;
+    for (int i = 0; i < ast->rank; i++)
+        if (ast->entries[i].kind == DIM_ENTRY_EXPR)
+            s->dims[i] = dim_from_node(rd->an->dims, ast->entries[i].expr,
+                                       resolve_summary_name, rd, &err);
+    dim_shape_ast_free(ast);
+    return s;
+}
+
+static const char *json_string(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool read_params(reader *rd, const cJSON *params, const char *fn)
+{
+    signature *sig = rd->sig;
+    sig->n_params = (uint32_t)cJSON_GetArraySize(params);
+    sig->params = arena_array(rd->an->arena, sig->n_params + 1, sizeof *sig->params);
+    uint32_t i = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, params) { /* names first: shapes may name any */
+        const char *name = json_string(p, "name");
+        if (!name) {
+            fail(rd, "parameter without a name in function", fn);
+            return false;
+        }
+        sig_param *sp = &sig->params[i++];
+        sp->name = arena_strdup(rd->an->arena, name);
+        sp->is_int = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "int"));
+        if (sp->is_int)
+            sp->int_sym = dim_sym_new(rd->an->dims, sp->name);
+    }
+    i = 0;
+    cJSON_ArrayForEach(p, params) {
+        sig_param *sp = &sig->params[i++];
+        const char *text = json_string(p, "shape"), *via = json_string(p, "via");
+        if (text) {
+            sp->shape = read_shape(rd, text, fn);
+            sp->written = shape_written(rd->an->arena, text);
+        }
+        if (via)
+            sp->via = arena_strdup(rd->an->arena, via);
+    }
+    return !rd->failed;
+}
+
+static void read_loss_and_effects(reader *rd, const cJSON *fn_json, const char *fn)
+{
+    signature *sig = rd->sig;
+    const cJSON *loss = cJSON_GetObjectItemCaseSensitive(fn_json, "loss");
+    if (cJSON_GetArraySize(loss) == 2) {
+        int lg = cJSON_GetArrayItem(loss, 0)->valueint;
+        int lb = cJSON_GetArrayItem(loss, 1)->valueint;
+        if (lg >= 0 && lb >= 0 && (uint32_t)lg < sig->n_params &&
+            (uint32_t)lb < sig->n_params && lg != lb)
+            sig->loss_logits = lg, sig->loss_labels = lb;
+        else
+            fail(rd, "bad loss parameters in function", fn);
+    }
+    const cJSON *effects = cJSON_GetObjectItemCaseSensitive(fn_json, "effects");
+    sig->n_effects = 0;
+    sig->effects = arena_array(rd->an->arena, (size_t)cJSON_GetArraySize(effects) + 1,
+                               sizeof *sig->effects);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, effects) {
+        const cJSON *param = cJSON_GetObjectItemCaseSensitive(e, "param");
+        const char *member = json_string(e, "member"), *value = json_string(e, "value");
+        if (!cJSON_IsNumber(param) || param->valueint < 0 ||
+            (uint32_t)param->valueint >= sig->n_params || !member || !value) {
+            fail(rd, "malformed effect in function", fn);
+            return;
+        }
+        const shape *v = read_shape(rd, value, fn);
+        if (!v || v->rank != 1)
+            return;
+        sig->effects[sig->n_effects++] =
+            (sig_effect){(uint32_t)param->valueint,
+                         arena_strdup(rd->an->arena, member), v->dims[0], {0}};
+    }
+}
+
+static signature *read_function(reader *rd, const cJSON *fn_json)
+{
+    const char *name = json_string(fn_json, "name");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(fn_json, "params");
+    if (!name || !json_string(fn_json, "key") || !cJSON_IsArray(params)) {
+        fail(rd, "malformed function entry", name ? name : "?");
+        return NULL;
+    }
+    rd->sig = arena_alloc(rd->an->arena, sizeof *rd->sig);
+    rd->sig->name = arena_strdup(rd->an->arena, name);
+    rd->sig->loss_logits = rd->sig->loss_labels = -1;
+    rd->sig->derived = true;
+    strmap_init(&rd->free_syms, rd->an->arena);
+    if (!read_params(rd, params, name))
+        return NULL;
+    const char *returns = json_string(fn_json, "returns");
+    if (returns) {
+        rd->sig->returns = read_shape(rd, returns, name);
+        rd->sig->returns_written = shape_written(rd->an->arena, returns);
+    }
+    read_loss_and_effects(rd, fn_json, name);
+    return rd->failed ? NULL : rd->sig;
+}
+
+int summary_read(analysis *an, const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0, got;
+    char chunk[8192];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + got + 1 > cap) {
+            cap = (len + got + 1) * 2;
+            char *grown = realloc(text, cap);
+            if (!grown)
+                break;
+            text = grown;
+        }
+        memcpy(text + len, chunk, got);
+        len += got;
+    }
+    fclose(f);
+    cJSON *doc = text ? cJSON_ParseWithLength(text, len) : NULL;
+    free(text);
+    reader rd = {.an = an, .path = path, .err = err, .err_size = err_size};
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-summary");
+    const cJSON *fns = cJSON_GetObjectItemCaseSensitive(doc, "functions");
+    if (!doc || !cJSON_IsNumber(version) ||
+        version->valueint != SUMMARY_FORMAT_VERSION || !cJSON_IsArray(fns)) {
+        snprintf(err, err_size, "%s: not a shapecheck summary (version %d)", path,
+                 SUMMARY_FORMAT_VERSION);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    const cJSON *fn;
+    cJSON_ArrayForEach(fn, fns) {
+        signature *sig = read_function(&rd, fn);
+        if (!sig)
+            break;
+        strmap_put(&an->external, arena_strdup(an->arena, json_string(fn, "key")),
+                   sig);
+    }
+    cJSON_Delete(doc);
+    return rd.failed ? -1 : 0;
+}

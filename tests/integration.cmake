@@ -1,0 +1,133 @@
+# End-to-end tests (label "integration"): shapecheck as CI systems, build
+# systems and editors drive it (SPEC section 5, docs/ci.md).  The scripts
+# and small projects are in integration/; each test works in its own
+# folder under the build tree (integration/<name>), which it empties first.
+# Included from tests/CMakeLists.txt, after cli.cmake (SC, EXPECT, CORPUS).
+set(IT ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+set(IT_WORK ${CMAKE_CURRENT_BINARY_DIR}/integration)
+set(IT_CORPUS_FILES)
+foreach(dir batch rules flow calls)
+  file(GLOB files CONFIGURE_DEPENDS ${CORPUS}/${dir}/*.c)
+  list(APPEND IT_CORPUS_FILES ${files})
+endforeach()
+list(SORT IT_CORPUS_FILES)
+file(MAKE_DIRECTORY ${IT_WORK})
+
+function(sc_integration_test name)
+  add_test(NAME integration.${name} COMMAND ${ARGN})
+  set_tests_properties(integration.${name} PROPERTIES LABELS integration)
+endfunction()
+
+# (a) CMAKE_C_CLANG_TIDY: a finding fails the build of its file.
+sc_integration_test(clang_tidy
+  ${CMAKE_COMMAND} -DSC=${SC} -DSOURCE=${IT}/clang_tidy
+    -DBUILD=${IT_WORK}/clang_tidy -DANNOTATIONS=${PROJECT_SOURCE_DIR}/annotations
+    -DC_COMPILER=${CMAKE_C_COMPILER} -DGENERATOR=${CMAKE_GENERATOR}
+    -P ${IT}/clang_tidy.cmake)
+
+# (b) -j N: the same output, byte for byte, for every N.
+sc_integration_test(jobs_corpus
+  sh ${IT}/jobs.sh ${SC} ${IT_WORK}/jobs_corpus
+    ${IT_CORPUS_FILES} -- -I${CORPUS}/include)
+sc_integration_test(jobs_project
+  sh ${IT}/jobs.sh ${SC} ${IT_WORK}/jobs_project
+    -p ${CMAKE_BINARY_DIR}/corpus/project-build)
+set_tests_properties(integration.jobs_project PROPERTIES
+  FIXTURES_REQUIRED corpus_project)
+
+# (c) FILE matched against -p's database by path suffix; the database's
+# relative "directory" ("..") is relative to its own folder.  BATCH is 8 in
+# build/compile_commands.json and 16 in the one above src/ (d).
+set(COMPDB_TREE ${IT}/compdb)
+set(FROM_BUILD "'&logits\\[0\\]\\[0\\]' is \\[8, 4\\] but 'labels' is \\[9\\]")
+set(FROM_PARENT "'&logits\\[0\\]\\[0\\]' is \\[16, 4\\] but 'labels' is \\[17\\]")
+sc_integration_test(compdb_suffix_relative
+  ${EXPECT} 1 ${FROM_BUILD} ${SC} -p build src/train.c)
+set_tests_properties(integration.compdb_suffix_relative PROPERTIES
+  WORKING_DIRECTORY ${COMPDB_TREE})
+# From elsewhere: neither "src/train.c" nor "train.c" exists there.
+sc_integration_test(compdb_suffix_elsewhere
+  ${EXPECT} 1 ${FROM_BUILD} ${SC} -p ${COMPDB_TREE}/build src/train.c)
+sc_integration_test(compdb_suffix_file_name
+  ${EXPECT} 1 ${FROM_BUILD} ${SC} -p ${COMPDB_TREE}/build train.c)
+sc_integration_test(compdb_suffix_no_match
+  ${EXPECT} 2 "other\\.c is not in .*compile_commands\\.json"
+  ${SC} -p ${COMPDB_TREE}/build other.c)
+set_tests_properties(integration.compdb_suffix_elsewhere
+  integration.compdb_suffix_file_name integration.compdb_suffix_no_match
+  PROPERTIES WORKING_DIRECTORY ${IT_WORK})
+
+# (d) Without -p: the compile_commands.json of a folder above the file.
+sc_integration_test(compdb_found_above
+  ${EXPECT} 1 ${FROM_PARENT} ${SC} ${COMPDB_TREE}/src/train.c)
+set_tests_properties(integration.compdb_found_above PROPERTIES
+  WORKING_DIRECTORY ${IT_WORK})
+# "--" arguments replace any database.
+sc_integration_test(compdb_dashdash_wins
+  ${EXPECT} 2 "BATCH comes from the compile database"
+  ${SC} ${COMPDB_TREE}/src/train.c -- -I${COMPDB_TREE}/include)
+# A malformed database leaves the report given with -o as it was.
+sc_integration_test(compdb_malformed_keeps_report
+  sh ${IT}/keeps_report.sh ${IT_WORK}/compdb_malformed
+    "compile_commands\\.json:3:[0-9]+: malformed JSON"
+    ${SC} -p ${CMAKE_CURRENT_SOURCE_DIR}/data/bad/baddb)
+
+# (e) Baselines: adopt on code with findings, fail only on new ones.
+sc_integration_test(baseline
+  sh ${IT}/baseline.sh ${SC} ${CORPUS} ${IT_WORK}/baseline)
+
+# (f) .shapecheck.
+sc_integration_test(config
+  sh ${IT}/config.sh ${SC} ${CORPUS} ${IT_WORK}/config)
+
+# (g) NOLINT: corpus/rules/nolint.c and nolint_unmatched.c are verified
+# with the corpus; here the rule of an unmatched NOLINTBEGIN as reported.
+sc_integration_test(nolint_unmatched
+  ${EXPECT} 1 "nolint_unmatched\\.c:26:8: error: unmatched 'NOLINTBEGIN' comment without a subsequent 'NOLINTEND' comment \\[shapecheck-nolint\\]"
+  ${SC} ${CORPUS}/rules/nolint_unmatched.c -- -I${CORPUS}/include)
+
+# (h) The progress line: on a terminal only, and not with --quiet.
+sc_integration_test(progress
+  sh ${IT}/progress.sh ${SC} ${IT_WORK}/progress
+    ${CORPUS}/batch/labels_twice_batch.c ${CORPUS}/batch/short_last_batch.c
+    ${CORPUS}/batch/truncated_labels.c -- -I${CORPUS}/include)
+set_tests_properties(integration.progress PROPERTIES SKIP_RETURN_CODE 77)
+
+# (i) --format and -o, validated against the schemas.
+if(SC_PYTHON3)
+  sc_integration_test(formats
+    sh ${IT}/formats.sh ${SC} ${IT_WORK}/formats ${SC_PYTHON3}
+      ${CMAKE_CURRENT_SOURCE_DIR}/validate_schema.py
+      ${CMAKE_CURRENT_SOURCE_DIR}/sarif-schema-2.1.0.json
+      ${PROJECT_SOURCE_DIR}/docs/shapecheck-findings.schema.json
+      ${CORPUS}/batch/labels_twice_batch.c ${CORPUS}/rules/shape_mismatch.c
+      -- -I${CORPUS}/include)
+endif()
+
+# (j) cmake --install: every file in place; the installed checker works and
+# uses the headers installed beside it.  After the runtime's install tests,
+# which write the same .pc file in the build tree at install time.
+sc_integration_test(install
+  sh ${IT}/install.sh ${CMAKE_COMMAND} ${PROJECT_BINARY_DIR} ${IT_WORK}/install ${CORPUS})
+set_tests_properties(integration.install PROPERTIES
+  DEPENDS "install.rt_cmake;install.rt_pkgconfig")
+
+# The recipes of docs/ci.md: the GitHub Actions workflow's offline steps,
+# and the pre-commit hook as pre-commit runs it.
+if(SC_PYTHON3)
+  sc_integration_test(ci_workflow
+    ${SC_PYTHON3} ${IT}/ci_workflow.py
+      ${PROJECT_SOURCE_DIR}/docs/github-actions/shapecheck.yml
+      ${CORPUS}/project ${IT_WORK}/ci_workflow $<TARGET_FILE_DIR:shapecheck>
+      ${CMAKE_CURRENT_SOURCE_DIR}/validate_schema.py
+      ${CMAKE_CURRENT_SOURCE_DIR}/sarif-schema-2.1.0.json)
+  sc_integration_test(precommit_hook
+    ${SC_PYTHON3} ${IT}/precommit.py ${PROJECT_SOURCE_DIR}/.pre-commit-hooks.yaml
+      $<TARGET_FILE_DIR:shapecheck> ${IT}/clang_tidy/buggy.c
+      ${IT}/clang_tidy/clean.c ${COMPDB_TREE} ${IT_WORK}/precommit)
+endif()
+
+# The man page and the README describe every option of --help.
+sc_integration_test(docs_options
+  sh ${IT}/docs_options.sh ${SC} ${PROJECT_SOURCE_DIR}/docs/shapecheck.1
+    ${PROJECT_SOURCE_DIR}/README.md)
