@@ -134,8 +134,8 @@ static bool read_headers(jsonrpc_reader *r, frame *f)
             return true;
         }
         if (header) {
-            f->bad_length = !parse_length(header + sizeof content_length - 1,
-                                          &f->length);
+            f->bad_length =
+                !parse_length(header + sizeof content_length - 1, &f->length);
             f->have_length = !f->bad_length;
         } else if (!is_other_header(line)) {
             f->garbage = true;

@@ -31,7 +31,7 @@ enum { LSP_LOG_ERROR = 1, LSP_LOG_WARNING = 2 };
 enum { LSP_SYNC_INCREMENTAL = 2 };
 
 typedef enum server_state {
-    SERVER_STARTING,  /* waiting for "initialize" */
+    SERVER_STARTING, /* waiting for "initialize" */
     SERVER_RUNNING,
     SERVER_SHUT_DOWN, /* "shutdown" received: only "exit" is left */
 } server_state;
@@ -39,12 +39,12 @@ typedef enum server_state {
 typedef struct server {
     FILE *out;
     jsonrpc_reader in;
-    int in_fd;              /* -1: cannot tell whether input is waiting */
+    int in_fd; /* -1: cannot tell whether input is waiting */
     lsp_document **docs;
     size_t n_docs, cap_docs;
     server_state state;
     bool exit_received;
-    bool broken;            /* writing failed: the client is gone */
+    bool broken; /* writing failed: the client is gone */
 } server;
 
 typedef struct rpc_error {
@@ -233,8 +233,8 @@ static void publish(server *s, const char *uri, cJSON *diagnostics)
     cJSON *params = cJSON_CreateObject();
     cJSON_AddStringToObject(params, "uri", uri);
     cJSON_AddItemToObject(params, "diagnostics", diagnostics);
-    send_message(s, jsonrpc_notification("textDocument/publishDiagnostics",
-                                         params));
+    send_message(
+        s, jsonrpc_notification("textDocument/publishDiagnostics", params));
 }
 
 /* Publishing replaces what was published for the document before. */
@@ -381,12 +381,13 @@ static cJSON *shutdown_request(server *s, const cJSON *params, rpc_error *err)
 
 /* The document PARAMS names, analysed if it changed.  False (with ERR)
    when PARAMS does not name one; *D NULL when it is not open. */
-static bool requested_document(server *s, const cJSON *params,
-                               lsp_document **d, rpc_error *err)
+static bool requested_document(server *s, const cJSON *params, lsp_document **d,
+                               rpc_error *err)
 {
     const char *uri = document_uri(params);
     if (!uri) {
-        *err = (rpc_error){JSONRPC_INVALID_PARAMS, "textDocument.uri is needed"};
+        *err =
+            (rpc_error){JSONRPC_INVALID_PARAMS, "textDocument.uri is needed"};
         return false;
     }
     *d = find_document(s, uri);
@@ -569,8 +570,7 @@ static int waitable_input(FILE *in)
     int fd = fileno(in);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 ||
-        !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
-          S_ISCHR(st.st_mode)))
+        !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode)))
         return -1;
     setvbuf(in, NULL, _IONBF, 0);
     return fd;

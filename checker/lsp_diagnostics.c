@@ -57,7 +57,8 @@ static cJSON *token_range_in(unsigned line, const char *s, size_t len,
                           lsp_utf16_units(s, end));
 }
 
-cJSON *lsp_token_range(const lsp_document *doc, unsigned line, unsigned col)
+/* The range of the token at the 1-based byte position LINE:COL of DOC. */
+static cJSON *doc_range(const lsp_document *doc, unsigned line, unsigned col)
 {
     unsigned line0 = line ? line - 1 : 0;
     size_t start, len;
@@ -66,23 +67,25 @@ cJSON *lsp_token_range(const lsp_document *doc, unsigned line, unsigned col)
     return token_range_in(line0, doc->text + start, len, col);
 }
 
-/* ---- File names ----------------------------------------------------------- */
+/* ---- File names ------------------------------------------------------ */
 
 /* A file name as the run reported it (relative to the driver's folder, or
    absolute), resolved once. */
 typedef struct named_file {
     const char *name;
-    char *abs;        /* absolute, links resolved where the file exists */
-    char *uri;        /* made on first need */
+    char *abs; /* absolute, links resolved where the file exists */
+    char *uri; /* made on first need */
     bool is_doc;
-    bool scanned;     /* NOLINT comments read into SF */
+    bool scanned; /* NOLINT comments read into SF */
     suppress_file sf;
 } named_file;
 
+/* One analysis of one document: what is needed to turn its findings into
+   diagnostics. */
 typedef struct run {
     lsp_document *doc;
     const char *cwd;
-    named_file **files;   /* each allocated once: pointers stay valid */
+    named_file **files; /* each allocated once: pointers stay valid */
     size_t n_files, cap_files;
     source_cache sources; /* other files, for their columns */
     arena *scratch;
@@ -99,6 +102,8 @@ static char *absolute(const char *cwd, const char *name)
     return p;
 }
 
+/* The file NAME (from a finding, a note or a fact), resolved on first
+   sight; NULL for no name or out of memory. */
 static named_file *file_named(run *r, const char *name)
 {
     if (!name)
@@ -198,22 +203,24 @@ static void apply_nolint(run *r, diag_list *list)
     diag_list_sort(list);
 }
 
-/* ---- Diagnostics ---------------------------------------------------------- */
+/* ---- Diagnostics ----------------------------------------------------- */
 
-/* The range of LOC in F (a file other than the document). */
+/* The range of the token at LOC in F: columns from the buffer for the
+   document, from the disk for other files. */
 static cJSON *file_range(run *r, const named_file *f, sc_loc loc)
 {
     unsigned line0 = loc.line ? loc.line - 1 : 0;
     const char *s;
     size_t len;
     if (f->is_doc)
-        return lsp_token_range(r->doc, loc.line, loc.col);
+        return doc_range(r->doc, loc.line, loc.col);
     if (source_cache_line(&r->sources, f->abs, loc.line, &s, &len))
         return token_range_in(line0, s, len, loc.col);
     unsigned c = loc.col ? loc.col - 1 : 0; /* unreadable: bytes it is */
     return lsp_range_json(line0, c, line0, c);
 }
 
+/* A DiagnosticRelatedInformation; NULL when LOC names no file. */
 static cJSON *related(run *r, sc_loc loc, const char *message)
 {
     named_file *f = file_named(r, loc.file);
@@ -224,8 +231,7 @@ static cJSON *related(run *r, sc_loc loc, const char *message)
     cJSON *where = cJSON_AddObjectToObject(info, "location");
     cJSON_AddStringToObject(where, "uri", uri);
     cJSON_AddItemToObject(where, "range", file_range(r, f, loc));
-    cJSON_AddStringToObject(info, "message",
-                            finding_utf8(r->scratch, message));
+    cJSON_AddStringToObject(info, "message", finding_utf8(r->scratch, message));
     return info;
 }
 
@@ -247,7 +253,7 @@ static cJSON *diagnostic(run *r, const diag *d)
     cJSON *rel = cJSON_CreateArray();
     if (f && f->is_doc) {
         cJSON_AddItemToObject(out, "range",
-                              lsp_token_range(r->doc, d->loc.line, d->loc.col));
+                              doc_range(r->doc, d->loc.line, d->loc.col));
     } else {
         cJSON_AddItemToObject(out, "range", lsp_range_json(0, 0, 0, 0));
         if (d->loc.file) {

@@ -18,12 +18,11 @@
 #include "shape_facts.h"
 
 typedef struct lsp_document {
-    char *uri;             /* as the client wrote it: diagnostics go to it */
-    char *path;            /* the file it names; NULL: not a file, not
-                              analysed */
-    char *real;            /* PATH with links resolved (or a copy): how
-                              file names from the analysis are matched */
-    char *text;            /* the editor's buffer, NUL-terminated */
+    char *uri;  /* as the client wrote it: diagnostics go to it */
+    char *path; /* the file it names; NULL: not a file, not analysed */
+    char *real; /* PATH with links resolved (or a copy), to match the
+                   file names the analysis reports */
+    char *text; /* the editor's buffer, NUL-terminated */
     size_t len;
     lsp_lines lines;
     bool dirty;            /* changed since it was last analysed */
@@ -43,16 +42,11 @@ cJSON *lsp_hover(const lsp_document *doc, unsigned line, unsigned character);
 
 /* textDocument/inlayHint for the lines FIRST to LAST (0-based): an array
    of InlayHint. */
-cJSON *lsp_inlay_hints(const lsp_document *doc, unsigned first,
-                       unsigned last);
+cJSON *lsp_inlay_hints(const lsp_document *doc, unsigned first, unsigned last);
 
 /* {"line": L, "character": C} and a range of two of them. */
 cJSON *lsp_position_json(unsigned line, unsigned character);
 cJSON *lsp_range_json(unsigned line0, unsigned char0, unsigned line1,
                       unsigned char1);
-
-/* The range of the token at the 1-based byte position LINE:COL of DOC
-   (lsp_token_end), in LSP terms. */
-cJSON *lsp_token_range(const lsp_document *doc, unsigned line, unsigned col);
 
 #endif /* SHAPECHECK_LSP_INTERNAL_H */

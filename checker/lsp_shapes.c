@@ -48,13 +48,12 @@ static bool named(const shape_fact *f, const char *name, size_t len)
 typedef struct cursor {
     const char *name; /* the identifier under the cursor (not terminated) */
     size_t len;
-    sc_loc at;        /* its first byte, as the facts locate things */
+    sc_loc at; /* its first byte, as the facts locate things */
 } cursor;
 
 /* The identifier at byte AT of the line S (LEN bytes), or just before it
    (a cursor after the last letter): [*B, *E).  Not a number. */
-static bool ident_at(const char *s, size_t len, size_t at, size_t *b,
-                     size_t *e)
+static bool ident_at(const char *s, size_t len, size_t at, size_t *b, size_t *e)
 {
     if (at > len)
         at = len;
@@ -87,8 +86,7 @@ static const shape_fact *fact_at(const lsp_document *doc, const cursor *c)
 
 /* A fact about the variable declared at the cursor (a global is not
    "declared" in a body, but its uses name its declaration). */
-static const shape_fact *fact_of_decl(const lsp_document *doc,
-                                      const cursor *c)
+static const shape_fact *fact_of_decl(const lsp_document *doc, const cursor *c)
 {
     for (size_t i = 0; i < doc->facts.n; i++) {
         const shape_fact *f = &doc->facts.items[i];
@@ -116,8 +114,7 @@ static bool enclosing_function(const lsp_document *doc, const cursor *c,
 
 /* The nearest declaration of the name before the cursor, in its
    function, and the latest fact about it before the cursor. */
-static const shape_fact *fact_before(const lsp_document *doc,
-                                     const cursor *c)
+static const shape_fact *fact_before(const lsp_document *doc, const cursor *c)
 {
     sc_loc func = {NULL, 0, 0};
     if (!enclosing_function(doc, c, &func))

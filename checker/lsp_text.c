@@ -111,8 +111,8 @@ size_t lsp_token_end(const char *line, size_t len, size_t at)
         return at < len ? at : len;
     if (!lsp_is_ident_byte(line[at])) {
         unsigned units;
-        return at + utf8_char((const unsigned char *)line + at, len - at,
-                              &units);
+        return at +
+               utf8_char((const unsigned char *)line + at, len - at, &units);
     }
     size_t e = at;
     while (e < len && lsp_is_ident_byte(line[e]))

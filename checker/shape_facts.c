@@ -69,8 +69,7 @@ static void add_line(void *ud, sc_loc loc, const char *text)
             memcpy(grown, s->notes, s->n * sizeof *grown);
         s->notes = grown, s->cap = cap;
     }
-    s->notes[s->n++] =
-        (diag_note){loc, arena_strdup(s->list->arena, text)};
+    s->notes[s->n++] = (diag_note){loc, arena_strdup(s->list->arena, text)};
 }
 
 static bool is_written(const shape_origin *o)

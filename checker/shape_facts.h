@@ -26,14 +26,14 @@ typedef enum shape_fact_kind {
 
 typedef struct shape_fact {
     shape_fact_kind kind;
-    const char *name;    /* the variable */
-    sc_loc decl;         /* its declaration's name */
-    sc_loc func;         /* the name of the function whose body it is in */
+    const char *name; /* the variable */
+    sc_loc decl;      /* its declaration's name */
+    sc_loc func;      /* the name of the function whose body it is in */
     sc_loc at;
-    bool can_hold;       /* a pointer, array or struct: it may have a shape */
-    const char *shape;   /* "[32, 10]"; NULL: no shape is known there */
-    bool written;        /* the shape is its declaration's (SHAPE or array) */
-    diag_note *notes;    /* where the shape and each of its dims came from */
+    bool can_hold;     /* a pointer, array or struct: it may have a shape */
+    const char *shape; /* "[32, 10]"; NULL: no shape is known there */
+    bool written;      /* the shape is its declaration's (SHAPE or array) */
+    diag_note *notes;  /* where the shape and each of its dims came from */
     size_t n_notes;
 } shape_fact;
 

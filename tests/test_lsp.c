@@ -58,10 +58,11 @@ static void write_fixture(client *c)
     char *path = test_write(c->dir, "train.c", text);
     assert_non_null(path);
     char db[8192];
-    snprintf(db, sizeof db,
-             "[{\"directory\": \"%s\", \"file\": \"%s\",\n"
-             "  \"arguments\": [\"cc\", \"-DBATCH=32\", \"-c\", \"train.c\"]}]\n",
-             c->dir, path);
+    snprintf(
+        db, sizeof db,
+        "[{\"directory\": \"%s\", \"file\": \"%s\",\n"
+        "  \"arguments\": [\"cc\", \"-DBATCH=32\", \"-c\", \"train.c\"]}]\n",
+        c->dir, path);
     char *db_path = test_write(c->dir, "compile_commands.json", db);
     assert_non_null(db_path);
     c->uri = lsp_path_to_uri(path);
@@ -271,8 +272,7 @@ static cJSON *diagnostics(client *c)
             strcmp(m->valuestring, "textDocument/publishDiagnostics") == 0 &&
             strcmp(get_string(get(msg, "params"), "uri"), c->uri) == 0) {
             cJSON *list = cJSON_DetachItemFromObjectCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(msg, "params"),
-                "diagnostics");
+                cJSON_GetObjectItemCaseSensitive(msg, "params"), "diagnostics");
             cJSON_Delete(msg);
             assert_true(cJSON_IsArray(list));
             return list;
@@ -434,14 +434,13 @@ static jsonrpc_status read_frame(jsonrpc_reader *r, const char *want)
 static void test_framing(void **state)
 {
     (void)state;
-    static char input[] =
-        "Content-Length: 2\r\nContent-Type: x\r\n\r\n{}"
-        "\r\n" /* a stray empty line */
-        "content-length:3\n\n[1]"
-        "garbage before{}Content-Length: 4\r\n\r\nnull"
-        "Content-Length: twelve\r\n\r\n"
-        "Content-Length: 99999999999999999999\r\n\r\n"
-        "Content-Length: 5\r\n\r\n{\"a\"";
+    static char input[] = "Content-Length: 2\r\nContent-Type: x\r\n\r\n{}"
+                          "\r\n" /* a stray empty line */
+                          "content-length:3\n\n[1]"
+                          "garbage before{}Content-Length: 4\r\n\r\nnull"
+                          "Content-Length: twelve\r\n\r\n"
+                          "Content-Length: 99999999999999999999\r\n\r\n"
+                          "Content-Length: 5\r\n\r\n{\"a\"";
     FILE *in = fmemopen(input, sizeof input - 1, "r");
     assert_non_null(in);
     jsonrpc_reader r;

@@ -37,6 +37,12 @@ static inline int gpt_build(GPT *m, const GPTConfig *cfg)
     return 1;
 }
 
+static inline void gpt_free(GPT *m)
+{
+    free(m->wte);
+    free(m->wout);
+}
+
 /* Tokens for ROWS sequences of T positions, from a synthetic stream.  The
    one annotation a user adds: the loader's result. */
 static inline int *load_tokens(const GPTConfig *cfg, int rows, int offset)

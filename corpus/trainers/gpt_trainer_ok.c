@@ -23,5 +23,7 @@ int main(void)
     free(targets);
     free(inputs);
     free(logits);
+    free(model.wout);
+    free(model.wte);
     return 0;
 }
