@@ -14,6 +14,8 @@
 #ifndef SHAPECHECK_ANALYSIS_H
 #define SHAPECHECK_ANALYSIS_H
 
+#include <stdio.h>
+
 #include "diag.h"
 #include "dim.h"
 #include "ir.h"
@@ -120,14 +122,27 @@ typedef struct analysis {
     strmap consts;        /* "<tu>|name" -> const_value: evaluated so far */
     uint32_t summary_depth;
     const shape_observer *observer; /* NULL: nobody listens (the CLI) */
+    strmap external;      /* key -> signature read from summary files */
 } analysis;
+
+typedef struct analysis_options {
+    /* If not NULL, told the shapes of variables as bodies are walked. */
+    const shape_observer *observer;
+    /* Summary files of functions defined elsewhere (summary_io.h). */
+    const char *const *read_summaries;
+    size_t n_read_summaries;
+    /* If not NULL, one summary file per TU is written in this folder. */
+    const char *write_summaries_dir;
+    FILE *messages;       /* problems with summary files */
+} analysis_options;
 
 /* Runs every check on the program made of TUS; findings are appended to
    DIAGS.  Calls in one TU use the signatures and summaries of functions
-   declared or defined in any of them.  OBSERVER, if not NULL, is told the
-   shapes of variables as the bodies are walked. */
-void analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
-                     const shape_observer *observer);
+   declared or defined in any of them (or read from summary files).
+   Returns SC_EXIT_TROUBLE (2) when a summary file could not be read or
+   written, else 0.  OPTS may be NULL. */
+int analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
+                    const analysis_options *opts);
 
 /* The signature of F (merged over every declaration with F's key, in every
    TU, and completed by a summary of its body where one is defined), or

@@ -435,7 +435,15 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
     uint32_t n_tus = 0;
     int status = collect(d, pool.jobs, tus, &n_tus, list);
     shape_observer observer = {shape_facts_observe, facts};
-    analyze_program(tus, n_tus, list, facts ? &observer : NULL);
+    analysis_options ao = {
+        .observer = facts ? &observer : NULL,
+        .read_summaries = d->o->read_summaries,
+        .n_read_summaries = d->o->n_read_summaries,
+        .write_summaries_dir = d->o->write_summaries_dir,
+        .messages = d->o->messages,
+    };
+    int analysed = analyze_program(tus, n_tus, list, &ao);
+    status = status > analysed ? status : analysed;
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);
     free(tus);

@@ -32,6 +32,9 @@ typedef struct driver_options {
     int n_extra_args;
     const char *const *extra_args_before; /* put right after the compiler */
     int n_extra_args_before;
+    const char *const *read_summaries;  /* --read-summaries files */
+    size_t n_read_summaries;
+    const char *write_summaries_dir;    /* --write-summaries, or NULL */
     int jobs;                           /* 0: one per core */
     bool verbose;                       /* list dropped options */
     FILE *messages;                     /* errors and warnings (stderr) */

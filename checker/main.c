@@ -31,6 +31,7 @@ typedef struct options {
     driver_options run;
     const char **files;        /* storage behind run.files */
     const char **models;       /* storage behind run.models */
+    const char **summaries;    /* storage behind run.read_summaries */
     const char **extra_args;   /* --extra-arg */
     int n_extra_args;
     const char **extra_args_before; /* storage behind run.extra_args_before */
@@ -67,6 +68,9 @@ static void usage(FILE *out)
           "  --baseline FILE       report only findings not in FILE\n"
           "  --write-baseline FILE record the current findings in FILE\n"
           "  --no-config           do not read .shapecheck\n"
+          "  --write-summaries DIR write one summary file per translation unit\n"
+          "  --read-summaries FILE use a summary file for functions defined\n"
+          "                        elsewhere (repeatable)\n"
           "  --quiet               no progress line\n"
           "  -v                    list dropped compiler options\n"
           "  --lsp                 run as a language server on stdin/stdout\n"
@@ -113,7 +117,7 @@ static bool parse_jobs(const char *s, int *jobs)
 enum {
     OPT_MODELS = 256, OPT_FORMAT, OPT_VERIFY, OPT_VERSION, OPT_RULES,
     OPT_BASELINE, OPT_WRITE_BASELINE, OPT_QUIET, OPT_LSP, OPT_NO_CONFIG,
-    OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE,
+    OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE, OPT_READ_SUMMARIES, OPT_WRITE_SUMMARIES,
 };
 
 /* One option; returns -1 (exit 2), 1 (exit 0) or 0 (go on). */
@@ -130,6 +134,10 @@ static int apply_option(int ch, options *o, char **argv)
     case OPT_QUIET: o->quiet = true; return 0;
     case OPT_LSP: o->lsp = true; return 0;
     case OPT_NO_CONFIG: o->no_config = true; return 0;
+    case OPT_READ_SUMMARIES:
+        o->summaries[o->run.n_read_summaries++] = optarg;
+        return 0;
+    case OPT_WRITE_SUMMARIES: o->run.write_summaries_dir = optarg; return 0;
     case OPT_EXTRA_ARG: o->extra_args[o->n_extra_args++] = optarg; return 0;
     case OPT_EXTRA_ARG_BEFORE:
         o->extra_args_before[o->run.n_extra_args_before++] = optarg;
@@ -168,6 +176,8 @@ static int parse_options(int argc, char **argv, options *o)
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"lsp", no_argument, NULL, OPT_LSP},
         {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+        {"read-summaries", required_argument, NULL, OPT_READ_SUMMARIES},
+        {"write-summaries", required_argument, NULL, OPT_WRITE_SUMMARIES},
         {"extra-arg", required_argument, NULL, OPT_EXTRA_ARG},
         {"extra-arg-before", required_argument, NULL, OPT_EXTRA_ARG_BEFORE},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -185,8 +195,11 @@ static int parse_options(int argc, char **argv, options *o)
     o->files = calloc((size_t)argc, sizeof *o->files);
     o->extra_args = calloc((size_t)argc, sizeof *o->extra_args);
     o->extra_args_before = calloc((size_t)argc, sizeof *o->extra_args_before);
-    if (!o->models || !o->files || !o->extra_args || !o->extra_args_before)
+    o->summaries = calloc((size_t)argc, sizeof *o->summaries);
+    if (!o->models || !o->files || !o->extra_args || !o->extra_args_before ||
+        !o->summaries)
         return -1;
+    o->run.read_summaries = o->summaries;
     o->run.models = o->models;
     o->run.extra_args_before = o->extra_args_before;
     o->run.files = o->files;
@@ -453,5 +466,6 @@ int main(int argc, char **argv)
     free(o.extra_args);
     free(o.extra_args_before);
     free(o.all_extra_args);
+    free(o.summaries);
     return status;
 }

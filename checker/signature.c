@@ -468,6 +468,9 @@ static void build_signature(analysis *an, func_group *g)
     g->sig = annotated;
     const ir_func *def = definition_of(g);
     const signature *derived = def ? summary_derive(an, def, annotated) : NULL;
+    /* Defined elsewhere: a summary file may know it. */
+    if (!def)
+        derived = strmap_get(&an->external, g->decls[0]->key);
     g->sig = merge(an, annotated, derived);
 }
 
