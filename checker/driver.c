@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analysis.h"
@@ -412,8 +413,25 @@ int driver_run(driver *d, diag_list *list)
     return driver_run_collect(d, list, NULL);
 }
 
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --stats: where the time went (the benchmarks read this line). */
+static void print_stats(const driver *d, double parse, double analysis)
+{
+    fprintf(d->o->messages,
+            "shapecheck: stats: %zu translation units, parse %.4f s, "
+            "analysis %.4f s (%.1f%% of parse)\n",
+            d->n, parse, analysis, parse > 0 ? 100.0 * analysis / parse : 0.0);
+}
+
 int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
 {
+    double started = seconds_now();
     parse_pool pool = {.d = d, .n = d->n};
     pool.jobs = calloc(d->n + 1, sizeof *pool.jobs);
     ir_tu **tus = calloc(d->n + 1, sizeof *tus);
@@ -432,6 +450,7 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
     if (d->cwd && chdir(d->cwd) != 0)
         fprintf(d->o->messages, "shapecheck: warning: cannot return to %s\n",
                 d->cwd);
+    double parsed = seconds_now();
     uint32_t n_tus = 0;
     int status = collect(d, pool.jobs, tus, &n_tus, list);
     shape_observer observer = {shape_facts_observe, facts};
@@ -444,6 +463,8 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
     };
     int analysed = analyze_program(tus, n_tus, list, &ao);
     status = status > analysed ? status : analysed;
+    if (d->o->stats)
+        print_stats(d, parsed - started, seconds_now() - parsed);
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);
     free(tus);

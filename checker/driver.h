@@ -37,6 +37,7 @@ typedef struct driver_options {
     const char *write_summaries_dir;    /* --write-summaries, or NULL */
     int jobs;                           /* 0: one per core */
     bool verbose;                       /* list dropped options */
+    bool stats;                         /* print phase times to messages */
     FILE *messages;                     /* errors and warnings (stderr) */
     /* Called after each translation unit is parsed, from the parsing
        threads (under a lock, in completion order); may be NULL. */

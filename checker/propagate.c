@@ -358,8 +358,8 @@ static const shape *annotation_shape(resolver *r, const ir_annotation *ann)
     dim_error err;
     dim_shape_ast *ast = dim_parse(ann->text, &err);
     if (!ast) {
-        report_annotation(an, ann->loc, "malformed shape '%s': %s", ann->text,
-                          err.message);
+        report_annotation(an, ann->loc, "malformed shape '%s': %s",
+                          shape_excerpt(an->arena, ann->text), err.message);
         return NULL;
     }
     shape *s = shape_new(an->arena, (uint32_t)ast->rank);

@@ -88,6 +88,13 @@ const char *shape_written(arena *a, const char *text)
     return b.p;
 }
 
+const char *shape_excerpt(arena *a, const char *text)
+{
+    if (strlen(text) <= SHAPE_EXCERPT_MAX)
+        return text;
+    return arena_printf(a, "%.*s...", SHAPE_EXCERPT_MAX - 3, text);
+}
+
 bool shape_first_dim(const shape *s, const dim_poly **dim)
 {
     if (s->rank == 0 || s->ellipsis == 0)

@@ -69,6 +69,12 @@ const char *shape_format(arena *a, const dim_ctx *ctx, const shape *s);
    form shown in messages ("[B, 2*T]"). */
 const char *shape_written(arena *a, const char *text);
 
+/* TEXT (an annotation as written) for quoting in a message: itself when
+   at most SHAPE_EXCERPT_MAX characters long, else its start and "...", so
+   that what follows the quote (the reason) is never cut off. */
+#define SHAPE_EXCERPT_MAX 80
+const char *shape_excerpt(arena *a, const char *text);
+
 /* The dimension a leading position holds: dims[0] unless the shape starts
    with '...' or has rank 0; NULL otherwise (or when unknown). */
 bool shape_first_dim(const shape *s, const dim_poly **dim);

@@ -39,9 +39,20 @@ static const ir_macro *find_macro(const ir_tu *tu, const char *name)
     return found;
 }
 
+/* Macros that name macros are evaluated by recursion, one level per
+   macro: a chain deeper than this (generated code, or a hostile input of
+   10,000 "#define M<i> (M<i-1> + 1)") has no value, as if unknown, rather
+   than overflowing the stack. */
+#define CONST_MAX_DEPTH 64
+
+static bool constant_lookup_at(analysis *an, const ir_tu *tu, const char *name,
+                               int64_t *value, sc_loc *loc, const char **how,
+                               unsigned depth);
+
 typedef struct macro_eval {
     analysis *an;
     const ir_tu *tu;
+    unsigned depth; /* of the macro being evaluated */
 } macro_eval;
 
 static bool lookup_for_macro(void *ud, const char *path, int64_t *value)
@@ -49,13 +60,14 @@ static bool lookup_for_macro(void *ud, const char *path, int64_t *value)
     macro_eval *me = ud;
     sc_loc loc;
     const char *how;
-    return constant_lookup(me->an, me->tu, path, value, &loc, &how);
+    return constant_lookup_at(me->an, me->tu, path, value, &loc, &how,
+                              me->depth + 1);
 }
 
 static bool eval_macro(analysis *an, const ir_tu *tu, const ir_macro *m,
-                       int64_t *value)
+                       int64_t *value, unsigned depth)
 {
-    macro_eval me = {an, tu};
+    macro_eval me = {an, tu, depth};
     dim_error err;
     dim_shape_ast *ast = dim_parse_expr(m->body, &err);
     if (!ast)
@@ -82,6 +94,14 @@ static bool lookup_decl_value(ir_decl **decls, uint32_t n, const char *name,
 bool constant_lookup(analysis *an, const ir_tu *tu, const char *name,
                      int64_t *value, sc_loc *loc, const char **how)
 {
+    return constant_lookup_at(an, tu, name, value, loc, how, 0);
+}
+
+/* constant_lookup for a name met DEPTH macros deep. */
+static bool constant_lookup_at(analysis *an, const ir_tu *tu, const char *name,
+                               int64_t *value, sc_loc *loc, const char **how,
+                               unsigned depth)
+{
     /* Macros differ between TUs: the cache is per TU. */
     char key[512];
     snprintf(key, sizeof key, "%p|%s", (const void *)tu, name);
@@ -91,11 +111,13 @@ bool constant_lookup(analysis *an, const ir_tu *tu, const char *name,
         *value = c->value, *loc = c->loc, *how = c->how;
         return c->state == CONST_KNOWN;
     }
+    if (depth > CONST_MAX_DEPTH)
+        return false; /* not cached: from closer by it may have a value */
     c = arena_alloc(an->arena, sizeof *c);
     c->state = CONST_PENDING;
     strmap_put(&an->consts, arena_strdup(an->arena, key), c);
     const ir_macro *m = find_macro(tu, name);
-    if (m && eval_macro(an, tu, m, &c->value)) {
+    if (m && eval_macro(an, tu, m, &c->value, depth)) {
         c->state = CONST_KNOWN, c->loc = m->loc, c->how = "defined as";
     } else if (lookup_decl_value(tu->enums, tu->n_enums, name, &c->value,
                                  &c->loc) ||
@@ -196,7 +218,7 @@ static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
     dim_shape_ast *ast = dim_parse(ann->text, &err);
     if (!ast) {
         report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
-                          ann->text, err.message);
+                          shape_excerpt(b->an->arena, ann->text), err.message);
         return NULL;
     }
     shape *s = shape_new(b->an->arena, (uint32_t)ast->rank);
@@ -209,7 +231,8 @@ static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
                                    resolve_in_signature, b, &err);
         if (err.column)
             report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
-                              ann->text, err.message);
+                              shape_excerpt(b->an->arena, ann->text),
+                              err.message);
     }
     dim_shape_ast_free(ast);
     return s;
@@ -288,7 +311,8 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
     if (!comma || strchr(comma + 1, ',')) {
         report_annotation(an, ann->loc,
                           "SHAPE_LOSS takes two parameter names (logits, "
-                          "labels), not '%s'", text);
+                          "labels), not '%s'",
+                          shape_excerpt(an->arena, text));
         return;
     }
     const char *parts[2][2] = {{text, comma}, {comma + 1, text + strlen(text)}};
