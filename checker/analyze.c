@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* getcwd */
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +68,8 @@ static int write_summaries(analysis *an, const analysis_options *o)
     return 0;
 }
 
-int analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
-                    const analysis_options *opts)
+static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
+                   const analysis_options *opts)
 {
     analysis_options none = {0};
     const analysis_options *o = opts ? opts : &none;
@@ -91,4 +92,49 @@ int analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
     dim_ctx_free(an.dims);
     arena_free(an.arena);
     return status;
+}
+
+/* ---- Room to recurse ---------------------------------------------------- */
+
+/* The walk of a body recurses once per nesting level of its statements and
+   expressions (the front end accepts up to 2,000), and again for each
+   summary it derives on the way, SUMMARY_MAX_DEPTH bodies deep: 33 bodies
+   of 2,000 levels take about 32 MB of stack, 64 MB under AddressSanitizer
+   (tests/limits measure it).  The analysis therefore runs on a thread of
+   its own with room to spare, whatever stack the caller has (8 MB for a
+   process's main thread, often less for a library user's threads). */
+#define ANALYSIS_STACK_SIZE (256u << 20)
+
+typedef struct analyze_job {
+    ir_tu *const *tus;
+    uint32_t n_tus;
+    diag_list *diags;
+    const analysis_options *opts;
+    int status;
+} analyze_job;
+
+static void *analyze_thread(void *arg)
+{
+    analyze_job *job = arg;
+    job->status = analyze(job->tus, job->n_tus, job->diags, job->opts);
+    return NULL;
+}
+
+int analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
+                    const analysis_options *opts)
+{
+    analyze_job job = {tus, n_tus, diags, opts, 0};
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool started = false;
+    if (pthread_attr_init(&attr) == 0) {
+        started = pthread_attr_setstacksize(&attr, ANALYSIS_STACK_SIZE) == 0 &&
+                  pthread_create(&thread, &attr, analyze_thread, &job) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (started)
+        pthread_join(thread, NULL);
+    else /* no thread to be had: here, with the stack there is */
+        analyze_thread(&job);
+    return job.status;
 }

@@ -331,8 +331,9 @@ static void *parse_worker(void *arg)
                                  job->err, sizeof job->err);
         pthread_mutex_lock(&pool->lock);
         pool->done++;
-        if (o->progress)
-            o->progress(o->progress_ud, pool->done, pool->n, job->cmd->file);
+        if (o->progress) /* the file as findings name it */
+            o->progress(o->progress_ud, pool->done, pool->n,
+                        driver_file(pool->d, i));
         pthread_mutex_unlock(&pool->lock);
     }
     frontend_free(fe);

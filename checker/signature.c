@@ -218,7 +218,8 @@ static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
     dim_shape_ast *ast = dim_parse(ann->text, &err);
     if (!ast) {
         report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
-                          shape_excerpt(b->an->arena, ann->text), err.message);
+                          shape_excerpt(b->an->arena, ann->text),
+                          err.message);
         return NULL;
     }
     shape *s = shape_new(b->an->arena, (uint32_t)ast->rank);

@@ -31,7 +31,7 @@ sc_integration_test(jobs_corpus
     ${IT_CORPUS_FILES} -- -I${CORPUS}/include)
 sc_integration_test(jobs_project
   sh ${IT}/jobs.sh ${SC} ${IT_WORK}/jobs_project
-    -p ${CMAKE_BINARY_DIR}/corpus/project-build)
+    -p ${PROJECT_BINARY_DIR}/corpus/project-build)
 set_tests_properties(integration.jobs_project PROPERTIES
   FIXTURES_REQUIRED corpus_project)
 

@@ -3,7 +3,7 @@
 # The progress line: "[i/N] FILE" on stderr when it is a terminal (a pty
 # from script(1), util-linux); nothing when stderr is not a terminal, or
 # with --quiet.  Exits 77 (ctest's SKIP_RETURN_CODE) when script(1) is
-# missing.
+# missing or cannot open a pseudo-terminal.
 set -u
 sc=$1 work=$2
 shift 2
@@ -30,6 +30,10 @@ done
 
 if ! command -v script >/dev/null 2>&1; then
   echo "progress.sh: SKIP: script(1) (util-linux) is not installed"
+  exit 77
+fi
+if ! script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+  echo "progress.sh: SKIP: script(1) cannot open a pseudo-terminal here"
   exit 77
 fi
 
