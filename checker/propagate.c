@@ -69,6 +69,8 @@ typedef struct pctx {
     const ir_decl **scope;   /* locals in scope, innermost last */
     uint32_t n_scope, cap_scope;
     summary_state *sum;      /* non-NULL while deriving a summary */
+    state *spare;            /* states no walk uses any more (state_release) */
+    uint32_t n_spare, cap_spare;
 } pctx;
 
 typedef struct eval_result {
@@ -98,18 +100,43 @@ static const dim_poly *fresh(pctx *c, const char *name)
     return dim_symbol(c->an->dims, dim_sym_new(c->an->dims, name));
 }
 
+/* A copy of S, in the arrays of a released state when there is one: a
+   body's branches then take the memory of its deepest nesting, not that
+   of every branch times every variable (10,000 ifs in a function of
+   10,000 locals would otherwise keep 10^8 copies in the arena). */
 static state state_copy(pctx *c, const state *s)
 {
     arena *a = c->an->arena;
-    state r = *s;
-    r.locals = arena_array(a, c->f->n_locals + 1, sizeof *r.locals);
-    r.params = arena_array(a, c->f->n_params + 1, sizeof *r.params);
+    state r = *s, old = {0};
+    if (c->n_spare)
+        old = c->spare[--c->n_spare];
+    r.locals = old.locals ? old.locals
+                          : arena_array(a, c->f->n_locals + 1, sizeof *r.locals);
+    r.params = old.params ? old.params
+                          : arena_array(a, c->f->n_params + 1, sizeof *r.params);
     memcpy(r.locals, s->locals, c->f->n_locals * sizeof *r.locals);
     memcpy(r.params, s->params, c->f->n_params * sizeof *r.params);
-    r.paths = arena_array(a, s->cap_paths + 1, sizeof *r.paths);
+    if (old.paths && old.cap_paths >= s->cap_paths)
+        r.paths = old.paths, r.cap_paths = old.cap_paths;
+    else
+        r.paths = arena_array(a, s->cap_paths + 1, sizeof *r.paths);
     if (s->n_paths)
         memcpy(r.paths, s->paths, s->n_paths * sizeof *r.paths);
     return r;
+}
+
+/* S (a state swapped out of C->st) is used by no one any more: its arrays
+   go to the next state_copy. */
+static void state_release(pctx *c, const state *s)
+{
+    if (c->n_spare == c->cap_spare) {
+        c->cap_spare = c->cap_spare ? c->cap_spare * 2 : 8;
+        state *v = arena_array(c->an->arena, c->cap_spare, sizeof *v);
+        if (c->n_spare)
+            memcpy(v, c->spare, c->n_spare * sizeof *v);
+        c->spare = v;
+    }
+    c->spare[c->n_spare++] = *s;
 }
 
 static const ir_node *strip_casts(const ir_node *n)
@@ -1232,6 +1259,7 @@ static void walk_if(pctx *c, const ir_node *n)
     if (n->n_kids > 2)
         walk(c, n->kids[2]);
     join(c, &after_then);
+    state_release(c, &after_then);
     enter_branch(c, -1);
 }
 
@@ -1244,6 +1272,7 @@ static void walk_repeated(pctx *c, const ir_node *n)
     state entry = state_copy(c, &c->st);
     for (uint32_t i = 0; i < n->n_kids; i++)
         walk(c, n->kids[i]);
+    state_release(c, &c->st);
     c->st = entry;
     havoc(c, n);
     enter_branch(c, -1);
