@@ -134,6 +134,17 @@ typedef struct analysis_options {
     /* If not NULL, one summary file per TU is written in this folder. */
     const char *write_summaries_dir;
     FILE *messages;       /* problems with summary files */
+    /* If not NULL, the findings of TU t go to per_tu[t] instead of DIAGS
+       (the cache keeps them per file). */
+    diag_list *per_tu;
+    /* If not NULL, called once the program is analysed, before the
+       analysis is freed (the cache reads summaries out of it then). */
+    void (*finished)(void *ud, analysis *an);
+    void *finished_ud;
+    /* Summary texts (summary_io.h) of functions defined in files that were
+       not parsed this time (the cache's hits), as if read from files. */
+    const char *const *summary_texts;
+    size_t n_summary_texts;
 } analysis_options;
 
 /* Runs every check on the program made of TUS; findings are appended to
@@ -143,6 +154,10 @@ typedef struct analysis_options {
    written, else 0.  OPTS may be NULL. */
 int analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
                     const analysis_options *opts);
+
+/* The signature the program gives KEY: from its declarations and
+   definition, else from a summary read; NULL when nothing is known. */
+const signature *signature_by_key(analysis *an, const char *key);
 
 /* The signature of F (merged over every declaration with F's key, in every
    TU, and completed by a summary of its body where one is defined), or

@@ -81,14 +81,26 @@ static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
     strmap_init(&an.consts, an.arena);
     strmap_init(&an.external, an.arena);
     int status = read_summaries(&an, o);
-    for (uint32_t t = 0; t < n_tus; t++)
+    char err[1024];
+    for (size_t i = 0; i < o->n_summary_texts && status == 0; i++)
+        if (summary_read_text(&an, o->summary_texts[i], "cache", err,
+                              sizeof err) != 0)
+            status = 2;
+    for (uint32_t t = 0; t < n_tus; t++) {
+        an.diags = o->per_tu ? &o->per_tu[t] : diags;
         for (uint32_t i = 0; i < tus[t]->n_funcs; i++)
             signature_of(&an, tus[t]->funcs[i]);
-    for (uint32_t t = 0; t < n_tus; t++)
+    }
+    for (uint32_t t = 0; t < n_tus; t++) {
+        an.diags = o->per_tu ? &o->per_tu[t] : diags;
         for (uint32_t i = 0; i < tus[t]->n_funcs; i++)
             propagate_function(&an, tus[t]->funcs[i]);
+    }
+    an.diags = diags;
     if (o->write_summaries_dir && status == 0)
         status = write_summaries(&an, o);
+    if (o->finished)
+        o->finished(o->finished_ud, &an);
     dim_ctx_free(an.dims);
     arena_free(an.arena);
     return status;

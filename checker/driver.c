@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "cache.h"
 #include "compdb.h"
 #include "shape_facts.h"
 
@@ -368,6 +369,20 @@ static void parse_all(parse_pool *pool, int jobs)
     free(threads);
 }
 
+/* Parses JOBS (N of them) in the pool's threads and comes back to the
+   starting folder (libclang applies -working-directory by moving the
+   whole process). */
+static void parse_jobs(driver *d, parse_job *jobs, size_t n)
+{
+    parse_pool pool = {.d = d, .jobs = jobs, .n = n};
+    pthread_mutex_init(&pool.lock, NULL);
+    parse_all(&pool, d->o->jobs);
+    pthread_mutex_destroy(&pool.lock);
+    if (d->cwd && chdir(d->cwd) != 0)
+        fprintf(d->o->messages, "shapecheck: warning: cannot return to %s\n",
+                d->cwd);
+}
+
 /* ---- Running ---------------------------------------------------------- */
 
 static void add_compiler_diags(diag_list *list, const ir_tu *tu)
@@ -383,12 +398,12 @@ static void add_compiler_diags(diag_list *list, const ir_tu *tu)
 
 /* Reports what parsing said of each job, in command order (so the
    messages do not depend on the threads); collects the parsed TUs. */
-static int collect(const driver *d, parse_job *jobs, ir_tu **tus,
-                   uint32_t *n_tus, diag_list *list)
+static int collect(const driver *d, parse_job *jobs, size_t n_jobs,
+                   ir_tu **tus, uint32_t *n_tus, diag_list *list)
 {
     const driver_options *o = d->o;
     int status = SC_EXIT_CLEAN;
-    for (size_t i = 0; i < d->n; i++) {
+    for (size_t i = 0; i < n_jobs; i++) {
         parse_job *job = &jobs[i];
         if (!job->tu) {
             fprintf(o->messages, "shapecheck: error: %s\n", job->err);
@@ -430,30 +445,204 @@ static void print_stats(const driver *d, double parse, double analysis)
             d->n, parse, analysis, parse > 0 ? 100.0 * analysis / parse : 0.0);
 }
 
-int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
+/* ---- Running with a cache (--cache-dir) ------------------------------- */
+
+/* One run's view of the cache: which commands had a usable entry, which
+   were parsed, and their per-TU findings. */
+typedef struct cached_run {
+    driver *d;
+    cache *c;
+    cache_entry **entries;   /* per command: a hit, or NULL */
+    ir_tu **parsed;          /* per command: parsed this run, or NULL */
+    diag_list *findings;     /* per command parsed: its findings */
+    bool stale;              /* a hit whose imports changed was found */
+    size_t n_parsed;
+} cached_run;
+
+/* After the analysis: hits whose imports changed go stale; if none did,
+   what was parsed is stored. */
+static void cache_finished(void *ud, analysis *an)
+{
+    cached_run *r = ud;
+    for (size_t i = 0; i < r->d->n; i++)
+        if (r->entries[i] && !cache_imports_current(r->entries[i], an)) {
+            cache_entry_free(r->entries[i]);
+            r->entries[i] = NULL;
+            r->stale = true;
+        }
+    if (r->stale)
+        return; /* analysed again once the stale ones are parsed */
+    uint32_t t = 0;
+    for (size_t i = 0; i < r->d->n; i++)
+        if (r->parsed[i]) {
+            cache_store(r->c, r->d->cmds[i], r->parsed[i], an,
+                        &r->findings[t]);
+            t++;
+        }
+}
+
+/* Parses the commands that have neither an entry nor a TU yet. */
+static int parse_missing(cached_run *r, diag_list *list)
+{
+    driver *d = r->d;
+    parse_job *jobs = calloc(d->n + 1, sizeof *jobs);
+    size_t *index = calloc(d->n + 1, sizeof *index);
+    ir_tu **tus = calloc(d->n + 1, sizeof *tus);
+    size_t n = 0;
+    int status = SC_EXIT_CLEAN;
+    if (!jobs || !index || !tus) {
+        status = SC_EXIT_TROUBLE;
+        goto out;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        if (!r->entries[i] && !r->parsed[i]) {
+            index[n] = i;
+            jobs[n++].cmd = d->cmds[i];
+        }
+    parse_jobs(d, jobs, n);
+    uint32_t n_tus = 0;
+    status = collect(d, jobs, n, tus, &n_tus, list);
+    for (size_t k = 0; k < n; k++)
+        if (jobs[k].tu) {
+            r->parsed[index[k]] = jobs[k].tu;
+            r->n_parsed++;
+        }
+out:
+    free(jobs);
+    free(index);
+    free(tus);
+    return status;
+}
+
+/* One analysis of what was parsed, with the hits' summaries. */
+static int analyse_cached(cached_run *r, diag_list *list)
+{
+    driver *d = r->d;
+    ir_tu **tus = calloc(d->n + 1, sizeof *tus);
+    const char **texts = calloc(d->n + 1, sizeof *texts);
+    r->findings = calloc(d->n + 1, sizeof *r->findings);
+    if (!tus || !texts || !r->findings) {
+        free(tus);
+        free(texts);
+        return SC_EXIT_TROUBLE;
+    }
+    uint32_t n_tus = 0;
+    size_t n_texts = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (r->parsed[i]) {
+            diag_list_init(&r->findings[n_tus]);
+            tus[n_tus++] = r->parsed[i];
+        } else if (r->entries[i]) {
+            texts[n_texts++] = r->entries[i]->summary;
+        }
+    }
+    analysis_options ao = {
+        .read_summaries = d->o->read_summaries,
+        .n_read_summaries = d->o->n_read_summaries,
+        .write_summaries_dir = d->o->write_summaries_dir,
+        .messages = d->o->messages,
+        .per_tu = r->findings,
+        .finished = cache_finished,
+        .finished_ud = r,
+        .summary_texts = texts,
+        .n_summary_texts = n_texts,
+    };
+    r->stale = false;
+    int status = analyze_program(tus, n_tus, list, &ao);
+    for (uint32_t t = 0; t < n_tus; t++) {
+        if (!r->stale)
+            for (size_t k = 0; k < r->findings[t].n; k++)
+                diag_copy(list, &r->findings[t].items[k]);
+        diag_list_free(&r->findings[t]);
+    }
+    free(r->findings);
+    r->findings = NULL;
+    free(tus);
+    free(texts);
+    return status;
+}
+
+/* The cached run: look every command up, parse the misses, analyse; when
+   a hit turns out stale (a function it used changed), parse it and
+   analyse again.  Each round parses at least one more file, so this ends. */
+static int run_cached(driver *d, cache *c, diag_list *list, double *parse_time)
+{
+    cached_run r = {.d = d, .c = c};
+    r.entries = calloc(d->n + 1, sizeof *r.entries);
+    r.parsed = calloc(d->n + 1, sizeof *r.parsed);
+    int status = r.entries && r.parsed ? SC_EXIT_CLEAN : SC_EXIT_TROUBLE;
+    for (size_t i = 0; status == SC_EXIT_CLEAN && i < d->n; i++)
+        r.entries[i] = cache_lookup(c, d->cmds[i]);
+    diag_list compiler;
+    diag_list_init(&compiler);
+    int analysed = SC_EXIT_CLEAN;
+    do {
+        double t0 = seconds_now();
+        int parsed = parse_missing(&r, &compiler);
+        status = status > parsed ? status : parsed;
+        *parse_time += seconds_now() - t0;
+        analysed = analyse_cached(&r, list);
+    } while (r.stale && analysed == SC_EXIT_CLEAN);
+    for (size_t k = 0; k < compiler.n; k++)
+        diag_copy(list, &compiler.items[k]);
+    diag_list_free(&compiler);
+    size_t hits = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (r.entries[i]) {
+            hits++;
+            for (size_t k = 0; k < r.entries[i]->findings.n; k++)
+                diag_copy(list, &r.entries[i]->findings.items[k]);
+        }
+        cache_entry_free(r.entries[i]);
+        if (r.parsed[i])
+            ir_tu_free(r.parsed[i]);
+    }
+    if (d->o->stats)
+        fprintf(d->o->messages,
+                "shapecheck: stats: cache: %zu parsed, %zu from the cache\n",
+                r.n_parsed, hits);
+    free(r.entries);
+    free(r.parsed);
+    return status > analysed ? status : analysed;
+}
+
+/* The cache's extra key: what the commands do not say but the results
+   depend on (the bundled headers, the models). */
+static char *cache_extra_key(const driver *d)
+{
+    size_t n = strlen(driver_include_dir()) + 2;
+    for (int i = 0; i < d->o->n_models; i++)
+        n += strlen(d->o->models[i]) + 1;
+    char *key = malloc(n);
+    if (!key)
+        return NULL;
+    strcpy(key, driver_include_dir());
+    for (int i = 0; i < d->o->n_models; i++) {
+        strcat(key, "\n");
+        strcat(key, d->o->models[i]);
+    }
+    return key;
+}
+
+/* ---- Running ---------------------------------------------------------- */
+
+static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
+                        double *parse_time)
 {
     double started = seconds_now();
-    parse_pool pool = {.d = d, .n = d->n};
-    pool.jobs = calloc(d->n + 1, sizeof *pool.jobs);
+    parse_job *jobs = calloc(d->n + 1, sizeof *jobs);
     ir_tu **tus = calloc(d->n + 1, sizeof *tus);
-    if (!pool.jobs || !tus) {
-        free(pool.jobs);
+    if (!jobs || !tus) {
+        free(jobs);
         free(tus);
         return SC_EXIT_TROUBLE;
     }
     for (size_t i = 0; i < d->n; i++)
-        pool.jobs[i].cmd = d->cmds[i];
-    pthread_mutex_init(&pool.lock, NULL);
-    parse_all(&pool, d->o->jobs);
-    pthread_mutex_destroy(&pool.lock);
-    /* libclang applies -working-directory by moving the whole process:
-       come back before anything opens a relative path. */
-    if (d->cwd && chdir(d->cwd) != 0)
-        fprintf(d->o->messages, "shapecheck: warning: cannot return to %s\n",
-                d->cwd);
-    double parsed = seconds_now();
+        jobs[i].cmd = d->cmds[i];
+    parse_jobs(d, jobs, d->n);
+    *parse_time = seconds_now() - started;
     uint32_t n_tus = 0;
-    int status = collect(d, pool.jobs, tus, &n_tus, list);
+    int status = collect(d, jobs, d->n, tus, &n_tus, list);
     shape_observer observer = {shape_facts_observe, facts};
     analysis_options ao = {
         .observer = facts ? &observer : NULL,
@@ -463,12 +652,32 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
         .messages = d->o->messages,
     };
     int analysed = analyze_program(tus, n_tus, list, &ao);
-    status = status > analysed ? status : analysed;
-    if (d->o->stats)
-        print_stats(d, parsed - started, seconds_now() - parsed);
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);
     free(tus);
-    free(pool.jobs);
+    free(jobs);
+    return status > analysed ? status : analysed;
+}
+
+int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
+{
+    double started = seconds_now(), parse_time = 0;
+    cache *c = NULL;
+    int status = SC_EXIT_CLEAN;
+    if (d->o->cache_dir && !facts) {
+        char err[1024];
+        char *extra = cache_extra_key(d);
+        c = extra ? cache_open(d->o->cache_dir, extra, err, sizeof err) : NULL;
+        free(extra);
+        if (!c) {
+            fprintf(d->o->messages, "shapecheck: warning: %s; running without "
+                                    "the cache\n", err);
+        }
+    }
+    status = c ? run_cached(d, c, list, &parse_time)
+               : run_uncached(d, list, facts, &parse_time);
+    cache_close(c);
+    if (d->o->stats)
+        print_stats(d, parse_time, seconds_now() - started - parse_time);
     return status;
 }

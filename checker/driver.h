@@ -35,6 +35,7 @@ typedef struct driver_options {
     const char *const *read_summaries;  /* --read-summaries files */
     size_t n_read_summaries;
     const char *write_summaries_dir;    /* --write-summaries, or NULL */
+    const char *cache_dir;              /* --cache-dir, or NULL */
     int jobs;                           /* 0: one per core */
     bool verbose;                       /* list dropped options */
     bool stats;                         /* print phase times to messages */

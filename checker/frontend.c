@@ -1562,7 +1562,7 @@ static void state_free(fe_state *st)
     fe_vec *vecs[] = {&st->func_list,       &st->globals, &st->enums,
                       &st->record_list,     &st->diags,   &st->ann_texts,
                       &st->pending_records, &st->nodes,   &st->field_tmp,
-                      &st->locals};
+                      &st->locals,          &st->inputs};
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
         fe_vec_free(vecs[i]);
     free(st->cursors.v);
@@ -1574,6 +1574,26 @@ static int compare_func_entries(const void *a, const void *b)
 {
     const func_entry *x = *(func_entry *const *)a, *y = *(func_entry *const *)b;
     return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void add_input(CXFile file, CXSourceLocation *stack, unsigned depth,
+                      CXClientData data)
+{
+    (void)stack, (void)depth;
+    fe_state *st = data;
+    CXString name = clang_getFileName(file);
+    const char *s = clang_getCString(name);
+    if (s && *s)
+        fe_vec_push(&st->inputs, arena_strdup(st->a, s));
+    clang_disposeString(name);
+}
+
+/* The files the TU was made of, for the cache (driver.c). */
+static void collect_inputs(fe_state *st)
+{
+    clang_getInclusions(st->ctu, add_input, st);
+    st->tu->inputs = (const char **)fe_vec_to_arena(st->a, &st->inputs, 0,
+                                                    &st->tu->n_inputs);
 }
 
 /* Moves the collected lists into the TU. */
@@ -1626,6 +1646,7 @@ static ir_tu *extract(const frontend *fe, CXTranslationUnit ctu,
     read_diagnostics(&st);
     clang_visitChildren(clang_getTranslationUnitCursor(ctu), visit_top, &st);
     convert_header_bodies(&st);
+    collect_inputs(&st);
     drain_records(&st);
     finish_macros(&st);
     finish_tu(&st);

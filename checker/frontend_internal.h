@@ -112,6 +112,7 @@ typedef struct fe_state {
     fe_vec globals, enums, record_list, diags;
     fe_vec pending_records; /* fe_pending_record: fields still to read */
     fe_vec ann_texts;       /* every annotation text, for the macro scan */
+    fe_vec inputs;          /* the files the TU read */
     fe_vec nodes;           /* statements of the blocks being built */
     fe_vec field_tmp;       /* fields of the record being filled */
     fe_cursors cursors;

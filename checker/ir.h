@@ -236,6 +236,10 @@ struct ir_tu {
     ir_diag *diags;         /* warnings and errors clang reported */
     uint32_t n_diags;
     bool has_errors;        /* any IR_SEV_ERROR among diags */
+    /* Every file the TU read (the main file and each header, absolute or
+       as clang named it): what a cached result depends on. */
+    const char **inputs;
+    uint32_t n_inputs;
 };
 
 #endif /* SHAPECHECK_IR_H */

@@ -72,6 +72,8 @@ static void usage(FILE *out)
           "  --read-summaries FILE use a summary file for functions defined\n"
           "                        elsewhere (repeatable)\n"
           "  --stats               print parse and analysis times on stderr\n"
+          "  --cache-dir DIR       keep per-file results in DIR: a later run\n"
+          "                        parses only what changed\n"
           "  --quiet               no progress line\n"
           "  -v                    list dropped compiler options\n"
           "  --lsp                 run as a language server on stdin/stdout\n"
@@ -119,7 +121,7 @@ enum {
     OPT_MODELS = 256, OPT_FORMAT, OPT_VERIFY, OPT_VERSION, OPT_RULES,
     OPT_BASELINE, OPT_WRITE_BASELINE, OPT_QUIET, OPT_LSP, OPT_NO_CONFIG,
     OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE, OPT_READ_SUMMARIES, OPT_WRITE_SUMMARIES,
-    OPT_STATS,
+    OPT_STATS, OPT_CACHE_DIR,
 };
 
 /* One option; returns -1 (exit 2), 1 (exit 0) or 0 (go on). */
@@ -141,6 +143,7 @@ static int apply_option(int ch, options *o, char **argv)
         return 0;
     case OPT_WRITE_SUMMARIES: o->run.write_summaries_dir = optarg; return 0;
     case OPT_STATS: o->run.stats = true; return 0;
+    case OPT_CACHE_DIR: o->run.cache_dir = optarg; return 0;
     case OPT_EXTRA_ARG: o->extra_args[o->n_extra_args++] = optarg; return 0;
     case OPT_EXTRA_ARG_BEFORE:
         o->extra_args_before[o->run.n_extra_args_before++] = optarg;
@@ -182,6 +185,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"read-summaries", required_argument, NULL, OPT_READ_SUMMARIES},
         {"write-summaries", required_argument, NULL, OPT_WRITE_SUMMARIES},
         {"stats", no_argument, NULL, OPT_STATS},
+        {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
         {"extra-arg", required_argument, NULL, OPT_EXTRA_ARG},
         {"extra-arg-before", required_argument, NULL, OPT_EXTRA_ARG_BEFORE},
         {"version", no_argument, NULL, OPT_VERSION},

@@ -453,6 +453,66 @@ static const ir_func *definition_of(const func_group *g)
 
 /* What the annotations say, completed by what the body says where the
    annotations are silent (written annotations always win). */
+/* Maps the symbols of a derived signature onto the annotated one's: the
+   same integer parameter, the same parameter path.  (A summary derived in
+   this run already speaks in the annotations' symbols; one read from a
+   file has its own.) */
+typedef struct sym_map {
+    const signature *from, *to;
+} sym_map;
+
+static dim_sym mapped_int_sym(const sym_map *m, dim_sym sym, bool *found)
+{
+    for (uint32_t i = 0; i < m->from->n_params && i < m->to->n_params; i++)
+        if (m->from->params[i].is_int && m->from->params[i].int_sym == sym &&
+            m->to->params[i].is_int) {
+            *found = true;
+            return m->to->params[i].int_sym;
+        }
+    *found = false;
+    return sym;
+}
+
+typedef struct remap_ctx {
+    analysis *an;
+    sym_map map;
+} remap_ctx;
+
+static const dim_poly *remap_symbol(void *ud, dim_sym sym)
+{
+    remap_ctx *r = ud;
+    bool found;
+    dim_sym to = mapped_int_sym(&r->map, sym, &found);
+    return found ? dim_symbol(r->an->dims, to) : NULL;
+}
+
+static const shape *remap_shape(remap_ctx *r, const shape *s)
+{
+    return s ? shape_substitute(r->an->arena, r->an->dims, s, remap_symbol, r)
+             : NULL;
+}
+
+/* The paths of both: the annotations' shapes use theirs, the derived
+   shapes theirs (the same ones when derived in this run). */
+static void merge_paths(analysis *an, signature *m, const signature *a,
+                        const signature *d)
+{
+    m->paths = arena_array(an->arena, a->n_paths + d->n_paths + 1,
+                           sizeof *m->paths);
+    m->n_paths = 0;
+    const signature *both[2] = {a, d};
+    for (int k = 0; k < 2; k++)
+        for (uint32_t i = 0; i < both[k]->n_paths; i++) {
+            bool seen = false;
+            for (uint32_t j = 0; j < m->n_paths && !seen; j++)
+                seen = m->paths[j].sym == both[k]->paths[i].sym;
+            if (!seen)
+                m->paths[m->n_paths++] = both[k]->paths[i];
+        }
+}
+
+/* What the annotations say, completed by what the body (or a summary file)
+   says where the annotations are silent (written annotations always win). */
 static const signature *merge(analysis *an, signature *annotated,
                               const signature *derived)
 {
@@ -460,15 +520,22 @@ static const signature *merge(analysis *an, signature *annotated,
         return derived;
     if (!derived)
         return annotated;
+    remap_ctx r = {an, {derived, annotated}};
     signature *m = arena_alloc(an->arena, sizeof *m);
     *m = *annotated;
     m->params = arena_array(an->arena, m->n_params, sizeof *m->params);
-    for (uint32_t i = 0; i < m->n_params; i++)
-        m->params[i] = annotated->params[i].shape || i >= derived->n_params
-                           ? annotated->params[i]
-                           : derived->params[i];
+    for (uint32_t i = 0; i < m->n_params; i++) {
+        m->params[i] = annotated->params[i];
+        if (!annotated->params[i].shape && i < derived->n_params &&
+            derived->params[i].shape) {
+            m->params[i].shape = remap_shape(&r, derived->params[i].shape);
+            m->params[i].written = derived->params[i].written;
+            m->params[i].loc = derived->params[i].loc;
+            m->params[i].via = derived->params[i].via;
+        }
+    }
     if (!m->returns && derived->returns) {
-        m->returns = derived->returns;
+        m->returns = remap_shape(&r, derived->returns);
         m->returns_written = derived->returns_written;
         m->returns_loc = derived->returns_loc;
         m->returns_via = derived->returns_via;
@@ -479,8 +546,15 @@ static const signature *merge(analysis *an, signature *annotated,
         m->loss_loc = derived->loss_loc;
         m->loss_via = derived->loss_via;
     }
-    m->paths = derived->paths, m->n_paths = derived->n_paths;
-    m->effects = derived->effects, m->n_effects = derived->n_effects;
+    merge_paths(an, m, annotated, derived);
+    m->effects = arena_array(an->arena, derived->n_effects + 1,
+                             sizeof *m->effects);
+    m->n_effects = derived->n_effects;
+    for (uint32_t k = 0; k < derived->n_effects; k++) {
+        m->effects[k] = derived->effects[k];
+        m->effects[k].value = dim_substitute(an->dims, derived->effects[k].value,
+                                             remap_symbol, &r);
+    }
     m->derived = true;
     return m;
 }
@@ -524,7 +598,16 @@ static func_group *group_of(analysis *an, const ir_func *f)
         for (uint32_t t = 0; t < an->n_tus; t++)
             for (uint32_t i = 0; i < an->tus[t]->n_funcs; i++)
                 add_to_group(an, an->tus[t]->funcs[i]);
-    return strmap_get(&an->funcs_by_key, f->key);
+    return f ? strmap_get(&an->funcs_by_key, f->key) : NULL;
+}
+
+const signature *signature_by_key(analysis *an, const char *key)
+{
+    group_of(an, NULL); /* builds the table */
+    func_group *g = strmap_get(&an->funcs_by_key, key);
+    if (g)
+        return signature_of(an, g->decls[0]);
+    return strmap_get(&an->external, key);
 }
 
 const signature *signature_of(analysis *an, const ir_func *f)

@@ -110,6 +110,15 @@ static char *shape_text(namer *nm, const shape *s)
     return text;
 }
 
+/* "src/net.c:37:5": where a note about this part will point. */
+static void add_loc(namer *nm, cJSON *o, const char *key, sc_loc loc)
+{
+    if (loc.file)
+        cJSON_AddStringToObject(o, key, arena_printf(nm->an->arena, "%s:%u:%u",
+                                                     loc.file, loc.line,
+                                                     loc.col));
+}
+
 static cJSON *param_json(namer *nm, const sig_param *sp)
 {
     cJSON *p = cJSON_CreateObject();
@@ -120,23 +129,32 @@ static cJSON *param_json(namer *nm, const sig_param *sp)
         cJSON_AddStringToObject(p, "shape", shape_text(nm, sp->shape));
     if (sp->via)
         cJSON_AddStringToObject(p, "via", sp->via);
+    if (sp->shape)
+        add_loc(nm, p, "at", sp->loc);
     return p;
 }
 
-static cJSON *function_json(analysis *an, const ir_func *f, const signature *sig)
+static cJSON *function_json(analysis *an, const char *key, const signature *sig)
 {
     namer nm = {.an = an, .sig = sig};
     cJSON *fn = cJSON_CreateObject();
-    cJSON_AddStringToObject(fn, "key", f->key);
-    cJSON_AddStringToObject(fn, "name", f->name);
+    cJSON_AddStringToObject(fn, "key", key);
+    cJSON_AddStringToObject(fn, "name", sig->name);
     cJSON *params = cJSON_AddArrayToObject(fn, "params");
     for (uint32_t i = 0; i < sig->n_params; i++)
         cJSON_AddItemToArray(params, param_json(&nm, &sig->params[i]));
-    if (sig->returns)
+    if (sig->returns) {
         cJSON_AddStringToObject(fn, "returns", shape_text(&nm, sig->returns));
+        add_loc(&nm, fn, "returns_at", sig->returns_loc);
+        if (sig->returns_via)
+            cJSON_AddStringToObject(fn, "returns_via", sig->returns_via);
+    }
     if (sig->loss_logits >= 0) {
         int pair[2] = {sig->loss_logits, sig->loss_labels};
         cJSON_AddItemToObject(fn, "loss", cJSON_CreateIntArray(pair, 2));
+        add_loc(&nm, fn, "loss_at", sig->loss_loc);
+        if (sig->loss_via)
+            cJSON_AddStringToObject(fn, "loss_via", sig->loss_via);
     }
     if (sig->n_effects) {
         cJSON *effects = cJSON_AddArrayToObject(fn, "effects");
@@ -152,8 +170,7 @@ static cJSON *function_json(analysis *an, const ir_func *f, const signature *sig
     return fn;
 }
 
-int summary_write(analysis *an, const ir_tu *tu, FILE *out, char *err,
-                  size_t err_size)
+char *summary_text(analysis *an, const ir_tu *tu)
 {
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddNumberToObject(doc, "shapecheck-summary", SUMMARY_FORMAT_VERSION);
@@ -164,15 +181,37 @@ int summary_write(analysis *an, const ir_tu *tu, FILE *out, char *err,
         const signature *sig = f->body && !f->is_static ? signature_of(an, f)
                                                         : NULL;
         if (sig)
-            cJSON_AddItemToArray(fns, function_json(an, f, sig));
+            cJSON_AddItemToArray(fns, function_json(an, f->key, sig));
     }
     char *text = cJSON_Print(doc);
     cJSON_Delete(doc);
+    return text;
+}
+
+int summary_write(analysis *an, const ir_tu *tu, FILE *out, char *err,
+                  size_t err_size)
+{
+    char *text = summary_text(an, tu);
     int rc = text && fputs(text, out) >= 0 && fputc('\n', out) != EOF ? 0 : -1;
     if (rc)
         snprintf(err, err_size, "cannot write the summary of %s", tu->main_file);
     cJSON_free(text);
     return rc;
+}
+
+char *summary_signature_text(analysis *an, const char *key,
+                             const signature *sig)
+{
+    if (!sig) {
+        char *empty = malloc(1);
+        if (empty)
+            empty[0] = '\0';
+        return empty;
+    }
+    cJSON *fn = function_json(an, key, sig);
+    char *text = cJSON_PrintUnformatted(fn);
+    cJSON_Delete(fn);
+    return text;
 }
 
 /* ---- Reading ---------------------------------------------------------- */
@@ -263,6 +302,32 @@ static const char *json_string(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* "file:line:col" back into a location (the file name interned in the
+   analysis arena); {0} when absent or malformed. */
+static sc_loc read_loc(reader *rd, const char *text)
+{
+    sc_loc loc = {NULL, 0, 0};
+    if (!text)
+        return loc;
+    const char *col = strrchr(text, ':');
+    const char *line = col ? col - 1 : NULL;
+    while (line && line > text && *line != ':')
+        line--;
+    if (!col || !line || line == text || *line != ':')
+        return loc;
+    loc.file = arena_strndup(rd->an->arena, text, (size_t)(line - text));
+    loc.line = (unsigned)strtoul(line + 1, NULL, 10);
+    loc.col = (unsigned)strtoul(col + 1, NULL, 10);
+    return loc;
+}
+
+static const char *opt_string(reader *rd, const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? arena_strdup(rd->an->arena, v->valuestring)
+                             : NULL;
+}
+
 static bool read_params(reader *rd, const cJSON *params, const char *fn)
 {
     signature *sig = rd->sig;
@@ -292,6 +357,7 @@ static bool read_params(reader *rd, const cJSON *params, const char *fn)
         }
         if (via)
             sp->via = arena_strdup(rd->an->arena, via);
+        sp->loc = read_loc(rd, json_string(p, "at"));
     }
     return !rd->failed;
 }
@@ -350,9 +416,39 @@ static signature *read_function(reader *rd, const cJSON *fn_json)
     if (returns) {
         rd->sig->returns = read_shape(rd, returns, name);
         rd->sig->returns_written = shape_written(rd->an->arena, returns);
+        rd->sig->returns_loc = read_loc(rd, json_string(fn_json, "returns_at"));
+        rd->sig->returns_via = opt_string(rd, fn_json, "returns_via");
     }
+    rd->sig->loss_loc = read_loc(rd, json_string(fn_json, "loss_at"));
+    rd->sig->loss_via = opt_string(rd, fn_json, "loss_via");
     read_loss_and_effects(rd, fn_json, name);
     return rd->failed ? NULL : rd->sig;
+}
+
+int summary_read_text(analysis *an, const char *text, const char *name,
+                      char *err, size_t err_size)
+{
+    cJSON *doc = cJSON_Parse(text);
+    reader rd = {.an = an, .path = name, .err = err, .err_size = err_size};
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-summary");
+    const cJSON *fns = cJSON_GetObjectItemCaseSensitive(doc, "functions");
+    if (!doc || !cJSON_IsNumber(version) ||
+        version->valueint != SUMMARY_FORMAT_VERSION || !cJSON_IsArray(fns)) {
+        snprintf(err, err_size, "%s: not a shapecheck summary (version %d)", name,
+                 SUMMARY_FORMAT_VERSION);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    const cJSON *fn;
+    cJSON_ArrayForEach(fn, fns) {
+        signature *sig = read_function(&rd, fn);
+        if (!sig)
+            break;
+        strmap_put(&an->external, arena_strdup(an->arena, json_string(fn, "key")),
+                   sig);
+    }
+    cJSON_Delete(doc);
+    return rd.failed ? -1 : 0;
 }
 
 int summary_read(analysis *an, const char *path, char *err, size_t err_size)
@@ -375,28 +471,10 @@ int summary_read(analysis *an, const char *path, char *err, size_t err_size)
         }
         memcpy(text + len, chunk, got);
         len += got;
+        text[len] = '\0';
     }
     fclose(f);
-    cJSON *doc = text ? cJSON_ParseWithLength(text, len) : NULL;
+    int rc = summary_read_text(an, text ? text : "", path, err, err_size);
     free(text);
-    reader rd = {.an = an, .path = path, .err = err, .err_size = err_size};
-    const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-summary");
-    const cJSON *fns = cJSON_GetObjectItemCaseSensitive(doc, "functions");
-    if (!doc || !cJSON_IsNumber(version) ||
-        version->valueint != SUMMARY_FORMAT_VERSION || !cJSON_IsArray(fns)) {
-        snprintf(err, err_size, "%s: not a shapecheck summary (version %d)", path,
-                 SUMMARY_FORMAT_VERSION);
-        cJSON_Delete(doc);
-        return -1;
-    }
-    const cJSON *fn;
-    cJSON_ArrayForEach(fn, fns) {
-        signature *sig = read_function(&rd, fn);
-        if (!sig)
-            break;
-        strmap_put(&an->external, arena_strdup(an->arena, json_string(fn, "key")),
-                   sig);
-    }
-    cJSON_Delete(doc);
-    return rd.failed ? -1 : 0;
+    return rc;
 }

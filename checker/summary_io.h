@@ -21,4 +21,17 @@ int summary_write(analysis *an, const ir_tu *tu, FILE *out, char *err,
    define uses it.  Returns 0, or -1 with a message naming the file. */
 int summary_read(analysis *an, const char *path, char *err, size_t err_size);
 
+/* The same from TEXT in memory (NAME names it in messages). */
+int summary_read_text(analysis *an, const char *text, const char *name,
+                      char *err, size_t err_size);
+
+/* The summary of TU as a malloc'd string, or NULL when out of memory. */
+char *summary_text(analysis *an, const ir_tu *tu);
+
+/* SIG, the signature of the function KEY, as compact text: equal texts
+   mean equal signatures (what a cached result depended on).  malloc'd; ""
+   for a NULL SIG. */
+char *summary_signature_text(analysis *an, const char *key,
+                             const signature *sig);
+
 #endif /* SHAPECHECK_SUMMARY_IO_H */

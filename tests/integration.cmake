@@ -131,3 +131,8 @@ endif()
 sc_integration_test(docs_options
   sh ${IT}/docs_options.sh ${SC} ${PROJECT_SOURCE_DIR}/docs/shapecheck.1
     ${PROJECT_SOURCE_DIR}/README.md)
+
+# --cache-dir: only what changed is parsed, and the report is unchanged.
+sc_integration_test(cache
+  sh ${IT}/cache.sh ${SC} ${IT_WORK}/cache ${CORPUS}/project
+    ${PROJECT_SOURCE_DIR}/annotations)
