@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source_file.h"
 #include "summary_io.h"
 
 #define CACHE_FORMAT_VERSION 1
@@ -119,33 +120,6 @@ static char *entry_path(const cache *c, const fe_command *cmd)
 }
 
 /* ---- Reading ----------------------------------------------------------- */
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t len = 0, cap = 0, got;
-    char buf[65536];
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            char *grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                return NULL;
-            }
-            text = grown;
-        }
-        memcpy(text + len, buf, got);
-        len += got;
-        text[len] = '\0';
-    }
-    fclose(f);
-    return text;
-}
 
 static const char *jstr(const cJSON *o, const char *key)
 {
@@ -257,7 +231,8 @@ cache_entry *cache_lookup(cache *c, const fe_command *cmd)
     if (cmd->unsaved)
         return NULL; /* an editor's buffer is never cached */
     char *path = entry_path(c, cmd);
-    char *text = path ? read_text(path) : NULL;
+    size_t len;
+    char *text = path ? source_read(path, &len) : NULL;
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     cache_entry *e = doc ? entry_from_json(doc, cmd) : NULL;
     cJSON_Delete(doc);

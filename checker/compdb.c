@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "source_file.h"
 
 /* ---- Small containers in an arena ------------------------------------- */
 
@@ -317,36 +318,6 @@ static const char *split_command(arena *a, const char *s, strvec *words)
 
 /* ---- Reading the database ---------------------------------------------- */
 
-/* PATH's whole contents, NUL-terminated, malloc'd; NULL with errno set. */
-static char *read_whole_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
-            break;
-        char *bigger = realloc(buf, cap *= 2);
-        if (!bigger)
-            free(buf);
-        buf = bigger;
-    }
-    int failed = !buf || ferror(f);
-    int saved = buf ? errno : ENOMEM;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        errno = saved;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* "PATH:LINE:COL: malformed JSON", the position counted in TEXT up to
    where cJSON stopped. */
 static void json_error(const char *path, const char *text, const char *stop,
@@ -468,11 +439,20 @@ int compdb_load(compdb *db, const char *path, char *err, size_t err_size)
 {
     memset(db, 0, sizeof *db);
     size_t len;
-    char *text = read_whole_file(path, &len);
+    char *text = source_read(path, &len);
     if (!text) {
         snprintf(err, err_size, "%s: cannot read: %s", path, strerror(errno));
         return -1;
     }
+    int rc = compdb_parse(db, path, text, len, err, err_size);
+    free(text);
+    return rc;
+}
+
+int compdb_parse(compdb *db, const char *path, const char *text, size_t len,
+                 char *err, size_t err_size)
+{
+    memset(db, 0, sizeof *db);
     const char *stop = NULL;
     /* len + 1: cJSON wants the terminating NUL inside the length to accept
        a document that ends there. */
@@ -484,7 +464,6 @@ int compdb_load(compdb *db, const char *path, char *err, size_t err_size)
     else
         rc = read_entries(db, a, root, path, err, err_size);
     cJSON_Delete(root);
-    free(text);
     if (rc) {
         arena_free(a);
         memset(db, 0, sizeof *db);

@@ -20,6 +20,8 @@
  */
 #include "summary_io.h"
 
+#include "source_file.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -453,28 +455,13 @@ int summary_read_text(analysis *an, const char *text, const char *name,
 
 int summary_read(analysis *an, const char *path, char *err, size_t err_size)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    size_t len;
+    char *text = source_read(path, &len);
+    if (!text) {
         snprintf(err, err_size, "%s: cannot read: %s", path, strerror(errno));
         return -1;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0, got;
-    char chunk[8192];
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            char *grown = realloc(text, cap);
-            if (!grown)
-                break;
-            text = grown;
-        }
-        memcpy(text + len, chunk, got);
-        len += got;
-        text[len] = '\0';
-    }
-    fclose(f);
-    int rc = summary_read_text(an, text ? text : "", path, err, err_size);
+    int rc = summary_read_text(an, text, path, err, err_size);
     free(text);
     return rc;
 }

@@ -11,6 +11,8 @@
 
 #include "verify.h"
 
+#include "source_file.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -284,39 +286,11 @@ int verify_parse_text(verify_file *vf, const char *path, const char *text,
     return 0;
 }
 
-/* PATH's whole contents, NUL-terminated, malloc'd; NULL with errno set. */
-static char *read_whole_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
-            break;
-        char *bigger = realloc(buf, cap *= 2);
-        if (!bigger)
-            free(buf);
-        buf = bigger;
-    }
-    int failed = !buf || ferror(f);
-    int saved = buf ? errno : ENOMEM;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        errno = saved;
-        return NULL;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 int verify_parse_file(verify_file *vf, const char *path, char *err,
                       size_t err_size)
 {
-    char *text = read_whole_file(path);
+    size_t len;
+    char *text = source_read(path, &len);
     if (!text) {
         memset(vf, 0, sizeof *vf);
         snprintf(err, err_size, "%s: cannot read: %s", path, strerror(errno));
