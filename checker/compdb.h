@@ -30,6 +30,12 @@ typedef struct compdb {
    "build/compile_commands.json: entry 2: missing 'file'"). */
 int compdb_load(compdb *db, const char *path, char *err, size_t err_size);
 
+/* The same from the LEN bytes of TEXT already in memory, with TEXT[LEN]
+   == '\0'; PATH names it in messages and gives the folder that relative
+   "directory" values are relative to. */
+int compdb_parse(compdb *db, const char *path, const char *text, size_t len,
+                 char *err, size_t err_size);
+
 /* Builds one command per FILE from ARGS (the words after "--"): a first word
    that does not start with '-' is the compiler and is skipped (argv[0] is
    then "clang"); "-c", "-o FILE", the dependency-file flags and any word
