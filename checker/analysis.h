@@ -26,18 +26,18 @@
 
 typedef struct sig_param {
     const char *name;
-    bool is_int;          /* an integer parameter: int_sym stands for it */
+    bool is_int; /* an integer parameter: int_sym stands for it */
     dim_sym int_sym;
-    const shape *shape;   /* SHAPE(...) of the parameter, or NULL */
-    const char *written;  /* "[N, C]" */
-    sc_loc loc;           /* the annotation, or the call it was derived from */
-    const char *via;      /* derived: the function whose call requires it */
+    const shape *shape;  /* SHAPE(...) of the parameter, or NULL */
+    const char *written; /* "[N, C]" */
+    sc_loc loc;          /* the annotation, or the call it was derived from */
+    const char *via;     /* derived: the function whose call requires it */
 } sig_param;
 
 /* "cfg->batch" in an annotation, where cfg is parameter PARAM. */
 typedef struct sig_path {
     uint32_t param;
-    const char *suffix;   /* "->batch" */
+    const char *suffix; /* "->batch" */
     dim_sym sym;
 } sig_path;
 
@@ -62,11 +62,11 @@ typedef struct signature {
     const char *loss_via; /* derived loss: the loss its body calls */
     sig_path *paths;
     uint32_t n_paths;
-    dim_sym *free_syms;   /* free symbols, bound afresh at each call */
+    dim_sym *free_syms; /* free symbols, bound afresh at each call */
     uint32_t n_free;
-    sig_effect *effects;  /* member writes the caller can rely on */
+    sig_effect *effects; /* member writes the caller can rely on */
     uint32_t n_effects;
-    bool derived;         /* some of it comes from the body (a summary) */
+    bool derived;            /* some of it comes from the body (a summary) */
     const char *returns_via; /* derived result: the function it came from */
 } signature;
 
@@ -91,10 +91,10 @@ typedef struct analysis analysis;
 
 typedef struct shape_event {
     shape_event_kind kind;
-    const ir_decl *decl;  /* the variable (USED: a global too) */
-    const ir_func *func;  /* the function being walked */
-    sc_loc at;            /* its name, the assignment or argument, the use */
-    shaped value;         /* value.shape NULL: no known shape */
+    const ir_decl *decl; /* the variable (USED: a global too) */
+    const ir_func *func; /* the function being walked */
+    sc_loc at;           /* its name, the assignment or argument, the use */
+    shaped value;        /* value.shape NULL: no known shape */
 } shape_event;
 
 /* Called for each event, in walk order.  The event and everything it
@@ -113,16 +113,16 @@ typedef struct shape_observer {
 #define SUMMARY_MAX_RANK 32
 
 typedef struct analysis {
-    ir_tu *const *tus;    /* every translation unit of the program */
+    ir_tu *const *tus; /* every translation unit of the program */
     uint32_t n_tus;
-    arena *arena;         /* shapes, origins, signatures */
+    arena *arena; /* shapes, origins, signatures */
     dim_ctx *dims;
-    diag_list *diags;     /* findings go here */
-    strmap funcs_by_key;  /* key -> func_group: declarations in every TU */
-    strmap consts;        /* "<tu>|name" -> const_value: evaluated so far */
+    diag_list *diags;    /* findings go here */
+    strmap funcs_by_key; /* key -> func_group: declarations in every TU */
+    strmap consts;       /* "<tu>|name" -> const_value: evaluated so far */
     uint32_t summary_depth;
     const shape_observer *observer; /* NULL: nobody listens (the CLI) */
-    strmap external;      /* key -> signature read from summary files */
+    strmap external; /* key -> signature read from summary files */
 } analysis;
 
 typedef struct analysis_options {
@@ -133,7 +133,7 @@ typedef struct analysis_options {
     size_t n_read_summaries;
     /* If not NULL, one summary file per TU is written in this folder. */
     const char *write_summaries_dir;
-    FILE *messages;       /* problems with summary files */
+    FILE *messages; /* problems with summary files */
     /* If not NULL, the findings of TU t go to per_tu[t] instead of DIAGS
        (the cache keeps them per file). */
     diag_list *per_tu;
@@ -186,10 +186,10 @@ void propagate_function(analysis *an, const ir_func *f);
 
 /* What the caller knows about one argument. */
 typedef struct call_arg {
-    const char *text;     /* as written */
+    const char *text; /* as written */
     sc_loc loc;
-    shaped value;         /* its shape, if any */
-    const dim_poly *int_value; /* integer arguments: the value, or NULL */
+    shaped value;               /* its shape, if any */
+    const dim_poly *int_value;  /* integer arguments: the value, or NULL */
     const value_note *int_note; /* where that value came from, or NULL */
     /* Member values for the signature's paths ("cfg->batch"), filled by
        the caller for each sig_path whose param is this argument. */
@@ -197,31 +197,31 @@ typedef struct call_arg {
 } call_arg;
 
 typedef enum conflict_kind {
-    CONFLICT_RANK,   /* ranks cannot match */
-    CONFLICT_DIM,    /* a dim cannot equal the instantiated parameter dim */
-    CONFLICT_BOUND,  /* a symbol already bound to another size */
+    CONFLICT_RANK,  /* ranks cannot match */
+    CONFLICT_DIM,   /* a dim cannot equal the instantiated parameter dim */
+    CONFLICT_BOUND, /* a symbol already bound to another size */
 } conflict_kind;
 
 typedef struct conflict {
     conflict_kind kind;
-    uint32_t arg;         /* the argument that does not fit */
-    uint32_t dim;         /* its dim (CONFLICT_DIM / CONFLICT_BOUND) */
-    dim_sym sym;          /* CONFLICT_BOUND: the symbol */
+    uint32_t arg; /* the argument that does not fit */
+    uint32_t dim; /* its dim (CONFLICT_DIM / CONFLICT_BOUND) */
+    dim_sym sym;  /* CONFLICT_BOUND: the symbol */
 } conflict;
 
 /* Where a symbol got its value at a call. */
 typedef struct binding {
     dim_sym sym;
     const dim_poly *value;
-    int arg;              /* the argument that bound it */
-    int dim;              /* its dim, or -1 for an integer argument */
+    int arg; /* the argument that bound it */
+    int dim; /* its dim, or -1 for an integer argument */
 } binding;
 
 typedef struct call_result {
     const signature *sig;
     uint32_t n_args;
     const call_arg *args;
-    binding *bindings;    /* the symbols bound, in binding order */
+    binding *bindings; /* the symbols bound, in binding order */
     uint32_t n_bindings;
     conflict *conflicts;
     uint32_t n_conflicts;

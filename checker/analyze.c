@@ -53,8 +53,8 @@ static int write_summaries(analysis *an, const analysis_options *o)
     char err[1024];
     for (uint32_t t = 0; t < an->n_tus; t++) {
         char *name = summary_file_name(an, an->tus[t]->main_file);
-        char *path = arena_printf(an->arena, "%s/%s.json",
-                                  o->write_summaries_dir, name);
+        char *path =
+            arena_printf(an->arena, "%s/%s.json", o->write_summaries_dir, name);
         FILE *f = fopen(path, "w");
         int rc = f ? summary_write(an, an->tus[t], f, err, sizeof err) : -1;
         if (f && fclose(f) != 0)
@@ -73,8 +73,8 @@ static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
 {
     analysis_options none = {0};
     const analysis_options *o = opts ? opts : &none;
-    analysis an = {.tus = tus, .n_tus = n_tus, .diags = diags,
-                   .observer = o->observer};
+    analysis an = {
+        .tus = tus, .n_tus = n_tus, .diags = diags, .observer = o->observer};
     an.arena = arena_new();
     an.dims = dim_ctx_new();
     strmap_init(&an.funcs_by_key, an.arena);

@@ -164,7 +164,8 @@ static sc_loc read_loc(diag_list *list, const cJSON *o)
 static bool read_findings(diag_list *list, const cJSON *findings)
 {
     const cJSON *f;
-    cJSON_ArrayForEach(f, findings) {
+    cJSON_ArrayForEach(f, findings)
+    {
         const char *rule = jstr(f, "rule"), *msg = jstr(f, "message");
         if (!msg)
             return false;
@@ -188,7 +189,8 @@ static bool read_imports(cache_entry *e, const cJSON *imports)
     if (!e->imports)
         return false;
     const cJSON *im;
-    cJSON_ArrayForEach(im, imports) {
+    cJSON_ArrayForEach(im, imports)
+    {
         const char *key = jstr(im, "key"), *text = jstr(im, "text");
         if (!key || !text)
             return false;
@@ -207,7 +209,8 @@ static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
         !file || strcmp(file, cmd->file) != 0 || !cJSON_IsArray(inputs))
         return NULL;
     const cJSON *in;
-    cJSON_ArrayForEach(in, inputs) {
+    cJSON_ArrayForEach(in, inputs)
+    {
         if (!input_unchanged(in))
             return NULL;
     }
@@ -259,8 +262,8 @@ bool cache_imports_current(const cache_entry *e, analysis *an)
 {
     for (size_t i = 0; i < e->n_imports; i++) {
         const cache_import *im = &e->imports[i];
-        char *now = summary_signature_text(an, im->key,
-                                           signature_by_key(an, im->key));
+        char *now =
+            summary_signature_text(an, im->key, signature_by_key(an, im->key));
         bool same = now && strcmp(now, im->text) == 0;
         free(now);
         if (!same)
@@ -382,8 +385,8 @@ static void write_atomically(const char *path, const char *text)
     free(tmp);
 }
 
-void cache_store(cache *c, const fe_command *cmd, const ir_tu *tu,
-                 analysis *an, const diag_list *findings)
+void cache_store(cache *c, const fe_command *cmd, const ir_tu *tu, analysis *an,
+                 const diag_list *findings)
 {
     if (cmd->unsaved || tu->has_errors)
         return; /* errors are reported afresh by every run */

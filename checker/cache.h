@@ -33,13 +33,13 @@ cache *cache_open(const char *dir, const char *extra_key, char *err,
 void cache_close(cache *c);
 
 typedef struct cache_import {
-    char *key;   /* a function the TU used from elsewhere */
-    char *text;  /* its signature then (summary_signature_text), "" none */
+    char *key;  /* a function the TU used from elsewhere */
+    char *text; /* its signature then (summary_signature_text), "" none */
 } cache_import;
 
 typedef struct cache_entry {
-    char *summary;        /* summary_text of the TU */
-    diag_list findings;   /* its findings, compiler errors included */
+    char *summary;      /* summary_text of the TU */
+    diag_list findings; /* its findings, compiler errors included */
     cache_import *imports;
     size_t n_imports;
 } cache_entry;
@@ -55,7 +55,7 @@ bool cache_imports_current(const cache_entry *e, analysis *an);
 /* Stores the result of CMD, parsed as TU, analysed in AN: its summary,
    FINDINGS and the signatures it used.  Failures are silent: a cache that
    cannot be written costs speed, never results. */
-void cache_store(cache *c, const fe_command *cmd, const ir_tu *tu,
-                 analysis *an, const diag_list *findings);
+void cache_store(cache *c, const fe_command *cmd, const ir_tu *tu, analysis *an,
+                 const diag_list *findings);
 
 #endif /* SHAPECHECK_CACHE_H */

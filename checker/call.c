@@ -154,8 +154,8 @@ static const dim_poly *instantiate_sym(void *ud, dim_sym sym)
     if (in->n_fresh == in->cap_fresh) {
         in->cap_fresh = in->cap_fresh ? in->cap_fresh * 2 : 8;
         dim_sym *from = arena_array(in->an->arena, in->cap_fresh, sizeof *from);
-        const dim_poly **to = arena_array(in->an->arena, in->cap_fresh,
-                                          sizeof *to);
+        const dim_poly **to =
+            arena_array(in->an->arena, in->cap_fresh, sizeof *to);
         if (in->n_fresh) {
             memcpy(from, in->fresh_from, in->n_fresh * sizeof *from);
             memcpy(to, in->fresh_to, in->n_fresh * sizeof *to);
@@ -174,10 +174,10 @@ call_result *call_instantiate(analysis *an, const signature *sig,
 {
     call_result *r = arena_alloc(an->arena, sizeof *r);
     r->sig = sig, r->args = args, r->n_args = n_args;
-    r->conflicts = arena_array(an->arena, n_args ? n_args : 1,
-                               sizeof *r->conflicts);
-    r->expected = arena_array(an->arena, n_args ? n_args : 1,
-                              sizeof *r->expected);
+    r->conflicts =
+        arena_array(an->arena, n_args ? n_args : 1, sizeof *r->conflicts);
+    r->expected =
+        arena_array(an->arena, n_args ? n_args : 1, sizeof *r->expected);
     inst in = {.an = an, .r = r};
     bind_arguments(&in, sig, args, n_args);
     for (uint32_t i = 0; i < n_args && i < sig->n_params; i++) {
@@ -193,14 +193,14 @@ call_result *call_instantiate(analysis *an, const signature *sig,
     check_compound_dims(&in, n_deferred);
     for (uint32_t i = 0; i < n_args && i < sig->n_params; i++)
         if (sig->params[i].shape)
-            r->expected[i] = shape_substitute(an->arena, an->dims,
-                                              sig->params[i].shape,
-                                              instantiate_sym, &in);
+            r->expected[i] =
+                shape_substitute(an->arena, an->dims, sig->params[i].shape,
+                                 instantiate_sym, &in);
     if (sig->returns)
         r->returns = shape_substitute(an->arena, an->dims, sig->returns,
                                       instantiate_sym, &in);
-    r->effect_values = arena_array(an->arena, sig->n_effects + 1,
-                                   sizeof *r->effect_values);
+    r->effect_values =
+        arena_array(an->arena, sig->n_effects + 1, sizeof *r->effect_values);
     for (uint32_t k = 0; k < sig->n_effects; k++)
         r->effect_values[k] = dim_substitute(an->dims, sig->effects[k].value,
                                              instantiate_sym, &in);

@@ -22,10 +22,10 @@
 
 struct driver {
     const driver_options *o;
-    char *cwd;                /* where we started: paths are shown from it */
-    fe_command **cmds;        /* one per translation unit (owned copies) */
+    char *cwd;         /* where we started: paths are shown from it */
+    fe_command **cmds; /* one per translation unit (owned copies) */
     size_t n;
-    compdb *dbs;              /* every database loaded */
+    compdb *dbs; /* every database loaded */
     size_t n_dbs;
     const char *no_args[1];
     const char ***extra_argv; /* per command: the argv add_extra_args made */
@@ -153,10 +153,11 @@ static void commands_for_files(driver *d, compdb *pdb, int *status)
             continue;
         }
         if (pdb)
-            fprintf(o->messages,
-                    "shapecheck: warning: %s is not in %s/compile_commands.json;"
-                    " analysing it with no compiler arguments\n",
-                    file, o->build_dir);
+            fprintf(
+                o->messages,
+                "shapecheck: warning: %s is not in %s/compile_commands.json;"
+                " analysing it with no compiler arguments\n",
+                file, o->build_dir);
         add_command(d, &(fe_command){file, NULL, d->no_args, 1, NULL, 0});
     }
 }
@@ -300,7 +301,7 @@ bool driver_set_unsaved(driver *d, const char *file, const char *text,
 /* One translation unit to parse, and what came of it. */
 typedef struct parse_job {
     const fe_command *cmd;
-    ir_tu *tu;              /* NULL when it could not be parsed */
+    ir_tu *tu; /* NULL when it could not be parsed */
     char err[1024];
     const char **dropped;
     int n_dropped;
@@ -310,7 +311,7 @@ typedef struct parse_pool {
     const driver *d;
     parse_job *jobs;
     size_t n;
-    size_t next, done;      /* under lock */
+    size_t next, done; /* under lock */
     pthread_mutex_t lock;
 } parse_pool;
 
@@ -398,8 +399,8 @@ static void add_compiler_diags(diag_list *list, const ir_tu *tu)
 
 /* Reports what parsing said of each job, in command order (so the
    messages do not depend on the threads); collects the parsed TUs. */
-static int collect(const driver *d, parse_job *jobs, size_t n_jobs,
-                   ir_tu **tus, uint32_t *n_tus, diag_list *list)
+static int collect(const driver *d, parse_job *jobs, size_t n_jobs, ir_tu **tus,
+                   uint32_t *n_tus, diag_list *list)
 {
     const driver_options *o = d->o;
     int status = SC_EXIT_CLEAN;
@@ -452,10 +453,10 @@ static void print_stats(const driver *d, double parse, double analysis)
 typedef struct cached_run {
     driver *d;
     cache *c;
-    cache_entry **entries;   /* per command: a hit, or NULL */
-    ir_tu **parsed;          /* per command: parsed this run, or NULL */
-    diag_list *findings;     /* per command parsed: its findings */
-    bool stale;              /* a hit whose imports changed was found */
+    cache_entry **entries; /* per command: a hit, or NULL */
+    ir_tu **parsed;        /* per command: parsed this run, or NULL */
+    diag_list *findings;   /* per command parsed: its findings */
+    bool stale;            /* a hit whose imports changed was found */
     size_t n_parsed;
 } cached_run;
 
@@ -475,8 +476,7 @@ static void cache_finished(void *ud, analysis *an)
     uint32_t t = 0;
     for (size_t i = 0; i < r->d->n; i++)
         if (r->parsed[i]) {
-            cache_store(r->c, r->d->cmds[i], r->parsed[i], an,
-                        &r->findings[t]);
+            cache_store(r->c, r->d->cmds[i], r->parsed[i], an, &r->findings[t]);
             t++;
         }
 }
@@ -670,8 +670,10 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
         c = extra ? cache_open(d->o->cache_dir, extra, err, sizeof err) : NULL;
         free(extra);
         if (!c) {
-            fprintf(d->o->messages, "shapecheck: warning: %s; running without "
-                                    "the cache\n", err);
+            fprintf(d->o->messages,
+                    "shapecheck: warning: %s; running without "
+                    "the cache\n",
+                    err);
         }
     }
     status = c ? run_cached(d, c, list, &parse_time)

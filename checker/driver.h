@@ -20,26 +20,26 @@
 #define SC_EXIT_TROUBLE 2  /* the checker could not do its whole job */
 
 typedef struct driver_options {
-    const char *build_dir;              /* -p, or NULL */
-    const char *const *files;           /* FILE... */
+    const char *build_dir;    /* -p, or NULL */
+    const char *const *files; /* FILE... */
     size_t n_files;
-    bool has_dashdash;                  /* "--" given: compiler_args apply */
+    bool has_dashdash; /* "--" given: compiler_args apply */
     const char *const *compiler_args;
     size_t n_compiler_args;
-    const char *const *models;          /* --models headers */
+    const char *const *models; /* --models headers */
     int n_models;
-    const char *const *extra_args;      /* appended to every command */
+    const char *const *extra_args; /* appended to every command */
     int n_extra_args;
     const char *const *extra_args_before; /* put right after the compiler */
     int n_extra_args_before;
-    const char *const *read_summaries;  /* --read-summaries files */
+    const char *const *read_summaries; /* --read-summaries files */
     size_t n_read_summaries;
-    const char *write_summaries_dir;    /* --write-summaries, or NULL */
-    const char *cache_dir;              /* --cache-dir, or NULL */
-    int jobs;                           /* 0: one per core */
-    bool verbose;                       /* list dropped options */
-    bool stats;                         /* print phase times to messages */
-    FILE *messages;                     /* errors and warnings (stderr) */
+    const char *write_summaries_dir; /* --write-summaries, or NULL */
+    const char *cache_dir;           /* --cache-dir, or NULL */
+    int jobs;                        /* 0: one per core */
+    bool verbose;                    /* list dropped options */
+    bool stats;                      /* print phase times to messages */
+    FILE *messages;                  /* errors and warnings (stderr) */
     /* Called after each translation unit is parsed, from the parsing
        threads (under a lock, in completion order); may be NULL. */
     void (*progress)(void *ud, size_t done, size_t total, const char *file);

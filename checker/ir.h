@@ -45,7 +45,7 @@ typedef struct ir_annotation {
 
 typedef enum ir_type_class {
     IR_TYPE_OTHER,
-    IR_TYPE_INT,     /* any integer or enum type (char and bool included) */
+    IR_TYPE_INT, /* any integer or enum type (char and bool included) */
     IR_TYPE_FLOAT,
     IR_TYPE_POINTER, /* pointer, or array parameter (decayed) */
     IR_TYPE_ARRAY,   /* constant-size or variable-length array */
@@ -68,7 +68,7 @@ typedef struct ir_type {
     /* The element type of the array, or the pointee of a pointer, peeled
        through all array and pointer levels ("float **" -> float). */
     ir_type_class elem_cls;
-    uint32_t pointer_depth; /* "float **" -> 2; arrays do not count */
+    uint32_t pointer_depth;  /* "float **" -> 2; arrays do not count */
     bool is_const_qualified; /* the declared object itself is const */
     bool pointee_const;      /* a pointer to const ("const cfg_t *") */
     /* The struct/union this is, points to or holds (after typedefs), or
@@ -79,17 +79,17 @@ typedef struct ir_type {
 /* ---- Declarations ---------------------------------------------------- */
 
 typedef enum ir_decl_kind {
-    IR_DECL_LOCAL,   /* block-scope variable (static locals included) */
+    IR_DECL_LOCAL, /* block-scope variable (static locals included) */
     IR_DECL_PARAM,
-    IR_DECL_GLOBAL,  /* file-scope variable, static or extern */
-    IR_DECL_FIELD,   /* struct or union member */
-    IR_DECL_ENUM,    /* enum constant: value is set */
+    IR_DECL_GLOBAL, /* file-scope variable, static or extern */
+    IR_DECL_FIELD,  /* struct or union member */
+    IR_DECL_ENUM,   /* enum constant: value is set */
 } ir_decl_kind;
 
 struct ir_decl {
     ir_decl_kind kind;
-    const char *name;       /* "" for unnamed parameters */
-    sc_loc loc;             /* the declarator's name */
+    const char *name; /* "" for unnamed parameters */
+    sc_loc loc;       /* the declarator's name */
     ir_type type;
     ir_annotation *annotations; /* SHAPE on this declaration (usually 0-1) */
     uint32_t n_annotations;
@@ -97,15 +97,16 @@ struct ir_decl {
        integer variables whose initialiser clang can evaluate. */
     bool has_value;
     int64_t value;
-    ir_node *init;          /* LOCAL / GLOBAL initialiser, or NULL */
-    bool address_taken;     /* &x appears somewhere in the TU (LOCAL/PARAM/GLOBAL) */
-    const ir_record *parent;/* FIELD: its struct */
-    uint32_t index;         /* PARAM: position; LOCAL: index in owner->locals */
-    ir_func *owner;         /* PARAM / LOCAL: the function */
+    ir_node *init; /* LOCAL / GLOBAL initialiser, or NULL */
+    bool
+        address_taken; /* &x appears somewhere in the TU (LOCAL/PARAM/GLOBAL) */
+    const ir_record *parent; /* FIELD: its struct */
+    uint32_t index; /* PARAM: position; LOCAL: index in owner->locals */
+    ir_func *owner; /* PARAM / LOCAL: the function */
 };
 
 struct ir_record {
-    const char *name;       /* tag or typedef name ("DLTensor"), or "" */
+    const char *name; /* tag or typedef name ("DLTensor"), or "" */
     sc_loc loc;
     ir_decl **fields;
     uint32_t n_fields;
@@ -127,46 +128,55 @@ typedef enum ir_kind {
                     statement in the enclosing block) */
     IR_NULLSTMT,
     /* expressions (an expression is also a statement) */
-    IR_INT,      /* integer constant expression: value (literals, sizeof,
-                    enum constants, constant macros...) */
-    IR_VAR,      /* decl: a variable, parameter or enum constant */
-    IR_MEMBER,   /* kids[0]: base; decl: the field; arrow: '->' */
-    IR_CALL,     /* kids[0]: callee expression; kids[1..]: arguments;
-                    callee: the function when called by name, else NULL */
-    IR_ADDR,     /* &kids[0] */
-    IR_DEREF,    /* *kids[0] */
-    IR_INDEX,    /* kids[0][kids[1]] */
-    IR_CAST,     /* explicit or implicit conversion of kids[0] */
-    IR_UNARY,    /* op: '-', '+', '!', '~', IR_OP_PREINC... on kids[0] */
-    IR_BINARY,   /* op on kids[0], kids[1] */
-    IR_ASSIGN,   /* kids[0] op= kids[1]; op is '=' for plain assignment */
-    IR_COND,     /* kids: cond ? a : b */
-    IR_INITLIST, /* { ... }: kids are the elements; for a struct, each one
-                    that says which field it sets is an IR_DESIGNATOR */
+    IR_INT,        /* integer constant expression: value (literals, sizeof,
+                      enum constants, constant macros...) */
+    IR_VAR,        /* decl: a variable, parameter or enum constant */
+    IR_MEMBER,     /* kids[0]: base; decl: the field; arrow: '->' */
+    IR_CALL,       /* kids[0]: callee expression; kids[1..]: arguments;
+                      callee: the function when called by name, else NULL */
+    IR_ADDR,       /* &kids[0] */
+    IR_DEREF,      /* *kids[0] */
+    IR_INDEX,      /* kids[0][kids[1]] */
+    IR_CAST,       /* explicit or implicit conversion of kids[0] */
+    IR_UNARY,      /* op: '-', '+', '!', '~', IR_OP_PREINC... on kids[0] */
+    IR_BINARY,     /* op on kids[0], kids[1] */
+    IR_ASSIGN,     /* kids[0] op= kids[1]; op is '=' for plain assignment */
+    IR_COND,       /* kids: cond ? a : b */
+    IR_INITLIST,   /* { ... }: kids are the elements; for a struct, each one
+                      that says which field it sets is an IR_DESIGNATOR */
     IR_DESIGNATOR, /* decl: the field; kids[0]: its value */
-    IR_OTHER,    /* anything else; kids: its sub-expressions, in order */
+    IR_OTHER,      /* anything else; kids: its sub-expressions, in order */
 } ir_kind;
 
 /* Operators beyond single characters ('+', '-', '*', '/', '%', '<', '>',
    '&', '|', '^', '!', '~', '=', ','). */
 enum {
-    IR_OP_SHL = 256, IR_OP_SHR, IR_OP_LE, IR_OP_GE, IR_OP_EQ, IR_OP_NE,
-    IR_OP_LAND, IR_OP_LOR, IR_OP_PREINC, IR_OP_PREDEC, IR_OP_POSTINC,
+    IR_OP_SHL = 256,
+    IR_OP_SHR,
+    IR_OP_LE,
+    IR_OP_GE,
+    IR_OP_EQ,
+    IR_OP_NE,
+    IR_OP_LAND,
+    IR_OP_LOR,
+    IR_OP_PREINC,
+    IR_OP_PREDEC,
+    IR_OP_POSTINC,
     IR_OP_POSTDEC,
 };
 
 struct ir_node {
     ir_kind kind;
-    sc_loc loc;            /* start of the statement or expression */
+    sc_loc loc; /* start of the statement or expression */
     int op;
-    bool arrow;            /* IR_MEMBER */
-    int64_t value;         /* IR_INT */
-    ir_decl *decl;         /* IR_VAR, IR_MEMBER (the field), IR_DECLSTMT */
-    ir_func *callee;       /* IR_CALL */
-    const char *text;      /* expressions: source text as written, white
-                              space collapsed, at most 80 chars ("..." cut);
-                              used to name arguments in messages */
-    ir_type type;          /* expressions: the expression's type */
+    bool arrow;       /* IR_MEMBER */
+    int64_t value;    /* IR_INT */
+    ir_decl *decl;    /* IR_VAR, IR_MEMBER (the field), IR_DECLSTMT */
+    ir_func *callee;  /* IR_CALL */
+    const char *text; /* expressions: source text as written, white
+                         space collapsed, at most 80 chars ("..." cut);
+                         used to name arguments in messages */
+    ir_type type;     /* expressions: the expression's type */
     ir_node **kids;
     uint32_t n_kids;
 };
@@ -177,23 +187,23 @@ struct ir_node {
    function are two ir_funcs with the same key. */
 struct ir_func {
     const char *name;
-    const char *key;        /* clang USR: equal across declarations and, for
-                               external functions, across translation units */
+    const char *key; /* clang USR: equal across declarations and, for
+                        external functions, across translation units */
     sc_loc loc;
-    bool is_definition;     /* has a body (only bodies in the main file are
-                               kept; a definition elsewhere has body NULL) */
+    bool is_definition; /* has a body (only bodies in the main file are
+                           kept; a definition elsewhere has body NULL) */
     bool is_static;
     bool is_variadic;
-    bool has_prototype;     /* false for old-style "int f();" */
+    bool has_prototype; /* false for old-style "int f();" */
     ir_type ret;
     ir_decl **params;
     uint32_t n_params;
     ir_annotation *annotations; /* RETURNS_SHAPE, SHAPE_LOSS */
     uint32_t n_annotations;
-    ir_node *body;          /* IR_BLOCK, or NULL */
-    ir_decl **locals;       /* every block-scope variable, in source order */
+    ir_node *body;    /* IR_BLOCK, or NULL */
+    ir_decl **locals; /* every block-scope variable, in source order */
     uint32_t n_locals;
-    const ir_tu *tu;        /* the translation unit it was read from */
+    const ir_tu *tu; /* the translation unit it was read from */
 };
 
 /* ---- Macros and compiler diagnostics --------------------------------- */
@@ -207,35 +217,39 @@ typedef struct ir_macro {
     sc_loc loc;
 } ir_macro;
 
-typedef enum ir_severity { IR_SEV_NOTE, IR_SEV_WARNING, IR_SEV_ERROR } ir_severity;
+typedef enum ir_severity {
+    IR_SEV_NOTE,
+    IR_SEV_WARNING,
+    IR_SEV_ERROR
+} ir_severity;
 
 typedef struct ir_diag {
-    ir_severity severity;   /* errors and fatal errors are IR_SEV_ERROR */
+    ir_severity severity; /* errors and fatal errors are IR_SEV_ERROR */
     sc_loc loc;
-    const char *text;       /* clang's formatted line, as clang prints it */
+    const char *text; /* clang's formatted line, as clang prints it */
 } ir_diag;
 
 /* ---- The translation unit ------------------------------------------- */
 
 struct ir_tu {
     arena *arena;
-    const char *main_file;  /* as given on the command line / database */
+    const char *main_file; /* as given on the command line / database */
     /* Every function declaration in the TU that is annotated, has
        annotated parameters, or is defined in the main file, plus every
        function called from a main-file body; in source order. */
     ir_func **funcs;
     uint32_t n_funcs;
-    ir_decl **globals;      /* file-scope variables */
+    ir_decl **globals; /* file-scope variables */
     uint32_t n_globals;
-    ir_decl **enums;        /* enum constants */
+    ir_decl **enums; /* enum constants */
     uint32_t n_enums;
-    ir_record **records;    /* structs and unions with a definition */
+    ir_record **records; /* structs and unions with a definition */
     uint32_t n_records;
     ir_macro *macros;
     uint32_t n_macros;
-    ir_diag *diags;         /* warnings and errors clang reported */
+    ir_diag *diags; /* warnings and errors clang reported */
     uint32_t n_diags;
-    bool has_errors;        /* any IR_SEV_ERROR among diags */
+    bool has_errors; /* any IR_SEV_ERROR among diags */
     /* Every file the TU read (the main file and each header, absolute or
        as clang named it): what a cached result depends on. */
     const char **inputs;

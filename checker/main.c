@@ -29,17 +29,17 @@ typedef enum out_format { FORMAT_TEXT, FORMAT_SARIF, FORMAT_JSON } out_format;
 
 typedef struct options {
     driver_options run;
-    const char **files;        /* storage behind run.files */
-    const char **models;       /* storage behind run.models */
-    const char **summaries;    /* storage behind run.read_summaries */
-    const char **extra_args;   /* --extra-arg */
+    const char **files;      /* storage behind run.files */
+    const char **models;     /* storage behind run.models */
+    const char **summaries;  /* storage behind run.read_summaries */
+    const char **extra_args; /* --extra-arg */
     int n_extra_args;
     const char **extra_args_before; /* storage behind run.extra_args_before */
     const char **all_extra_args;    /* the config's, then --extra-arg */
-    const char *output;        /* -o */
+    const char *output;             /* -o */
     out_format format;
-    const char *baseline;      /* --baseline */
-    const char *write_baseline;/* --write-baseline */
+    const char *baseline;       /* --baseline */
+    const char *write_baseline; /* --write-baseline */
     bool verify;
     bool quiet;
     bool lsp;
@@ -48,42 +48,44 @@ typedef struct options {
 
 static void usage(FILE *out)
 {
-    fputs("usage: shapecheck [OPTIONS] FILE... [-- COMPILER_ARGS...]\n"
-          "       shapecheck [OPTIONS] -p BUILD_DIR [FILE...]\n"
-          "       shapecheck --lsp\n"
-          "\n"
-          "Checks shape annotations (SHAPE, RETURNS_SHAPE, SHAPE_LOSS) in C code.\n"
-          "\n"
-          "  -p DIR                read DIR/compile_commands.json\n"
-          "  --models FILE.h       force-include annotated redeclarations\n"
-          "                        (repeatable; replaces the config's models)\n"
-          "  --format=FORMAT       text (default), sarif or json\n"
-          "  -o FILE               write the report to FILE\n"
-          "  -j N                  translation units parsed at once (default:\n"
-          "                        one per core)\n"
-          "  --extra-arg=ARG       add ARG to the end of each compiler command\n"
-          "  --extra-arg-before=ARG\n"
-          "                        add ARG right after the compiler\n"
-          "  --verify              check findings against expected-* comments\n"
-          "  --baseline FILE       report only findings not in FILE\n"
-          "  --write-baseline FILE record the current findings in FILE\n"
-          "  --no-config           do not read .shapecheck\n"
-          "  --write-summaries DIR write one summary file per translation unit\n"
-          "  --read-summaries FILE use a summary file for functions defined\n"
-          "                        elsewhere (repeatable)\n"
-          "  --stats               print parse and analysis times on stderr\n"
-          "  --cache-dir DIR       keep per-file results in DIR: a later run\n"
-          "                        parses only what changed\n"
-          "  --quiet               no progress line\n"
-          "  -v                    list dropped compiler options\n"
-          "  --lsp                 run as a language server on stdin/stdout\n"
-          "  --list-rules          print the rules and exit\n"
-          "  -h, --help            this text\n"
-          "  --version             print the version\n"
-          "\n"
-          "Exit status: 0 no error found, 1 errors found, 2 the checker could\n"
-          "not do its whole job.\n",
-          out);
+    fputs(
+        "usage: shapecheck [OPTIONS] FILE... [-- COMPILER_ARGS...]\n"
+        "       shapecheck [OPTIONS] -p BUILD_DIR [FILE...]\n"
+        "       shapecheck --lsp\n"
+        "\n"
+        "Checks shape annotations (SHAPE, RETURNS_SHAPE, SHAPE_LOSS) in C "
+        "code.\n"
+        "\n"
+        "  -p DIR                read DIR/compile_commands.json\n"
+        "  --models FILE.h       force-include annotated redeclarations\n"
+        "                        (repeatable; replaces the config's models)\n"
+        "  --format=FORMAT       text (default), sarif or json\n"
+        "  -o FILE               write the report to FILE\n"
+        "  -j N                  translation units parsed at once (default:\n"
+        "                        one per core)\n"
+        "  --extra-arg=ARG       add ARG to the end of each compiler command\n"
+        "  --extra-arg-before=ARG\n"
+        "                        add ARG right after the compiler\n"
+        "  --verify              check findings against expected-* comments\n"
+        "  --baseline FILE       report only findings not in FILE\n"
+        "  --write-baseline FILE record the current findings in FILE\n"
+        "  --no-config           do not read .shapecheck\n"
+        "  --write-summaries DIR write one summary file per translation unit\n"
+        "  --read-summaries FILE use a summary file for functions defined\n"
+        "                        elsewhere (repeatable)\n"
+        "  --stats               print parse and analysis times on stderr\n"
+        "  --cache-dir DIR       keep per-file results in DIR: a later run\n"
+        "                        parses only what changed\n"
+        "  --quiet               no progress line\n"
+        "  -v                    list dropped compiler options\n"
+        "  --lsp                 run as a language server on stdin/stdout\n"
+        "  --list-rules          print the rules and exit\n"
+        "  -h, --help            this text\n"
+        "  --version             print the version\n"
+        "\n"
+        "Exit status: 0 no error found, 1 errors found, 2 the checker could\n"
+        "not do its whole job.\n",
+        out);
 }
 
 static void list_rules(void)
@@ -118,54 +120,106 @@ static bool parse_jobs(const char *s, int *jobs)
 }
 
 enum {
-    OPT_MODELS = 256, OPT_FORMAT, OPT_VERIFY, OPT_VERSION, OPT_RULES,
-    OPT_BASELINE, OPT_WRITE_BASELINE, OPT_QUIET, OPT_LSP, OPT_NO_CONFIG,
-    OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE, OPT_READ_SUMMARIES, OPT_WRITE_SUMMARIES,
-    OPT_STATS, OPT_CACHE_DIR,
+    OPT_MODELS = 256,
+    OPT_FORMAT,
+    OPT_VERIFY,
+    OPT_VERSION,
+    OPT_RULES,
+    OPT_BASELINE,
+    OPT_WRITE_BASELINE,
+    OPT_QUIET,
+    OPT_LSP,
+    OPT_NO_CONFIG,
+    OPT_EXTRA_ARG,
+    OPT_EXTRA_ARG_BEFORE,
+    OPT_READ_SUMMARIES,
+    OPT_WRITE_SUMMARIES,
+    OPT_STATS,
+    OPT_CACHE_DIR,
 };
 
 /* One option; returns -1 (exit 2), 1 (exit 0) or 0 (go on). */
 static int apply_option(int ch, options *o, char **argv)
 {
     switch (ch) {
-    case 'p': o->run.build_dir = optarg; return 0;
-    case 'o': o->output = optarg; return 0;
-    case 'v': o->run.verbose = true; return 0;
-    case OPT_MODELS: o->models[o->run.n_models++] = optarg; return 0;
-    case OPT_VERIFY: o->verify = true; return 0;
-    case OPT_BASELINE: o->baseline = optarg; return 0;
-    case OPT_WRITE_BASELINE: o->write_baseline = optarg; return 0;
-    case OPT_QUIET: o->quiet = true; return 0;
-    case OPT_LSP: o->lsp = true; return 0;
-    case OPT_NO_CONFIG: o->no_config = true; return 0;
+    case 'p':
+        o->run.build_dir = optarg;
+        return 0;
+    case 'o':
+        o->output = optarg;
+        return 0;
+    case 'v':
+        o->run.verbose = true;
+        return 0;
+    case OPT_MODELS:
+        o->models[o->run.n_models++] = optarg;
+        return 0;
+    case OPT_VERIFY:
+        o->verify = true;
+        return 0;
+    case OPT_BASELINE:
+        o->baseline = optarg;
+        return 0;
+    case OPT_WRITE_BASELINE:
+        o->write_baseline = optarg;
+        return 0;
+    case OPT_QUIET:
+        o->quiet = true;
+        return 0;
+    case OPT_LSP:
+        o->lsp = true;
+        return 0;
+    case OPT_NO_CONFIG:
+        o->no_config = true;
+        return 0;
     case OPT_READ_SUMMARIES:
         o->summaries[o->run.n_read_summaries++] = optarg;
         return 0;
-    case OPT_WRITE_SUMMARIES: o->run.write_summaries_dir = optarg; return 0;
-    case OPT_STATS: o->run.stats = true; return 0;
-    case OPT_CACHE_DIR: o->run.cache_dir = optarg; return 0;
-    case OPT_EXTRA_ARG: o->extra_args[o->n_extra_args++] = optarg; return 0;
+    case OPT_WRITE_SUMMARIES:
+        o->run.write_summaries_dir = optarg;
+        return 0;
+    case OPT_STATS:
+        o->run.stats = true;
+        return 0;
+    case OPT_CACHE_DIR:
+        o->run.cache_dir = optarg;
+        return 0;
+    case OPT_EXTRA_ARG:
+        o->extra_args[o->n_extra_args++] = optarg;
+        return 0;
     case OPT_EXTRA_ARG_BEFORE:
         o->extra_args_before[o->run.n_extra_args_before++] = optarg;
         return 0;
     case 'j':
         if (parse_jobs(optarg, &o->run.jobs))
             return 0;
-        fprintf(stderr, "shapecheck: error: -j takes a number from 1 to 1024, "
-                        "not '%s'\n", optarg);
+        fprintf(stderr,
+                "shapecheck: error: -j takes a number from 1 to 1024, "
+                "not '%s'\n",
+                optarg);
         return -1;
     case OPT_FORMAT:
         if (parse_format(optarg, &o->format))
             return 0;
-        fprintf(stderr, "shapecheck: error: unknown format '%s' (text, sarif "
-                        "or json)\n", optarg);
+        fprintf(stderr,
+                "shapecheck: error: unknown format '%s' (text, sarif "
+                "or json)\n",
+                optarg);
         return -1;
-    case OPT_VERSION: puts("shapecheck " SHAPECHECK_VERSION_TEXT); return 1;
-    case OPT_RULES: list_rules(); return 1;
-    case 'h': usage(stdout); return 1;
+    case OPT_VERSION:
+        puts("shapecheck " SHAPECHECK_VERSION_TEXT);
+        return 1;
+    case OPT_RULES:
+        list_rules();
+        return 1;
+    case 'h':
+        usage(stdout);
+        return 1;
     default:
-        fprintf(stderr, "shapecheck: error: unknown or incomplete option "
-                        "'%s'\n", argv[optind - 1]);
+        fprintf(stderr,
+                "shapecheck: error: unknown or incomplete option "
+                "'%s'\n",
+                argv[optind - 1]);
         usage(stderr);
         return -1;
     }
@@ -312,12 +366,14 @@ static int filter_findings(const options *o, const config *cfg,
     config_drop_disabled(cfg, list);
     suppress_apply(list);
     if (o->write_baseline && status == SC_EXIT_TROUBLE) {
-        fprintf(stderr, "shapecheck: error: %s not written: the analysis is "
-                        "incomplete\n", o->write_baseline);
+        fprintf(stderr,
+                "shapecheck: error: %s not written: the analysis is "
+                "incomplete\n",
+                o->write_baseline);
         return SC_EXIT_TROUBLE;
     }
-    if (o->write_baseline &&
-        baseline_write(o->write_baseline, list, repo_root, err, sizeof err) != 0) {
+    if (o->write_baseline && baseline_write(o->write_baseline, list, repo_root,
+                                            err, sizeof err) != 0) {
         fprintf(stderr, "shapecheck: error: %s\n", err);
         return SC_EXIT_TROUBLE;
     }
@@ -337,8 +393,8 @@ static int run_verify(const diag_list *list, const driver *d, FILE *out)
     int status = SC_EXIT_CLEAN;
     for (size_t i = 0; i < n_cmds + list->n; i++) {
         bool main_file = i < n_cmds;
-        const char *path = main_file ? driver_file(d, i)
-                                     : list->items[i - n_cmds].loc.file;
+        const char *path =
+            main_file ? driver_file(d, i) : list->items[i - n_cmds].loc.file;
         bool seen = !path;
         for (size_t k = 0; k < n_files && !seen; k++)
             seen = strcmp(files[k].path, path) == 0;
@@ -368,9 +424,15 @@ static int write_report(const options *o, const diag_list *list,
     char err[1024];
     int rc = 0;
     switch (o->format) {
-    case FORMAT_TEXT: output_text(out, list); break;
-    case FORMAT_SARIF: rc = output_sarif(out, list, repo_root, err, sizeof err); break;
-    case FORMAT_JSON: rc = output_json(out, list, err, sizeof err); break;
+    case FORMAT_TEXT:
+        output_text(out, list);
+        break;
+    case FORMAT_SARIF:
+        rc = output_sarif(out, list, repo_root, err, sizeof err);
+        break;
+    case FORMAT_JSON:
+        rc = output_json(out, list, err, sizeof err);
+        break;
     }
     if (rc != 0) {
         fprintf(stderr, "shapecheck: error: %s\n", err);
@@ -422,7 +484,8 @@ static int check(options *o)
     /* An unusable baseline stops the run before anything is written. */
     baseline base = {0};
     char err[1024];
-    if (o->baseline && baseline_load(&base, o->baseline, err, sizeof err) != 0) {
+    if (o->baseline &&
+        baseline_load(&base, o->baseline, err, sizeof err) != 0) {
         fprintf(stderr, "shapecheck: error: %s\n", err);
         config_free(&cfg);
         return SC_EXIT_TROUBLE;

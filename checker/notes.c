@@ -23,7 +23,8 @@ static const char *values_suffix(analysis *an, const shape_origin *o)
 static void add_note_once(analysis *an, diag *d, sc_loc loc, const char *msg)
 {
     for (size_t i = 0; i < d->n_notes; i++)
-        if (d->notes[i].loc.line == loc.line && d->notes[i].loc.col == loc.col &&
+        if (d->notes[i].loc.line == loc.line &&
+            d->notes[i].loc.col == loc.col &&
             strcmp(d->notes[i].loc.file ? d->notes[i].loc.file : "",
                    loc.file ? loc.file : "") == 0 &&
             strcmp(d->notes[i].message, msg) == 0)
@@ -36,11 +37,12 @@ static const char *origin_text(analysis *an, const shape_origin *o)
     switch (o->kind) {
     case ORIGIN_DECLARED:
     case ORIGIN_PARAM:
-        return arena_printf(an->arena, "'%s' declared with shape %s%s",
-                            o->name, o->written, values_suffix(an, o));
+        return arena_printf(an->arena, "'%s' declared with shape %s%s", o->name,
+                            o->written, values_suffix(an, o));
     case ORIGIN_ARRAY:
-        return arena_printf(an->arena, "'%s' declared as an array of shape %s%s",
-                            o->name, o->written, values_suffix(an, o));
+        return arena_printf(an->arena,
+                            "'%s' declared as an array of shape %s%s", o->name,
+                            o->written, values_suffix(an, o));
     case ORIGIN_ASSIGNED:
         return arena_printf(an->arena, "'%s' takes its shape %s from '%s'",
                             o->name, o->written, o->from ? o->from->name : "?");
@@ -107,7 +109,8 @@ void note_param(analysis *an, diag *d, const signature *sig, uint32_t i)
     if (sp->via)
         diag_add_note(an->diags, d, sp->loc,
                       "'%s' passes its parameter '%s' to '%s', which needs "
-                      "shape %s", sig->name, sp->name, sp->via, sp->written);
+                      "shape %s",
+                      sig->name, sp->name, sp->via, sp->written);
     else
         diag_add_note(an->diags, d, sp->loc,
                       "parameter '%s' of '%s' declared with shape %s", sp->name,

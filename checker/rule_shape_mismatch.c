@@ -20,12 +20,12 @@ static diag *report_rank(analysis *an, const call_result *r, const conflict *c,
     const call_arg *a = &r->args[c->arg];
     const sig_param *sp = &r->sig->params[c->arg];
     uint32_t want = sp->shape->rank - (sp->shape->ellipsis >= 0);
-    return diag_add(an->diags, &sc_rule_shape_mismatch, call,
-                    "'%s' has shape %s but parameter '%s' of '%s' expects "
-                    "rank %s%u (%s)",
-                    a->text, shape_format(an->arena, an->dims, a->value.shape),
-                    sp->name, callee, sp->shape->ellipsis >= 0 ? "at least " : "",
-                    want, sp->written);
+    return diag_add(
+        an->diags, &sc_rule_shape_mismatch, call,
+        "'%s' has shape %s but parameter '%s' of '%s' expects "
+        "rank %s%u (%s)",
+        a->text, shape_format(an->arena, an->dims, a->value.shape), sp->name,
+        callee, sp->shape->ellipsis >= 0 ? "at least " : "", want, sp->written);
 }
 
 static diag *report_dim(analysis *an, const call_result *r, const conflict *c,
@@ -33,7 +33,8 @@ static diag *report_dim(analysis *an, const call_result *r, const conflict *c,
 {
     const call_arg *a = &r->args[c->arg];
     const sig_param *sp = &r->sig->params[c->arg];
-    const char *expected = shape_format(an->arena, an->dims, r->expected[c->arg]);
+    const char *expected =
+        shape_format(an->arena, an->dims, r->expected[c->arg]);
     const char *inst = strcmp(expected, sp->written) == 0
                            ? ""
                            : arena_printf(an->arena, " = %s", expected);
@@ -79,9 +80,10 @@ void check_shape_mismatch(analysis *an, const call_result *r, sc_loc call,
         const conflict *c = &r->conflicts[i];
         if (batch_reported && is_batch_conflict(r, c))
             continue;
-        diag *d = c->kind == CONFLICT_RANK  ? report_rank(an, r, c, call, callee)
-                  : c->kind == CONFLICT_DIM ? report_dim(an, r, c, call, callee)
-                                            : report_bound(an, r, c, call, callee);
+        diag *d = c->kind == CONFLICT_RANK ? report_rank(an, r, c, call, callee)
+                  : c->kind == CONFLICT_DIM
+                      ? report_dim(an, r, c, call, callee)
+                      : report_bound(an, r, c, call, callee);
         note_conflict(an, d, r, c);
     }
 }

@@ -146,7 +146,7 @@ shape *shape_substitute(arena *a, dim_ctx *ctx, const shape *s,
     shape *r = shape_new(a, s->rank);
     r->ellipsis = s->ellipsis;
     for (uint32_t i = 0; i < s->rank; i++)
-        r->dims[i] = s->dims[i] ? dim_substitute(ctx, s->dims[i], subst, ud)
-                                : NULL;
+        r->dims[i] =
+            s->dims[i] ? dim_substitute(ctx, s->dims[i], subst, ud) : NULL;
     return r;
 }

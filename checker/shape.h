@@ -17,9 +17,9 @@
 #include "ir.h"
 
 typedef struct shape {
-    uint32_t rank;          /* entries, the '...' included */
-    int ellipsis;           /* index of '...', or -1 */
-    const dim_poly **dims;  /* rank entries; the '...' entry is NULL */
+    uint32_t rank;         /* entries, the '...' included */
+    int ellipsis;          /* index of '...', or -1 */
+    const dim_poly **dims; /* rank entries; the '...' entry is NULL */
 } shape;
 
 /* Why a value has the shape it has. */
@@ -38,7 +38,7 @@ typedef struct value_note {
     const char *name;
     const char *value;
     sc_loc loc;
-    const char *how;        /* "set to", "defined as", "declared as" */
+    const char *how; /* "set to", "defined as", "declared as" */
 } value_note;
 
 #define ORIGIN_MAX_VALUES 4
@@ -46,9 +46,9 @@ typedef struct value_note {
 typedef struct shape_origin {
     origin_kind kind;
     sc_loc loc;
-    const char *name;       /* the variable or expression ("logits") */
-    const char *written;    /* the shape as written ("[B, 10]") */
-    const char *callee;     /* INFERRED / RETURNED: the function */
+    const char *name;    /* the variable or expression ("logits") */
+    const char *written; /* the shape as written ("[B, 10]") */
+    const char *callee;  /* INFERRED / RETURNED: the function */
     value_note values[ORIGIN_MAX_VALUES];
     int n_values;
     const struct shape_origin *from; /* ASSIGNED: the source's origin */

@@ -20,7 +20,6 @@ typedef struct func_group {
     const signature *sig;
 } func_group;
 
-
 typedef struct const_value {
     enum { CONST_PENDING, CONST_KNOWN, CONST_NONE } state;
     int64_t value;
@@ -72,9 +71,9 @@ static bool eval_macro(analysis *an, const ir_tu *tu, const ir_macro *m,
     dim_shape_ast *ast = dim_parse_expr(m->body, &err);
     if (!ast)
         return false;
-    bool ok = ast->rank == 1 && ast->entries[0].kind == DIM_ENTRY_EXPR &&
-              dim_eval_int(ast->entries[0].expr, lookup_for_macro, &me, value,
-                           &err);
+    bool ok =
+        ast->rank == 1 && ast->entries[0].kind == DIM_ENTRY_EXPR &&
+        dim_eval_int(ast->entries[0].expr, lookup_for_macro, &me, value, &err);
     dim_shape_ast_free(ast);
     return ok;
 }
@@ -138,7 +137,7 @@ typedef struct sig_builder {
     analysis *an;
     signature *sig;
     const ir_func *decl;
-    strmap free_syms;   /* name -> dim_sym + 1 (so 0 is "absent") */
+    strmap free_syms; /* name -> dim_sym + 1 (so 0 is "absent") */
     sc_loc ann_loc;
 } sig_builder;
 
@@ -159,11 +158,12 @@ static const dim_poly *path_symbol(sig_builder *b, uint32_t param,
         if (sig->paths[i].param == param &&
             strcmp(sig->paths[i].suffix, suffix) == 0)
             return dim_symbol(b->an->dims, sig->paths[i].sym);
-    sig_path *paths = arena_array(b->an->arena, sig->n_paths + 1, sizeof *paths);
+    sig_path *paths =
+        arena_array(b->an->arena, sig->n_paths + 1, sizeof *paths);
     if (sig->n_paths)
         memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
-    const char *display = arena_printf(
-        b->an->arena, "%s%s", b->decl->params[param]->name, suffix);
+    const char *display = arena_printf(b->an->arena, "%s%s",
+                                       b->decl->params[param]->name, suffix);
     paths[sig->n_paths] = (sig_path){param, arena_strdup(b->an->arena, suffix),
                                      dim_sym_new(b->an->dims, display)};
     sig->paths = paths;
@@ -177,8 +177,8 @@ static const dim_poly *free_symbol(sig_builder *b, const char *name)
         dim_sym s = dim_sym_new(b->an->dims, name);
         v = (uintptr_t)s + 1;
         strmap_put(&b->free_syms, arena_strdup(b->an->arena, name), (void *)v);
-        dim_sym *syms = arena_array(b->an->arena, b->sig->n_free + 1,
-                                    sizeof *syms);
+        dim_sym *syms =
+            arena_array(b->an->arena, b->sig->n_free + 1, sizeof *syms);
         if (b->sig->n_free)
             memcpy(syms, b->sig->free_syms, b->sig->n_free * sizeof *syms);
         syms[b->sig->n_free++] = s;
@@ -218,8 +218,7 @@ static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
     dim_shape_ast *ast = dim_parse(ann->text, &err);
     if (!ast) {
         report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
-                          shape_excerpt(b->an->arena, ann->text),
-                          err.message);
+                          shape_excerpt(b->an->arena, ann->text), err.message);
         return NULL;
     }
     shape *s = shape_new(b->an->arena, (uint32_t)ast->rank);
@@ -247,7 +246,8 @@ static bool can_hold_shape(const ir_type *t)
 
 /* Records a SHAPE for parameter I, reporting a conflict with another
    declaration's annotation of the same parameter. */
-static void add_param_shape(sig_builder *b, uint32_t i, const ir_annotation *ann)
+static void add_param_shape(sig_builder *b, uint32_t i,
+                            const ir_annotation *ann)
 {
     sig_param *sp = &b->sig->params[i];
     const ir_decl *pd = b->decl->params[i];
@@ -294,7 +294,8 @@ static void add_returns(sig_builder *b, const ir_annotation *ann)
     if (s->rank > 0 && !can_hold_shape(&b->decl->ret)) {
         report_annotation(b->an, ann->loc,
                           "RETURNS_SHAPE on '%s', whose result cannot hold a "
-                          "shape", sig->name);
+                          "shape",
+                          sig->name);
         return;
     }
     sig->returns = s, sig->returns_written = written;
@@ -324,28 +325,31 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
         while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
             e--;
         size_t n = (size_t)(e - s) < sizeof names[k] ? (size_t)(e - s)
-                                                    : sizeof names[k] - 1;
+                                                     : sizeof names[k] - 1;
         memcpy(names[k], s, n);
         names[k][n] = '\0';
         idx[k] = param_index(b->decl, s, (size_t)(e - s));
         if (idx[k] < 0) {
             report_annotation(an, ann->loc,
                               "SHAPE_LOSS names '%s', which is not a "
-                              "parameter of '%s'", names[k], b->sig->name);
+                              "parameter of '%s'",
+                              names[k], b->sig->name);
             return;
         }
     }
     if (idx[0] == idx[1]) {
         report_annotation(an, ann->loc,
                           "SHAPE_LOSS names '%s' twice: logits and labels "
-                          "must be two parameters", names[0]);
+                          "must be two parameters",
+                          names[0]);
         return;
     }
     if (b->sig->loss_logits >= 0 &&
         (b->sig->loss_logits != idx[0] || b->sig->loss_labels != idx[1])) {
         report_annotation(an, ann->loc,
                           "conflicting SHAPE_LOSS annotations for '%s': here "
-                          "and at %s:%u", b->sig->name, b->sig->loss_loc.file,
+                          "and at %s:%u",
+                          b->sig->name, b->sig->loss_loc.file,
                           b->sig->loss_loc.line);
         return;
     }
@@ -365,7 +369,8 @@ static void add_function_annotation(sig_builder *b, const ir_annotation *ann)
     case IR_ANN_SHAPE:
         report_annotation(b->an, ann->loc,
                           "SHAPE on function '%s': use RETURNS_SHAPE for its "
-                          "result, SHAPE on its parameters", b->sig->name);
+                          "result, SHAPE on its parameters",
+                          b->sig->name);
         break;
     }
 }
@@ -373,7 +378,8 @@ static void add_function_annotation(sig_builder *b, const ir_annotation *ann)
 static void add_declaration(sig_builder *b, const ir_func *f)
 {
     b->decl = f;
-    uint32_t n = f->n_params < b->sig->n_params ? f->n_params : b->sig->n_params;
+    uint32_t n =
+        f->n_params < b->sig->n_params ? f->n_params : b->sig->n_params;
     for (uint32_t i = 0; i < n; i++) {
         const ir_decl *pd = f->params[i];
         for (uint32_t k = 0; k < pd->n_annotations; k++) {
@@ -383,9 +389,9 @@ static void add_declaration(sig_builder *b, const ir_func *f)
             else
                 report_annotation(b->an, ann->loc,
                                   "%s on parameter '%s': it belongs on the "
-                                  "function", ann->kind == IR_ANN_LOSS
-                                                  ? "SHAPE_LOSS"
-                                                  : "RETURNS_SHAPE",
+                                  "function",
+                                  ann->kind == IR_ANN_LOSS ? "SHAPE_LOSS"
+                                                           : "RETURNS_SHAPE",
                                   pd->name);
         }
     }
@@ -497,8 +503,8 @@ static const shape *remap_shape(remap_ctx *r, const shape *s)
 static void merge_paths(analysis *an, signature *m, const signature *a,
                         const signature *d)
 {
-    m->paths = arena_array(an->arena, a->n_paths + d->n_paths + 1,
-                           sizeof *m->paths);
+    m->paths =
+        arena_array(an->arena, a->n_paths + d->n_paths + 1, sizeof *m->paths);
     m->n_paths = 0;
     const signature *both[2] = {a, d};
     for (int k = 0; k < 2; k++)
@@ -547,13 +553,13 @@ static const signature *merge(analysis *an, signature *annotated,
         m->loss_via = derived->loss_via;
     }
     merge_paths(an, m, annotated, derived);
-    m->effects = arena_array(an->arena, derived->n_effects + 1,
-                             sizeof *m->effects);
+    m->effects =
+        arena_array(an->arena, derived->n_effects + 1, sizeof *m->effects);
     m->n_effects = derived->n_effects;
     for (uint32_t k = 0; k < derived->n_effects; k++) {
         m->effects[k] = derived->effects[k];
-        m->effects[k].value = dim_substitute(an->dims, derived->effects[k].value,
-                                             remap_symbol, &r);
+        m->effects[k].value = dim_substitute(
+            an->dims, derived->effects[k].value, remap_symbol, &r);
     }
     m->derived = true;
     return m;

@@ -71,7 +71,8 @@ static const dim_poly *rename_symbol(void *ud, dim_sym sym)
             return nm->to[i];
     const char *name = sig_symbol_name(nm, sym);
     while (!name) {
-        const char *candidate = arena_printf(nm->an->arena, "_%u", ++nm->next_free);
+        const char *candidate =
+            arena_printf(nm->an->arena, "_%u", ++nm->next_free);
         if (!is_param_name(nm->sig, candidate))
             name = candidate;
     }
@@ -106,7 +107,8 @@ static char *shape_text(namer *nm, const shape *s)
 {
     char *text = arena_strdup(nm->an->arena, "");
     for (uint32_t i = 0; i < s->rank; i++) {
-        const char *dim = (int)i == s->ellipsis ? "..." : poly_text(nm, s->dims[i]);
+        const char *dim =
+            (int)i == s->ellipsis ? "..." : poly_text(nm, s->dims[i]);
         text = arena_printf(nm->an->arena, "%s%s%s", text, i ? ", " : "", dim);
     }
     return text;
@@ -116,9 +118,9 @@ static char *shape_text(namer *nm, const shape *s)
 static void add_loc(namer *nm, cJSON *o, const char *key, sc_loc loc)
 {
     if (loc.file)
-        cJSON_AddStringToObject(o, key, arena_printf(nm->an->arena, "%s:%u:%u",
-                                                     loc.file, loc.line,
-                                                     loc.col));
+        cJSON_AddStringToObject(o, key,
+                                arena_printf(nm->an->arena, "%s:%u:%u",
+                                             loc.file, loc.line, loc.col));
 }
 
 static cJSON *param_json(namer *nm, const sig_param *sp)
@@ -180,8 +182,8 @@ char *summary_text(analysis *an, const ir_tu *tu)
     cJSON *fns = cJSON_AddArrayToObject(doc, "functions");
     for (uint32_t i = 0; i < tu->n_funcs; i++) {
         const ir_func *f = tu->funcs[i];
-        const signature *sig = f->body && !f->is_static ? signature_of(an, f)
-                                                        : NULL;
+        const signature *sig =
+            f->body && !f->is_static ? signature_of(an, f) : NULL;
         if (sig)
             cJSON_AddItemToArray(fns, function_json(an, f->key, sig));
     }
@@ -196,7 +198,8 @@ int summary_write(analysis *an, const ir_tu *tu, FILE *out, char *err,
     char *text = summary_text(an, tu);
     int rc = text && fputs(text, out) >= 0 && fputc('\n', out) != EOF ? 0 : -1;
     if (rc)
-        snprintf(err, err_size, "cannot write the summary of %s", tu->main_file);
+        snprintf(err, err_size, "cannot write the summary of %s",
+                 tu->main_file);
     cJSON_free(text);
     return rc;
 }
@@ -241,13 +244,15 @@ static const dim_poly *path_sym(reader *rd, uint32_t param, const char *suffix)
 {
     signature *sig = rd->sig;
     for (uint32_t k = 0; k < sig->n_paths; k++)
-        if (sig->paths[k].param == param && strcmp(sig->paths[k].suffix, suffix) == 0)
+        if (sig->paths[k].param == param &&
+            strcmp(sig->paths[k].suffix, suffix) == 0)
             return dim_symbol(rd->an->dims, sig->paths[k].sym);
-    sig_path *paths = arena_array(rd->an->arena, sig->n_paths + 1, sizeof *paths);
+    sig_path *paths =
+        arena_array(rd->an->arena, sig->n_paths + 1, sizeof *paths);
     if (sig->n_paths)
         memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
-    const char *display = arena_printf(rd->an->arena, "%s%s",
-                                       sig->params[param].name, suffix);
+    const char *display =
+        arena_printf(rd->an->arena, "%s%s", sig->params[param].name, suffix);
     paths[sig->n_paths] = (sig_path){param, arena_strdup(rd->an->arena, suffix),
                                      dim_sym_new(rd->an->dims, display)};
     sig->paths = paths;
@@ -255,7 +260,8 @@ static const dim_poly *path_sym(reader *rd, uint32_t param, const char *suffix)
 }
 
 /* Names in a summary: integer parameters, parameter paths, free symbols. */
-static const dim_poly *resolve_summary_name(void *ud, const char *path, int column)
+static const dim_poly *resolve_summary_name(void *ud, const char *path,
+                                            int column)
 {
     (void)column;
     reader *rd = ud;
@@ -268,7 +274,8 @@ static const dim_poly *resolve_summary_name(void *ud, const char *path, int colu
     const dim_poly *v = strmap_get(&rd->free_syms, path);
     if (!v) {
         v = dim_symbol(rd->an->dims, dim_sym_new(rd->an->dims, path));
-        strmap_put(&rd->free_syms, arena_strdup(rd->an->arena, path), (void *)v);
+        strmap_put(&rd->free_syms, arena_strdup(rd->an->arena, path),
+                   (void *)v);
     }
     return v;
 }
@@ -334,10 +341,12 @@ static bool read_params(reader *rd, const cJSON *params, const char *fn)
 {
     signature *sig = rd->sig;
     sig->n_params = (uint32_t)cJSON_GetArraySize(params);
-    sig->params = arena_array(rd->an->arena, sig->n_params + 1, sizeof *sig->params);
+    sig->params =
+        arena_array(rd->an->arena, sig->n_params + 1, sizeof *sig->params);
     uint32_t i = 0;
     const cJSON *p;
-    cJSON_ArrayForEach(p, params) { /* names first: shapes may name any */
+    cJSON_ArrayForEach(p, params)
+    { /* names first: shapes may name any */
         const char *name = json_string(p, "name");
         if (!name) {
             fail(rd, "parameter without a name in function", fn);
@@ -350,9 +359,11 @@ static bool read_params(reader *rd, const cJSON *params, const char *fn)
             sp->int_sym = dim_sym_new(rd->an->dims, sp->name);
     }
     i = 0;
-    cJSON_ArrayForEach(p, params) {
+    cJSON_ArrayForEach(p, params)
+    {
         sig_param *sp = &sig->params[i++];
-        const char *text = json_string(p, "shape"), *via = json_string(p, "via");
+        const char *text = json_string(p, "shape"),
+                   *via = json_string(p, "via");
         if (text) {
             sp->shape = read_shape(rd, text, fn);
             sp->written = shape_written(rd->an->arena, text);
@@ -364,7 +375,8 @@ static bool read_params(reader *rd, const cJSON *params, const char *fn)
     return !rd->failed;
 }
 
-static void read_loss_and_effects(reader *rd, const cJSON *fn_json, const char *fn)
+static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
+                                  const char *fn)
 {
     signature *sig = rd->sig;
     const cJSON *loss = cJSON_GetObjectItemCaseSensitive(fn_json, "loss");
@@ -379,12 +391,15 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json, const char *
     }
     const cJSON *effects = cJSON_GetObjectItemCaseSensitive(fn_json, "effects");
     sig->n_effects = 0;
-    sig->effects = arena_array(rd->an->arena, (size_t)cJSON_GetArraySize(effects) + 1,
-                               sizeof *sig->effects);
+    sig->effects =
+        arena_array(rd->an->arena, (size_t)cJSON_GetArraySize(effects) + 1,
+                    sizeof *sig->effects);
     const cJSON *e;
-    cJSON_ArrayForEach(e, effects) {
+    cJSON_ArrayForEach(e, effects)
+    {
         const cJSON *param = cJSON_GetObjectItemCaseSensitive(e, "param");
-        const char *member = json_string(e, "member"), *value = json_string(e, "value");
+        const char *member = json_string(e, "member"),
+                   *value = json_string(e, "value");
         if (!cJSON_IsNumber(param) || param->valueint < 0 ||
             (uint32_t)param->valueint >= sig->n_params || !member || !value) {
             fail(rd, "malformed effect in function", fn);
@@ -395,7 +410,9 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json, const char *
             return;
         sig->effects[sig->n_effects++] =
             (sig_effect){(uint32_t)param->valueint,
-                         arena_strdup(rd->an->arena, member), v->dims[0], {0}};
+                         arena_strdup(rd->an->arena, member),
+                         v->dims[0],
+                         {0}};
     }
 }
 
@@ -432,22 +449,24 @@ int summary_read_text(analysis *an, const char *text, const char *name,
 {
     cJSON *doc = cJSON_Parse(text);
     reader rd = {.an = an, .path = name, .err = err, .err_size = err_size};
-    const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-summary");
+    const cJSON *version =
+        cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-summary");
     const cJSON *fns = cJSON_GetObjectItemCaseSensitive(doc, "functions");
     if (!doc || !cJSON_IsNumber(version) ||
         version->valueint != SUMMARY_FORMAT_VERSION || !cJSON_IsArray(fns)) {
-        snprintf(err, err_size, "%s: not a shapecheck summary (version %d)", name,
-                 SUMMARY_FORMAT_VERSION);
+        snprintf(err, err_size, "%s: not a shapecheck summary (version %d)",
+                 name, SUMMARY_FORMAT_VERSION);
         cJSON_Delete(doc);
         return -1;
     }
     const cJSON *fn;
-    cJSON_ArrayForEach(fn, fns) {
+    cJSON_ArrayForEach(fn, fns)
+    {
         signature *sig = read_function(&rd, fn);
         if (!sig)
             break;
-        strmap_put(&an->external, arena_strdup(an->arena, json_string(fn, "key")),
-                   sig);
+        strmap_put(&an->external,
+                   arena_strdup(an->arena, json_string(fn, "key")), sig);
     }
     cJSON_Delete(doc);
     return rd.failed ? -1 : 0;
