@@ -1527,16 +1527,30 @@ const dim_poly *dim_substitute(dim_ctx *ctx, const dim_poly *p,
     return sum;
 }
 
+/* Whether a coefficient of P is INT64_MIN, which has no negation. */
+static bool has_min_coef(const dim_poly *p)
+{
+    for (uint32_t i = 0; i < p->n_terms; i++)
+        if (p->terms[i].coef == INT64_MIN)
+            return true;
+    return false;
+}
+
 /* Symbols are >= 1, so a monomial without opaque atoms is >= 1: a
    difference whose coefficients all have one sign is never 0.  The
    difference is only drafted, not interned: comparing leaves nothing
-   behind in the context. */
+   behind in the context.  Undecided wherever A - B or B - A would
+   overflow, so that the answer does not depend on the order of A and B:
+   a coefficient INT64_MIN, in A, B or A - B, is one that B - A cannot
+   negate. */
 dim_relation dim_compare(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
 {
     if (!a || !b)
         return DIM_MAY_EQUAL;
     if (a == b)
         return DIM_EQUAL;
+    if (has_min_coef(a) || has_min_coef(b))
+        return DIM_MAY_EQUAL;
     long n = draft_sum(ctx, a, b, -1) ? -1 : draft_normalize(ctx);
     if (n < 0)
         return DIM_MAY_EQUAL; /* overflow: undecided */
@@ -1545,6 +1559,8 @@ dim_relation dim_compare(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
     bool pos = false, neg = false;
     for (long i = 0; i < n; i++) {
         const dim_term *t = &ctx->dt[i].t;
+        if (t->coef == INT64_MIN)
+            return DIM_MAY_EQUAL;
         for (uint32_t j = 0; j < t->n_fac; j++)
             if (t->fac[j].atom->kind != ATOM_SYM)
                 return DIM_MAY_EQUAL;

@@ -149,7 +149,9 @@ typedef enum dim_relation {
 
 /* Decides A against B.  NULL (unknown, '_') on either side: DIM_MAY_EQUAL.
    CANNOT when A - B is a non-zero constant, or when every coefficient of
-   A - B has the same sign and no monomial holds an opaque atom. */
+   A - B has the same sign and no monomial holds an opaque atom.  Where
+   A - B or B - A overflows int64 it is MAY_EQUAL, so that the answer never
+   depends on the order of A and B. */
 dim_relation dim_compare(dim_ctx *ctx, const dim_poly *a, const dim_poly *b);
 
 /* Writes P in the dimension language ("2*B + 1", "B*T", "(N)/2"), as

@@ -348,6 +348,10 @@ static void *parse_worker(void *arg)
 
 static void parse_all(parse_pool *pool, int jobs)
 {
+    /* libclang parses on a thread of its own with a small stack unless
+       told not to; ours have PARSE_STACK_SIZE, deep enough for the nesting
+       the front end accepts.  A user's own setting wins. */
+    setenv("LIBCLANG_NOTHREADS", "1", 0);
     if (jobs < 1)
         jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (jobs < 1)

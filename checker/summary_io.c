@@ -375,6 +375,31 @@ static bool read_params(reader *rd, const cJSON *params, const char *fn)
     return !rd->failed;
 }
 
+/* Whether S is a member path as the summaries write one: ('.' | "->")
+   NAME, one or more times ("->len", ".dims.n").  Anything else would make
+   a path key that does not name its root (flow_path_set reads the root's
+   address back from the key). */
+static bool is_member_path(const char *s)
+{
+    if (!*s)
+        return false;
+    while (*s) {
+        if (s[0] == '.')
+            s++;
+        else if (s[0] == '-' && s[1] == '>')
+            s += 2;
+        else
+            return false;
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              *s == '_'))
+            return false;
+        while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+               (*s >= '0' && *s <= '9') || *s == '_')
+            s++;
+    }
+    return true;
+}
+
 static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
                                   const char *fn)
 {
@@ -401,7 +426,8 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
         const char *member = json_string(e, "member"),
                    *value = json_string(e, "value");
         if (!cJSON_IsNumber(param) || param->valueint < 0 ||
-            (uint32_t)param->valueint >= sig->n_params || !member || !value) {
+            (uint32_t)param->valueint >= sig->n_params || !member ||
+            !is_member_path(member) || !value) {
             fail(rd, "malformed effect in function", fn);
             return;
         }

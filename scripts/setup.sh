@@ -7,6 +7,7 @@ PACKAGES="cmake make gcc libc6-dev pkg-config
   libclang-dev
   libcmocka-dev libcjson-dev libdlpack-dev libopenblas-dev python3-jsonschema
   python3-yaml
+  clang libclang-rt-dev valgrind csmith libcsmith-dev
 "
 
 missing=""

@@ -20,3 +20,13 @@ cmake --build build-asan -j"$jobs"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 (cd build-asan && ctest --output-on-failure -j"$jobs")
+
+# Memory errors and leaks of our own under valgrind memcheck, on the unit
+# tests and a few checker runs (docs/fuzzing.md); a few minutes.
+echo "== valgrind memcheck (tests/valgrind.sh) =="
+tests/valgrind.sh build-test
+
+# A bounded fuzzing run: one minute per libFuzzer harness, clang build in
+# build-fuzz (docs/fuzzing.md); about seven minutes.
+echo "== fuzzing, 60 s per harness (tests/fuzz/run.sh) =="
+tests/fuzz/run.sh 60

@@ -937,6 +937,17 @@ static void test_compare_unknown(void **state)
     assert_int_equal(dim_compare(f->ctx, dim_const(f->ctx, INT64_MAX),
                                  dim_const(f->ctx, -1)),
                      DIM_MAY_EQUAL);
+    /* ...either way round: (B - INT64_MAX) - (B + 1) is INT64_MIN, but
+       (B + 1) - (B - INT64_MAX) overflows (found by fuzz_dim). */
+    const dim_poly *low = P(f, "B - 9223372036854775807");
+    const dim_poly *high = P(f, "B + 1");
+    assert_int_equal(dim_compare(f->ctx, low, high), DIM_MAY_EQUAL);
+    assert_int_equal(dim_compare(f->ctx, high, low), DIM_MAY_EQUAL);
+    const dim_poly *min = dim_const(f->ctx, INT64_MIN);
+    assert_int_equal(dim_compare(f->ctx, min, dim_const(f->ctx, 0)),
+                     DIM_MAY_EQUAL);
+    assert_int_equal(dim_compare(f->ctx, dim_const(f->ctx, 0), min),
+                     DIM_MAY_EQUAL);
 }
 
 /* ---- Substitution and symbols ----------------------------------------- */

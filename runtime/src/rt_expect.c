@@ -147,10 +147,13 @@ static sc_status add_binding(sc_scope *s, const char *symbol, int64_t value,
     return SC_OK;
 }
 
+/* Every byte, not just the count: a scope is a plain value that callers
+   copy and compare (a failed assertion leaves it equal to the byte), and
+   memcheck rightly objects to comparing bytes never written. */
 void sc_scope_init(sc_scope *s)
 {
     if (s)
-        s->count = 0;
+        memset(s, 0, sizeof *s);
 }
 
 bool sc_scope_get(const sc_scope *s, const char *symbol, int64_t *value)
