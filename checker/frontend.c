@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,26 +270,44 @@ bool fe_file_contents(fe_state *st, fe_file *f)
     return f->contents != NULL;
 }
 
-/* Builds F's line table as clang counts lines: "\n", "\r\n" and a lone
-   "\r" end one.  False when F has no contents or is too large. */
+/* The offsets where lines start in S[0, N) as clang counts lines: "\n",
+   "\r\n" and a lone "\r" end one.  Writes them to OUT when not NULL;
+   returns their number (1 + the line ends).  Files without a '\r' (almost
+   all) are scanned with memchr. */
+static size_t line_starts(const char *s, size_t n, uint32_t *out)
+{
+    size_t k = 1;
+    if (out)
+        out[0] = 0;
+    if (!memchr(s, '\r', n)) {
+        for (const char *p = s, *end = s + n;
+             (p = memchr(p, '\n', (size_t)(end - p))) != NULL; k++) {
+            p++;
+            if (out)
+                out[k] = (uint32_t)(p - s);
+        }
+        return k;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))) {
+            if (out)
+                out[k] = (uint32_t)(i + 1);
+            k++;
+        }
+    return k;
+}
+
+/* Builds F's line table.  False when F has no contents or is too
+   large. */
 static bool line_table(fe_state *st, fe_file *f)
 {
     if (f->lines)
         return true;
     if (!fe_file_contents(st, f) || f->size >= UINT32_MAX)
         return false;
-    const char *s = f->contents;
-    size_t n = 1;
-    for (size_t i = 0; i < f->size; i++)
-        if (s[i] == '\n' ||
-            (s[i] == '\r' && (i + 1 == f->size || s[i + 1] != '\n')))
-            n++;
+    size_t n = line_starts(f->contents, f->size, NULL);
     f->lines = arena_array(st->scratch, n, sizeof *f->lines);
-    f->lines[0] = 0;
-    for (size_t i = 0, k = 1; i < f->size; i++)
-        if (s[i] == '\n' ||
-            (s[i] == '\r' && (i + 1 == f->size || s[i + 1] != '\n')))
-            f->lines[k++] = (uint32_t)(i + 1);
+    line_starts(f->contents, f->size, f->lines);
     f->n_lines = n;
     return true;
 }
@@ -312,21 +331,39 @@ static size_t line_of(fe_file *f, unsigned offset)
     return lo;
 }
 
-sc_loc fe_loc(fe_state *st, CXSourceLocation loc)
+/* Line and column come from F's own line table in the files whose text is
+   read anyway (the main file, headers with bodies converted): many
+   locations each, one lookup in libclang for each.  In the others (a few
+   declarations in each header) libclang counts them: loading a header's
+   text for its line table would cost more than the handful of lookups
+   (clang_getFileContents searches the TU's source entries). */
+static sc_loc loc_and_offset(fe_state *st, CXSourceLocation loc,
+                             CXFile *file_out, unsigned *offset_out)
 {
     CXFile file;
     unsigned offset;
     clang_getExpansionLocation(loc, &file, NULL, NULL, &offset);
+    *file_out = file;
+    *offset_out = offset;
     fe_file *f = fe_file_get(st, file);
     if (!f)
         return (sc_loc){NULL, 0, 0};
-    if (line_table(st, f) && offset <= f->size) {
+    bool own = f->lines || file == st->main_file ||
+               (f->contents_loaded && f->contents);
+    if (own && line_table(st, f) && offset <= f->size) {
         size_t k = line_of(f, offset);
         return (sc_loc){f->name, (unsigned)k + 1, offset - f->lines[k] + 1};
     }
     unsigned line, col;
     clang_getExpansionLocation(loc, NULL, &line, &col, NULL);
     return (sc_loc){f->name, line, col};
+}
+
+sc_loc fe_loc(fe_state *st, CXSourceLocation loc)
+{
+    CXFile file;
+    unsigned offset;
+    return loc_and_offset(st, loc, &file, &offset);
 }
 
 sc_loc fe_cursor_loc(fe_state *st, CXCursor c)
@@ -616,9 +653,12 @@ static void read_annotations(fe_state *st, CXCursor decl, size_t base,
     *n_out = 0;
     if (n == 0)
         return;
-    unsigned decl_off;
-    CXFile decl_file = expansion_offset(
-        clang_getRangeStart(clang_getCursorExtent(decl)), &decl_off);
+    /* Where DECL's name is, and (only when an annotation comes before it:
+       it is written before the type, or inherited) where DECL starts. */
+    unsigned name_off, decl_off = 0;
+    CXFile name_file = expansion_offset(clang_getCursorLocation(decl), &name_off);
+    CXFile decl_file = NULL;
+    bool have_start = false;
     ir_annotation *anns = arena_array(st->a, n, sizeof *anns);
     uint32_t k = 0;
     for (size_t i = base; i < end; i++) {
@@ -632,11 +672,23 @@ static void read_annotations(fe_state *st, CXCursor decl, size_t base,
             ir_annotation *a = &anns[k++];
             a->kind = kind;
             a->text = arena_strdup(st->a, text);
-            CXSourceLocation where = clang_getCursorLocation(attr);
-            a->loc = fe_loc(st, where);
+            CXFile file;
             unsigned off;
-            CXFile file = expansion_offset(where, &off);
-            a->inherited = file != decl_file || off < decl_off;
+            a->loc =
+                loc_and_offset(st, clang_getCursorLocation(attr), &file, &off);
+            /* The start of a declaration comes before its name in the
+               file: an annotation after the name is its own. */
+            if (file == name_file && off >= name_off) {
+                a->inherited = false;
+            } else {
+                if (!have_start) {
+                    decl_file = expansion_offset(
+                        clang_getRangeStart(clang_getCursorExtent(decl)),
+                        &decl_off);
+                    have_start = true;
+                }
+                a->inherited = file != decl_file || off < decl_off;
+            }
             fe_vec_push(&st->ann_texts, (void *)a->text);
         }
         clang_disposeString(s);
@@ -1057,27 +1109,23 @@ static void convert_body(fe_state *st, ir_func *f, CXCursor fn)
 /* ---- Macros ---------------------------------------------------------- */
 
 typedef struct fe_macro {
-    CXCursor cursor; /* the last definition */
+    CXCursor cursor; /* the last definition; null cursor: not a macro */
     const char *name;
-    bool kept; /* named by an annotation (recorded if object-like) */
+    bool resolved; /* CURSOR is final: every definition has been looked at */
+    bool kept;     /* named by an annotation (recorded if object-like) */
 } fe_macro;
 
-/* Remembers the last definition of every macro by name.  Whether it is
-   function-like is asked only of the few an annotation names. */
+/* Remembers a macro definition.  A TU's headers define a thousand macros
+   or so, of which annotations name a handful: names are read only for the
+   names annotations (and kept macros' bodies) ask about (resolve_names). */
 static void macro_definition(fe_state *st, CXCursor c)
 {
-    CXString s = clang_getCursorSpelling(c);
-    const char *name = clang_getCString(s);
-    if (name && *name) {
-        fe_macro *m = fe_map_get(&st->macros, name);
-        if (!m) {
-            m = arena_alloc(st->scratch, sizeof *m);
-            m->name = arena_strdup(st->scratch, name);
-            fe_map_put(&st->macros, m->name, m);
-        }
-        m->cursor = c;
+    fe_cursors *defs = &st->macro_defs;
+    if (defs->n == defs->cap) {
+        defs->cap = defs->cap ? 2 * defs->cap : 256;
+        defs->v = xrealloc(defs->v, defs->cap * sizeof *defs->v);
     }
-    clang_disposeString(s);
+    defs->v[defs->n++] = c;
 }
 
 /* The definition's tokens after the name, joined by one space. */
@@ -1106,32 +1154,83 @@ static const char *macro_body(fe_state *st, CXCursor c)
     return body;
 }
 
-/* Marks the macros named in TEXT as kept, appending them to KEPT. */
-static void scan_names(fe_state *st, const char *text, fe_vec *kept)
+/* The next name in *S (advanced past it) into NAME; false at the end of
+   the text.  Numbers are skipped with their suffixes ("32UL"), and so are
+   names too long for NAME. */
+static bool next_name(const char **s, char name[256])
 {
-    const char *s = text;
-    while (*s) {
-        if (isalpha((unsigned char)*s) || *s == '_') {
-            const char *start = s;
-            while (isalnum((unsigned char)*s) || *s == '_')
-                s++;
-            char name[256];
-            size_t n = (size_t)(s - start);
-            if (n >= sizeof name)
+    const char *p = *s;
+    while (*p) {
+        if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *start = p;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            size_t n = (size_t)(p - start);
+            if (n >= 256)
                 continue;
             memcpy(name, start, n);
             name[n] = '\0';
-            fe_macro *m = fe_map_get(&st->macros, name);
-            if (m && !m->kept) {
-                m->kept = true;
-                if (!clang_Cursor_isMacroFunctionLike(m->cursor))
-                    fe_vec_push(kept, m);
-            }
-        } else if (isdigit((unsigned char)*s)) {
-            while (isalnum((unsigned char)*s) || *s == '_' || *s == '.')
-                s++; /* a number with its suffix: "32UL" */
+            *s = p;
+            return true;
+        } else if (isdigit((unsigned char)*p)) {
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '.')
+                p++;
         } else {
-            s++;
+            p++;
+        }
+    }
+    *s = p;
+    return false;
+}
+
+/* Adds the names in TEXT not asked about before to st->macros, to be
+   resolved; returns how many. */
+static size_t request_names(fe_state *st, const char *text)
+{
+    char name[256];
+    size_t added = 0;
+    for (const char *s = text; next_name(&s, name);) {
+        if (fe_map_get(&st->macros, name))
+            continue;
+        fe_macro *m = arena_alloc(st->scratch, sizeof *m);
+        m->name = arena_strdup(st->scratch, name);
+        m->cursor = clang_getNullCursor();
+        fe_map_put(&st->macros, m->name, m);
+        added++;
+    }
+    return added;
+}
+
+/* Gives each requested name its last definition, or none: one pass over
+   the definitions for all of them. */
+static void resolve_names(fe_state *st)
+{
+    for (size_t i = 0; i < st->macro_defs.n; i++) {
+        CXString s = clang_getCursorSpelling(st->macro_defs.v[i]);
+        const char *spelled = clang_getCString(s);
+        fe_macro *m = spelled && *spelled ? fe_map_get(&st->macros, spelled)
+                                          : NULL;
+        if (m && !m->resolved)
+            m->cursor = st->macro_defs.v[i];
+        clang_disposeString(s);
+    }
+    for (size_t i = 0; i < st->macros.cap; i++) {
+        fe_macro *m = st->macros.slots[i].value;
+        if (m)
+            m->resolved = true;
+    }
+}
+
+/* Marks the macros named in TEXT as kept, appending them to KEPT. */
+static void scan_names(fe_state *st, const char *text, fe_vec *kept)
+{
+    char name[256];
+    for (const char *s = text; next_name(&s, name);) {
+        fe_macro *m = fe_map_get(&st->macros, name);
+        if (m && !clang_Cursor_isNull(m->cursor) && !m->kept) {
+            m->kept = true;
+            if (!clang_Cursor_isMacroFunctionLike(m->cursor))
+                fe_vec_push(kept, m);
         }
     }
 }
@@ -1141,6 +1240,11 @@ static void scan_names(fe_state *st, const char *text, fe_vec *kept)
 static void finish_macros(fe_state *st)
 {
     fe_vec kept = {0};
+    size_t requested = 0;
+    for (size_t i = 0; i < st->ann_texts.n; i++)
+        requested += request_names(st, st->ann_texts.v[i]);
+    if (requested)
+        resolve_names(st);
     for (size_t i = 0; i < st->ann_texts.n; i++)
         scan_names(st, st->ann_texts.v[i], &kept);
     const char **bodies = NULL;
@@ -1148,6 +1252,8 @@ static void finish_macros(fe_state *st)
         fe_macro *m = kept.v[i];
         bodies = xrealloc(bodies, (i + 1) * sizeof *bodies);
         bodies[i] = macro_body(st, m->cursor);
+        if (request_names(st, bodies[i]))
+            resolve_names(st);
         scan_names(st, bodies[i], &kept);
     }
     ir_tu *tu = st->tu;
@@ -1411,11 +1517,25 @@ static void args_add(fe_args *args, const char *s)
     args->v[args->n++] = s;
 }
 
+/* Whether the command makes some warnings errors of their own
+   ("-Werror=vla", "-pedantic-errors"): errors the build would stop on,
+   which "-w" would silence. */
+static bool has_warning_errors(const fe_command *cmd)
+{
+    for (int i = 1; i < cmd->argc; i++) {
+        const char *a = cmd->argv[i];
+        if (strncmp(a, "-Werror=", 8) == 0 || strcmp(a, "-pedantic-errors") == 0 ||
+            strcmp(a, "-Werror-implicit-function-declaration") == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The command's argv without the known-unknown options, then the
    checker's own: see frontend_parse(). */
 static fe_args build_args(const frontend *fe, const fe_command *cmd)
 {
-    int extra = 8 + 2 * fe->n_force_includes;
+    int extra = 9 + 2 * fe->n_force_includes;
     fe_args args = {
         xrealloc(NULL, (size_t)(cmd->argc + extra) * sizeof(char *)), 0};
     args_add(&args, cmd->argc > 0 && cmd->argv[0] ? cmd->argv[0] : "clang");
@@ -1427,6 +1547,11 @@ static fe_args build_args(const frontend *fe, const fe_command *cmd)
        must not fail here on warnings only clang emits. */
     args_add(&args, "-Wno-unknown-warning-option");
     args_add(&args, "-Wno-error");
+    /* No warning is ever shown: "-w" spares clang the work of finding them
+       (the flow-based ones build a CFG of every function body), unless
+       some warning is an error the user asked for. */
+    if (!has_warning_errors(cmd))
+        args_add(&args, "-w");
     if (fe->include_dir) {
         args_add(&args, "-idirafter");
         args_add(&args, fe->include_dir);
@@ -1506,9 +1631,24 @@ static char *absolute(const char *path)
     return real ? real : xstrdup(path);
 }
 
+/* libclang runs each parse on a thread of its own, made for it (with an
+   8 MB stack), unless LIBCLANG_NOTHREADS is set: a thread per translation
+   unit, which costs more than it should when every unit is parsed on a
+   worker thread anyway (the driver's have 64 MB stacks).  Set once, before
+   the first frontend parses anything: frontends are made before parsing,
+   by the threads that use them, and the first one sets it while the others
+   wait in pthread_once. */
+static pthread_once_t no_threads_once = PTHREAD_ONCE_INIT;
+
+static void parse_on_calling_thread(void)
+{
+    setenv("LIBCLANG_NOTHREADS", "1", 0);
+}
+
 frontend *frontend_new(const char *include_dir,
                        const char *const *force_includes, int n_force_includes)
 {
+    pthread_once(&no_threads_once, parse_on_calling_thread);
     frontend *fe = xrealloc(NULL, sizeof *fe);
     memset(fe, 0, sizeof *fe);
     fe->index = clang_createIndex(0, 0);
@@ -1566,6 +1706,7 @@ static void state_free(fe_state *st)
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
         fe_vec_free(vecs[i]);
     free(st->cursors.v);
+    free(st->macro_defs.v);
     arena_free(st->scratch);
 }
 

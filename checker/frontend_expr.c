@@ -25,18 +25,41 @@
 /* Helpers with large locals, called from the handlers: out of line too. */
 #define OUT_OF_LINE static __attribute__((noinline))
 
+/* A location as spelled in a file (macro arguments in the invocation;
+   other macro tokens at the expansion: in libclang 14
+   clang_getSpellingLocation behaves like clang_getFileLocation). */
+typedef struct spot {
+    CXFile file;
+    unsigned offset;
+} spot;
+
 /* What converting an expression yields besides its node: whether it is
    pure (free of side effects, so that clang may fold it), and its extent,
-   computed at most once (operators are read between operands' extents). */
+   the spots where the extent starts and ends, and the location of its
+   start, each computed at most once.  Operators are read between
+   operands' extents, and a parent's extent often follows from its
+   operands' (a binary operator runs from its left operand's start to its
+   right one's end): clang_getCursorExtent, which lexes the last token
+   again, is asked only for what nothing else gives. */
 typedef struct expr_out {
     bool pure;
-    bool has_range;
+    bool has_range, has_begin, has_start, has_end, has_loc;
     CXCursor cursor; /* as converted, before unwrapping implicit casts */
     CXSourceRange range;
+    CXSourceLocation begin; /* the extent's start, known without it */
+    spot start, end;
+    sc_loc loc; /* fe_loc of the extent's start */
 } expr_out;
 
 static ir_node *expr(fe_state *st, CXCursor c, expr_out *out);
 static void stmt_into(fe_state *st, CXCursor c);
+
+/* Forgets what OUT knew of its extent (OUT->cursor changed). */
+static void forget_range(expr_out *out)
+{
+    out->has_range = out->has_begin = false;
+    out->has_start = out->has_end = out->has_loc = false;
+}
 
 /* OUT's extent, computed on first use. */
 static CXSourceRange range_of(expr_out *out)
@@ -46,6 +69,91 @@ static CXSourceRange range_of(expr_out *out)
         out->has_range = true;
     }
     return out->range;
+}
+
+/* The start of OUT's extent. */
+static CXSourceLocation begin_of(expr_out *out)
+{
+    return out->has_begin ? out->begin : clang_getRangeStart(range_of(out));
+}
+
+/* Records that OUT's extent starts at the cursor's location: true of
+   every expression but names and member references (whose location is
+   the name) and implicit casts (their operand's), and of a name in C. */
+static void begins_at_cursor(expr_out *out)
+{
+    if (!out->has_begin && !out->has_range) {
+        out->begin = clang_getCursorLocation(out->cursor);
+        out->has_begin = true;
+    }
+}
+
+/* LOC as spelled in a file (macro arguments in the invocation; other
+   macro tokens at the expansion: in libclang 14 clang_getSpellingLocation
+   behaves like clang_getFileLocation). */
+static spot spelled(CXSourceLocation loc)
+{
+    spot p;
+    clang_getSpellingLocation(loc, &p.file, NULL, NULL, &p.offset);
+    return p;
+}
+
+/* Where OUT's extent starts and ends, as spelled in a file. */
+static spot start_of(expr_out *out)
+{
+    if (!out->has_start) {
+        out->start = spelled(begin_of(out));
+        out->has_start = true;
+    }
+    return out->start;
+}
+
+static spot end_of(expr_out *out)
+{
+    if (!out->has_end) {
+        out->end = spelled(clang_getRangeEnd(range_of(out)));
+        out->has_end = true;
+    }
+    return out->end;
+}
+
+/* The location of OUT's start (expansion location). */
+static sc_loc loc_of(fe_state *st, expr_out *out)
+{
+    if (!out->has_loc) {
+        out->loc = fe_loc(st, begin_of(out));
+        out->has_loc = true;
+    }
+    return out->loc;
+}
+
+/* Gives SELF the extent from BEGIN to the end of LAST's (clang's own for
+   SELF: a binary operator from its left operand to its right one, a
+   prefix operator or a cast from its start to its operand's end), with
+   what FIRST (the operand at BEGIN, or NULL) and LAST know of its ends. */
+static void span_to(expr_out *self, CXSourceLocation begin, expr_out *first,
+                    expr_out *last)
+{
+    CXSourceRange range =
+        clang_getRange(begin, clang_getRangeEnd(range_of(last)));
+    if (clang_Range_isNull(range))
+        return; /* left to clang_getCursorExtent */
+    bool known_start = self->has_start, known_loc = self->has_loc;
+    spot start = self->start;
+    sc_loc loc = self->loc;
+    forget_range(self);
+    self->range = range;
+    self->has_range = true;
+    if (known_start || (first && first->has_start)) {
+        self->start = known_start ? start : first->start;
+        self->has_start = true;
+    }
+    if (known_loc || (first && first->has_loc)) {
+        self->loc = known_loc ? loc : first->loc;
+        self->has_loc = true;
+    }
+    if ((self->has_end = last->has_end))
+        self->end = last->end;
 }
 
 /* A zeroed node of KIND in the TU's arena. */
@@ -70,26 +178,18 @@ typedef struct span {
     size_t begin, end;
 } span;
 
-/* The text between two locations, both taken where they are written in a
-   file (macro arguments in the invocation; other macro tokens at the
-   expansion: in libclang 14 clang_getSpellingLocation behaves like
-   clang_getFileLocation). */
-static bool text_between(fe_state *st, CXSourceLocation from,
-                         CXSourceLocation to, span *out)
+/* The text between two spots of the same file. */
+static bool text_between(fe_state *st, spot from, spot to, span *out)
 {
-    CXFile f1, f2;
-    unsigned o1, o2;
-    clang_getSpellingLocation(from, &f1, NULL, NULL, &o1);
-    clang_getSpellingLocation(to, &f2, NULL, NULL, &o2);
-    if (!f1 || f1 != f2 || o2 < o1)
+    if (!from.file || from.file != to.file || to.offset < from.offset)
         return false;
-    fe_file *f = fe_file_get(st, f1);
-    if (!fe_file_contents(st, f) || o2 > f->size)
+    fe_file *f = fe_file_get(st, from.file);
+    if (!fe_file_contents(st, f) || to.offset > f->size)
         return false;
     out->text = f->contents;
     out->size = f->size;
-    out->begin = o1;
-    out->end = o2;
+    out->begin = from.offset;
+    out->end = to.offset;
     return true;
 }
 
@@ -148,15 +248,13 @@ static void set_stmt_loc(fe_state *st, ir_node *n, CXCursor c)
     n->loc = fe_cursor_loc(st, c); /* a statement's location is its start */
 }
 
-/* Location and source text of expression C. */
+/* Location and source text of expression OUT->cursor. */
 OUT_OF_LINE void set_place(fe_state *st, ir_node *n, expr_out *out)
 {
-    CXSourceRange r = range_of(out);
-    CXSourceLocation start = clang_getRangeStart(r);
-    n->loc = fe_loc(st, start);
+    n->loc = loc_of(st, out);
     span s;
     n->text = "";
-    if (text_between(st, start, clang_getRangeEnd(r), &s)) {
+    if (text_between(st, start_of(out), end_of(out), &s)) {
         balance(&s);
         n->text = collapse(st, &s);
     }
@@ -266,17 +364,26 @@ static bool is_file_location(CXSourceLocation loc)
     return f1 == f2 && o1 == o2;
 }
 
-/* The operator written between the end of A and the start of B.  A ','
-   between operands that are macro arguments is more likely to separate
-   two arguments ("SUM(a, b)" for "a+b") than to be a comma operator. */
-OUT_OF_LINE int operator_between(fe_state *st, CXSourceLocation a,
-                                 CXSourceLocation b)
+/* The operator written between A's start (A_END: its end) and B's start
+   (B_END: its end).  A ',' between operands that are macro arguments is
+   more likely to separate two arguments ("SUM(a, b)" for "a+b") than to
+   be a comma operator. */
+OUT_OF_LINE int operator_between(fe_state *st, expr_out *a, bool a_end,
+                                 expr_out *b, bool b_end)
 {
     span s;
-    int k = text_between(st, a, b, &s) ? sole_operator(&s) : -1;
-    if (k >= 0 && operators[k].op == ',' &&
-        !(is_file_location(a) && is_file_location(b)))
-        return -1;
+    int k = text_between(st, a_end ? end_of(a) : start_of(a),
+                         b_end ? end_of(b) : start_of(b), &s)
+                ? sole_operator(&s)
+                : -1;
+    if (k >= 0 && operators[k].op == ',') {
+        CXSourceLocation la = a_end ? clang_getRangeEnd(range_of(a))
+                                    : begin_of(a);
+        CXSourceLocation lb = b_end ? clang_getRangeEnd(range_of(b))
+                                    : begin_of(b);
+        if (!(is_file_location(la) && is_file_location(lb)))
+            return -1;
+    }
     return k;
 }
 
@@ -306,13 +413,15 @@ OUT_OF_LINE int unary_op_from_types(CXCursor c, CXCursor operand)
    postfix after it, else what the types say. */
 OUT_OF_LINE int unary_op(fe_state *st, expr_out *self, expr_out *operand)
 {
-    CXSourceRange r = range_of(self), o = range_of(operand);
-    int k =
-        operator_between(st, clang_getRangeStart(r), clang_getRangeStart(o));
+    begins_at_cursor(self);
+    int k = operator_between(st, self, false, operand, false);
     if (k >= 0 && strchr("+-!~&*", operators[k].token[0]) && operators[k].op &&
-        !operators[k].compound && operators[k].op != IR_OP_LAND)
+        !operators[k].compound && operators[k].op != IR_OP_LAND) {
+        /* a prefix: the operand ends the expression */
+        span_to(self, begin_of(self), NULL, operand);
         return operators[k].op;
-    k = operator_between(st, clang_getRangeEnd(o), clang_getRangeEnd(r));
+    }
+    k = operator_between(st, operand, true, self, true);
     if (k >= 0 && operators[k].post)
         return operators[k].post;
     return unary_op_from_types(self->cursor, operand->cursor);
@@ -340,8 +449,16 @@ OUT_OF_LINE bool is_raw_lvalue(CXCursor c)
 /* Converts C's children into N's kids: expressions, and statements (the
    block of a GNU statement expression); types and attributes are skipped.
    Returns whether every kid is pure. */
-static bool convert_kids(fe_state *st, ir_node *n, CXCursor c)
+/* convert_kids() that also gives what converting the first and the last
+   kid said (FIRST, LAST may be NULL); their cursors are null when some kid
+   is a statement. */
+static bool convert_kids_out(fe_state *st, ir_node *n, CXCursor c,
+                             expr_out *first, expr_out *last)
 {
+    if (first)
+        first->cursor = clang_getNullCursor();
+    if (last)
+        last->cursor = clang_getNullCursor();
     size_t base = fe_push_children(st, c), end = st->cursors.n;
     bool pure = true;
     if (end > base)
@@ -353,13 +470,27 @@ static bool convert_kids(fe_state *st, ir_node *n, CXCursor c)
             expr_out out;
             n->kids[n->n_kids++] = expr(st, k, &out);
             pure = pure && out.pure;
+            if (first && n->n_kids == 1)
+                *first = out;
+            if (last)
+                *last = out;
         } else if (clang_isStatement(kind)) {
             n->kids[n->n_kids++] = fe_stmt(st, k);
             pure = false;
+            if (first)
+                first->cursor = clang_getNullCursor();
+            if (last)
+                last->cursor = clang_getNullCursor();
+            first = last = NULL; /* nothing to say */
         }
     }
     st->cursors.n = base;
     return pure;
+}
+
+static bool convert_kids(fe_state *st, ir_node *n, CXCursor c)
+{
+    return convert_kids_out(st, n, c, NULL, NULL);
 }
 
 /* The expression children of C (at most MAX, into OUT); their number. */
@@ -416,7 +547,7 @@ HANDLER transparent(fe_state *st, CXCursor c, expr_out *out, bool paren)
     ir_node *n = expr(st, kid[0], out);
     if (paren) { /* the parentheses belong to the extent */
         out->cursor = c;
-        out->has_range = false;
+        forget_range(out);
     }
     return n;
 }
@@ -446,7 +577,8 @@ HANDLER decl_ref(fe_state *st, CXCursor c, expr_out *out)
     }
     ir_node *n = new_node(st, IR_VAR);
     n->decl = d;
-    n->loc = fe_cursor_loc(st, c); /* its start: no extent needed */
+    begins_at_cursor(out);
+    n->loc = loc_of(st, out); /* its start: no extent needed */
     n->text = d->name;
     n->type = d->type;
     out->pure = d->has_value; /* a const with a known value; never folded */
@@ -588,8 +720,7 @@ HANDLER size_of(fe_state *st, CXCursor c, expr_out *out)
 OUT_OF_LINE ir_node *binary_node(fe_state *st, CXCursor c, CXCursor left,
                                  expr_out *lhs, expr_out *rhs)
 {
-    int k = operator_between(st, clang_getRangeEnd(range_of(lhs)),
-                             clang_getRangeStart(range_of(rhs)));
+    int k = operator_between(st, lhs, true, rhs, false);
     ir_node *n;
     if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
         n = new_node(st, IR_ASSIGN);
@@ -617,6 +748,7 @@ HANDLER binary(fe_state *st, CXCursor c, expr_out *out)
     n->kids[0] = l;
     n->kids[1] = r;
     n->n_kids = 2;
+    span_to(out, begin_of(&lhs), &lhs, &rhs);
     finish_expr(st, n, out);
     /* An unknown op is not an assignment: its left side is converted. */
     out->pure = n->kind == IR_BINARY && lhs.pure && rhs.pure;
@@ -627,7 +759,16 @@ HANDLER binary(fe_state *st, CXCursor c, expr_out *out)
 HANDLER simple(fe_state *st, CXCursor c, ir_kind kind, expr_out *out)
 {
     ir_node *n = new_node(st, kind);
-    bool kids_pure = convert_kids(st, n, c);
+    expr_out first, last;
+    bool kids_pure = convert_kids_out(st, n, c, &first, &last);
+    /* A cast ends with its operand, "c ? a : b" with b: their extents
+       start at the cursor's location and end with the last kid's. */
+    if (((kind == IR_CAST && n->n_kids == 1) ||
+         (kind == IR_COND && n->n_kids == 3)) &&
+        !clang_Cursor_isNull(first.cursor) && !clang_Cursor_isNull(last.cursor)) {
+        begins_at_cursor(out);
+        span_to(out, begin_of(out), kind == IR_COND ? &first : NULL, &last);
+    }
     finish_expr(st, n, out);
     if (kind == IR_INDEX && n->n_kids == 2 &&
         n->kids[0]->type.cls == IR_TYPE_INT &&
@@ -795,7 +936,7 @@ static ir_node *expr_kind(fe_state *st, CXCursor c, expr_out *out)
 static ir_node *expr(fe_state *st, CXCursor c, expr_out *out)
 {
     out->pure = false;
-    out->has_range = false;
+    forget_range(out);
     out->cursor = c;
     if (st->depth >= FE_MAX_DEPTH)
         return too_deep(st, c);

@@ -103,7 +103,8 @@ typedef struct fe_state {
                            their canonical cursor) */
     fe_map funcs;       /* FunctionDecl cursor -> fe_func_entry */
     fe_map records;     /* definition cursor -> ir_record */
-    fe_map macros;      /* name -> fe_macro (object-like macros) */
+    fe_map macros;      /* name -> fe_macro, for the names asked about */
+    fe_cursors macro_defs; /* every macro definition, in order */
     fe_map files;       /* CXFile -> fe_file */
     fe_map file_names;  /* name -> interned name */
     fe_file *last_file; /* one-entry cache in front of FILES */

@@ -653,6 +653,29 @@ static void test_unknown_option_dropped(void **state)
     done(&p);
 }
 
+static void test_warnings_never_fail(void **state)
+{
+    (void)state;
+    /* Warnings are not the checker's business, even under -Werror... */
+    const char *argv[] = {"cc", "-Wall", "-Wextra", "-Werror"};
+    parsed p;
+    parse_with(&p, "warnings.c", argv, 4, NULL);
+    assert_non_null(p.tu);
+    assert_false(p.tu->has_errors);
+    assert_int_equal(p.tu->n_diags, 0);
+    done(&p);
+
+    /* ...but a warning the build makes an error of its own is one. */
+    const char *werror_implicit[] = {"cc",
+                                     "-Werror=implicit-function-declaration"};
+    parse_with(&p, "warnings.c", werror_implicit, 2, NULL);
+    assert_non_null(p.tu);
+    assert_true(p.tu->has_errors);
+    assert_int_equal(p.tu->n_diags, 1);
+    assert_non_null(strstr(p.tu->diags[0].text, "undeclared_function"));
+    done(&p);
+}
+
 static void test_rejected_option_value_dropped(void **state)
 {
     (void)state;
@@ -731,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_unknown_option_dropped),
+        cmocka_unit_test(test_warnings_never_fail),
         cmocka_unit_test(test_rejected_option_value_dropped),
         cmocka_unit_test(test_working_directory_and_relative_file),
         cmocka_unit_test(test_force_include_models),

@@ -1,0 +1,218 @@
+#!/bin/sh
+# bench/speed.sh [RUNS] - shapecheck's speed and memory against
+# "clang -fsyntax-only" over the same translation units with the same flags,
+# side by side in one run, on a synthetic code base (bench/gen_codebase.py,
+# generated into the build folder) and on any real code bases named in
+# REAL_CODEBASES.
+#
+# Targets (issue "Hold up on real code bases and hostile input, and run at
+# the speed of parsing", item 5), checked on every code base:
+#   shapecheck -j1 within 1.10x of clang -fsyntax-only run file by file;
+#   shapecheck -j1 faster than clang-tidy with one cheap check (file by file
+#     and run-clang-tidy -j1) and than cppcheck, where installed;
+#   shapecheck -j2 at least 1.8x faster than -j1 (on 2 cores; not judged
+#     below 20 translation units);
+#   peak RSS of shapecheck on the largest unit within 1.15x of clang's.
+# Exits 1 when a target fails.  Each time is the median of RUNS runs
+# (default 5); every tool runs once per round, so that a busy machine slows
+# them all alike; "spread" is (max - min) / median over the runs.
+#
+# The reference is N clang processes, one per unit, as file-by-file tools
+# run; "libclang parse only" (bench/parse_only.c) parses the same units with
+# shapecheck's own command line in one process and converts nothing: what
+# shapecheck adds to that is its front end and the analysis.
+#
+#   BUILD=dir       build folder (default build-bench)
+#   TUS=n           units of the synthetic code base (default 240)
+#   REAL_CODEBASES=dir1:dir2...  folders with a compile_commands.json (or
+#                   build/compile_commands.json), measured after the
+#                   synthetic one; nothing is fetched
+#   CONTEXT=0       skip clang-tidy, run-clang-tidy and cppcheck
+set -eu
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${1:-5}
+case $runs in '' | *[!0-9]* | 0)
+  echo "usage: bench/speed.sh [RUNS]" >&2
+  exit 2 ;;
+esac
+build=${BUILD:-build-bench}
+tus=${TUS:-240}
+context=${CONTEXT:-1}
+check='-*,readability-braces-around-statements'
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j"$(nproc)" --target shapecheck parse_only >/dev/null
+sc=$root/$build/checker/shapecheck
+po=$root/$build/checker/parse_only
+inc=$root/$build/bundled-include
+gen=$root/$build/speed-codebase
+python3 bench/gen_codebase.py "$gen" --tus "$tus"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# The median, minimum and maximum of a column of numbers on stdin.
+stats() {
+  sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
+# run NAME CMD...: runs CMD (output discarded, status ignored) and appends
+# its wall time in seconds to $work/t.NAME.
+run() {
+  name=$1
+  shift
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo "$start $end" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' \
+    >>"$work/t.$name"
+}
+
+# rss NAME CMD...: appends CMD's peak resident set (KB) to $work/m.NAME.
+rss() {
+  name=$1
+  shift
+  /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || true
+  tail -n 1 "$work/rss" >>"$work/m.$name"
+}
+
+# line LABEL NAME [NOTE]: one line of the table, against the reference.
+line() {
+  [ -s "$work/t.$2" ] || return 0
+  set -- "$1" "$(stats <"$work/t.$2")" "$(stats <"$work/t.clang")" "${3:-}"
+  echo "$2 $3" | awk -v label="$1" -v note="$4" '{
+    spread = $1 > 0 ? ($3 - $2) / $1 * 100 : 0
+    printf "  %-44s %8.3f s %6.1f%% %7.2fx  %s\n", label, $1, spread,
+           $1 / $4, note }'
+}
+
+median() { stats <"$work/$1" | awk '{ print $1 }'; }
+
+# verdict OK TEXT: "PASS (TEXT)" or "FAIL (TEXT)"; a failure is remembered
+# in $work/failed (verdicts are printed from subshells).
+verdict() {
+  if [ "$1" = 1 ]; then
+    echo "PASS ($2)"
+  else
+    echo x >>"$work/failed"
+    echo "FAIL ($2)"
+  fi
+}
+
+# ratio A B: A / B to two decimals.
+ratio() { echo "$1 $2" | awk '{ printf "%.2f", ($2 > 0 ? $1 / $2 : 0) }'; }
+# le A B: 1 when A <= B.
+le() { echo "$1 $2" | awk '{ print (($1 <= $2) ? 1 : 0) }'; }
+
+# measure LABEL DB: the whole comparison on the compile database in DB.
+measure() {
+  label=$1
+  db=$2
+  rm -f "$work"/t.* "$work"/m.*
+  "$po" --print-files "$db" >"$work/files"
+  n=$(wc -l <"$work/files")
+  if [ "$n" -eq 0 ]; then
+    echo "== $label: no C translation units in $db/compile_commands.json"
+    return 0
+  fi
+  lines=$(tr '\n' '\0' <"$work/files" | xargs -0 cat | wc -l)
+  "$po" --include "$inc" --print-clang "$db" >"$work/clang.sh"
+  tidy=0
+  if [ "$context" != 0 ] && have clang-tidy; then
+    tidy=1
+    while IFS= read -r f; do
+      printf "clang-tidy -quiet '-checks=%s' -p '%s' --extra-arg=-D__SHAPECHECK__ '--extra-arg=-idirafter%s' '%s'\n" \
+        "$check" "$db" "$inc" "$f"
+    done <"$work/files" >"$work/tidy.sh"
+  fi
+
+  i=0
+  while [ "$i" -lt "$runs" ]; do
+    run clang sh "$work/clang.sh"
+    run parse "$po" --include "$inc" "$db"
+    run j1 "$sc" --quiet --no-config -j1 -p "$db"
+    run j2 "$sc" --quiet --no-config -j2 -p "$db"
+    if [ "$tidy" = 1 ]; then
+      run tidy sh "$work/tidy.sh"
+      if have run-clang-tidy; then
+        run rct run-clang-tidy -j 1 -quiet -p "$db" "-checks=$check" \
+          -extra-arg=-D__SHAPECHECK__ "-extra-arg=-idirafter$inc" '\.c$'
+      fi
+    fi
+    if [ "$context" != 0 ] && have cppcheck; then
+      run cppcheck cppcheck -q -j1 "--project=$db/compile_commands.json" \
+        '--file-filter=*.c'
+    fi
+    i=$((i + 1))
+  done
+
+  # Peak memory on the largest unit (by source size), one file per run.
+  big=$(tr '\n' '\0' <"$work/files" | xargs -0 wc -c |
+    awk '$2 != "total"' | sort -n | tail -n 1 | awk '{ print $2 }')
+  "$po" --include "$inc" --print-clang --file "$big" "$db" >"$work/big.sh"
+  i=0
+  while [ "$i" -lt "$runs" ]; do
+    rss clang sh "$work/big.sh"
+    rss sc "$sc" --quiet --no-config -j1 -p "$db" "$big"
+    i=$((i + 1))
+  done
+
+  clang=$(median t.clang)
+  j1=$(median t.j1)
+  j2=$(median t.j2)
+  parse=$(median t.parse)
+  echo "== $label: $n translation units, $lines lines; median of $runs runs"
+  printf "  %-44s %10s %7s %8s\n" "" "time" "spread" "vs clang"
+  line "clang -fsyntax-only, file by file (ref.)" clang
+  line "libclang parse only, one process" parse
+  line "shapecheck -j1 -p" j1 "$(verdict "$(le "$(ratio "$j1" "$clang")" 1.10)" \
+    "<= 1.10x"); $(ratio "$j1" "$parse")x of one-process parse"
+  if [ "$n" -ge 20 ]; then
+    speedup=$(ratio "$j1" "$j2")
+    line "shapecheck -j2 -p" j2 "$(verdict "$(le 1.8 "$speedup")" \
+      "${speedup}x faster than -j1, >= 1.8x")"
+  else
+    line "shapecheck -j2 -p" j2 "$(ratio "$j1" "$j2")x faster than -j1 (not judged: < 20 units)"
+  fi
+  for tool in tidy rct cppcheck; do
+    [ -s "$work/t.$tool" ] || continue
+    case $tool in
+    tidy) name="clang-tidy (one check), file by file" ;;
+    rct) name="run-clang-tidy -j1 (one check)" ;;
+    cppcheck) name="cppcheck -j1" ;;
+    esac
+    t=$(median "t.$tool")
+    line "$name" "$tool" "shapecheck -j1 $(verdict "$(le "$j1" "$t")" \
+      "$(ratio "$t" "$j1")x faster")"
+  done
+  mc=$(median m.clang)
+  ms=$(median m.sc)
+  echo "  peak RSS on the largest unit, ${big#"$db"/}:"
+  echo "$mc $ms" | awk '{ printf "    clang %.1f MB, shapecheck %.1f MB: %.2fx  ", $1 / 1024, $2 / 1024, $2 / $1 }'
+  verdict "$(le "$(ratio "$ms" "$mc")" 1.15)" "<= 1.15x"
+}
+
+echo "bench/speed.sh: $(nproc) cores, $(uname -m), $(clang --version | head -n 1)"
+measure "synthetic (bench/gen_codebase.py --tus $tus)" "$gen"
+if [ -n "${REAL_CODEBASES:-}" ]; then
+  old_ifs=$IFS
+  IFS=:
+  set -- $REAL_CODEBASES
+  IFS=$old_ifs
+  for dir in "$@"; do
+    if [ -f "$dir/compile_commands.json" ]; then
+      db=$(cd "$dir" && pwd)
+    elif [ -f "$dir/build/compile_commands.json" ]; then
+      db=$(cd "$dir/build" && pwd)
+    else
+      echo "== $dir: no compile_commands.json, skipped"
+      continue
+    fi
+    echo
+    measure "$(basename "$dir")" "$db"
+  done
+fi
+[ ! -s "$work/failed" ]
