@@ -316,14 +316,14 @@ static const char *json_string(const cJSON *obj, const char *key)
 static sc_loc read_loc(reader *rd, const char *text)
 {
     sc_loc loc = {NULL, 0, 0};
-    if (!text)
+    const char *col = text ? strrchr(text, ':') : NULL;
+    if (!col || col == text)
         return loc;
-    const char *col = strrchr(text, ':');
-    const char *line = col ? col - 1 : NULL;
-    while (line && line > text && *line != ':')
+    const char *line = col - 1;
+    while (line > text && *line != ':')
         line--;
-    if (!col || !line || line == text || *line != ':')
-        return loc;
+    if (line == text)
+        return loc; /* no "file:" before "line:col" */
     loc.file = arena_strndup(rd->an->arena, text, (size_t)(line - text));
     loc.line = (unsigned)strtoul(line + 1, NULL, 10);
     loc.col = (unsigned)strtoul(col + 1, NULL, 10);
