@@ -31,7 +31,10 @@ for h in $harnesses; do
   # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a leak or
   # a blow-up.  The seed corpus is read, never written.
   # shellcheck disable=SC2086
+  # -seed: the same inputs in the same order on every run (FUZZ_SEED=0
+  # asks libFuzzer for a random one), so CI is repeatable.
   if "$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=10 \
+      -seed="${FUZZ_SEED:-1}" \
       -rss_limit_mb=4096 -print_final_stats=1 $dict \
       -artifact_prefix="$build/fuzz-artifacts/$h-" \
       "$work" "tests/fuzz/corpus/$h" >"$log" 2>&1; then
