@@ -168,9 +168,12 @@ int main(int argc, char **argv)
         return 2;
     }
     char *cwd = getcwd(NULL, 0);
+    /* As the driver does: parse on this thread, not on one libclang makes
+       for each unit. */
+    setenv("LIBCLANG_NOTHREADS", "1", 0);
     CXIndex index = clang_createIndex(0, 0);
-    unsigned options = plain ? CXTranslationUnit_KeepGoing
-                             : SHAPECHECK_PARSE_OPTIONS;
+    unsigned options =
+        plain ? CXTranslationUnit_KeepGoing : SHAPECHECK_PARSE_OPTIONS;
     size_t parsed = 0, cursors = 0;
     int status = 0;
     double start = now();

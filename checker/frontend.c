@@ -14,7 +14,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,7 +288,8 @@ static size_t line_starts(const char *s, size_t n, uint32_t *out)
         return k;
     }
     for (size_t i = 0; i < n; i++)
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))) {
+        if (s[i] == '\n' ||
+            (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))) {
             if (out)
                 out[k] = (uint32_t)(i + 1);
             k++;
@@ -656,7 +656,8 @@ static void read_annotations(fe_state *st, CXCursor decl, size_t base,
     /* Where DECL's name is, and (only when an annotation comes before it:
        it is written before the type, or inherited) where DECL starts. */
     unsigned name_off, decl_off = 0;
-    CXFile name_file = expansion_offset(clang_getCursorLocation(decl), &name_off);
+    CXFile name_file =
+        expansion_offset(clang_getCursorLocation(decl), &name_off);
     CXFile decl_file = NULL;
     bool have_start = false;
     ir_annotation *anns = arena_array(st->a, n, sizeof *anns);
@@ -1208,8 +1209,8 @@ static void resolve_names(fe_state *st)
     for (size_t i = 0; i < st->macro_defs.n; i++) {
         CXString s = clang_getCursorSpelling(st->macro_defs.v[i]);
         const char *spelled = clang_getCString(s);
-        fe_macro *m = spelled && *spelled ? fe_map_get(&st->macros, spelled)
-                                          : NULL;
+        fe_macro *m =
+            spelled && *spelled ? fe_map_get(&st->macros, spelled) : NULL;
         if (m && !m->resolved)
             m->cursor = st->macro_defs.v[i];
         clang_disposeString(s);
@@ -1524,7 +1525,8 @@ static bool has_warning_errors(const fe_command *cmd)
 {
     for (int i = 1; i < cmd->argc; i++) {
         const char *a = cmd->argv[i];
-        if (strncmp(a, "-Werror=", 8) == 0 || strcmp(a, "-pedantic-errors") == 0 ||
+        if (strncmp(a, "-Werror=", 8) == 0 ||
+            strcmp(a, "-pedantic-errors") == 0 ||
             strcmp(a, "-Werror-implicit-function-declaration") == 0)
             return true;
     }
@@ -1631,24 +1633,9 @@ static char *absolute(const char *path)
     return real ? real : xstrdup(path);
 }
 
-/* libclang runs each parse on a thread of its own, made for it (with an
-   8 MB stack), unless LIBCLANG_NOTHREADS is set: a thread per translation
-   unit, which costs more than it should when every unit is parsed on a
-   worker thread anyway (the driver's have 64 MB stacks).  Set once, before
-   the first frontend parses anything: frontends are made before parsing,
-   by the threads that use them, and the first one sets it while the others
-   wait in pthread_once. */
-static pthread_once_t no_threads_once = PTHREAD_ONCE_INIT;
-
-static void parse_on_calling_thread(void)
-{
-    setenv("LIBCLANG_NOTHREADS", "1", 0);
-}
-
 frontend *frontend_new(const char *include_dir,
                        const char *const *force_includes, int n_force_includes)
 {
-    pthread_once(&no_threads_once, parse_on_calling_thread);
     frontend *fe = xrealloc(NULL, sizeof *fe);
     memset(fe, 0, sizeof *fe);
     fe->index = clang_createIndex(0, 0);

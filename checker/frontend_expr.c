@@ -377,10 +377,10 @@ OUT_OF_LINE int operator_between(fe_state *st, expr_out *a, bool a_end,
                 ? sole_operator(&s)
                 : -1;
     if (k >= 0 && operators[k].op == ',') {
-        CXSourceLocation la = a_end ? clang_getRangeEnd(range_of(a))
-                                    : begin_of(a);
-        CXSourceLocation lb = b_end ? clang_getRangeEnd(range_of(b))
-                                    : begin_of(b);
+        CXSourceLocation la =
+            a_end ? clang_getRangeEnd(range_of(a)) : begin_of(a);
+        CXSourceLocation lb =
+            b_end ? clang_getRangeEnd(range_of(b)) : begin_of(b);
         if (!(is_file_location(la) && is_file_location(lb)))
             return -1;
     }
@@ -448,10 +448,9 @@ OUT_OF_LINE bool is_raw_lvalue(CXCursor c)
 
 /* Converts C's children into N's kids: expressions, and statements (the
    block of a GNU statement expression); types and attributes are skipped.
-   Returns whether every kid is pure. */
-/* convert_kids() that also gives what converting the first and the last
-   kid said (FIRST, LAST may be NULL); their cursors are null when some kid
-   is a statement. */
+   Returns whether every kid is pure.  FIRST and LAST (may be NULL) get
+   what converting the first and the last kid said; their cursors are null
+   when some kid is a statement. */
 static bool convert_kids_out(fe_state *st, ir_node *n, CXCursor c,
                              expr_out *first, expr_out *last)
 {
@@ -488,6 +487,7 @@ static bool convert_kids_out(fe_state *st, ir_node *n, CXCursor c,
     return pure;
 }
 
+/* convert_kids_out() without FIRST and LAST. */
 static bool convert_kids(fe_state *st, ir_node *n, CXCursor c)
 {
     return convert_kids_out(st, n, c, NULL, NULL);
@@ -765,7 +765,8 @@ HANDLER simple(fe_state *st, CXCursor c, ir_kind kind, expr_out *out)
        start at the cursor's location and end with the last kid's. */
     if (((kind == IR_CAST && n->n_kids == 1) ||
          (kind == IR_COND && n->n_kids == 3)) &&
-        !clang_Cursor_isNull(first.cursor) && !clang_Cursor_isNull(last.cursor)) {
+        !clang_Cursor_isNull(first.cursor) &&
+        !clang_Cursor_isNull(last.cursor)) {
         begins_at_cursor(out);
         span_to(out, begin_of(out), kind == IR_COND ? &first : NULL, &last);
     }

@@ -104,7 +104,6 @@ typedef struct fe_state {
     fe_map funcs;       /* FunctionDecl cursor -> fe_func_entry */
     fe_map records;     /* definition cursor -> ir_record */
     fe_map macros;      /* name -> fe_macro, for the names asked about */
-    fe_cursors macro_defs; /* every macro definition, in order */
     fe_map files;       /* CXFile -> fe_file */
     fe_map file_names;  /* name -> interned name */
     fe_file *last_file; /* one-entry cache in front of FILES */
@@ -117,6 +116,7 @@ typedef struct fe_state {
     fe_vec nodes;           /* statements of the blocks being built */
     fe_vec field_tmp;       /* fields of the record being filled */
     fe_cursors cursors;
+    fe_cursors macro_defs; /* every macro definition, in order */
 
     uint32_t top_index;     /* ordinal of the current top-level cursor */
     ir_func *cur_func;      /* definition whose body is being converted */
