@@ -124,6 +124,27 @@ void flow_assign_var(pctx *c, const ir_decl *d, const eval_result *v,
     }
 }
 
+/* A OP B for the arithmetic the dimension language has; NULL otherwise
+   (shifts, bitwise operators: unknown). */
+static const dim_poly *arith(dim_ctx *D, int op, const dim_poly *a,
+                             const dim_poly *b)
+{
+    switch (op) {
+    case '+':
+        return dim_add(D, a, b);
+    case '-':
+        return dim_sub(D, a, b);
+    case '*':
+        return dim_mul(D, a, b);
+    case '/':
+        return dim_div(D, a, b);
+    case '%':
+        return dim_mod(D, a, b);
+    default:
+        return NULL;
+    }
+}
+
 /* "p[i] = x", "*q = y": only an integer (or whole-struct) store can change
    an integer member, C's aliasing rules say; a float store cannot. */
 void flow_store_through_pointer(pctx *c, const ir_node *target)
@@ -140,11 +161,7 @@ static eval_result eval_assign(pctx *c, const ir_node *n)
     const ir_node *lhs = flow_strip_casts(n->kids[0]);
     eval_result cur = flow_eval(c, lhs);
     if (n->op != '=') { /* compound: x op= e */
-        dim_ctx *D = c->an->dims;
-        const dim_poly *v = n->op == '+'   ? dim_add(D, cur.value, rhs.value)
-                            : n->op == '-' ? dim_sub(D, cur.value, rhs.value)
-                            : n->op == '*' ? dim_mul(D, cur.value, rhs.value)
-                                           : NULL;
+        const dim_poly *v = arith(c->an->dims, n->op, cur.value, rhs.value);
         rhs = (eval_result){v, NULL, {NULL, NULL}, false};
     }
     if (lhs->kind == IR_VAR) {
@@ -187,27 +204,8 @@ static eval_result eval_incdec(pctx *c, const ir_node *n)
 static eval_result eval_binary(pctx *c, const ir_node *n)
 {
     eval_result a = flow_eval(c, n->kids[0]), b = flow_eval(c, n->kids[1]);
-    dim_ctx *D = c->an->dims;
     eval_result r = {0};
-    switch (n->op) {
-    case '+':
-        r.value = dim_add(D, a.value, b.value);
-        break;
-    case '-':
-        r.value = dim_sub(D, a.value, b.value);
-        break;
-    case '*':
-        r.value = dim_mul(D, a.value, b.value);
-        break;
-    case '/':
-        r.value = dim_div(D, a.value, b.value);
-        break;
-    case '%':
-        r.value = dim_mod(D, a.value, b.value);
-        break;
-    default:
-        break;
-    }
+    r.value = arith(c->an->dims, n->op, a.value, b.value);
     if (n->type.cls != IR_TYPE_INT)
         r.value = NULL; /* pointer arithmetic: no shape, no value */
     return r;
