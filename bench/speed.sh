@@ -64,16 +64,40 @@ stats() {
   sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'
 }
 
+# The CPU time (clock ticks) the whole machine has used so far, and (into
+# $work/times) what this shell's children have: what other processes take
+# during a run is the noise the table reports.
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat 2>/dev/null || echo 0; }
+# ticks FILE: the children's CPU time in the output of "times" (which must
+# run in this shell, not in a command substitution).
+ticks() {
+  awk -v hz="$hz" 'NR == 2 {
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] }
+    printf "%.0f\n", t * hz }' "$1"
+}
+
 # run NAME CMD...: runs CMD (output discarded, status ignored) and appends
-# its wall time in seconds to $work/t.NAME.
+# its wall time in seconds to $work/t.NAME, and the CPU seconds other
+# processes used meanwhile, and the wall time, to $work/others.
 run() {
   name=$1
   shift
+  times >"$work/times0"
+  b0=$(busy)
   start=$(date +%s%N)
   "$@" >/dev/null 2>&1 || true
   end=$(date +%s%N)
+  b1=$(busy)
+  times >"$work/times1"
+  o0=$(ticks "$work/times0")
+  o1=$(ticks "$work/times1")
   echo "$start $end" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' \
     >>"$work/t.$name"
+  echo "$b0 $b1 $o0 $o1 $start $end" | awk -v hz="$hz" '{
+    o = ($2 - $1) - ($4 - $3); if (o < 0) o = 0
+    printf "%.3f %.6f\n", o / hz, ($6 - $5) / 1e9 }' >>"$work/others"
 }
 
 # rss NAME CMD...: appends CMD's peak resident set (KB) to $work/m.NAME.
@@ -152,7 +176,7 @@ measure() {
   label=$1
   db=$2
   real=${3:-}
-  rm -f "$work"/t.* "$work"/m.*
+  rm -f "$work"/t.* "$work"/m.* "$work/others"
   "$po" --print-files "$db" >"$work/files"
   n=$(wc -l <"$work/files")
   if [ "$n" -eq 0 ]; then
@@ -206,6 +230,9 @@ measure() {
   j2=$(median t.j2)
   parse=$(median t.parse)
   echo "== $label: $n translation units, $lines lines; median of $runs runs"
+  awk -v cores="$(nproc)" '{ o += $1; w += $2 } END {
+    printf "  other processes used %.0f%% of the %d cores meanwhile\n",
+           (w > 0 ? 100 * o / (w * cores) : 0), cores }' "$work/others"
   printf "  %-44s %10s %7s %8s\n" "" "time" "spread" "vs clang"
   line "clang -fsyntax-only, file by file (ref.)" clang
   line "libclang parse only, one process" parse
