@@ -19,7 +19,10 @@
 #     (every code base).
 # Exits 1 when a target fails.  Each time is the median of RUNS runs
 # (default 5); every tool runs once per round, so that a busy machine slows
-# them all alike; "spread" is (max - min) / median over the runs.
+# them all alike; "spread" is (max - min) / median over the runs, and each
+# code base's header says how much of the machine other processes used
+# meanwhile (from /proc/stat): with another job on one of 2 cores, -j2
+# cannot be judged.
 #
 # The reference is N clang processes, one per unit, as file-by-file tools
 # run; "libclang parse only" (bench/parse_only.c) parses the same units with
@@ -275,7 +278,10 @@ echo "bench/speed.sh: $(nproc) cores, $(uname -m), $(clang --version | head -n 1
 if [ -n "${REAL_CODEBASES:-}" ]; then
   old_ifs=$IFS
   IFS=:
+  set -f
+  # shellcheck disable=SC2086 # split on ':' on purpose
   set -- $REAL_CODEBASES
+  set +f
   IFS=$old_ifs
   for dir in "$@"; do
     if [ -f "$dir/compile_commands.json" ]; then

@@ -40,10 +40,12 @@ void frontend_free(frontend *fe);
    -working-directory, so a later getcwd() cannot be trusted. */
 void frontend_set_root(frontend *fe, const char *dir);
 
-/* Parses CMD and extracts its facts.  Defines __SHAPECHECK__.  Options
-   clang reports as unknown are dropped and the file is parsed again; the
-   dropped ones are listed in *DROPPED (an array of N_DROPPED strings in the
-   returned TU's arena; may be NULL).
+/* Parses CMD and extracts its facts.  Defines __SHAPECHECK__; warnings are
+   neither shown nor computed ("-w"), unless the command makes some of them
+   errors ("-Werror=...", "-pedantic-errors").  Options clang reports as
+   unknown are dropped and the file is parsed again; the dropped ones are
+   listed in *DROPPED (an array of N_DROPPED strings in the returned TU's
+   arena; may be NULL).
    Returns NULL, with a message in ERR, when the file cannot be parsed at
    all (it does not exist, it is unreadable, libclang failed).  A file with
    compiler errors is parsed: its diagnostics are in tu->diags and
