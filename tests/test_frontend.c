@@ -1,5 +1,5 @@
 /*
- * test_frontend.c - the facts the front end extracts (checker/ir.h) from
+ * test_frontend.c - the facts the front end extracts (checker/frontend/ir.h) from
  * the small files in tests/data/frontend/.
  */
 #include <setjmp.h>

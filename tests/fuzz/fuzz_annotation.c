@@ -3,7 +3,7 @@
  * everything after the front end has split "shapecheck:KIND:TEXT" (a
  * prefix match in frontend.c, the one libclang user).
  *
- * The harness builds by hand the facts (checker/ir.h) the front end would
+ * The harness builds by hand the facts (checker/frontend/ir.h) the front end would
  * extract from this program, with the fuzzer's texts in the annotations
  * and macro bodies, runs the whole engine on it (analyze_program:
  * signatures merged over two declarations, summaries of the bodies, the

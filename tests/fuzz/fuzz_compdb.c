@@ -1,5 +1,5 @@
 /*
- * fuzz_compdb.c - compile databases (checker/compdb.h): compdb_parse on
+ * fuzz_compdb.c - compile databases (checker/frontend/compdb.h): compdb_parse on
  * any text as compile_commands.json, and compdb_from_args on the words of
  * the input as the arguments after "--".
  *

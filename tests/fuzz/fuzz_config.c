@@ -1,5 +1,5 @@
 /*
- * fuzz_config.c - the reader of .shapecheck (checker/config.h), a small
+ * fuzz_config.c - the reader of .shapecheck (checker/driver/config.h), a small
  * YAML subset: config_parse on any text, then the queries on what it read.
  *
  * Properties: a rejected file leaves the configuration empty and a

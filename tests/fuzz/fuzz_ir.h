@@ -1,5 +1,5 @@
 /*
- * fuzz_ir.h - building the facts of a small program by hand (checker/ir.h),
+ * fuzz_ir.h - building the facts of a small program by hand (checker/frontend/ir.h),
  * for the harnesses that run the engine without libclang (fuzz_annotation,
  * fuzz_summary), and checking what the engine found.
  */

@@ -1,5 +1,5 @@
 /*
- * fuzz_summary.c - summary files (checker/summary_io.h, docs/summaries.md):
+ * fuzz_summary.c - summary files (checker/analysis/summary_io.h, docs/summaries.md):
  * what --read-summaries and the cache (--cache-dir) read back from disk,
  * where a file may be damaged, stale or written by hand.
  *

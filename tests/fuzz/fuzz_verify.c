@@ -1,6 +1,6 @@
 /*
  * fuzz_verify.c - --verify's reader of expectation comments
- * (checker/verify.h): verify_parse_text on any text, then verify_check
+ * (checker/report/verify.h): verify_parse_text on any text, then verify_check
  * against a few findings on the first lines of the same file.
  *
  * Properties: a rejected file has a message naming it; an accepted one
