@@ -34,11 +34,20 @@ typedef enum ir_ann_kind {
     IR_ANN_LOSS,    /* SHAPE_LOSS(a, b)   "shapecheck:loss:..." */
 } ir_ann_kind;
 
+typedef struct ir_macro ir_macro;
+
 typedef struct ir_annotation {
     ir_ann_kind kind;
     const char *text; /* after "shapecheck:KIND:", as clang stringized it */
     sc_loc loc;       /* where the macro was written */
     bool inherited;   /* attached by clang from an earlier declaration */
+    /* SPEC 3: a macro name in an annotation means the definition in force
+       where the annotation is written.  For each object-like macro name
+       the text uses (directly, or through the bodies of the macros it
+       names), the definition in force at LOC; names with no definition
+       in force there are left out.  The entries point into tu->macros. */
+    const ir_macro *const *macros;
+    uint32_t n_macros;
 } ir_annotation;
 
 /* ---- Types, as far as shapes care ----------------------------------- */
@@ -69,6 +78,12 @@ typedef struct ir_type {
        through all array and pointer levels ("float **" -> float). */
     ir_type_class elem_cls;
     uint32_t pointer_depth;  /* "float **" -> 2; arrays do not count */
+    /* IR_TYPE_INT: the C type's width in bits (char 8, short 16, int 32,
+       long and size_t 64 on LP64) and signedness, so that values follow
+       C's conversions; _Bool is 1 bit, unsigned.  An enum type is its
+       underlying integer type.  0 bits: not an integer type. */
+    uint8_t int_bits;
+    bool int_signed;
     bool is_const_qualified; /* the declared object itself is const */
     bool pointee_const;      /* a pointer to const ("const cfg_t *") */
     /* The struct/union this is, points to or holds (after typedefs), or
@@ -98,6 +113,11 @@ struct ir_decl {
     bool has_value;
     int64_t value;
     ir_node *init; /* LOCAL / GLOBAL initialiser, or NULL */
+    /* LOCAL: a static local (it keeps its value between calls, so it is
+       unknown at entry like a global).  GLOBAL: defined with static
+       storage in this TU (file scope "static"). */
+    bool is_static;
+    uint8_t bit_width; /* FIELD: a bit-field's width in bits, else 0 */
     bool
         address_taken; /* &x appears somewhere in the TU (LOCAL/PARAM/GLOBAL) */
     const ir_record *parent; /* FIELD: its struct */
@@ -107,6 +127,7 @@ struct ir_decl {
 
 struct ir_record {
     const char *name; /* tag or typedef name ("DLTensor"), or "" */
+    bool is_union;    /* its fields share one storage */
     sc_loc loc;
     ir_decl **fields;
     uint32_t n_fields;
@@ -142,8 +163,13 @@ typedef enum ir_kind {
     IR_BINARY,     /* op on kids[0], kids[1] */
     IR_ASSIGN,     /* kids[0] op= kids[1]; op is '=' for plain assignment */
     IR_COND,       /* kids: cond ? a : b */
-    IR_INITLIST,   /* { ... }: kids are the elements; for a struct, each one
-                      that says which field it sets is an IR_DESIGNATOR */
+    IR_INITLIST,   /* { ... }: kids are the elements.  For a struct or
+                      union, every element that sets a field (designated
+                      or positional, C's rules) is an IR_DESIGNATOR, and a
+                      nested struct's elements are a nested IR_INITLIST:
+                      "{.train = {.batch = 64}}", "{.train.batch = 64}"
+                      and "{{64}}" all give DESIGNATOR(train, INITLIST(
+                      DESIGNATOR(batch, 64))) */
     IR_DESIGNATOR, /* decl: the field; kids[0]: its value */
     IR_OTHER,      /* anything else; kids: its sub-expressions, in order */
 } ir_kind;
@@ -168,10 +194,18 @@ enum {
 struct ir_node {
     ir_kind kind;
     sc_loc loc; /* start of the statement or expression */
+    sc_loc end; /* expressions: just past its last character, in the same
+                   file as LOC (a call's closing parenthesis + 1); line 0
+                   when unknown.  Statements and expressions that come
+                   from a macro expansion are here like any other, at the
+                   macro's use (expansion locations). */
     int op;
     bool arrow;       /* IR_MEMBER */
     int64_t value;    /* IR_INT */
     ir_decl *decl;    /* IR_VAR, IR_MEMBER (the field), IR_DECLSTMT */
+    /* IR_INT written as one object-like macro name ("BATCH"): the
+       definition expanded there (in tu->macros), for notes; else NULL. */
+    const ir_macro *macro;
     ir_func *callee;  /* IR_CALL */
     const char *text; /* expressions: source text as written, white
                          space collapsed, at most 80 chars ("..." cut);
@@ -208,14 +242,17 @@ struct ir_func {
 
 /* ---- Macros and compiler diagnostics --------------------------------- */
 
-/* An object-like macro whose name appears in some annotation of the TU (or
-   in the body of such a macro), with its body as tokens joined by one
-   space.  Function-like macros are not recorded. */
-typedef struct ir_macro {
+/* A definition of an object-like macro whose name appears in some
+   annotation of the TU (or in the body of such a macro, or as a whole
+   integer expression: ir_node.macro), with its body as tokens joined by
+   one space.  A name defined twice ("#undef N" / "#define N 32") has one
+   entry per definition, in translation order.  Function-like macros are
+   not recorded. */
+struct ir_macro {
     const char *name;
     const char *body;
     sc_loc loc;
-} ir_macro;
+};
 
 typedef enum ir_severity {
     IR_SEV_NOTE,
