@@ -40,7 +40,8 @@ static inline ir_annotation *annotation(builder *b, ir_ann_kind kind,
                                         const char *text)
 {
     ir_annotation *ann = arena_alloc(b->a, sizeof *ann);
-    *ann = (ir_annotation){kind, arena_strdup(b->a, text), at(b), false};
+    *ann = (ir_annotation){
+        .kind = kind, .text = arena_strdup(b->a, text), .loc = at(b)};
     return ann;
 }
 
