@@ -140,13 +140,17 @@ typedef enum ir_kind {
     IR_BLOCK,    /* kids: statements in order */
     IR_DECLSTMT, /* decl: the local; kids[0]: initialiser, if any */
     IR_IF,       /* kids: cond, then, [else] */
-    IR_LOOP,     /* for/while/do: kids in source order (init, cond, inc, body;
-                    absent parts left out) */
+    IR_LOOP,     /* for/while/do.  op IR_LOOP_FOR/WHILE/DO: four kids,
+                    init, cond, inc, body, NULL where absent (no cond:
+                    always true).  op 0: the parts could not be told apart
+                    (a header from a macro): the present parts in source
+                    order */
     IR_SWITCH,   /* kids: cond, body */
     IR_RETURN,   /* kids: [value] */
     IR_JUMP,     /* goto, label, break, continue, case/default labels:
-                    no kids (a labelled statement is a JUMP followed by the
-                    statement in the enclosing block) */
+                    no kids; op IR_JUMP_*, 0 when not known (a labelled
+                    statement is a JUMP followed by the statement in the
+                    enclosing block) */
     IR_NULLSTMT,
     /* expressions (an expression is also a statement) */
     IR_INT,        /* integer constant expression: value (literals, sizeof,
@@ -173,6 +177,18 @@ typedef enum ir_kind {
     IR_DESIGNATOR, /* decl: the field; kids[0]: its value */
     IR_OTHER,      /* anything else; kids: its sub-expressions, in order */
 } ir_kind;
+
+/* IR_LOOP's op: which statement, and so which kid is which. */
+enum { IR_LOOP_FOR = 1, IR_LOOP_WHILE, IR_LOOP_DO };
+
+/* IR_JUMP's op. */
+enum {
+    IR_JUMP_GOTO = 1, /* goto and computed goto */
+    IR_JUMP_LABEL,
+    IR_JUMP_BREAK,
+    IR_JUMP_CONTINUE,
+    IR_JUMP_CASE,    /* case X: (and default:) inside a switch body */
+};
 
 /* Operators beyond single characters ('+', '-', '*', '/', '%', '<', '>',
    '&', '|', '^', '!', '~', '=', ','). */
