@@ -477,6 +477,7 @@ static void test_body_ir(void **state)
     /* for (int k = 0; k < b; k++) a[0][k] += 1.0f; */
     ir_node *loop = b->kids[7];
     assert_int_equal(loop->kind, IR_LOOP);
+    assert_int_equal(loop->op, IR_LOOP_FOR);
     assert_int_equal(loop->n_kids, 4);
     assert_int_equal(loop->kids[0]->kind, IR_DECLSTMT);
     assert_int_equal(loop->kids[1]->op, '<');

@@ -981,6 +981,110 @@ static ir_node *control(fe_state *st, CXCursor c, ir_kind kind)
     return n;
 }
 
+/* ---- Loops ------------------------------------------------------------- */
+
+/* Skips a string or character literal starting at I (the quote). */
+static size_t skip_literal(const char *s, size_t i, size_t end)
+{
+    char quote = s[i++];
+    while (i < end && s[i] != quote)
+        i += s[i] == '\\' ? 2 : 1;
+    return i + 1;
+}
+
+/* The offsets of the two ';' and the ')' of the header of the for
+   statement whose text starts at FROM ("for (init; cond; inc)"). */
+static bool for_header(const char *s, size_t from, size_t end, size_t cut[3])
+{
+    size_t i = skip_blank(s, from, end);
+    if (end - i < 3 || strncmp(s + i, "for", 3) != 0)
+        return false;
+    i = skip_blank(s, i + 3, end);
+    if (i >= end || s[i] != '(')
+        return false;
+    int depth = 0, semis = 0;
+    while (i < end) {
+        size_t next = skip_blank(s, i, end);
+        if (next != i) {
+            i = next;
+            continue;
+        }
+        char ch = s[i];
+        if (ch == '"' || ch == '\'') {
+            i = skip_literal(s, i, end);
+            continue;
+        }
+        depth += (ch == '(') - (ch == ')');
+        if (ch == ';' && depth == 1 && semis < 2)
+            cut[semis++] = i;
+        if (depth == 0) {
+            cut[2] = i;
+            return semis == 2;
+        }
+        i++;
+    }
+    return false;
+}
+
+/* Which part of a for statement each child is (0 init, 1 cond, 2 inc,
+   3 body), from where it starts in the header; false when the header is
+   not in the file as text (a macro wrote it). */
+static bool for_slots(fe_state *st, CXCursor c, const CXCursor *kids,
+                      size_t n, int *slots)
+{
+    spot start = spelled(clang_getRangeStart(clang_getCursorExtent(c)));
+    fe_file *f = start.file ? fe_file_get(st, start.file) : NULL;
+    size_t cut[3];
+    if (!f || !fe_file_contents(st, f) ||
+        !for_header(f->contents, start.offset, f->size, cut))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        spot k = spelled(clang_getRangeStart(clang_getCursorExtent(kids[i])));
+        if (k.file != start.file)
+            return false;
+        slots[i] = k.offset < cut[0]   ? 0
+                   : k.offset < cut[1] ? 1
+                   : k.offset < cut[2] ? 2
+                                       : 3;
+        if (i && slots[i] <= slots[i - 1])
+            return false;
+    }
+    return n == 0 || slots[n - 1] == 3;
+}
+
+/* IR_LOOP of for/while/do statement C: four kids, init, cond, inc, body
+   (NULL where absent), or, when the parts cannot be told apart, op 0
+   and the present parts in order (ir.h). */
+static ir_node *loop(fe_state *st, CXCursor c)
+{
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    ir_node *n = leaf_stmt(st, c, IR_LOOP);
+    size_t base = fe_push_children(st, c), end = st->cursors.n, m = 0;
+    for (size_t i = base; i < end; i++) {
+        enum CXCursorKind kk = clang_getCursorKind(st->cursors.v[i]);
+        if (clang_isStatement(kk) || clang_isExpression(kk))
+            st->cursors.v[base + m++] = st->cursors.v[i];
+    }
+    int slots[4] = {1, 3, 0, 0};
+    bool known = kind == CXCursor_WhileStmt ? m == 2
+                 : kind == CXCursor_DoStmt
+                     ? (m == 2 && (slots[0] = 3, slots[1] = 1, true))
+                     : m <= 4 && for_slots(st, c, st->cursors.v + base, m,
+                                           slots);
+    n->op = !known                         ? 0
+            : kind == CXCursor_WhileStmt ? IR_LOOP_WHILE
+            : kind == CXCursor_DoStmt    ? IR_LOOP_DO
+                                         : IR_LOOP_FOR;
+    n->kids = arena_array(st->a, known ? 4 : (m ? m : 1), sizeof *n->kids);
+    n->n_kids = known ? 4 : (uint32_t)m;
+    for (size_t i = 0; i < m; i++) {
+        ir_node *k = fe_stmt(st, st->cursors.v[base + i]);
+        n->kids[known ? slots[i] : (int)i] = k;
+    }
+    st->cursors.n = base;
+    return n;
+}
+
 /* Each child of C that is a statement or expression, into the enclosing
    block.  LAST_ONLY: only the last one (a label's statement). */
 static void children_into(fe_state *st, CXCursor c, bool last_only)
@@ -1030,6 +1134,13 @@ static void decl_stmt(fe_state *st, CXCursor c)
     st->cursors.n = base;
 }
 
+static ir_node *jump(fe_state *st, CXCursor c, int op)
+{
+    ir_node *n = leaf_stmt(st, c, IR_JUMP);
+    n->op = op;
+    return n;
+}
+
 /* Appends the nodes of statement C to the current block, by kind. */
 static void stmt_kind(fe_state *st, CXCursor c)
 {
@@ -1047,7 +1158,7 @@ static void stmt_kind(fe_state *st, CXCursor c)
     case CXCursor_ForStmt:
     case CXCursor_WhileStmt:
     case CXCursor_DoStmt:
-        push_node(st, control(st, c, IR_LOOP));
+        push_node(st, loop(st, c));
         break;
     case CXCursor_SwitchStmt:
         push_node(st, control(st, c, IR_SWITCH));
@@ -1058,14 +1169,19 @@ static void stmt_kind(fe_state *st, CXCursor c)
     case CXCursor_LabelStmt:
     case CXCursor_CaseStmt:
     case CXCursor_DefaultStmt:
-        push_node(st, leaf_stmt(st, c, IR_JUMP));
+        push_node(st, jump(st, c, kind == CXCursor_LabelStmt ? IR_JUMP_LABEL
+                                                             : IR_JUMP_CASE));
         children_into(st, c, true);
         break;
     case CXCursor_GotoStmt:
     case CXCursor_IndirectGotoStmt:
+        push_node(st, jump(st, c, IR_JUMP_GOTO));
+        break;
     case CXCursor_BreakStmt:
+        push_node(st, jump(st, c, IR_JUMP_BREAK));
+        break;
     case CXCursor_ContinueStmt:
-        push_node(st, leaf_stmt(st, c, IR_JUMP));
+        push_node(st, jump(st, c, IR_JUMP_CONTINUE));
         break;
     case CXCursor_NullStmt:
         push_node(st, leaf_stmt(st, c, IR_NULLSTMT));
