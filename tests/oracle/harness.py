@@ -1,0 +1,346 @@
+"""harness.py - build, run and check one oracle program, and classify what
+the checker said against what the program did (docs/oracle.md).
+
+Used by run.py (many seeds), shrink.py (one program, over and over) and the
+self-test.  Python 3 standard library only.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+ANNOTATIONS = os.path.join(ROOT, "annotations")
+sys.path.insert(0, HERE)
+
+from kernels import prototypes  # noqa: E402
+
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer"]
+# Generated programs must compile cleanly: any warning but the unused
+# names (a program uses a random part of what it declares) and the
+# constant narrowing it means (-Woverflow) is a generator bug.
+CFLAGS = ["-std=c11", "-g", "-O1"] + SANITIZE + [
+    "-Wall", "-Wextra", "-Wno-unused", "-Wno-overflow", "-Werror"]
+RUNTIME_CFLAGS = ["-std=c11", "-g", "-O1"] + SANITIZE + ["-Wall", "-Wextra", "-Werror"]
+SAN_ENV = {
+    "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=86",
+    "UBSAN_OPTIONS": "halt_on_error=1:exitcode=87:print_stacktrace=1",
+}
+ERROR_RULES = {"shape-batch-mismatch", "shape-mismatch"}
+EXTENT_RULE = "shape-batch-extent"
+SITE_RE = re.compile(r"//\s*@site\s+(\w+)\s+(\S+)(?:\s+expect=(\w+))?")
+ORACLE_RE = re.compile(r"^ORACLE (\d+) (match|mismatch|unknown)( extent-batch-differs)?"
+                       r"( observed-differs)?( via-prefix)?( via-reshape)?( scratch-only)?$")
+SANITIZER_RE = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|"
+                          r"runtime error:|UndefinedBehaviorSanitizer")
+
+
+# ---- what the program says about itself -----------------------------------
+
+@dataclass
+class Site:
+    line: int
+    role: str          # call, helper, inner, scenario
+    tags: frozenset
+    expect: str = None  # the generator's prediction, when it made one
+    verdicts: list = field(default_factory=list)  # one per execution
+    differs: list = field(default_factory=list)   # extent-batch-differs, per execution
+    ambiguous: list = field(default_factory=list)  # observed-differs, per execution
+    via: set = field(default_factory=set)  # how its clean matches fit: prefix, reshape, exact
+    scratch_only: list = field(default_factory=list)  # a mismatch only against a scratch
+
+    @property
+    def executed(self):
+        return bool(self.verdicts)
+
+    @property
+    def matched_some_run(self):
+        """A match that no reading of the SPEC can call a mismatch: not a
+        read that disagrees with a scratch buffer's observed shape."""
+        return any(v == "match" and not a for v, a in zip(self.verdicts, self.ambiguous))
+
+    @property
+    def mismatched_always(self):
+        return self.executed and all(v == "mismatch" for v in self.verdicts)
+
+    @property
+    def undecidable(self):
+        """Mismatched only against unannotated scratch buffers' allocations,
+        in some run: no declaration says what they hold."""
+        return any(self.scratch_only)
+
+    @property
+    def extents_same_some_run(self):
+        return any(not d for d in self.differs)
+
+    @property
+    def observed(self):
+        """The executions summed up as the generator predicts them."""
+        if not self.verdicts or "unknown" in self.verdicts:
+            return None
+        if all(v == "match" for v in self.verdicts):
+            return "match"
+        if all(v == "mismatch" for v in self.verdicts):
+            return "mismatch"
+        return "varies"
+
+    @property
+    def is_loss(self):
+        return "loss" in self.tags
+
+    @property
+    def counts_for_recall(self):
+        return self.role in ("call", "helper")
+
+
+def parse_sites(text):
+    sites = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        m = SITE_RE.search(line)
+        if m:
+            tags = frozenset(t for t in m.group(2).split(",") if t and t != "-")
+            sites[n] = Site(n, m.group(1), tags, m.group(3))
+    return sites
+
+
+def parse_inputs(text):
+    m = re.search(r"^// oracle-inputs: (.*)$", text, re.M)
+    if not m:
+        return [[]]
+    return [part.split() for part in m.group(1).split("|")]
+
+
+# ---- building and running ------------------------------------------------
+
+def build_runtime(work, cc="gcc"):
+    """kernels.c and oracle_rt.c, against the kernels' annotated prototypes
+    (force-included, so that a definition that drifts is a compile error).
+    Returns the object files."""
+    os.makedirs(work, exist_ok=True)
+    proto = os.path.join(work, "oracle_kernels.h")
+    with open(proto, "w") as f:
+        f.write(prototypes())
+    objs = []
+    for src in ("kernels.c", "oracle_rt.c"):
+        obj = os.path.join(work, src.replace(".c", ".o"))
+        cmd = [cc] + RUNTIME_CFLAGS + ["-c",
+                                    "-I", ANNOTATIONS, "-I", HERE,
+                                    "-include", proto,
+                                    os.path.join(HERE, src), "-o", obj]
+        subprocess.run(cmd, check=True)
+        objs.append(obj)
+    return objs
+
+
+@dataclass
+class Outcome:
+    """Everything about one program: a failure (not about precision) stops
+    classification."""
+    failure: str = None        # compile, sanitizer, crash, site, checker, annotation, timeout
+    detail: str = ""
+    sites: dict = None
+    findings: list = None
+    checker_rc: int = None
+    matching_run: dict = None  # line -> argv of a run where it matched
+
+
+def compile_program(src, exe, objs, cc="gcc"):
+    cmd = [cc] + CFLAGS + ["-I", ANNOTATIONS, "-I", HERE, src] + objs + ["-o", exe]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    return r.returncode == 0, r.stderr
+
+
+def run_program(exe, inputs, sites, timeout=20):
+    """Runs EXE once per argv set and records each ORACLE line in SITES.
+    Returns (failure, detail, matching_run)."""
+    env = dict(os.environ, **SAN_ENV)
+    matching_run = {}
+    for argv in inputs:
+        try:
+            r = subprocess.run([exe] + argv, capture_output=True, text=True,
+                               timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            return "timeout", f"program did not finish with argv {argv}", matching_run
+        if SANITIZER_RE.search(r.stderr) or r.returncode != 0:
+            return "sanitizer", f"argv {argv}: exit {r.returncode}\n{r.stderr[-4000:]}", \
+                matching_run
+        for out in r.stdout.splitlines():
+            m = ORACLE_RE.match(out)
+            if not m:
+                continue
+            line = int(m.group(1))
+            site = sites.get(line)
+            if site is None:
+                return "site", f"ORACLE line {line} is no @site line", matching_run
+            site.verdicts.append(m.group(2))
+            site.ambiguous.append(bool(m.group(4)))
+            site.scratch_only.append(bool(m.group(7)))
+            if site.role in ("call", "inner", "helper"):
+                site.differs.append(bool(m.group(3)))
+            if m.group(2) == "match" and not m.group(4):
+                matching_run.setdefault(line, argv)
+                how = {w for w, g in (("prefix", 5), ("reshape", 6)) if m.group(g)}
+                site.via |= how or {"exact"}
+    return None, "", matching_run
+
+
+def checker_command(checker, src):
+    return [checker, "--no-config", "--quiet", "--format=json", src, "--",
+            "-I", ANNOTATIONS, "-I", HERE]
+
+
+def run_checker(checker, src, timeout=120):
+    """(failure, detail, rc, findings): status 0 or 1 with a JSON report is
+    an answer; anything else (2, a signal, a timeout, no JSON) is a failure."""
+    try:
+        r = subprocess.run(checker_command(checker, src), capture_output=True,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "checker", "no answer within the time limit", None, []
+    if r.returncode not in (0, 1):
+        return "checker", f"exit status {r.returncode}\n{r.stderr[-4000:]}\n" \
+                          f"{r.stdout[-2000:]}", r.returncode, []
+    try:
+        findings = json.loads(r.stdout)["findings"]
+    except (ValueError, KeyError) as e:
+        return "checker", f"unreadable JSON ({e})\n{r.stdout[-2000:]}", r.returncode, []
+    if (r.returncode == 1) != bool(findings):
+        return "checker", f"exit status {r.returncode} with {len(findings)} findings", \
+            r.returncode, findings
+    return None, "", r.returncode, findings
+
+
+def evaluate(src, checker, objs, work, cc="gcc", inputs=None):
+    """Builds, runs and checks SRC (a path): the Outcome, not yet classified."""
+    with open(src) as f:
+        text = f.read()
+    out = Outcome(sites=parse_sites(text), findings=[])
+    exe = os.path.join(work, "prog")
+    ok, err = compile_program(src, exe, objs, cc)
+    if not ok:
+        out.failure, out.detail = "compile", err[-4000:]
+        return out
+    failure, detail, matching = run_program(exe, inputs or parse_inputs(text), out.sites)
+    out.matching_run = matching
+    if failure:
+        out.failure, out.detail = failure, detail
+        return out
+    failure, detail, rc, findings = run_checker(checker, src)
+    out.checker_rc, out.findings = rc, findings
+    if failure:
+        out.failure, out.detail = failure, detail
+    return out
+
+
+# ---- classification -----------------------------------------------------------
+
+@dataclass
+class Verdict:
+    """What one program's checker report was worth."""
+    false_positives: list = field(default_factory=list)  # (class, line, rule, message)
+    failures: list = field(default_factory=list)         # (kind, detail)
+    expected: list = field(default_factory=list)         # sites that mismatched on every run
+    found: list = field(default_factory=list)            # ... and were reported
+    missed: list = field(default_factory=list)
+    extent_expected: list = field(default_factory=list)  # extents differed on every run
+    extent_found: list = field(default_factory=list)
+    scratch_expected: list = field(default_factory=list)  # mismatching, but only on scratch
+    scratch_found: list = field(default_factory=list)
+    disagreements: list = field(default_factory=list)    # (line, predicted, observed)
+    judged: int = 0  # findings held against a run (the precision's denominator)
+    unknown: int = 0
+    calls: int = 0
+    executed: int = 0
+
+
+def fp_class(rule, site):
+    """What went wrong, for the tables: where the call matched through a
+    reshape or the prefix rule (SPEC section 4), that; where it matched
+    exactly, "value" (the checker lost track of a size or a shape)."""
+    if site is None:
+        return "stray"
+    if rule == EXTENT_RULE:
+        return "batch-extent"
+    for how in ("reshape", "prefix"):
+        if how in site.via and "exact" not in site.via:
+            return how
+    return "value"
+
+
+def classify(outcome, filename=None):
+    """A finding at a call that matched in some run is a false positive; a
+    call (or helper call) that mismatched in every run with no error
+    finding is a miss (unless it mismatched only against the allocation of
+    an unannotated scratch buffer, which nothing declares).  A `shape-batch-extent` warning is a false positive
+    at a call whose logits and labels extents had the same first dim in
+    some run, or whose row count the program clamped; at a line with no
+    annotated call any finding is one."""
+    v = Verdict()
+    if outcome.failure:
+        v.failures.append((outcome.failure, outcome.detail))
+        return v
+    sites = outcome.sites
+    errors_at = {}
+    extent_at = set()
+    for f in outcome.findings:
+        rule, line = f.get("rule"), f.get("line")
+        where = f.get("file") or ""
+        if filename and os.path.basename(where) != os.path.basename(filename):
+            v.judged += 1
+            v.false_positives.append(("stray", line, rule, f.get("message", "")))
+            continue
+        if rule not in ERROR_RULES and rule != EXTENT_RULE:
+            # shape-annotation, clang-diagnostic-error: never right here
+            v.failures.append(("annotation" if rule == "shape-annotation" else "checker",
+                               f"{where}:{line}: {f.get('message')} [{rule}]"))
+            continue
+        site = sites.get(line)
+        if site is None or site.role not in ("call", "helper", "inner", "scenario"):
+            v.judged += 1
+            v.false_positives.append(("stray", line, rule, f.get("message", "")))
+            continue
+        if not site.executed:
+            continue  # never ran: nothing to hold it against
+        v.judged += 1
+        if rule in ERROR_RULES:
+            errors_at[line] = f
+            if site.matched_some_run:
+                v.false_positives.append((fp_class(rule, site), line, rule, f["message"]))
+        else:
+            extent_at.add(line)
+            clamped = "clamp" in site.tags and site.is_loss and site.role == "call"
+            if site.extents_same_some_run or not site.is_loss:
+                v.false_positives.append(("batch-extent", line, rule, f["message"]))
+            elif clamped:
+                v.false_positives.append(("batch-extent-clamped", line, rule, f["message"]))
+    for line, site in sorted(sites.items()):
+        if site.role not in ("call", "helper", "inner"):
+            continue
+        v.calls += 1
+        if "unknown" in site.verdicts:
+            v.unknown += 1
+        if not site.executed:
+            continue
+        v.executed += 1
+        if site.expect and site.observed and site.expect != site.observed:
+            v.disagreements.append((line, site.expect, site.observed))
+        if not site.counts_for_recall:
+            continue
+        if site.mismatched_always and site.undecidable:
+            v.scratch_expected.append(site)
+            if line in errors_at:
+                v.scratch_found.append(site)
+        elif site.mismatched_always:
+            v.expected.append(site)
+            (v.found if line in errors_at else v.missed).append(site)
+        elif (site.is_loss and site.role == "call" and all(site.differs) and
+              site.observed == "match" and "clamp" not in site.tags):
+            v.extent_expected.append(site)
+            if line in extent_at:
+                v.extent_found.append(site)
+    return v
