@@ -1,24 +1,32 @@
 /*
- * ce_bench.c - cross-entropy forward and backward on float32 logits of
- * [1024, 50257] (a GPT-2 vocabulary), single thread, side by side with
- *   (a) a two-pass baseline written the way C reference trainers write it:
- *       softmax of every row into a probs buffer, then the loss from it
- *       (and, for the backward, (probs - one_hot) / N from the buffer);
- *   (b) the read-bandwidth bound: the time to read the same bytes with a
- *       plain summing loop (and, for the backward, to read them and write
- *       as many: a copy loop).
- * Also the cost of a tiny call (N = 1, C = 2), every instruction-set
- * variant of the row kernels this CPU runs, and sc_matmul's built-in loop
- * against OpenBLAS (which decides whether the library uses a BLAS).
+ * ce_bench.c - the runtime library's cross-entropy as a trainer's kernels,
+ * against what the trainer would otherwise run: N = 256 rows of a GPT-2
+ * vocabulary, V = 50257 logits inside rows padded to Vp = 50304 (llm.c's
+ * layout), float32, int32 targets.
  *
- * Prints one table with ratios and PASS/FAIL against the targets of
- * docs/runtime.md; exits 1 when a target fails.  Run through
+ *   - the drop-in: sc_cross_entropy_per_sample then
+ *     sc_cross_entropy_backward_ex (dlosses, SC_GRAD_ACCUMULATE), against
+ *     the reference loops (bench/ce_ref.c: softmax into probs, losses,
+ *     backward from probs) built with -Ofast -march=native;
+ *   - each of the two calls against its memory bound (bench/ce_bound.c:
+ *     plain loops over the same bytes, -O3 -march=native);
+ *   - all of it on 1 thread, then on 2 (sc_set_num_threads; the
+ *     reference's softmax on 2 OpenMP threads too, as llm.c's);
+ *   - the cost of a tiny call, where the threads' cut-off lies, every
+ *     instruction-set variant of the kernels, and sc_matmul's built-in
+ *     loop against OpenBLAS.
+ * Every timed run starts from cold caches (a 256 MB buffer is walked
+ * before it, untimed); contenders run in rounds, one run of each per
+ * round, so that a drift of the machine hits them all alike; figures are
+ * medians.  Prints tables with ratios and PASS/FAIL against the targets of
+ * docs/runtime.md (issue 13); exits 1 when a target fails.  Run through
  * bench/run_ce_bench.sh (a Release build); never a ctest.
  *
- *   ce_bench [--rows N] [--cols C] [--reps R] [--tables-only]
+ *   ce_bench [--rows N] [--cols V] [--stride VP] [--reps R] [--quick]
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
+#include "ce_baselines.h"
 #include "rt_internal.h"
 
 #include <math.h>
@@ -40,7 +48,7 @@ static double now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -49,60 +57,84 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* Something each timed function returns, so that nothing is optimised
    away. */
 static volatile double sink;
+
+static void *alloc_touched(size_t bytes)
+{
+    void *p = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!p) {
+        fprintf(stderr, "ce_bench: out of memory\n");
+        exit(2);
+    }
+    memset(p, 0, bytes); /* page faults now, not in the timed loops */
+    return p;
+}
+
+/* Walks a buffer larger than any cache, so that the next run starts cold,
+   as a trainer's loss does after the rest of a step has gone through the
+   caches. */
+#define FLUSH_BYTES ((size_t)256 << 20)
+static unsigned char *flush_buf;
+
+static void flush_caches(void)
+{
+    if (!flush_buf)
+        flush_buf = alloc_touched(FLUSH_BYTES);
+    for (size_t i = 0; i < FLUSH_BYTES; i += 64)
+        flush_buf[i]++;
+}
 
 typedef double (*bench_fn)(void *ctx);
 
 #define MAX_REPS 64
 
-/* Several functions timed in rounds, one run of each per round, so that a
-   drift of the machine (another process, a frequency change) hits them
-   all alike; each gets the median of its runs, in ms. */
+/* A contender: its function, and the times of its runs. */
 typedef struct entry {
+    const char *name;
     bench_fn fn;
-    void *ctx;
     double runs[MAX_REPS];
-    double median;
+    double ms; /* the median */
 } entry;
 
-static void time_rounds(entry *e, int count, int reps)
+/* COUNT contenders on CTX in REPS rounds, each run after a flush. */
+static void time_rounds(entry *e, int count, void *ctx, int reps)
 {
-    if (reps > MAX_REPS)
-        reps = MAX_REPS;
     for (int k = 0; k < count; k++)
-        sink += e[k].fn(e[k].ctx); /* warm-up: caches, page tables */
+        sink += e[k].fn(ctx); /* warm-up: code, page tables */
     for (int r = 0; r < reps; r++)
         for (int k = 0; k < count; k++) {
+            flush_caches();
             double t0 = now_ms();
-            sink += e[k].fn(e[k].ctx);
+            sink += e[k].fn(ctx);
             e[k].runs[r] = now_ms() - t0;
         }
-    for (int k = 0; k < count; k++) {
-        qsort(e[k].runs, (size_t)reps, sizeof(double), cmp_double);
-        e[k].median = e[k].runs[reps / 2];
-    }
-}
-
-/* The median of REPS runs of FN alone. */
-static double time_median(bench_fn fn, void *ctx, int reps)
-{
-    entry e = {fn, ctx, {0}, 0};
-    time_rounds(&e, 1, reps);
-    return e.median;
+    for (int k = 0; k < count; k++)
+        e[k].ms = median(e[k].runs, reps);
 }
 
 /* ---- The problem ------------------------------------------------------ */
 
 typedef struct problem {
-    int64_t n, c;
-    float *logits; /* [n, c] */
-    int32_t *labels;
-    float *probs; /* [n, c], the baseline's buffer */
-    float *grad;  /* [n, c] */
-    int64_t shape[2], lshape[1];
-    DLTensor tlogits, tlabels, tgrad;
+    int n, v, vp;
+    float *logits;   /* [n, vp], the view [n, v] */
+    float *probs;    /* the reference's buffer */
+    float *dl_ref;   /* the reference's gradient, [n, vp] */
+    float *dl_lib;   /* the library's gradient, [n, vp] */
+    float *bound_g;  /* the bounds' output */
+    float *loss_ref; /* [n] */
+    float *loss_lib; /* [n] */
+    float *dlosses;  /* [n], 1/n each (the mean loss's upstream gradient) */
+    int *targets;    /* [n] */
+    sc_view vx, vt, vl, vd, vg, vgw;
+    DLTensor *x, *t, *losses, *dlosses_t, *g, *gw;
 } problem;
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -124,180 +156,290 @@ static float random_logit(void)
     return (u - 2.0f) * 4.0f;
 }
 
-static void *alloc_touched(size_t bytes)
+static void problem_init(problem *p, int n, int v, int vp)
 {
-    void *p = aligned_alloc(64, (bytes + 63) / 64 * 64);
-    if (!p) {
-        fprintf(stderr, "ce_bench: out of memory\n");
-        exit(2);
-    }
-    memset(p, 0, bytes); /* page faults now, not in the timed loops */
-    return p;
-}
-
-static void problem_init(problem *p, int64_t n, int64_t c)
-{
+    size_t bytes = (size_t)n * (size_t)vp * sizeof(float);
     p->n = n;
-    p->c = c;
-    size_t bytes = (size_t)(n * c) * sizeof(float);
+    p->v = v;
+    p->vp = vp;
     p->logits = alloc_touched(bytes);
     p->probs = alloc_touched(bytes);
-    p->grad = alloc_touched(bytes);
-    p->labels = alloc_touched((size_t)n * sizeof(int32_t));
-    for (int64_t i = 0; i < n * c; i++)
-        p->logits[i] = random_logit();
-    for (int64_t i = 0; i < n; i++)
-        p->labels[i] = (int32_t)(rng() % (uint32_t)c);
-    p->tlogits = sc_tensor_f32_2d(p->logits, p->shape, n, c);
-    p->tgrad = sc_tensor_f32_2d(p->grad, p->shape, n, c);
-    p->tlabels = sc_tensor_i32_1d(p->labels, p->lshape, n);
+    p->dl_ref = alloc_touched(bytes);
+    p->dl_lib = alloc_touched(bytes);
+    p->bound_g = alloc_touched(bytes);
+    p->loss_ref = alloc_touched((size_t)n * sizeof(float));
+    p->loss_lib = alloc_touched((size_t)n * sizeof(float));
+    p->dlosses = alloc_touched((size_t)n * sizeof(float));
+    p->targets = alloc_touched((size_t)n * sizeof(int));
+    for (size_t i = 0; i < (size_t)n * (size_t)vp; i++)
+        p->logits[i] = (int)(i % (size_t)vp) < v ? random_logit() : 0.0f;
+    for (int i = 0; i < n; i++) {
+        p->targets[i] = (int)(rng() % (uint32_t)v);
+        p->dlosses[i] = 1.0f / (float)n;
+    }
+    p->x = sc_view_f32_rows(&p->vx, p->logits, n, v, vp);
+    p->t = sc_view_i32_1d(&p->vt, p->targets, n);
+    p->losses = sc_view_f32_1d(&p->vl, p->loss_lib, n);
+    p->dlosses_t = sc_view_f32_1d(&p->vd, p->dlosses, n);
+    p->g = sc_view_f32_rows(&p->vg, p->dl_lib, n, v, vp);
+    p->gw = sc_view_f32_rows(&p->vgw, p->bound_g, n, v, vp);
 }
 
 static void problem_free(problem *p)
 {
     free(p->logits);
     free(p->probs);
-    free(p->grad);
-    free(p->labels);
+    free(p->dl_ref);
+    free(p->dl_lib);
+    free(p->bound_g);
+    free(p->loss_ref);
+    free(p->loss_lib);
+    free(p->dlosses);
+    free(p->targets);
 }
 
-/* ---- (a) The two-pass baseline ------------------------------------------ */
+/* ---- Contenders -----------------------------------------------------------
+ */
 
-/* Softmax of each row into PROBS: max, then exps and their sum into the
-   buffer, then a normalising pass over it. */
-static void baseline_softmax(const problem *p)
+static void must(sc_status st)
 {
-    for (int64_t i = 0; i < p->n; i++) {
-        const float *x = p->logits + i * p->c;
-        float *pr = p->probs + i * p->c;
-        float maxval = -INFINITY;
-        for (int64_t j = 0; j < p->c; j++)
-            if (x[j] > maxval)
-                maxval = x[j];
-        float sum = 0.0f;
-        for (int64_t j = 0; j < p->c; j++) {
-            pr[j] = expf(x[j] - maxval);
-            sum += pr[j];
-        }
-        float norm = 1.0f / sum;
-        for (int64_t j = 0; j < p->c; j++)
-            pr[j] *= norm;
+    if (st != SC_OK) {
+        fprintf(stderr, "ce_bench: %s\n", sc_last_error());
+        exit(2);
     }
 }
 
-/* Mean of -log probs[label]. */
-static double baseline_loss(const problem *p)
-{
-    double mean = 0;
-    for (int64_t i = 0; i < p->n; i++)
-        mean += -logf(p->probs[i * p->c + p->labels[i]]);
-    return mean / (double)p->n;
-}
-
-static double run_baseline_forward(void *ctx)
+/* The reference trainer's loss: softmax into probs, losses, backward. */
+static double run_ref_step(void *ctx)
 {
     problem *p = ctx;
-    baseline_softmax(p);
-    return baseline_loss(p);
+    ref_softmax(p->probs, p->logits, p->n, p->v, p->vp);
+    ref_losses(p->loss_ref, p->probs, p->targets, p->n, p->vp);
+    ref_backward(p->dl_ref, p->dlosses, p->probs, p->targets, p->n, p->v,
+                 p->vp);
+    return p->loss_ref[0];
 }
 
-static double run_baseline_backward(void *ctx)
+/* The library's drop-in: two calls. */
+static double run_lib_step(void *ctx)
 {
     problem *p = ctx;
-    baseline_softmax(p);
-    double loss = baseline_loss(p);
-    float scale = 1.0f / (float)p->n;
-    for (int64_t i = 0; i < p->n; i++) {
-        const float *pr = p->probs + i * p->c;
-        float *g = p->grad + i * p->c;
-        for (int64_t j = 0; j < p->c; j++)
-            g[j] = (pr[j] - (j == p->labels[i] ? 1.0f : 0.0f)) * scale;
-    }
-    return loss + p->grad[0];
+    must(sc_cross_entropy_per_sample(p->x, p->t, p->losses));
+    must(sc_cross_entropy_backward_ex(p->x, p->t, p->dlosses_t, p->g,
+                                      SC_GRAD_ACCUMULATE, NULL));
+    return p->loss_lib[0];
 }
 
-/* ---- (b) The bandwidth bounds ----------------------------------------- */
+static double run_lib_forward(void *ctx)
+{
+    problem *p = ctx;
+    must(sc_cross_entropy_per_sample(p->x, p->t, p->losses));
+    return p->loss_lib[0];
+}
 
-/* Reads every logit once: a plain sum, of the bit patterns so that the
-   compiler may vectorise it (integer addition associates; float addition
-   does not, and a scalar float sum would be latency-bound, not
-   memory-bound, which would flatter the kernels). */
+static double run_lib_backward(void *ctx)
+{
+    problem *p = ctx;
+    must(sc_cross_entropy_backward_ex(p->x, p->t, p->dlosses_t, p->g,
+                                      SC_GRAD_ACCUMULATE, NULL));
+    return p->dl_lib[0];
+}
+
+static double run_lib_backward_write(void *ctx)
+{
+    problem *p = ctx;
+    float loss;
+    must(sc_cross_entropy_backward_ex(p->x, p->t, NULL, p->gw, SC_GRAD_WRITE,
+                                      &loss));
+    return loss;
+}
+
 static double run_read_bound(void *ctx)
 {
-    const problem *p = ctx;
-    const uint32_t *w = (const uint32_t *)p->logits;
-    uint32_t s = 0;
-    for (int64_t i = 0; i < p->n * p->c; i++)
-        s += w[i];
-    return s;
+    problem *p = ctx;
+    return bound_read(p->logits, p->n, p->v, p->vp);
 }
 
-/* Reads every logit and writes a gradient's worth of bytes. */
+static double run_acc_bound(void *ctx)
+{
+    problem *p = ctx;
+    bound_accumulate(p->bound_g, p->logits, p->n, p->v, p->vp);
+    return p->bound_g[0];
+}
+
 static double run_copy_bound(void *ctx)
 {
-    const problem *p = ctx;
-    for (int64_t i = 0; i < p->n * p->c; i++)
-        p->grad[i] = p->logits[i];
-    return p->grad[p->n * p->c - 1];
-}
-
-/* ---- The library -------------------------------------------------------- */
-
-static double run_sc_forward(void *ctx)
-{
     problem *p = ctx;
-    float loss = 0;
-    if (sc_cross_entropy(&p->tlogits, &p->tlabels, &loss) != SC_OK) {
-        fprintf(stderr, "ce_bench: %s\n", sc_last_error());
-        exit(2);
-    }
-    return loss;
+    bound_copy(p->bound_g, p->logits, p->n, p->v, p->vp);
+    return p->bound_g[0];
 }
 
-static double run_sc_backward(void *ctx)
+enum {
+    E_REF,       /* the reference step */
+    E_LIB,       /* the library's step */
+    E_READ,      /* read bound */
+    E_FWD,       /* per-sample losses */
+    E_ACC,       /* accumulate bound */
+    E_BWD,       /* backward_ex, accumulating */
+    E_COPY,      /* copy bound */
+    E_BWD_WRITE, /* backward_ex, writing, mean */
+    E_COUNT
+};
+
+static void contenders(entry *e)
 {
-    problem *p = ctx;
-    float loss = 0;
-    if (sc_cross_entropy_backward(&p->tlogits, &p->tlabels, &p->tgrad, &loss) !=
-        SC_OK) {
-        fprintf(stderr, "ce_bench: %s\n", sc_last_error());
-        exit(2);
-    }
-    return loss;
+    static const entry all[E_COUNT] = {
+        {"reference: softmax, losses, backward", run_ref_step, {0}, 0},
+        {"library: per_sample + backward_ex", run_lib_step, {0}, 0},
+        {"read bound (plain loop)", run_read_bound, {0}, 0},
+        {"sc_cross_entropy_per_sample", run_lib_forward, {0}, 0},
+        {"read+read/write bound (g += x loop)", run_acc_bound, {0}, 0},
+        {"sc_cross_entropy_backward_ex, accumulate", run_lib_backward, {0}, 0},
+        {"read+write bound (copy loop)", run_copy_bound, {0}, 0},
+        {"sc_cross_entropy_backward_ex, write", run_lib_backward_write, {0}, 0},
+    };
+    memcpy(e, all, sizeof all);
 }
 
-/* ns per call of sc_cross_entropy on [1, 2] (CHECKS_ONLY: of its argument
-   checks alone, the internal functions it calls first): the median of a
-   few batches of many calls. */
-static double tiny_call_ns(int checks_only)
+/* ---- Agreement ---------------------------------------------------------- */
+
+/* The largest relative difference of the losses and absolute difference
+   of the gradients, one step of each from zeroed gradients. */
+static void agreement(problem *p, double *loss_rel, double *grad_abs)
 {
-    float x[2] = {0.5f, -0.5f};
+    size_t bytes = (size_t)p->n * (size_t)p->vp * sizeof(float);
+    memset(p->dl_ref, 0, bytes);
+    memset(p->dl_lib, 0, bytes);
+    run_ref_step(p);
+    run_lib_step(p);
+    *loss_rel = *grad_abs = 0;
+    for (int i = 0; i < p->n; i++) {
+        double d = fabs((double)p->loss_lib[i] - p->loss_ref[i]) /
+                   fabs((double)p->loss_ref[i]);
+        *loss_rel = d > *loss_rel ? d : *loss_rel;
+        for (int j = 0; j < p->v; j++) {
+            size_t at = (size_t)i * (size_t)p->vp + (size_t)j;
+            double g = fabs((double)p->dl_lib[at] - p->dl_ref[at]);
+            *grad_abs = g > *grad_abs ? g : *grad_abs;
+        }
+    }
+}
+
+/* ---- Tiny calls ------------------------------------------------------------
+ */
+
+/* ns per call on [1, 2]: KIND 0 sc_cross_entropy, 1 its argument checks
+   alone, 2 sc_cross_entropy_backward_ex accumulating with dlosses. */
+static double tiny_call_ns(int kind)
+{
+    float x[2] = {0.5f, -0.5f}, g[2] = {0, 0}, dl[1] = {1.0f};
     int32_t y[1] = {1};
-    int64_t xs[2], ys[1];
-    DLTensor logits = sc_tensor_f32_2d(x, xs, 1, 2);
-    DLTensor labels = sc_tensor_i32_1d(y, ys, 1);
+    sc_view vx, vy, vg, vd;
+    DLTensor *logits = sc_view_f32_2d(&vx, x, 1, 2);
+    DLTensor *labels = sc_view_i32_1d(&vy, y, 1);
+    DLTensor *grad = sc_view_f32_2d(&vg, g, 1, 2);
+    DLTensor *dlosses = sc_view_f32_1d(&vd, dl, 1);
     enum { CALLS = 1000000, BATCHES = 7 };
     double t[BATCHES];
     float loss = 0, acc = 0;
     for (int b = 0; b < BATCHES; b++) {
         double t0 = now_ms();
         for (int i = 0; i < CALLS; i++) {
-            if (checks_only) {
-                sc_view v;
+            if (kind == 1) {
+                sc_arg a;
                 sc_labels l;
-                acc += (float)sc_check_loss_args(&logits, "logits", &labels, 1,
-                                                 &v, &l);
+                acc += (float)sc_check_loss_args(logits, "logits", labels, 1,
+                                                 &a, &l);
                 acc += (float)sc_check_ptr(&loss, "loss");
-            } else {
-                sc_cross_entropy(&logits, &labels, &loss);
+            } else if (kind == 0) {
+                sc_cross_entropy(logits, labels, &loss);
                 acc += loss;
+            } else {
+                sc_cross_entropy_backward_ex(logits, labels, dlosses, grad,
+                                             SC_GRAD_ACCUMULATE, NULL);
+                acc += g[0];
             }
         }
         t[b] = (now_ms() - t0) * 1e6 / CALLS;
     }
     sink += acc;
-    qsort(t, BATCHES, sizeof t[0], cmp_double);
-    return t[BATCHES / 2];
+    return median(t, BATCHES);
+}
+
+/* ---- Thread cut-off ---------------------------------------------------------
+ */
+
+/* sc_cross_entropy_per_sample on ROWS rows of 1024 logits, hot in cache (a
+   trainer's small calls are), us per call. */
+static double small_call_us(float *x, int32_t *y, float *out, int rows)
+{
+    sc_view vx, vy, vo;
+    DLTensor *xt = sc_view_f32_2d(&vx, x, rows, 1024);
+    DLTensor *yt = sc_view_i32_1d(&vy, y, rows);
+    DLTensor *ot = sc_view_f32_1d(&vo, out, rows);
+    int calls = (int)(4000000 / ((int64_t)rows * 1024)) + 20;
+    double t[5];
+    for (int b = 0; b < 5; b++) {
+        double t0 = now_ms();
+        for (int i = 0; i < calls; i++)
+            must(sc_cross_entropy_per_sample(xt, yt, ot));
+        t[b] = (now_ms() - t0) * 1e3 / calls;
+    }
+    return median(t, 5);
+}
+
+/* Where two threads start to pay: per_sample at 2^12 .. 2^20 elements on
+   one thread and on two (the cut-off lowered for the measurement). */
+static void thread_cutoff(void)
+{
+#if defined(_OPENMP)
+    enum { MAX_ROWS = 1024 };
+    float *x = alloc_touched((size_t)MAX_ROWS * 1024 * sizeof(float));
+    int32_t *y = alloc_touched(MAX_ROWS * sizeof(int32_t));
+    float *out = alloc_touched(MAX_ROWS * sizeof(float));
+    for (int i = 0; i < MAX_ROWS * 1024; i++)
+        x[i] = random_logit();
+    printf("\nthread cut-off: sc_cross_entropy_per_sample, rows of 1024, hot "
+           "(us per call; SC_PARALLEL_MIN = %lld elements)\n",
+           (long long)SC_PARALLEL_MIN);
+    printf("  %10s %10s %10s %8s\n", "elements", "1 thread", "2 threads",
+           "gain");
+    for (int rows = 4; rows <= MAX_ROWS; rows *= 2) {
+        sc_parallel_min_set(INT64_MAX);
+        double one = small_call_us(x, y, out, rows);
+        sc_parallel_min_set(0);
+        sc_set_num_threads(2);
+        double two = small_call_us(x, y, out, rows);
+        sc_set_num_threads(1);
+        printf("  %10lld %10.2f %10.2f %7.2fx\n", (long long)rows * 1024, one,
+               two, one / two);
+    }
+    sc_parallel_min_set(SC_PARALLEL_MIN);
+    free(x);
+    free(y);
+    free(out);
+#endif
+}
+
+/* ---- Instruction-set variants ------------------------------------------- */
+
+/* The per-sample forward with every variant this CPU runs, each against
+   the read bound measured alongside (the library picks the widest). */
+static void variants(problem *p, int reps)
+{
+    static const char *const names[] = {"avx512", "avx2", "generic"};
+    double mb = (double)p->n * p->v * 4 / 1e6;
+    printf("\ninstruction sets: sc_cross_entropy_per_sample, 1 thread\n");
+    for (size_t v = 0; v < sizeof names / sizeof names[0]; v++) {
+        if (sc_simd_force(names[v]))
+            continue;
+        entry e[2] = {{"", run_read_bound, {0}, 0},
+                      {"", run_lib_forward, {0}, 0}};
+        time_rounds(e, 2, p, reps);
+        printf("  %-8s %8.2f ms %7.2f GB/s %6.0f%% of the read bound\n",
+               names[v], e[1].ms, mb / e[1].ms, 100 * e[0].ms / e[1].ms);
+    }
+    sc_simd_force(NULL);
 }
 
 /* ---- Matmul: built-in against BLAS -------------------------------------- */
@@ -310,7 +452,8 @@ typedef struct mm_case {
 static double run_mm_builtin(void *ctx)
 {
     mm_case *c = ctx;
-    sc_matmul_builtin(c->a, c->b, c->bias, c->out, c->m, c->k, c->n);
+    sc_matmul_builtin(c->a, c->k, c->b, c->n, c->bias, c->out, c->n, c->m, c->k,
+                      c->n);
     return c->out[0];
 }
 
@@ -326,6 +469,19 @@ static double run_mm_blas(void *ctx)
     return c->out[0];
 }
 #endif
+
+/* The median of REPS hot runs of FN, in ms. */
+static double hot_median(bench_fn fn, void *ctx, int reps)
+{
+    double t[MAX_REPS];
+    sink += fn(ctx);
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_ms();
+        sink += fn(ctx);
+        t[r] = now_ms() - t0;
+    }
+    return median(t, reps);
+}
 
 static void bench_matmul(int reps)
 {
@@ -351,11 +507,11 @@ static void bench_matmul(int reps)
             c.b[i] = random_logit();
         double flop = 2.0 * (double)(c.m * c.k * c.n);
         int r = flop < 1e7 ? 63 : reps;
-        double tb = time_median(run_mm_builtin, &c, r);
+        double tb = hot_median(run_mm_builtin, &c, r);
         printf("  [%lld, %lld] x [%lld, %lld]  built-in %8.2f", (long long)c.m,
                (long long)c.k, (long long)c.k, (long long)c.n, flop / tb / 1e6);
 #if defined(SC_HAVE_CBLAS)
-        double tl = time_median(run_mm_blas, &c, r);
+        double tl = hot_median(run_mm_blas, &c, r);
         printf("  OpenBLAS %8.2f  -> %s (%.1fx)", flop / tl / 1e6,
                tl < tb ? "BLAS" : "built-in", tl < tb ? tb / tl : tl / tb);
 #endif
@@ -370,149 +526,127 @@ static void bench_matmul(int reps)
 /* ---- Report ----------------------------------------------------------- */
 
 typedef struct options {
-    int64_t n, c;
-    int reps;
-    int tables_only; /* --tables-only: the two tables, for thread counts */
+    int n, v, vp, reps;
+    int quick; /* --quick: the main tables only */
 } options;
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: ce_bench [--rows N] [--cols C] [--reps R] "
-                    "[--tables-only]\n");
+    fprintf(stderr, "usage: ce_bench [--rows N] [--cols V] [--stride VP] "
+                    "[--reps R] [--quick]\n");
     exit(2);
 }
 
 static options parse_args(int argc, char **argv)
 {
-    options o = {1024, 50257, 9, 0};
+    options o = {256, 50257, 50304, 11, 0};
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--tables-only") == 0) {
-            o.tables_only = 1;
+        if (strcmp(argv[i], "--quick") == 0) {
+            o.quick = 1;
             continue;
         }
         if (i + 1 >= argc)
             usage();
         const char *opt = argv[i], *val = argv[++i];
         if (strcmp(opt, "--rows") == 0)
-            o.n = atoll(val);
+            o.n = atoi(val);
         else if (strcmp(opt, "--cols") == 0)
-            o.c = atoll(val);
+            o.v = atoi(val);
+        else if (strcmp(opt, "--stride") == 0)
+            o.vp = atoi(val);
         else if (strcmp(opt, "--reps") == 0)
             o.reps = atoi(val);
         else
             usage();
     }
-    if (o.n < 1 || o.c < 1 || o.reps < 1)
+    if (o.vp < o.v)
+        o.vp = o.v;
+    if (o.n < 1 || o.v < 1 || o.reps < 1 || o.reps > MAX_REPS)
         usage();
     return o;
 }
 
-/* The medians of one round-robin run of the six contenders. */
-typedef struct results {
-    double read, base, fwd;    /* forward: bound, baseline, library */
-    double copy, base_b, bwd;  /* backward: the same */
-    double loss_sc, loss_base; /* the forward's answers */
-} results;
-
-static results measure(problem *p, int reps)
+/* Sets the library's threads and the reference's (OpenMP's) to N. */
+static void use_threads(int n)
 {
-    entry e[] = {
-        {run_read_bound, p, {0}, 0},        {run_baseline_forward, p, {0}, 0},
-        {run_sc_forward, p, {0}, 0},        {run_copy_bound, p, {0}, 0},
-        {run_baseline_backward, p, {0}, 0}, {run_sc_backward, p, {0}, 0},
-    };
-    time_rounds(e, 6, reps);
-    results r = {
-        e[0].median, e[1].median, e[2].median,       e[3].median,
-        e[4].median, e[5].median, run_sc_forward(p), run_baseline_forward(p)};
-    return r;
+    sc_set_num_threads(n);
+#if defined(_OPENMP)
+    omp_set_num_threads(n);
+#endif
 }
 
-/* One line of a table: NAME, T ms for MB megabytes, against BASE and
-   BOUND (0: not shown). */
-static void row(const char *name, double t, double mb, double base,
-                double bound)
+/* One line: NAME, T ms moving MB megabytes, against BASE (a ratio T/BASE,
+   0: none) and BOUND (its share, 0: none). */
+static void line(const char *name, double t, double mb, double base,
+                 double bound)
 {
     char vs_base[16] = "", vs_bound[16] = "";
     if (base > 0)
-        snprintf(vs_base, sizeof vs_base, "%.2fx", base / t);
+        snprintf(vs_base, sizeof vs_base, "%.2fx", t / base);
     if (bound > 0)
         snprintf(vs_bound, sizeof vs_bound, "%.0f%%", 100 * bound / t);
-    printf("%-44s %9.2f %8.2f %10s %9s\n", name, t, mb / t, vs_base, vs_bound);
+    printf("  %-44s %8.2f %8.1f %9s %9s\n", name, t, mb / t, vs_base, vs_bound);
 }
 
-static void header(const char *title)
+/* The step table of THREADS threads; fills E. */
+static void step_table(problem *p, entry *e, int threads, int reps)
 {
-    printf("%-44s %9s %8s %10s %9s\n", title, "ms", "GB/s", "vs 2-pass",
-           "vs bound");
-}
-
-/* The forward's line for every other instruction-set variant, each with
-   its own read bound measured alongside (the library picks the best). */
-static void other_variants(problem *p, int reps, double mb, double base)
-{
-    static const char *const variants[] = {"avx512", "avx2", "generic"};
-    const char *best = sc_simd()->name;
-    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
-        if (strcmp(variants[v], best) == 0 || sc_simd_force(variants[v]))
-            continue;
-        entry ev[2] = {{run_read_bound, p, {0}, 0},
-                       {run_sc_forward, p, {0}, 0}};
-        time_rounds(ev, 2, reps);
-        char label[64];
-        snprintf(label, sizeof label, "  sc_cross_entropy, %s kernels",
-                 variants[v]);
-        row(label, ev[1].median, mb, base, ev[0].median);
-    }
-    sc_simd_force(NULL);
-}
-
-static void print_tables(problem *p, const options *o, const results *r)
-{
-    double mb = (double)(p->n * p->c) * 4 / 1e6;
-    header("forward");
-    row("read bound (plain summing loop)", r->read, mb, 0, r->read);
-    row("two-pass baseline (softmax buffer, loss)", r->base, mb, r->base,
-        r->read);
-    row("sc_cross_entropy", r->fwd, mb, r->base, r->read);
-    if (!o->tables_only)
-        other_variants(p, o->reps, mb, r->base);
-    printf("  loss: sc %.6f, baseline %.6f\n\n", r->loss_sc, r->loss_base);
-    header("backward (loss and gradient)");
-    row("read+write bound (copy loop)", r->copy, 2 * mb, 0, r->copy);
-    row("two-pass baseline (softmax buffer, grad)", r->base_b, 2 * mb,
-        r->base_b, r->copy);
-    row("sc_cross_entropy_backward (fused)", r->bwd, 2 * mb, r->base_b,
-        r->copy);
+    use_threads(threads);
+    contenders(e);
+    time_rounds(e, E_COUNT, p, reps);
+    double mb = (double)p->n * p->v * 4 / 1e6;
+    printf("\n%d thread%s                                          ms     GB/s"
+           "  vs ref.  of bound\n",
+           threads, threads > 1 ? "s" : " ");
+    line(e[E_REF].name, e[E_REF].ms, 6 * mb, 0, 0);
+    line(e[E_LIB].name, e[E_LIB].ms, 4 * mb, e[E_REF].ms,
+         e[E_READ].ms + e[E_ACC].ms);
+    line(e[E_READ].name, e[E_READ].ms, mb, 0, e[E_READ].ms);
+    line(e[E_FWD].name, e[E_FWD].ms, mb, 0, e[E_READ].ms);
+    line(e[E_ACC].name, e[E_ACC].ms, 3 * mb, 0, e[E_ACC].ms);
+    line(e[E_BWD].name, e[E_BWD].ms, 3 * mb, 0, e[E_ACC].ms);
+    line(e[E_COPY].name, e[E_COPY].ms, 2 * mb, 0, e[E_COPY].ms);
+    line(e[E_BWD_WRITE].name, e[E_BWD_WRITE].ms, 2 * mb, 0, e[E_COPY].ms);
 }
 
 static int verdict(const char *what, int pass)
 {
-    printf("  %-56s %s\n", what, pass ? "PASS" : "FAIL");
+    printf("  %-66s %s\n", what, pass ? "PASS" : "FAIL");
     return pass;
 }
 
-/* The targets of docs/runtime.md; true when all pass. */
-static int print_targets(const results *r, double tiny, double checks)
+/* The targets of issue 13 (docs/runtime.md); true when all pass. */
+static int targets(const entry *one, const entry *two, double loss_rel,
+                   double grad_abs, double tiny)
 {
-    char what[96];
+    char what[128];
     int ok = 1;
+    double ratio = one[E_LIB].ms / one[E_REF].ms;
     printf("\ntargets\n");
-    snprintf(what, sizeof what, "forward >= 2x the two-pass baseline (%.1fx)",
-             r->base / r->fwd);
-    ok &= verdict(what, r->base / r->fwd >= 2.0);
-    snprintf(what, sizeof what, "forward >= 70%% of the read bound (%.0f%%)",
-             100 * r->read / r->fwd);
-    ok &= verdict(what, r->read / r->fwd >= 0.70);
-    snprintf(what, sizeof what, "tiny call: checks < 100 ns (%.1f ns)", checks);
-    ok &= verdict(what, checks < 100.0);
-    snprintf(what, sizeof what, "tiny call: whole call < 100 ns (%.1f ns)",
-             tiny);
-    ok &= verdict(what, tiny < 100.0);
-    snprintf(what, sizeof what, "loss agrees with the baseline (%.2g)",
-             fabs(r->loss_sc - r->loss_base));
-    ok &= verdict(what,
-                  fabs(r->loss_sc - r->loss_base) <= 1e-4 * fabs(r->loss_base));
+    snprintf(what, sizeof what,
+             "1 thread: library step <= 0.6x the -Ofast reference (%.2fx)",
+             ratio);
+    ok &= verdict(what, ratio <= 0.6);
+    snprintf(what, sizeof what, "losses agree to 1e-4 relative (%.2g)",
+             loss_rel);
+    ok &= verdict(what, loss_rel <= 1e-4);
+    snprintf(what, sizeof what, "gradients agree to 1e-6 absolute (%.2g)",
+             grad_abs);
+    ok &= verdict(what, grad_abs <= 1e-6);
+    double share = one[E_ACC].ms / one[E_BWD].ms;
+    snprintf(what, sizeof what,
+             "fused backward >= 85%% of its memory bound (%.0f%%)",
+             100 * share);
+    ok &= verdict(what, share >= 0.85);
+    if (two) {
+        double gain = one[E_LIB].ms / two[E_LIB].ms;
+        snprintf(what, sizeof what, "2 threads >= 1.8x 1 thread (%.2fx)", gain);
+        ok &= verdict(what, gain >= 1.8);
+    }
+    if (tiny > 0) {
+        snprintf(what, sizeof what, "tiny call under 100 ns (%.1f ns)", tiny);
+        ok &= verdict(what, tiny < 100.0);
+    }
     return ok;
 }
 
@@ -520,27 +654,35 @@ int main(int argc, char **argv)
 {
     options o = parse_args(argc, argv);
     problem p;
-    problem_init(&p, o.n, o.c);
-    int threads = 1;
-#if defined(_OPENMP)
-    threads = omp_get_max_threads();
-#endif
-    printf("ce_bench: logits [%lld, %lld] float32 (%.1f MB), int32 labels; "
-           "library on %d thread%s (baseline and bounds on 1); median of %d "
-           "runs\nrow kernels: %s (the best this CPU runs)\n\n",
-           (long long)o.n, (long long)o.c, (double)(o.n * o.c) * 4 / 1e6,
-           threads, threads > 1 ? "s" : "", o.reps, sc_simd()->name);
-    results r = measure(&p, o.reps);
-    print_tables(&p, &o, &r);
-    int ok = 1;
-    if (!o.tables_only) {
-        double tiny = tiny_call_ns(0), checks = tiny_call_ns(1);
-        printf("\ntiny call sc_cross_entropy [1, 2]: %.1f ns in all, of "
-               "which %.1f ns of argument checks\n",
-               tiny, checks);
-        bench_matmul(o.reps < 5 ? o.reps : 5);
-        ok = print_targets(&r, tiny, checks);
+    problem_init(&p, o.n, o.v, o.vp);
+    int cores = sc_get_num_threads();
+    printf("ce_bench: logits [%d, %d] in rows of %d floats (%.1f MB), int32 "
+           "targets; kernels: %s; %d thread%s available; cold caches; median "
+           "of %d rounds\n",
+           o.n, o.v, o.vp, (double)o.n * o.vp * 4 / 1e6, sc_simd()->name, cores,
+           cores > 1 ? "s" : "", o.reps);
+
+    double loss_rel, grad_abs;
+    use_threads(1);
+    agreement(&p, &loss_rel, &grad_abs);
+    entry one[E_COUNT], two[E_COUNT];
+    step_table(&p, one, 1, o.reps);
+    if (cores >= 2)
+        step_table(&p, two, 2, o.reps);
+    use_threads(1);
+
+    double tiny = 0;
+    if (!o.quick) {
+        tiny = tiny_call_ns(0);
+        printf("\ntiny calls on [1, 2]: sc_cross_entropy %.1f ns (argument "
+               "checks %.1f ns), sc_cross_entropy_backward_ex %.1f ns\n",
+               tiny, tiny_call_ns(1), tiny_call_ns(2));
+        thread_cutoff();
+        variants(&p, o.reps < 7 ? o.reps : 7);
+        bench_matmul(5);
     }
+    int ok = targets(one, cores >= 2 ? two : NULL, loss_rel, grad_abs, tiny);
+    use_threads(0);
     problem_free(&p);
     return ok ? 0 : 1;
 }

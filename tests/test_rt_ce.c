@@ -119,6 +119,70 @@ static void ref_grad_row(const problem *p, int64_t i, int kind, double *g,
     }
 }
 
+/* sc_cross_entropy_backward_ex on P against the reference: row weights
+   (dlosses) or none (1/n), written or accumulated onto a random gradient
+   G0, the mean loss as a by-product, and in place accumulating onto the
+   logits. */
+static void check_backward_ex(problem *p, int kind)
+{
+    DLTensor x = logits_of(p), y = labels_of(p, kind);
+    int64_t nc = p->n * p->c;
+    float *g = test_floats(nc), *g0 = test_floats(nc), *w = test_floats(p->n);
+    double *want_g = calloc((size_t)p->c, sizeof(double));
+    double *tol = calloc((size_t)p->c, sizeof(double));
+    assert_true(want_g && tol);
+    for (int64_t i = 0; i < nc; i++)
+        g0[i] = test_uniform(-1, 1);
+    for (int64_t i = 0; i < p->n; i++)
+        w[i] = test_uniform(-2, 2);
+    int64_t ns[1] = {p->n};
+    DLTensor wt = test_tensor(w, ns, 1, TEST_F32);
+    DLTensor gt = test_tensor(g, p->xs, 2, TEST_F32);
+    for (int variant = 0; variant < 4; variant++) {
+        int acc = variant & 1, weighted = variant & 2;
+        memcpy(g, g0, (size_t)nc * sizeof *g);
+        float loss = NAN;
+        assert_int_equal(sc_cross_entropy_backward_ex(
+                             &x, &y, weighted ? &wt : NULL, &gt,
+                             acc ? SC_GRAD_ACCUMULATE : SC_GRAD_WRITE, &loss),
+                         SC_OK);
+        assert_true(test_close(loss, ref_mean(p, kind), 1e-5, 1e-5));
+        for (int64_t i = 0; i < p->n; i++) {
+            ref_grad_row(p, i, kind, want_g, tol);
+            double k = weighted ? w[i] * (double)p->n : 1.0;
+            for (int64_t j = 0; j < p->c; j++) {
+                double base = acc ? g0[i * p->c + j] : 0.0;
+                double want = base + k * want_g[j];
+                double t = fabs(k) * tol[j] + 1.2e-7 * fabs(want) + 1e-37;
+                double got = g[i * p->c + j];
+                if (!(fabs(got - want) <= t))
+                    fail_msg("variant %d: grad[%lld, %lld] = %.9g, want %.9g "
+                             "(%s)",
+                             variant, (long long)i, (long long)j, got, want,
+                             sc_simd()->name);
+            }
+        }
+    }
+    /* In place, accumulating: logits + grad, through the logits' memory. */
+    float *saved = test_floats(nc);
+    memcpy(saved, p->x, (size_t)nc * sizeof *saved);
+    memcpy(g, p->x, (size_t)nc * sizeof *g);
+    assert_int_equal(sc_cross_entropy_backward_ex(&x, &y, &wt, &gt,
+                                                  SC_GRAD_ACCUMULATE, NULL),
+                     SC_OK);
+    assert_int_equal(
+        sc_cross_entropy_backward_ex(&x, &y, &wt, &x, SC_GRAD_ACCUMULATE, NULL),
+        SC_OK);
+    assert_memory_equal(p->x, g, (size_t)nc * sizeof *g);
+    memcpy(p->x, saved, (size_t)nc * sizeof *saved);
+    free(saved);
+    free(want_g);
+    free(tol);
+    free(g);
+    free(g0);
+    free(w);
+}
+
 /* Checks every kernel of the family on P with labels of KIND. */
 static void check_problem(problem *p, int kind)
 {
@@ -153,6 +217,7 @@ static void check_problem(problem *p, int kind)
     }
     free(want_g);
     free(tol);
+    check_backward_ex(p, kind);
 
     /* In place: the same numbers, through the logits' own memory. */
     float *saved = test_floats(p->n * p->c);

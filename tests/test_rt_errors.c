@@ -143,10 +143,42 @@ static void test_layout_and_data(void **state)
     ce_init(&a);
     a.logits.strides = strides; /* column-major */
     ce_all_fail(&a, SC_ERR_UNSUPPORTED,
-                "'logits' is not contiguous: shape [4, 5], strides [1, 4]; "
-                "only compact row-major tensors are supported");
+                "'logits' has shape [4, 5] and strides [1, 4]; supported "
+                "layouts: rows of contiguous elements, strides [s, 1] with "
+                "s >= 5 (s = 5: compact)");
+    /* Rows that overlap (a stride below the row's length), broadcast rows
+       (stride 0) and rows backwards are refused the same way. */
+    strides[1] = 1;
+    for (int k = 0; k < 3; k++) {
+        static const int64_t bad[3] = {4, 0, -5};
+        strides[0] = bad[k];
+        ce_init(&a);
+        a.logits.strides = strides;
+        ce_all_fail(&a, SC_ERR_UNSUPPORTED, sc_last_error());
+        assert_non_null(strstr(sc_last_error(), "supported layouts: rows of "
+                                                "contiguous elements"));
+    }
+    /* A vector must be contiguous. */
+    int64_t two[1] = {2};
+    ce_init(&a);
+    a.labels.strides = two;
+    ce_all_fail(&a, SC_ERR_UNSUPPORTED,
+                "'labels' has shape [4] and strides [2]; supported layouts: a "
+                "vector must be contiguous, strides [1]");
+    /* Rank 3: the leading dims nested over one row stride. */
+    float x3[2 * 3 * 8];
+    int64_t s3[3] = {2, 3, 5}, st3[3] = {24, 8, 1};
+    memset(x3, 0, sizeof x3);
+    DLTensor t3 = test_tensor(x3, s3, 3, TEST_F32);
+    t3.strides = st3;
+    assert_int_equal(sc_softmax(&t3, &t3), SC_OK);
+    st3[0] = 25;
+    assert_fails(sc_softmax(&t3, &t3), SC_ERR_UNSUPPORTED,
+                 "'x' has shape [2, 3, 5] and strides [25, 8, 1]; supported "
+                 "layouts: rows of contiguous elements, strides [3*s, s, 1] "
+                 "with s >= 5 (s = 5: compact)");
     /* Compact strides spelt out are fine, and so is any stride on a dim
-       of size 1. */
+       of size 1, and a row stride longer than the row (padded rows). */
     ce_init(&a);
     strides[0] = C;
     strides[1] = 1;
@@ -158,6 +190,13 @@ static void test_layout_and_data(void **state)
     a.labels.strides = one;
     strides[0] = 12345;
     assert_int_equal(sc_cross_entropy(&a.logits, &a.labels, &a.loss), SC_OK);
+    /* A padded span past the end of memory. */
+    ce_init(&a);
+    strides[0] = INT64_MAX / 2;
+    a.logits.strides = strides;
+    ce_all_fail(&a, SC_ERR_ARG,
+                "'logits' spans more bytes than memory can hold: shape [4, 5], "
+                "row stride 4611686018427387903");
 
     ce_init(&a);
     a.logits.data = NULL;
@@ -315,6 +354,136 @@ static void test_loss_outputs(void **state)
                  "'loss' is NULL");
     assert_fails(sc_accuracy(&a.logits, &a.labels, NULL), SC_ERR_ARG,
                  "'accuracy' is NULL");
+}
+
+/* The trainer's backward: DLOSSES, MODE, and what may not overlap. */
+static void test_backward_ex_errors(void **state)
+{
+    (void)state;
+    ce_args a;
+    float dl[N + 1];
+    int64_t ns[1] = {N}, three[1] = {3};
+    for (int i = 0; i <= N; i++)
+        dl[i] = 1.0f;
+    DLTensor d = test_tensor(dl, ns, 1, TEST_F32);
+    ce_init(&a);
+    d.shape = three;
+    assert_fails(sc_cross_entropy_backward_ex(&a.logits, &a.labels, &d, &a.grad,
+                                              SC_GRAD_WRITE, &a.loss),
+                 SC_ERR_SHAPE,
+                 "'dlosses' must have one entry per row of 'logits': "
+                 "'dlosses' is [3] but 'logits' is [4, 5]");
+    d.shape = ns;
+    d.dtype = TEST_I32;
+    assert_fails(sc_cross_entropy_backward_ex(&a.logits, &a.labels, &d, &a.grad,
+                                              SC_GRAD_WRITE, NULL),
+                 SC_ERR_DTYPE, "'dlosses' has dtype int32 but must be float32");
+    d.dtype = TEST_F32;
+    assert_fails(sc_cross_entropy_backward_ex(&a.logits, &a.labels, &d, &a.grad,
+                                              (sc_grad_mode)2, NULL),
+                 SC_ERR_ARG,
+                 "'mode' is 2: it must be SC_GRAD_WRITE or SC_GRAD_ACCUMULATE");
+    /* dlogits over dlosses: refused, even accumulating. */
+    int64_t gs[2] = {1, N};
+    DLTensor over = test_tensor(dl, gs, 2, TEST_F32);
+    int64_t xs1[2] = {1, N};
+    float x1[N] = {0, 1, 2, 3};
+    int32_t lab1[1] = {2};
+    int64_t ls1[1] = {1};
+    DLTensor x = test_tensor(x1, xs1, 2, TEST_F32);
+    DLTensor y = test_tensor(lab1, ls1, 1, TEST_I32);
+    DLTensor d1 = test_tensor(dl + 1, ls1, 1, TEST_F32);
+    assert_fails(sc_cross_entropy_backward_ex(&x, &y, &d1, &over,
+                                              SC_GRAD_ACCUMULATE, NULL),
+                 SC_ERR_ARG, "'dlogits' overlaps 'dlosses'");
+    for (int i = 0; i <= N; i++)
+        assert_true(dl[i] == 1.0f);
+    /* The empty batch, as for sc_cross_entropy_backward. */
+    ce_init(&a);
+    a.xs[0] = a.ls[0] = 0;
+    assert_int_equal(sc_cross_entropy_backward_ex(&a.logits, &a.labels, NULL,
+                                                  &a.grad, SC_GRAD_ACCUMULATE,
+                                                  NULL),
+                     SC_OK);
+    assert_fails(sc_cross_entropy_backward_ex(&a.logits, &a.labels, NULL,
+                                              &a.grad, SC_GRAD_ACCUMULATE,
+                                              &a.loss),
+                 SC_ERR_SHAPE,
+                 "'logits' has an empty batch: the mean loss is undefined "
+                 "(pass loss = NULL)");
+    assert_true(test_untouched(a.g, sizeof a.g));
+    assert_true(test_untouched(&a.loss, sizeof a.loss));
+}
+
+/* Two tensors on one shape array: fine by default, refused by the debug
+   checks (sc_set_debug_checks) in every kernel that takes two tensors;
+   one tensor passed twice (in place) is not sharing. */
+static void test_debug_checks(void **state)
+{
+    (void)state;
+    ce_args a;
+    ce_init(&a);
+    a.grad.shape = a.logits.shape; /* ce_init does that already */
+    assert_int_equal(
+        sc_cross_entropy_backward(&a.logits, &a.labels, &a.grad, NULL), SC_OK);
+    sc_set_debug_checks(true);
+    test_poison(a.g, sizeof a.g);
+    assert_fails(sc_cross_entropy_backward(&a.logits, &a.labels, &a.grad, NULL),
+                 SC_ERR_ARG,
+                 "'logits' and 'dlogits' share one shape array: writing it "
+                 "for one reshapes the other; give each tensor its own (an "
+                 "sc_view) [debug check]");
+    assert_true(test_untouched(a.g, sizeof a.g));
+    int64_t own[2] = {N, C};
+    a.grad.shape = own;
+    assert_int_equal(
+        sc_cross_entropy_backward(&a.logits, &a.labels, &a.grad, NULL), SC_OK);
+    assert_int_equal(
+        sc_cross_entropy_backward(&a.logits, &a.labels, &a.logits, NULL),
+        SC_OK); /* in place: one tensor */
+    int64_t st[2] = {C, 1};
+    a.logits.strides = a.grad.strides = st;
+    assert_fails(sc_cross_entropy_backward(&a.logits, &a.labels, &a.grad, NULL),
+                 SC_ERR_ARG,
+                 "'logits' and 'dlogits' share one strides array: writing "
+                 "it for one reshapes the other; give each tensor its own (an "
+                 "sc_view) [debug check]");
+    /* Each kernel lists its tensors: a few of the others. */
+    a.per_row.shape = a.labels.shape;
+    assert_fails(sc_cross_entropy_per_sample(&a.logits, &a.labels, &a.per_row),
+                 SC_ERR_ARG,
+                 "'labels' and 'losses' share one shape array: writing it "
+                 "for one reshapes the other; give each tensor its own (an "
+                 "sc_view) [debug check]");
+    float p[4] = {1, 2, 3, 4}, q[4] = {0, 0, 0, 0}, loss;
+    int64_t s[1] = {4};
+    DLTensor pt = test_tensor(p, s, 1, TEST_F32);
+    DLTensor qt = test_tensor(q, s, 1, TEST_F32);
+    assert_int_equal(sc_mse(&pt, &pt, &loss), SC_OK);
+    assert_fails(sc_mse(&pt, &qt, &loss), SC_ERR_ARG,
+                 "'pred' and 'target' share one shape array: writing it for "
+                 "one reshapes the other; give each tensor its own (an "
+                 "sc_view) [debug check]");
+    assert_int_equal(sc_softmax(&pt, &qt), SC_ERR_ARG);
+    assert_int_equal(sc_log_softmax(&pt, &qt), SC_ERR_ARG);
+    sc_set_debug_checks(false);
+    assert_int_equal(sc_mse(&pt, &qt, &loss), SC_OK);
+}
+
+/* The thread setting: a count, 0 for the default, never negative. */
+static void test_num_threads(void **state)
+{
+    (void)state;
+    int initial = sc_get_num_threads();
+    assert_true(initial >= 1);
+    assert_fails(sc_set_num_threads(-1), SC_ERR_ARG,
+                 "sc_set_num_threads(-1): the count must be >= 1, or 0 for "
+                 "the default");
+    assert_int_equal(sc_get_num_threads(), initial);
+    assert_int_equal(sc_set_num_threads(1), SC_OK);
+    assert_int_equal(sc_get_num_threads(), 1);
+    assert_int_equal(sc_set_num_threads(0), SC_OK);
+    assert_int_equal(sc_get_num_threads(), initial);
 }
 
 static void test_mse_errors(void **state)
@@ -608,6 +777,9 @@ int main(void)
         cmocka_unit_test(test_loss_shapes),
         cmocka_unit_test(test_label_range),
         cmocka_unit_test(test_loss_outputs),
+        cmocka_unit_test(test_backward_ex_errors),
+        cmocka_unit_test(test_debug_checks),
+        cmocka_unit_test(test_num_threads),
         cmocka_unit_test(test_mse_errors),
         cmocka_unit_test(test_softmax_errors),
         cmocka_unit_test(test_matmul_errors),

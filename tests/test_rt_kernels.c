@@ -222,7 +222,7 @@ static void check_matmul(int64_t m, int64_t k, int64_t n, int with_bias)
     DLTensor ct = test_tensor(bias, cs, 1, TEST_F32);
     DLTensor ot = test_tensor(out, os, 2, TEST_F32);
     assert_int_equal(sc_matmul(&at, &bt, with_bias ? &ct : NULL, &ot), SC_OK);
-    sc_matmul_builtin(a, b, with_bias ? bias : NULL, out2, m, k, n);
+    sc_matmul_builtin(a, k, b, n, with_bias ? bias : NULL, out2, n, m, k, n);
     for (int64_t i = 0; i < m; i++)
         for (int64_t j = 0; j < n; j++) {
             double want = with_bias ? bias[j] : 0, mag = fabs(want);

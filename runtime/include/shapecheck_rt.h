@@ -7,9 +7,12 @@
  * runs (a batch size from the command line, a short last batch) are caught
  * here, with the same messages and the same dimension language.
  *
- * Tensors are DLPack DLTensors on the CPU, compact row-major (strides NULL
- * or equal to the compact strides), float32 data, int32 or int64 class
- * indices.  The library never takes ownership of a tensor or its memory.
+ * Tensors are DLPack DLTensors on the CPU, float32 data, int32 or int64
+ * class indices.  Layouts (SPEC section 6, v2): compact row-major, or
+ * row-major with padded rows: strides [row_stride, 1] with row_stride >=
+ * the row's length, like BLAS's lda (llm.c's logits are [N, V] rows inside
+ * an [N, Vp] buffer); byte_offset is honoured.  The library never takes
+ * ownership of a tensor or its memory.
  *
  * Every function that can fail returns an sc_status and, on failure:
  *   - writes nothing through any of its output arguments,
@@ -19,14 +22,14 @@
  * only after a failure, or clear it first with sc_clear_error().
  *
  * Every function may be called from any thread at once; the error handler
- * is the one piece of process-wide state.  The kernels run on the caller's
- * thread, unless the library was built with SHAPECHECK_RT_OPENMP: then
- * large calls split their rows across OpenMP threads.
+ * and the settings (threads, debug checks) are the process-wide state.
+ * Built with OpenMP (the default where the compiler has it), calls of at
+ * least SC_PARALLEL_MIN elements split their rows across threads.
  *
  * The parameters carry SHAPE, RETURNS_SHAPE and SHAPE_LOSS annotations
  * (shapecheck.h) so that the static checker also understands the calls.
- * Reading order: status and errors, tensor constructors, losses, other
- * kernels, shape assertions.
+ * Reading order: status and errors, settings, tensor constructors,
+ * losses, other kernels, shape assertions.
  */
 #ifndef SHAPECHECK_RT_H
 #define SHAPECHECK_RT_H
@@ -63,7 +66,8 @@ typedef enum sc_status {
     SC_ERR_DTYPE,      /* a dtype the call does not accept */
     SC_ERR_ARG,        /* NULL, a label out of range, a bad annotation... */
     SC_ERR_NOMEM,      /* memory ran out */
-    SC_ERR_UNSUPPORTED /* valid but not handled: a GPU or strided tensor */
+    SC_ERR_UNSUPPORTED /* valid but not handled: a GPU tensor, a layout other
+                          than rows of contiguous elements */
 } sc_status;
 
 /* Message of the last failure on this thread; "" when none.  A successful
@@ -115,16 +119,75 @@ SC_API void sc_assert_failed(sc_status status, const char *call,
             sc_assert_failed(sc_assert_status_, #call, __FILE__, __LINE__);    \
     } while (0)
 
+/* ---- Settings ------------------------------------------------------- */
+
+/* Calls with at least this many elements (rows times columns of the
+   largest tensor they read) split their rows across threads; below it,
+   waking a thread costs more than it saves (bench/run_ce_bench.sh
+   measures the crossing). */
+#define SC_PARALLEL_MIN ((int64_t)1 << 16)
+
+/* The most threads a large call uses, for every thread of the process:
+   N >= 1, or 0 for OpenMP's default (OMP_NUM_THREADS, else one per core).
+   A negative N is SC_ERR_ARG.  A library built without OpenMP accepts the
+   setting and runs every call on the caller's thread.  A call made from
+   inside an OpenMP parallel region runs on its caller's thread. */
+SC_API sc_status sc_set_num_threads(int n);
+
+/* The threads a large call would use now: 1 without OpenMP. */
+SC_API int sc_get_num_threads(void);
+
+/* Debug checks: extra checks of every call that are too slow or too
+   strict to be on by default.  Today one: two tensor arguments of one
+   call that share one shape (or strides) array are SC_ERR_ARG, since a
+   constructor that later writes the array for one of them silently
+   reshapes the other (sc_view owns its arrays and avoids it).  Off unless
+   this is called, or the environment has SHAPECHECK_RT_DEBUG=1 when the
+   first call checks it. */
+SC_API void sc_set_debug_checks(bool on);
+
 /* ---- Tensor constructors ---------------------------------------------- */
 
-/* Each returns, by value, a CPU DLTensor that views DATA (not copied, not
-   owned) with a compact row-major layout.  Its shape array is SHAPE_STORE,
-   caller memory that must outlive the tensor; the sizes are written there.
-   They validate nothing: the kernels do, when the tensor is used.  The
+/* A DLTensor with its own shape and strides: the tensor points at the two
+   arrays beside it, so that no other tensor can change its shape.  Build
+   one in place with an sc_view_* constructor and pass the DLTensor * it
+   returns (or &v.tensor); do not copy an sc_view, as the copy's tensor
+   would still point at the original's arrays. */
+#define SC_VIEW_MAX_RANK 4
+typedef struct sc_view {
+    DLTensor tensor;                   /* shape and strides point below */
+    int64_t shape[SC_VIEW_MAX_RANK];   /* tensor.ndim of them in use */
+    int64_t strides[SC_VIEW_MAX_RANK]; /* in elements, when not compact */
+} sc_view;
+
+/* Each fills *V as a CPU tensor that views DATA (not copied, not owned)
+   and returns &v->tensor.  They validate nothing: the kernels do.  The
    RETURNS_SHAPE annotation tells the static checker the result's shape:
 
-       int64_t logits_shape[2];
-       DLTensor logits = sc_tensor_f32_2d(buf, logits_shape, B, V);  */
+       sc_view lv;
+       const DLTensor *logits = sc_view_f32_rows(&lv, buf, B * T, V, Vp); */
+SC_API DLTensor *sc_view_f32_1d(sc_view *v, float *data, int64_t n)
+    RETURNS_SHAPE(n);
+SC_API DLTensor *sc_view_f32_2d(sc_view *v, float *data, int64_t rows,
+                                int64_t cols) RETURNS_SHAPE(rows, cols);
+/* ROWS rows of COLS floats, each ROW_STRIDE floats after the previous one
+   (strides [row_stride, 1]): the first COLS columns of a [rows,
+   row_stride] buffer, as llm.c's [N, V] logits in an [N, Vp] buffer. */
+SC_API DLTensor *sc_view_f32_rows(sc_view *v, float *data, int64_t rows,
+                                  int64_t cols, int64_t row_stride)
+    RETURNS_SHAPE(rows, cols);
+SC_API DLTensor *sc_view_f32_3d(sc_view *v, float *data, int64_t d0, int64_t d1,
+                                int64_t d2) RETURNS_SHAPE(d0, d1, d2);
+SC_API DLTensor *sc_view_i32_1d(sc_view *v, int32_t *data, int64_t n)
+    RETURNS_SHAPE(n);
+SC_API DLTensor *sc_view_i64_1d(sc_view *v, int64_t *data, int64_t n)
+    RETURNS_SHAPE(n);
+
+/* The first constructors, kept for the programs that use them: each
+   returns, by value, a compact tensor whose shape array is SHAPE_STORE,
+   caller memory that must outlive the tensor.  Two tensors built on one
+   SHAPE_STORE share it, so the second call reshapes the first: give each
+   its own array (the debug checks catch a shared one), or use sc_view. */
 SC_API DLTensor sc_tensor_f32_1d(float *data,
                                  int64_t shape_store[SC_AT_LEAST 1], int64_t n)
     RETURNS_SHAPE(n);
@@ -153,10 +216,11 @@ SC_API DLTensor sc_tensor_i64_1d(int64_t *data,
    labels must have the same first dimension", as the checker's.  A label
    out of range is SC_ERR_ARG, found before anything is written.  The
    losses read each logit row from memory once (an online softmax
-   normaliser), the backward reads it again from cache; none needs memory
-   beyond its arguments.  Sums over a batch are in double.  NaN in a row
-   gives NaN; a row of -inf only gives NaN; a label on a -inf logit gives
-   +inf. */
+   normaliser); the backward reads it once more, from cache, to write the
+   gradient; none needs memory beyond its arguments.  Sums over a batch are
+   in double.  NaN in a row gives NaN; a row of -inf only gives NaN; a
+   label on a -inf logit gives +inf.  Only the logits' own columns are
+   read: the padding of padded rows is never touched. */
 
 /* Mean softmax cross-entropy over the batch (N >= 1, C >= 1) into *LOSS. */
 SC_API sc_status sc_cross_entropy(const DLTensor *logits SHAPE(N, C),
@@ -173,14 +237,37 @@ SC_API sc_status sc_cross_entropy_per_sample(const DLTensor *logits SHAPE(N, C),
 
 /* Gradient of the mean cross-entropy with respect to the logits, fused:
    DLOGITS [N, C] float32 = (softmax(logits) - target) / N.  DLOGITS may be
-   LOGITS itself (in place: same data, same shape) but must not otherwise
+   LOGITS itself (in place: same data, same layout) but must not otherwise
    overlap the inputs.  LOSS, when not NULL, receives the mean loss as a
-   by-product at no extra cost. */
+   by-product at no extra cost.  sc_cross_entropy_backward_ex with
+   DLOSSES NULL and SC_GRAD_WRITE. */
 SC_API sc_status sc_cross_entropy_backward(const DLTensor *logits SHAPE(N, C),
                                            const DLTensor *labels SHAPE(N, ...),
                                            DLTensor *dlogits SHAPE(N, C),
                                            float *loss)
     SHAPE_LOSS(logits, labels);
+
+/* How a backward kernel stores the gradient: replacing what DLOGITS held,
+   or adding to it (a trainer's gradient buffer, zeroed once per step). */
+typedef enum sc_grad_mode {
+    SC_GRAD_WRITE = 0,
+    SC_GRAD_ACCUMULATE = 1
+} sc_grad_mode;
+
+/* The trainer's backward:
+   dlogits[i, :] (= or +=) dlosses[i] * (softmax(logits[i, :]) - target[i, :]);
+   DLOSSES [N] float32 (the upstream gradient of each row's loss, llm.c's
+   dlosses), or NULL for 1/N each (the mean loss).  MODE is SC_GRAD_WRITE
+   or SC_GRAD_ACCUMULATE (anything else is SC_ERR_ARG).  DLOGITS may be
+   LOGITS itself, as for sc_cross_entropy_backward, and must not overlap
+   LABELS or DLOSSES.  LOSS as in sc_cross_entropy_backward: the mean loss
+   over the batch (unweighted), or NULL.  One pass over each logit row from
+   memory and one from cache; DLOGITS is written (or read and written)
+   once. */
+SC_API sc_status sc_cross_entropy_backward_ex(
+    const DLTensor *logits SHAPE(N, C), const DLTensor *labels SHAPE(N, ...),
+    const DLTensor *dlosses SHAPE(N), DLTensor *dlogits SHAPE(N, C),
+    sc_grad_mode mode, float *loss) SHAPE_LOSS(logits, labels);
 
 /* Mean negative log-likelihood of LOG_PROBS [N, C] float32 (for instance
    from sc_log_softmax): mean of -log_probs[i, label[i]], or with [N, C]
@@ -215,7 +302,8 @@ SC_API sc_status sc_log_softmax(const DLTensor *x SHAPE(..., C),
                                 DLTensor *y SHAPE(..., C));
 
 /* OUT [M, N] = A [M, K] x B [K, N] (+ BIAS [N] on every row, when BIAS is
-   not NULL); all float32, row-major.  OUT must not overlap the inputs.
+   not NULL); all float32, rows possibly padded (the leading dimensions
+   are the row strides).  OUT must not overlap the inputs.
    Built with OpenBLAS, the product is cblas_sgemm's (it won the benchmark,
    docs/runtime.md) but for tiny ones (M K N <= 1024), where a blocked loop
    is quicker than the call; without a BLAS, the blocked loop. */

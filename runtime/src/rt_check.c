@@ -1,19 +1,18 @@
 /*
  * rt_check.c - validation of the kernels' arguments: DLTensors (pointer,
  * device, rank, dims, dtype, size, layout, data) and the relations between
- * them (same shape, overlap, the labels of a loss).
+ * them (same shape, overlap, the labels of a loss), and the debug checks.
  *
  * The checks run in the order a user would fix them: NULL, device, rank,
- * dims, dtype, size, layout, data.  They read the tensors only, except the
- * labels' range, which reads the N class indices.
+ * dims, dtype, size, layout (rt_layout.c), data.  They read the tensors
+ * only, except the labels' range, which reads the N class indices.
  */
 #include "rt_internal.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-/* Room for a tensor's shape inside a message. */
-#define SC_DIMS_TEXT 96
 
 sc_status sc_check_ptr(const void *p, const char *name)
 {
@@ -133,28 +132,8 @@ static sc_status count_elements(const DLTensor *t, const char *name,
     return SC_OK;
 }
 
-/* Compact row-major strides, or NULL; dims of size 1 may have any stride. */
-static sc_status check_layout(const DLTensor *t, const char *name,
-                              int64_t numel)
-{
-    if (!t->strides || numel == 0)
-        return SC_OK;
-    int64_t expect = 1;
-    for (int i = t->ndim - 1; i >= 0; i--) {
-        if (t->shape[i] != 1 && t->strides[i] != expect) {
-            char s[SC_DIMS_TEXT], st[SC_DIMS_TEXT];
-            return sc_fail(
-                SC_ERR_UNSUPPORTED,
-                "'%s' is not contiguous: shape %s, strides %s; only compact "
-                "row-major tensors are supported",
-                name, sc_format_dims(s, sizeof s, t->shape, t->ndim),
-                sc_format_dims(st, sizeof st, t->strides, t->ndim));
-        }
-        expect *= t->shape[i];
-    }
-    return SC_OK;
-}
-
+/* T's data, not NULL when there are BYTES to read, aligned to ELEM, and
+   BYTES from data + byte_offset within memory. */
 static sc_status check_data(const DLTensor *t, const char *name, size_t elem,
                             size_t bytes, void **data)
 {
@@ -181,7 +160,7 @@ static sc_status check_data(const DLTensor *t, const char *name, size_t elem,
 }
 
 sc_status sc_check_tensor(const DLTensor *t, const char *name, int min_rank,
-                          int max_rank, int dtypes, sc_view *v)
+                          int max_rank, int dtypes, sc_arg *a)
 {
     sc_status st;
     if ((st = sc_check_ptr(t, name)))
@@ -203,19 +182,18 @@ sc_status sc_check_tensor(const DLTensor *t, const char *name, int min_rank,
     size_t elem = dt == SC_DT_I64 ? 8 : 4;
     int64_t numel = 0;
     if ((st = count_elements(t, name, elem, &numel)) ||
-        (st = check_layout(t, name, numel)) ||
-        (st = check_data(t, name, elem, (size_t)numel * elem, &v->data)))
+        (st = sc_layout(t, name, numel, elem, a)) ||
+        (st = check_data(t, name, elem, a->span, &a->data)))
         return st;
-    v->dtype = dt;
-    v->rank = t->ndim;
-    v->dims = t->shape;
-    v->numel = numel;
-    v->bytes = (size_t)numel * elem;
+    a->dtype = dt;
+    a->rank = t->ndim;
+    a->dims = t->shape;
+    a->numel = numel;
     return SC_OK;
 }
 
-sc_status sc_check_same_shape(const sc_view *a, const char *a_name,
-                              const sc_view *b, const char *b_name)
+sc_status sc_check_same_shape(const sc_arg *a, const char *a_name,
+                              const sc_arg *b, const char *b_name)
 {
     int same = a->rank == b->rank;
     for (int i = 0; same && i < a->rank; i++)
@@ -231,22 +209,23 @@ sc_status sc_check_same_shape(const sc_view *a, const char *a_name,
                    sc_format_dims(bs, sizeof bs, b->dims, b->rank));
 }
 
-sc_status sc_check_no_overlap(const sc_view *out, const char *out_name,
-                              const sc_view *in, const char *in_name,
+sc_status sc_check_no_overlap(const sc_arg *out, const char *out_name,
+                              const sc_arg *in, const char *in_name,
                               int allow_same)
 {
-    if (!out->bytes || !in->bytes)
+    if (!out->span || !in->span)
         return SC_OK;
     uintptr_t o = (uintptr_t)out->data, i = (uintptr_t)in->data;
-    if (o >= i + in->bytes || i >= o + out->bytes)
+    if (o >= i + in->span || i >= o + out->span)
         return SC_OK;
-    if (allow_same && o == i && out->bytes == in->bytes)
+    if (allow_same && o == i && out->span == in->span &&
+        out->stride == in->stride && out->cols == in->cols)
         return SC_OK;
     return sc_fail(SC_ERR_ARG, "'%s' overlaps '%s'%s", out_name, in_name,
                    allow_same ? " (only exactly in place is allowed)" : "");
 }
 
-sc_status sc_check_batch(const sc_view *x, const char *x_name, const sc_view *y,
+sc_status sc_check_batch(const sc_arg *x, const char *x_name, const sc_arg *y,
                          const char *y_name)
 {
     if (x->dims[0] == y->dims[0])
@@ -274,8 +253,8 @@ static sc_status check_label_range(const sc_labels *l, int64_t n, int64_t c)
 }
 
 /* LABELS (Y) in one of its two forms: [N] indices or [N, C] targets. */
-static sc_status check_labels_form(const sc_view *x, const char *x_name,
-                                   const sc_view *y)
+static sc_status check_labels_form(const sc_arg *x, const char *x_name,
+                                   const sc_arg *y)
 {
     char s[SC_DIMS_TEXT];
     if (y->rank == 1 && y->dtype == SC_DT_F32)
@@ -295,7 +274,7 @@ static sc_status check_labels_form(const sc_view *x, const char *x_name,
 }
 
 /* At least MIN_N rows and one class in X [N, C]. */
-static sc_status check_loss_sizes(const sc_view *x, const char *x_name,
+static sc_status check_loss_sizes(const sc_arg *x, const char *x_name,
                                   int64_t min_n)
 {
     char s[SC_DIMS_TEXT];
@@ -311,11 +290,11 @@ static sc_status check_loss_sizes(const sc_view *x, const char *x_name,
 }
 
 sc_status sc_check_loss_args(const DLTensor *logits, const char *logits_name,
-                             const DLTensor *labels, int64_t min_n, sc_view *x,
+                             const DLTensor *labels, int64_t min_n, sc_arg *x,
                              sc_labels *l)
 {
     sc_status st;
-    sc_view y;
+    sc_arg y;
     if ((st = sc_check_tensor(logits, logits_name, 2, 2, SC_DT_F32, x)) ||
         (st = sc_check_tensor(labels, "labels", 1, 2,
                               SC_DT_F32 | SC_DT_I32 | SC_DT_I64, &y)) ||
@@ -325,6 +304,79 @@ sc_status sc_check_loss_args(const DLTensor *logits, const char *logits_name,
         return st;
     l->dtype = y.dtype;
     l->data = y.data;
-    l->view = y;
+    l->stride = y.stride;
+    l->arg = y;
     return y.rank == 1 ? check_label_range(l, x->dims[0], x->dims[1]) : SC_OK;
+}
+
+sc_status sc_check_per_row(const DLTensor *out, const char *name,
+                           const sc_arg *x, const char *x_name, sc_arg *o)
+{
+    sc_status st;
+    if ((st = sc_check_tensor(out, name, 1, 1, SC_DT_F32, o)))
+        return st;
+    if (o->dims[0] == x->dims[0])
+        return SC_OK;
+    char os[SC_DIMS_TEXT], xs[SC_DIMS_TEXT];
+    return sc_fail(SC_ERR_SHAPE,
+                   "'%s' must have one entry per row of '%s': '%s' is %s but "
+                   "'%s' is %s",
+                   name, x_name, name,
+                   sc_format_dims(os, sizeof os, o->dims, 1), x_name,
+                   sc_format_dims(xs, sizeof xs, x->dims, x->rank));
+}
+
+/* ---- Debug checks ----------------------------------------------------- */
+
+/* -1 until the first call looks at the environment; then 0 or 1.  Every
+   thread that races to the first look finds the same answer. */
+static atomic_int debug_checks = -1;
+
+void sc_set_debug_checks(bool on)
+{
+    atomic_store_explicit(&debug_checks, on ? 1 : 0, memory_order_relaxed);
+}
+
+static int debug_checks_on(void)
+{
+    int on = atomic_load_explicit(&debug_checks, memory_order_relaxed);
+    if (on < 0) {
+        const char *env = getenv("SHAPECHECK_RT_DEBUG");
+        int want = env && env[0] && strcmp(env, "0") != 0;
+        int unset = -1;
+        atomic_compare_exchange_strong(&debug_checks, &unset, want);
+        on = atomic_load_explicit(&debug_checks, memory_order_relaxed);
+    }
+    return on;
+}
+
+/* Whether A and B (distinct tensors) share a shape or strides array: the
+   array's name ("shape", "strides") or NULL. */
+static const char *shared_array(const DLTensor *a, const DLTensor *b)
+{
+    if (a->ndim > 0 && b->ndim > 0 && a->shape && a->shape == b->shape)
+        return "shape";
+    if (a->ndim > 0 && b->ndim > 0 && a->strides && a->strides == b->strides)
+        return "strides";
+    return NULL;
+}
+
+sc_status sc_check_shared_arrays(const DLTensor *const *t,
+                                 const char *const *names, int count)
+{
+    if (!debug_checks_on())
+        return SC_OK;
+    for (int i = 0; i < count; i++)
+        for (int j = i + 1; j < count; j++) {
+            const char *what;
+            if (!t[i] || !t[j] || t[i] == t[j] ||
+                !(what = shared_array(t[i], t[j])))
+                continue;
+            return sc_fail(SC_ERR_ARG,
+                           "'%s' and '%s' share one %s array: writing it for "
+                           "one reshapes the other; give each tensor its own "
+                           "(an sc_view) [debug check]",
+                           names[i], names[j], what);
+        }
+    return SC_OK;
 }

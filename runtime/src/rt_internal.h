@@ -1,6 +1,7 @@
 /*
  * rt_internal.h - what the runtime library's files share and do not
- * export: failure reporting, tensor validation, the per-CPU row kernels.
+ * export: failure reporting, tensor validation and layouts, the row
+ * drivers of the softmax family, threads, and the per-CPU chunk kernels.
  *
  * Every kernel follows one shape: validate all its arguments through the
  * sc_check_* helpers (each failure goes through sc_fail(), which sets the
@@ -28,7 +29,10 @@
    "return sc_fail(SC_ERR_ARG, "'%s' is NULL", name);". */
 sc_status sc_fail(sc_status status, const char *fmt, ...) SC_PRINTF(2, 3);
 
-/* ---- Tensor validation (rt_check.c) ----------------------------------- */
+/* ---- Tensor validation (rt_check.c, rt_layout.c) ----------------------- */
+
+/* Room for a tensor's shape or strides inside a message. */
+#define SC_DIMS_TEXT 96
 
 /* The dtypes a kernel accepts, as a mask. */
 enum {
@@ -37,42 +41,75 @@ enum {
     SC_DT_I64 = 1 << 2,
 };
 
-/* A validated tensor, as the kernels use it. */
-typedef struct sc_view {
+/* A validated tensor argument, as the kernels use it: ROWS rows of COLS
+   elements (COLS the last dim, ROWS the product of the others), row R
+   starting STRIDE elements after row R - 1.  Compact tensors have STRIDE
+   = COLS; padded rows (SPEC section 6, layouts v2) a larger one. */
+typedef struct sc_arg {
     void *data;          /* first element: DLTensor data + byte_offset */
     int dtype;           /* one SC_DT_* bit */
     int rank;            /* ndim */
     const int64_t *dims; /* the tensor's shape array (rank entries) */
-    int64_t numel;       /* product of dims; fits, with bytes, in ptrdiff_t */
-    size_t bytes;        /* numel * element size */
-} sc_view;
+    int64_t numel;       /* product of dims */
+    int64_t rows, cols;  /* numel = rows * cols (rank 0: 1 x 1) */
+    int64_t stride;      /* elements from a row to the next, >= cols */
+    size_t span;         /* bytes from the first element to past the last;
+                            0 when empty; fits in ptrdiff_t */
+} sc_arg;
+
+/* Row I of float tensor A. */
+static inline float *sc_row(const sc_arg *a, int64_t i)
+{
+    return (float *)a->data + i * a->stride;
+}
 
 /* Validates T, called NAME in messages: not NULL, on the CPU, rank in
-   [MIN_RANK, MAX_RANK], dims >= 0, a dtype in DTYPES, an element count
-   whose byte size fits in ptrdiff_t, compact row-major strides, data (when
-   there are elements) not NULL and aligned to its element size.  Fills *V
-   on success. */
+   [MIN_RANK, MAX_RANK], dims >= 0, a dtype in DTYPES, a supported layout
+   (rt_layout.c) whose bytes fit in ptrdiff_t, data (when there are
+   elements) not NULL and aligned to its element size.  Fills *A on
+   success. */
 sc_status sc_check_tensor(const DLTensor *t, const char *name, int min_rank,
-                          int max_rank, int dtypes, sc_view *v);
+                          int max_rank, int dtypes, sc_arg *a);
+
+/* The layout of T (dims already checked >= 0, NUMEL elements of ELEM
+   bytes) as rows, cols and a row stride into *A; SC_ERR_UNSUPPORTED, with
+   the layouts that are supported, for any other strides, and SC_ERR_ARG
+   when the span does not fit in ptrdiff_t. */
+sc_status sc_layout(const DLTensor *t, const char *name, int64_t numel,
+                    size_t elem, sc_arg *a);
 
 /* Fails with SC_ERR_ARG unless P (called NAME) is not NULL. */
 sc_status sc_check_ptr(const void *p, const char *name);
 
-/* SC_ERR_ARG when OUT's bytes overlap IN's, except when ALLOW_SAME and
-   both are the very same elements (an in-place call). */
-sc_status sc_check_no_overlap(const sc_view *out, const char *out_name,
-                              const sc_view *in, const char *in_name,
+/* SC_ERR_ARG when OUT's span overlaps IN's, except when ALLOW_SAME and
+   both are the very same elements in the same layout (an in-place call).
+   Spans, not elements: two padded views that interleave without sharing
+   an element are refused all the same. */
+sc_status sc_check_no_overlap(const sc_arg *out, const char *out_name,
+                              const sc_arg *in, const char *in_name,
                               int allow_same);
 
 /* SC_ERR_SHAPE unless X and Y (rank >= 1) have the same first dimension,
    with the static checker's wording (SPEC section 4): "logits and labels
    must have the same first dimension: 'x' is [..] but 'y' is [..]". */
-sc_status sc_check_batch(const sc_view *x, const char *x_name, const sc_view *y,
+sc_status sc_check_batch(const sc_arg *x, const char *x_name, const sc_arg *y,
                          const char *y_name);
 
 /* SC_ERR_SHAPE unless A and B have the same shape. */
-sc_status sc_check_same_shape(const sc_view *a, const char *a_name,
-                              const sc_view *b, const char *b_name);
+sc_status sc_check_same_shape(const sc_arg *a, const char *a_name,
+                              const sc_arg *b, const char *b_name);
+
+/* OUT, called NAME, must be a float32 vector of one entry per row of X
+   [N, C] (called X_NAME): SC_ERR_SHAPE otherwise. */
+sc_status sc_check_per_row(const DLTensor *out, const char *name,
+                           const sc_arg *x, const char *x_name, sc_arg *o);
+
+/* The debug check (sc_set_debug_checks): SC_ERR_ARG when two of the COUNT
+   tensors T (NULL entries skipped, one tensor passed twice allowed), named
+   NAMES, share a shape or strides array.  Nothing when the checks are off,
+   at the cost of one relaxed load. */
+sc_status sc_check_shared_arrays(const DLTensor *const *t,
+                                 const char *const *names, int count);
 
 /* Writes "[32, 10]" into BUF (always NUL-terminated, truncated with "..."
    when it does not fit); returns BUF, to use inside a printf. */
@@ -84,24 +121,17 @@ char *sc_format_dtype(char *buf, size_t size, DLDataType dt);
 /* Labels of a loss, validated against logits [n, c]. */
 typedef struct sc_labels {
     int dtype;        /* SC_DT_I32 or SC_DT_I64 (indices) or SC_DT_F32 */
-    const void *data; /* n indices, or n * c targets */
-    sc_view view;     /* the labels tensor, for overlap checks */
+    const void *data; /* n indices, or the first row of targets */
+    int64_t stride;   /* targets: floats from a row to the next */
+    sc_arg arg;       /* the labels tensor, for overlap checks */
 } sc_labels;
 
 /* Row I's targets, or NULL for index labels. */
-static inline const float *sc_targets_row(const sc_labels *l, int64_t i,
-                                          int64_t c)
+static inline const float *sc_targets_row(const sc_labels *l, int64_t i)
 {
-    return l->dtype == SC_DT_F32 ? (const float *)l->data + i * c : NULL;
+    return l->dtype == SC_DT_F32 ? (const float *)l->data + i * l->stride
+                                 : NULL;
 }
-
-/* Validates the (LOGITS, LABELS) pair of a loss: LOGITS [N, C] float32,
-   N >= MIN_N, C >= 1; LABELS [N] indices, all in [0, C), or [N, C]
-   float32.  LOGITS_NAME is the first parameter's name ("logits",
-   "log_probs").  Fills *X and *L. */
-sc_status sc_check_loss_args(const DLTensor *logits, const char *logits_name,
-                             const DLTensor *labels, int64_t min_n, sc_view *x,
-                             sc_labels *l);
 
 /* The class index of row I of index labels L. */
 static inline int64_t sc_label_at(const sc_labels *l, int64_t i)
@@ -110,43 +140,81 @@ static inline int64_t sc_label_at(const sc_labels *l, int64_t i)
                                  : ((const int64_t *)l->data)[i];
 }
 
-/* ---- Threads ------------------------------------------------------------- */
+/* Validates the (LOGITS, LABELS) pair of a loss: LOGITS [N, C] float32,
+   N >= MIN_N, C >= 1; LABELS [N] indices, all in [0, C), or [N, C]
+   float32.  LOGITS_NAME is the first parameter's name ("logits",
+   "log_probs").  Fills *X and *L. */
+sc_status sc_check_loss_args(const DLTensor *logits, const char *logits_name,
+                             const DLTensor *labels, int64_t min_n, sc_arg *x,
+                             sc_labels *l);
 
-/* Built with OpenMP (SHAPECHECK_RT_OPENMP), the kernels split their rows
-   across threads when a call has at least this many elements: below it,
-   waking threads costs more than it saves.  Without OpenMP the pragmas are
-   not compiled and every kernel runs on the caller's thread. */
-#define SC_PARALLEL_MIN ((int64_t)1 << 18)
+/* ---- Threads (rt_parallel.c) ------------------------------------------- */
 
-/* ---- Row kernels, one set per instruction set (rt_simd*.c) ------------- */
+/* A piece of a kernel over rows [r0, r1), run as part PART of the call's
+   team (0 <= PART < team: its own workspace), returning what it sums. */
+typedef double (*sc_rows_fn)(const void *ctx, int64_t r0, int64_t r1, int part);
 
-/* Softmax statistics of a row x[0..n): its max M and S = sum exp(x - M);
-   with targets T (or NULL), also TS = sum t and TD = sum over t != 0 of
-   t * (x - M), which give the soft-target loss TS * log(S) - TD without
-   cancellation.  An all -inf row gives M = -inf, S = 0 (row_stats) or NaN
-   (row_exp); NaN anywhere gives S = NaN. */
+/* The threads a call over ROWS rows that reads WORK elements gets: 1
+   below the cut-off (SC_PARALLEL_MIN), without OpenMP, inside a parallel
+   region, or for one row; else sc_get_num_threads(), at most ROWS. */
+int sc_team(int64_t rows, int64_t work);
+
+/* FN over rows [0, ROWS) in TEAM contiguous ranges (sc_team's answer), on
+   the caller's thread when TEAM is 1.  Returns the sum of FN's results,
+   added in the order of the ranges, so that a team size always gives the
+   same sum. */
+double sc_for_rows(int64_t rows, int team, sc_rows_fn fn, const void *ctx);
+
+/* Moves the cut-off from SC_PARALLEL_MIN to ELEMENTS, for every thread:
+   for the benchmark, which measures where threads start to pay. */
+void sc_parallel_min_set(int64_t elements);
+
+/* ---- Chunk kernels, one set per instruction set (rt_simd*.c) ---------- */
+
+/* Rows are processed in chunks of this many floats (4 KB: a chunk's
+   second look, after its max, hits L1). */
+#define SC_CHUNK 1024
+
+/* Softmax statistics of a row, built chunk by chunk: its max M and S =
+   sum exp(x - M); with targets T, also TS = sum t and TD = sum over t != 0
+   of t * (x - M), which give the soft-target loss TS * log(S) - TD without
+   cancellation.  An all -inf row gives M = -inf, S = 0; NaN anywhere
+   gives S = NaN. */
 typedef struct sc_row_stats {
     float max;
     double sum, tsum, tdot;
 } sc_row_stats;
 
-/* The row kernels of one instruction set (rt_simd.inc).  X and T are rows
-   of N floats; MORE is how many floats after x[n - 1] (and t[n - 1])
-   belong to the same array and are read next (the next row: they are
-   prefetched), 0 for the last row. */
+/* How the second pass turns a chunk's exps E into its gradient:
+   G (= or +=) (E * MUL - t) * SCALE. */
+typedef struct sc_grad_coef {
+    float mul, scale;
+    int accumulate; /* G += instead of G = */
+} sc_grad_coef;
+
+/* Data to prefetch while a chunk is computed: PTR[0..count) floats (the
+   chunks after the next one, which the hardware prefetchers, stopping at
+   4 KB pages, would fetch too late); PTR NULL for none. */
+typedef struct sc_ahead {
+    const float *ptr;
+    int64_t count;
+} sc_ahead;
+
+/* The chunk kernels of one instruction set (rt_simd.inc).  X, T, E and G
+   are chunks of N <= SC_CHUNK floats; T may be NULL (index labels). */
 typedef struct sc_simd_ops {
     const char *name; /* "generic", "avx2", "avx512" */
-    /* The statistics in one pass over memory (the loss kernels). */
-    void (*row_stats)(const float *x, const float *t, int64_t n, int64_t more,
-                      sc_row_stats *st);
-    /* The three passes of a kernel that writes a row: the max; then
-       y = exp(x - max), with the statistics (Y may be X); then
-       y = (y * mul - t) * scale, T may be NULL. */
-    float (*row_max)(const float *x, const float *t, int64_t n, int64_t more);
-    void (*row_exp)(const float *x, const float *t, int64_t n, float max,
-                    float *y, sc_row_stats *st);
-    void (*row_scale)(float *y, const float *t, int64_t n, float mul,
-                      float scale);
+    /* Adds X (and T) to ST, which starts at {-inf, 0, 0, 0}. */
+    void (*stats)(const float *x, const float *t, int64_t n, sc_ahead pf,
+                  sc_row_stats *st);
+    /* As stats, and E = exp(x - m) for m the running max after this chunk
+       (ST's max on return), exactly 0 where it underflows; E may be X. */
+    void (*exps)(const float *x, const float *t, int64_t n, sc_ahead pf,
+                 sc_row_stats *st, float *e);
+    /* G (= or +=) (e * mul - t) * scale; G may be E; PF is prefetched for
+       writing. */
+    void (*scale)(const float *e, const float *t, int64_t n,
+                  const sc_grad_coef *k, float *g, sc_ahead pf);
 } sc_simd_ops;
 
 /* The ops for this CPU, chosen once (thread-safe, lock-free). */
@@ -165,12 +233,52 @@ extern const sc_simd_ops sc_simd_avx2;
 extern const sc_simd_ops sc_simd_avx512;
 #endif
 
+/* ---- Row drivers of the softmax family (rt_rows.c) -------------------- */
+
+/* One call of the family over logit rows X [n, c]: what to compute for
+   each row. */
+typedef struct sc_rows_job {
+    const sc_simd_ops *ops;
+    sc_arg x;             /* the logits, rows of c floats */
+    const sc_labels *l;   /* labels, or NULL (softmax: no target, no loss) */
+    float *losses;        /* each row's loss, or NULL */
+    const float *dlosses; /* each row's scale, or NULL for SCALE */
+    double scale;
+    sc_arg g;       /* the output rows (backward, softmax) */
+    int accumulate; /* G += instead of G = */
+    float *work;    /* the gradient's workspace (sc_rows_grad_run) */
+    size_t work_per_part;
+} sc_rows_job;
+
+/* The cross-entropy of rows [r0, r1) of JOB (a const sc_rows_job *), one
+   pass over each row; each row's loss into JOB->losses when not NULL.
+   Returns their sum.  An sc_rows_fn. */
+double sc_rows_loss(const void *job, int64_t r0, int64_t r1, int part);
+
+/* JOB's gradient over its N rows, on the threads a call reading WORK
+   elements gets: for each row, a first pass from memory that computes its
+   statistics and stores its exps (in G itself, or in a workspace when
+   accumulating), then a second from cache that scales them into G (= or
+   +=) (softmax - target) * scale; the two pipelined, so that one row's
+   first pass and the previous row's second are computed chunk by chunk
+   together.  With labels, *LOSS_SUM gets the sum of the rows' losses;
+   without (softmax: scale 1, no target) G gets the softmax.  Fails only
+   with SC_ERR_NOMEM (the workspace), before anything is written. */
+sc_status sc_rows_grad_run(sc_rows_job *job, int64_t n, int64_t work,
+                           double *loss_sum);
+
+/* The statistics of one row X[0..n) with targets T (or NULL), prefetching
+   NEXT (the next row, or NULL) at the end. */
+void sc_row_stats_of(const sc_simd_ops *ops, const float *x, const float *t,
+                     int64_t n, const float *next, sc_row_stats *st);
+
 /* ---- Matrix multiply (rt_matmul.c) ------------------------------------ */
 
-/* OUT [m, n] = A [m, k] B [k, n] (+ BIAS [n] when not NULL) with the
-   built-in blocked loop, whatever the build; the benchmark compares it
-   with BLAS. */
-void sc_matmul_builtin(const float *a, const float *b, const float *bias,
-                       float *out, int64_t m, int64_t k, int64_t n);
+/* OUT [m, n] (row stride LDO) = A [m, k] (LDA) B [k, n] (LDB) (+ BIAS [n]
+   when not NULL) with the built-in blocked loop, whatever the build; the
+   benchmark compares it with BLAS. */
+void sc_matmul_builtin(const float *a, int64_t lda, const float *b, int64_t ldb,
+                       const float *bias, float *out, int64_t ldo, int64_t m,
+                       int64_t k, int64_t n);
 
 #endif /* SHAPECHECK_RT_INTERNAL_H */

@@ -1,162 +1,60 @@
 /*
- * rt_loss.c - the losses: cross-entropy (mean, per sample, fused
- * backward), NLL, MSE and its backward.
+ * rt_loss.c - the losses: cross-entropy (mean, per sample), NLL, MSE and
+ * its gradient.  The cross-entropy's gradient is in rt_ce_backward.c.
  *
- * The cross-entropy kernels read each logit row once for its softmax
- * statistics (rt_simd.inc); the backward reads the row a second time, from
- * cache, to write the gradient.  Sums across rows are in double.
+ * The cross-entropy reads each logit row once for its softmax statistics
+ * (rt_rows.c, rt_simd.inc).  Sums across rows are in double.
  */
 #include "rt_internal.h"
 
 #include <math.h>
 
-/* Cross-entropy of a row from its statistics: with targets, TS log S -
-   TD; with a label, log S - (x[label] - M), XL being x[label]. */
-static double row_loss(const sc_labels *l, float xl, const sc_row_stats *st)
+/* The job of a cross-entropy forward over X with labels L. */
+static sc_rows_job loss_job(const sc_arg *x, const sc_labels *l, float *losses)
 {
-    if (l->dtype == SC_DT_F32)
-        return st->tsum * log(st->sum) - st->tdot;
-    return log(st->sum) - ((double)xl - st->max);
-}
-
-/* Sum over rows of the cross-entropy, each into LOSSES[i] when not NULL. */
-static double cross_entropy_rows(const sc_view *x, const sc_labels *l,
-                                 float *losses)
-{
-    const sc_simd_ops *ops = sc_simd();
-    int64_t n = x->dims[0], c = x->dims[1];
-    const float *logits = x->data;
-    double total = 0;
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) reduction(+ : total)                \
-    if (n * c >= SC_PARALLEL_MIN)
-#endif
-    for (int64_t i = 0; i < n; i++) {
-        const float *row = logits + i * c;
-        const float *t = sc_targets_row(l, i, c);
-        sc_row_stats st;
-        ops->row_stats(row, t, c, i + 1 < n ? c : 0, &st);
-        double li = row_loss(l, t ? 0.0f : row[sc_label_at(l, i)], &st);
-        if (losses)
-            losses[i] = (float)li;
-        total += li;
-    }
-    return total;
+    sc_rows_job j = {0};
+    j.ops = sc_simd();
+    j.x = *x;
+    j.l = l;
+    j.losses = losses;
+    return j;
 }
 
 sc_status sc_cross_entropy(const DLTensor *logits, const DLTensor *labels,
                            float *loss)
 {
-    sc_view x;
+    sc_arg x;
     sc_labels l;
     sc_status st;
+    const DLTensor *ts[] = {logits, labels};
+    const char *names[] = {"logits", "labels"};
     if ((st = sc_check_loss_args(logits, "logits", labels, 1, &x, &l)) ||
-        (st = sc_check_ptr(loss, "loss")))
+        (st = sc_check_ptr(loss, "loss")) ||
+        (st = sc_check_shared_arrays(ts, names, 2)))
         return st;
-    *loss = (float)(cross_entropy_rows(&x, &l, NULL) / (double)x.dims[0]);
-    return SC_OK;
-}
-
-/* OUT, called NAME, must be a float32 [N] vector that overlaps neither the
-   logits X nor the labels L. */
-static sc_status check_per_row_out(const DLTensor *out, const char *name,
-                                   const sc_view *x, const char *x_name,
-                                   const sc_labels *l, sc_view *o)
-{
-    sc_status st;
-    if ((st = sc_check_tensor(out, name, 1, 1, SC_DT_F32, o)))
-        return st;
-    if (o->dims[0] != x->dims[0]) {
-        char os[64], xs[64];
-        return sc_fail(SC_ERR_SHAPE,
-                       "'%s' must have one entry per row of '%s': '%s' is %s "
-                       "but '%s' is %s",
-                       name, x_name, name,
-                       sc_format_dims(os, sizeof os, o->dims, 1), x_name,
-                       sc_format_dims(xs, sizeof xs, x->dims, 2));
-    }
-    if ((st = sc_check_no_overlap(o, name, x, x_name, 0)) ||
-        (st = sc_check_no_overlap(o, name, &l->view, "labels", 0)))
-        return st;
+    sc_rows_job j = loss_job(&x, &l, NULL);
+    double total =
+        sc_for_rows(x.rows, sc_team(x.rows, x.numel), sc_rows_loss, &j);
+    *loss = (float)(total / (double)x.rows);
     return SC_OK;
 }
 
 sc_status sc_cross_entropy_per_sample(const DLTensor *logits,
                                       const DLTensor *labels, DLTensor *losses)
 {
-    sc_view x, out;
+    sc_arg x, out;
     sc_labels l;
     sc_status st;
+    const DLTensor *ts[] = {logits, labels, losses};
+    const char *names[] = {"logits", "labels", "losses"};
     if ((st = sc_check_loss_args(logits, "logits", labels, 0, &x, &l)) ||
-        (st = check_per_row_out(losses, "losses", &x, "logits", &l, &out)))
+        (st = sc_check_per_row(losses, "losses", &x, "logits", &out)) ||
+        (st = sc_check_no_overlap(&out, "losses", &x, "logits", 0)) ||
+        (st = sc_check_no_overlap(&out, "losses", &l.arg, "labels", 0)) ||
+        (st = sc_check_shared_arrays(ts, names, 3)))
         return st;
-    cross_entropy_rows(&x, &l, out.data);
-    return SC_OK;
-}
-
-/* Writes the gradient of row ROW (N rows of C in all) into GRAD, which
-   may be ROW itself, and returns its loss: softmax minus the target, times
-   SCALE.  The max, then the exps stored in GRAD, then their scaling; with
-   an index label, the label's entry is then recomputed in double from
-   XL, its logit read before the row was overwritten: (p - 1) loses every
-   digit when p is close to 1 in float. */
-static double grad_row(const sc_simd_ops *ops, const float *row, const float *t,
-                       int64_t label, int64_t c, int64_t more, double scale,
-                       const sc_labels *l, float *grad)
-{
-    float xl = t ? 0.0f : row[label];
-    sc_row_stats st;
-    float max = ops->row_max(row, t, c, more);
-    ops->row_exp(row, t, c, max, grad, &st);
-    ops->row_scale(grad, t, c, (float)(1.0 / st.sum), (float)scale);
-    if (!t)
-        grad[label] =
-            (float)((exp((double)xl - st.max) / st.sum - 1.0) * scale);
-    return row_loss(l, xl, &st);
-}
-
-static sc_status check_backward_args(const DLTensor *logits,
-                                     const DLTensor *labels, DLTensor *dlogits,
-                                     sc_view *x, sc_labels *l, sc_view *g)
-{
-    sc_status st;
-    if ((st = sc_check_loss_args(logits, "logits", labels, 0, x, l)) ||
-        (st = sc_check_tensor(dlogits, "dlogits", 2, 2, SC_DT_F32, g)) ||
-        (st = sc_check_same_shape(g, "dlogits", x, "logits")) ||
-        (st = sc_check_no_overlap(g, "dlogits", x, "logits", 1)) ||
-        (st = sc_check_no_overlap(g, "dlogits", &l->view, "labels", 0)))
-        return st;
-    return SC_OK;
-}
-
-sc_status sc_cross_entropy_backward(const DLTensor *logits,
-                                    const DLTensor *labels, DLTensor *dlogits,
-                                    float *loss)
-{
-    sc_view x, g;
-    sc_labels l;
-    sc_status st;
-    if ((st = check_backward_args(logits, labels, dlogits, &x, &l, &g)))
-        return st;
-    if (loss && x.dims[0] == 0)
-        return sc_fail(SC_ERR_SHAPE, "'logits' has an empty batch: the mean "
-                                     "loss is undefined (pass loss = NULL)");
-    const sc_simd_ops *ops = sc_simd();
-    int64_t n = x.dims[0], c = x.dims[1];
-    const float *in = x.data;
-    float *out = g.data;
-    double total = 0, scale = n ? 1.0 / (double)n : 0.0;
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) reduction(+ : total)                \
-    if (n * c >= SC_PARALLEL_MIN)
-#endif
-    for (int64_t i = 0; i < n; i++) {
-        const float *t = sc_targets_row(&l, i, c);
-        total += grad_row(ops, in + i * c, t, t ? 0 : sc_label_at(&l, i), c,
-                          i + 1 < n ? c : 0, scale, &l, out + i * c);
-    }
-    if (loss)
-        *loss = (float)(total * scale);
+    sc_rows_job j = loss_job(&x, &l, out.data);
+    sc_for_rows(x.rows, sc_team(x.rows, x.numel), sc_rows_loss, &j);
     return SC_OK;
 }
 
@@ -174,27 +72,28 @@ static double nll_row(const float *lp, const float *t, int64_t label, int64_t c)
 
 sc_status sc_nll(const DLTensor *log_probs, const DLTensor *labels, float *loss)
 {
-    sc_view x;
+    sc_arg x;
     sc_labels l;
     sc_status st;
+    const DLTensor *ts[] = {log_probs, labels};
+    const char *names[] = {"log_probs", "labels"};
     if ((st = sc_check_loss_args(log_probs, "log_probs", labels, 1, &x, &l)) ||
-        (st = sc_check_ptr(loss, "loss")))
+        (st = sc_check_ptr(loss, "loss")) ||
+        (st = sc_check_shared_arrays(ts, names, 2)))
         return st;
-    int64_t n = x.dims[0], c = x.dims[1];
-    const float *lp = x.data;
     double total = 0;
-    for (int64_t i = 0; i < n; i++) {
-        const float *t = sc_targets_row(&l, i, c);
-        total += nll_row(lp + i * c, t, t ? 0 : sc_label_at(&l, i), c);
+    for (int64_t i = 0; i < x.rows; i++) {
+        const float *t = sc_targets_row(&l, i);
+        total += nll_row(sc_row(&x, i), t, t ? 0 : sc_label_at(&l, i), x.cols);
     }
-    *loss = (float)(total / (double)n);
+    *loss = (float)(total / (double)x.rows);
     return SC_OK;
 }
 
 /* PRED and TARGET: float32, rank >= 1, the same shape (the batch first,
    in the checker's words), MIN_NUMEL elements or more. */
 static sc_status check_mse_args(const DLTensor *pred, const DLTensor *target,
-                                int64_t min_numel, sc_view *p, sc_view *t)
+                                int64_t min_numel, sc_arg *p, sc_arg *t)
 {
     sc_status st;
     if ((st = sc_check_tensor(pred, "pred", 1, INT32_MAX, SC_DT_F32, p)) ||
@@ -203,7 +102,7 @@ static sc_status check_mse_args(const DLTensor *pred, const DLTensor *target,
         (st = sc_check_same_shape(p, "pred", t, "target")))
         return st;
     if (p->numel < min_numel) {
-        char ps[96];
+        char ps[SC_DIMS_TEXT];
         return sc_fail(SC_ERR_SHAPE,
                        "'pred' has shape %s: the mean of no elements is "
                        "undefined",
@@ -231,30 +130,41 @@ static double sum_sq_diff(const float *a, const float *b, int64_t n)
 
 sc_status sc_mse(const DLTensor *pred, const DLTensor *target, float *loss)
 {
-    sc_view p, t;
+    sc_arg p, t;
     sc_status st;
+    const DLTensor *ts[] = {pred, target};
+    const char *names[] = {"pred", "target"};
     if ((st = check_mse_args(pred, target, 1, &p, &t)) ||
-        (st = sc_check_ptr(loss, "loss")))
+        (st = sc_check_ptr(loss, "loss")) ||
+        (st = sc_check_shared_arrays(ts, names, 2)))
         return st;
-    *loss = (float)(sum_sq_diff(p.data, t.data, p.numel) / (double)p.numel);
+    double total = 0;
+    for (int64_t i = 0; i < p.rows; i++)
+        total += sum_sq_diff(sc_row(&p, i), sc_row(&t, i), p.cols);
+    *loss = (float)(total / (double)p.numel);
     return SC_OK;
 }
 
 sc_status sc_mse_backward(const DLTensor *pred, const DLTensor *target,
                           DLTensor *dpred)
 {
-    sc_view p, t, g;
+    sc_arg p, t, g;
     sc_status st;
+    const DLTensor *ts[] = {pred, target, dpred};
+    const char *names[] = {"pred", "target", "dpred"};
     if ((st = check_mse_args(pred, target, 0, &p, &t)) ||
         (st = sc_check_tensor(dpred, "dpred", 1, INT32_MAX, SC_DT_F32, &g)) ||
         (st = sc_check_same_shape(&g, "dpred", &p, "pred")) ||
         (st = sc_check_no_overlap(&g, "dpred", &p, "pred", 1)) ||
-        (st = sc_check_no_overlap(&g, "dpred", &t, "target", 1)))
+        (st = sc_check_no_overlap(&g, "dpred", &t, "target", 1)) ||
+        (st = sc_check_shared_arrays(ts, names, 3)))
         return st;
-    const float *a = p.data, *b = t.data;
-    float *d = g.data;
     float scale = p.numel ? (float)(2.0 / (double)p.numel) : 0.0f;
-    for (int64_t i = 0; i < p.numel; i++)
-        d[i] = (a[i] - b[i]) * scale;
+    for (int64_t i = 0; i < p.rows; i++) {
+        const float *a = sc_row(&p, i), *b = sc_row(&t, i);
+        float *d = sc_row(&g, i);
+        for (int64_t j = 0; j < p.cols; j++)
+            d[j] = (a[j] - b[j]) * scale;
+    }
     return SC_OK;
 }
