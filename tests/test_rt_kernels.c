@@ -56,6 +56,49 @@ static void test_constructors(void **state)
     assert_ptr_equal(t.data, i64);
 }
 
+/* sc_view: the tensor points at the view's own arrays, so two views never
+   share one, and the padded form says its row stride. */
+static void test_views(void **state)
+{
+    (void)state;
+    float f[24];
+    int32_t i32[3];
+    int64_t i64[3];
+    sc_view a, b, c;
+    DLTensor *t = sc_view_f32_2d(&a, f, 4, 6);
+    DLTensor *u = sc_view_f32_2d(&b, f, 2, 12);
+    assert_ptr_equal(t, &a.tensor);
+    assert_ptr_equal(t->shape, a.shape);
+    assert_true(t->shape != u->shape);
+    assert_int_equal(t->shape[0], 4); /* not reshaped by the second view */
+    assert_int_equal(t->shape[1], 6);
+    assert_int_equal(t->ndim, 2);
+    assert_null(t->strides);
+    assert_ptr_equal(t->data, f);
+    assert_int_equal(t->device.device_type, kDLCPU);
+    assert_int_equal(t->dtype.code, kDLFloat);
+    assert_int_equal(t->dtype.bits, 32);
+    assert_int_equal(t->dtype.lanes, 1);
+    assert_int_equal(t->byte_offset, 0);
+    t = sc_view_f32_rows(&c, f, 3, 5, 8);
+    assert_ptr_equal(t->strides, c.strides);
+    assert_int_equal(t->strides[0], 8);
+    assert_int_equal(t->strides[1], 1);
+    assert_int_equal(t->shape[1], 5);
+    t = sc_view_f32_3d(&a, f, 2, 3, 4);
+    assert_int_equal(t->ndim, 3);
+    assert_int_equal(a.shape[0] * a.shape[1] * a.shape[2], 24);
+    assert_null(t->strides); /* a view rebuilt in place forgets the old */
+    t = sc_view_f32_1d(&a, f, 24);
+    assert_int_equal(t->ndim, 1);
+    t = sc_view_i32_1d(&a, i32, 3);
+    assert_int_equal(t->dtype.code, kDLInt);
+    assert_int_equal(t->dtype.bits, 32);
+    t = sc_view_i64_1d(&a, i64, 3);
+    assert_int_equal(t->dtype.bits, 64);
+    assert_ptr_equal(t->data, i64);
+}
+
 /* ---- Softmax, log-softmax --------------------------------------------- */
 
 /* Softmax of x [rows, c] viewed with RANK dims (the last is c), out of
@@ -300,6 +343,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_constructors),
+        cmocka_unit_test(test_views),
         cmocka_unit_test(test_softmax),
         cmocka_unit_test(test_softmax_masked),
         cmocka_unit_test(test_nll),

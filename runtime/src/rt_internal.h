@@ -169,6 +169,13 @@ double sc_for_rows(int64_t rows, int team, sc_rows_fn fn, const void *ctx);
    for the benchmark, which measures where threads start to pay. */
 void sc_parallel_min_set(int64_t elements);
 
+/* ---- Scratch memory (rt_workspace.c) ------------------------------------ */
+
+/* This thread's workspace of at least FLOATS floats, 64-byte aligned,
+   reused by its later calls (and freed when it exits); NULL when memory
+   runs out.  Valid until the thread's next call of sc_workspace. */
+float *sc_workspace(size_t floats);
+
 /* ---- Chunk kernels, one set per instruction set (rt_simd*.c) ---------- */
 
 /* Rows are processed in chunks of this many floats (4 KB: a chunk's

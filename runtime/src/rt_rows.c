@@ -21,7 +21,7 @@
 #include "rt_internal.h"
 
 #include <math.h>
-#include <stdlib.h>
+#include <stdint.h>
 
 /* How far ahead of the chunk being computed to prefetch: two chunks. */
 #define PF_CHUNKS 2
@@ -237,22 +237,22 @@ sc_status sc_rows_grad_run(sc_rows_job *job, int64_t n, int64_t work,
                            double *loss_sum)
 {
     int team = sc_team(n, work);
-    size_t per = work_floats(job), need = per * (size_t)team;
+    size_t per = work_floats(job);
     _Alignas(64) float stack[STACK_WORK];
-    float *heap = NULL;
-    if (need > STACK_WORK) {
-        size_t bytes = (need * sizeof(float) + 63) / 64 * 64;
-        if (per > SIZE_MAX / sizeof(float) / 2 / (size_t)team ||
-            !(heap = aligned_alloc(64, bytes)))
-            return sc_fail(SC_ERR_NOMEM,
-                           "no memory for the workspace of %d thread%s: %zu "
-                           "bytes",
-                           team, team > 1 ? "s" : "", need * sizeof(float));
-    }
-    job->work = heap ? heap : stack;
+    if (per > SIZE_MAX / sizeof(float) / (size_t)team)
+        return sc_fail(SC_ERR_NOMEM,
+                       "no memory for the workspace of rows "
+                       "of %lld floats",
+                       (long long)job->x.cols);
+    size_t need = per * (size_t)team;
+    job->work = need <= STACK_WORK ? stack : sc_workspace(need);
+    if (!job->work)
+        return sc_fail(SC_ERR_NOMEM,
+                       "no memory for the workspace of %d thread%s: %zu "
+                       "bytes",
+                       team, team > 1 ? "s" : "", need * sizeof(float));
     job->work_per_part = per;
     double total = sc_for_rows(n, team, grad_rows, job);
-    free(heap);
     if (loss_sum)
         *loss_sum = total;
     return SC_OK;

@@ -1,7 +1,8 @@
 /*
  * consumer.c - uses the installed runtime library as a user would: one
- * kernel, one failing shape assertion (which needs the dimension language
- * compiled into the library).  Prints "ok" and exits 0 when both behave.
+ * kernel, a trainer's backward on padded rows through sc_view, one failing
+ * shape assertion (which needs the dimension language compiled into the
+ * library).  Prints "ok" and exits 0 when all behave.
  */
 #include <math.h>
 #include <stdio.h>
@@ -26,6 +27,26 @@ int main(void)
     double want = (log(exp(1) + exp(2) + exp(3)) - 3 + log(3)) / 2;
     if (fabs(loss - want) > 1e-5) {
         fprintf(stderr, "loss %f, want %f\n", loss, want);
+        return 1;
+    }
+
+    /* The same logits in rows of 4 (the padding never read), the gradient
+       of row 0's loss (dlosses 1, 0) added to 1s. */
+    float padded[2 * 4] = {1, 2, 3, NAN, 0, 0, 0, NAN};
+    float grad[2 * 4] = {1, 1, 1, 1, 1, 1, 1, 1}, dl[2] = {1, 0};
+    sc_view px, pg, pd;
+    DLTensor *x = sc_view_f32_rows(&px, padded, 2, 3, 4);
+    DLTensor *g = sc_view_f32_rows(&pg, grad, 2, 3, 4);
+    if (sc_cross_entropy_backward_ex(x, &labels, sc_view_f32_1d(&pd, dl, 2), g,
+                                     SC_GRAD_ACCUMULATE, &loss) != SC_OK ||
+        fabs(loss - want) > 1e-5) {
+        fprintf(stderr, "backward_ex: %s\n", sc_last_error());
+        return 1;
+    }
+    double z = exp(1) + exp(2) + exp(3);
+    if (fabs(grad[2] - (1 + exp(3) / z - 1)) > 1e-6 || grad[3] != 1 ||
+        grad[4] != 1) {
+        fprintf(stderr, "gradient %f %f %f\n", grad[2], grad[3], grad[4]);
         return 1;
     }
 
