@@ -101,6 +101,7 @@ class Program:
     def __init__(self, rng):
         self.rng = rng
         self.items = {}  # name -> file-scope text, emitted once, in order
+        self.orders = {}
         self.scenarios = []
         self.styles = {}
         self.counter = 0
@@ -109,9 +110,12 @@ class Program:
         self.counter += 1
         return f"{stem}{self.counter}"
 
-    def need(self, key, text):
+    def need(self, key, text, order=None):
+        """TEXT at file scope, once; ORDER places it (default: by kind)."""
         if key not in self.items:
             self.items[key] = text
+            if order is not None:
+                self.orders[key] = order
 
     def kernel(self, name):
         k = KERNELS.get(name) or CONSTRUCTORS[name]
@@ -230,6 +234,14 @@ def v_struct_copy(s, e):
 
 
 def v_macro_set(s, e):
+    if s.rng.random() < 0.3:
+        need_cfg(s.prog)
+        s.prog.need("SET_BATCH", "#define SET_BATCH(c, v) \\\n    do { \\\n"
+                                 "        (c).batch = (v); \\\n    } while (0)")
+        c = s.prog.name("c")
+        s.emit(f"struct cfg {c} = {{{decoy(s.rng, e, s)}, 1}};")
+        s.emit(f"SET_BATCH({c}, {e.c});")
+        return Val(f"{c}.batch", e.f, e.tags | {"macro-side-effect"})
     s.prog.need("SET", "#define SET(lhs, v) ((lhs) = (v))")
     n = s.prog.name("v")
     s.emit(f"int {n} = {decoy(s.rng, e, s)};")
@@ -869,6 +881,8 @@ def ctx_loop(s, intent):
             # (b * (i + 1)) / (i + 1) is b: exact division
             s.vals.append(Val(f"({v.paren()} * ({i} + 1)) / ({i} + 1)", v.f,
                               v.tags | {"arith", "loop"}))
+            s.vals.append(Val(f"({v.paren()} * ({i} + 1)) / {v.paren()}",
+                              lambda env: env["i"] + 1, v.tags | {"arith", "loop"}))
         s.vals.append(Val(f"{i} + 1", lambda env: env["i"] + 1, {"loop", "arith"}))
         if s.rng.random() < 0.3:
             n = s.prog.name("n")
@@ -1126,11 +1140,21 @@ def t_macro_redef(s):
     g = s.prog.name("g")
     old, new = s.rng.sample([4, 6, 8, 12, 16], 2)
     cols = s.rng.choice([3, 4])
+    make = f"make_{g}"
+    s.prog.kernel("alloc2")
     s.prog.need(m, f"#define {m} {old}\nstatic float {g}[{m}][{cols}];\n"
-                   f"#undef {m}\n#define {m} {new}")
-    s.emit(f"oracle_reg({g}, sizeof(float), 2, (long){old}, (long){cols});")
-    garr = Buf(f"&{g}[0][0]", "float", [const_val(old), const_val(cols)],
-               {"macro-redef", "array"})
+                   f"static float *{make}(void) RETURNS_SHAPE({m}, {cols});\n"
+                   f"static float *{make}(void)\n{{\n    return alloc2({m}, {cols});\n}}\n"
+                   f"#undef {m}\n#define {m} {new}", order=2.5)
+    if s.rng.random() < 0.5:
+        s.emit(f"oracle_reg({g}, sizeof(float), 2, (long){old}, (long){cols});")
+        garr = Buf(f"&{g}[0][0]", "float", [const_val(old), const_val(cols)],
+                   {"macro-redef", "array"})
+    else:
+        r = s.prog.name("r")
+        s.emit(f"float *{r} = {make}();")
+        garr = Buf(r, "float", [const_val(old), const_val(cols)],
+                   {"macro-redef", "returns-shape"})
     vm = Val(m, lambda env: new, {"macro-redef"}, const=True)
     s.vals.append(vm)
     s.bufs.append(garr)
@@ -1141,7 +1165,35 @@ def t_macro_redef(s):
         emit_fixed(s, "fill", {"out": local}, {"r": const_val(old), "c": const_val(cols)})
 
 
-TEMPLATES = [t_short_batch, t_loader, t_batch_struct, t_macro_redef]
+def t_prefix(s):
+    """The seed's fix for a batch mismatch: read the first min(nl, BATCH)
+    rows of both (the prefix idiom), against the same call unclamped."""
+    rng = s.rng
+    batch = const_val(rng.choice([4, 8, 16]), s.prog.name("BATCH"))
+    s.prog.need(batch.c, f"#define {batch.c} {batch(None)}")
+    classes = const_val(rng.choice([3, 10]))
+    nl = rng.choice([arg_val(rng.randrange(NARGS)), new_size(s),
+                     Val(f"2 * {batch.c}", lambda env: 2 * batch(env), {"arith"}, True)])
+    logits = new_buffer(s, "float", [batch, classes], rng.choice([b_decl, b_array, b_returns]))
+    labels = new_buffer(s, "int", [nl], rng.choice([b_decl, b_array, b_returns]))
+    if not logits or not labels:
+        return
+    n = s.prog.name("n")
+    if rng.random() < 0.5:
+        s.emit(f"int {n} = {batch.c} < {nl.paren()} ? {batch.c} : {nl.paren()};")
+    else:
+        s.prog.need("imin", "static int imin(int a, int b)\n{\n"
+                            "    return a < b ? a : b;\n}")
+        s.emit(f"int {n} = imin({batch.c}, {nl.c});")
+    clamped = Val(n, lambda env: min(batch(env), nl(env)),
+                  nl.tags | {"prefix", "clamp"})
+    emit_fixed(s, "ce", {"logits": logits, "labels": labels},
+               {"n": clamped, "c": classes})
+    emit_fixed(s, "ce", {"logits": logits, "labels": labels},
+               {"n": rng.choice([batch, nl]), "c": classes}, {"prefix"})
+
+
+TEMPLATES = [t_short_batch, t_loader, t_batch_struct, t_macro_redef, t_prefix]
 
 
 # ---- a scenario: sizes, buffers, calls ------------------------------------------
@@ -1217,7 +1269,8 @@ def generate(seed):
     sets = input_sets(rng)
     envs = [{"A": list(x)} for x in sets]
     scenarios = [gen_scenario(prog, envs, i) for i in range(rng.randint(2, 4))]
-    items = [(item_order(k, t), n, t) for n, (k, t) in enumerate(prog.items.items()) if t]
+    items = [(prog.orders.get(k, item_order(k, t)), n, t)
+             for n, (k, t) in enumerate(prog.items.items()) if t]
     items.sort()
     out = [f"/* oracle program {seed} (tests/oracle/gen.py {seed}) */",
            "// oracle-inputs: " + " | ".join(" ".join(map(str, x)) for x in sets),

@@ -190,6 +190,8 @@ def main():
                     help="where failing programs are saved")
     ap.add_argument("--table", action="store_true", help="recall by construct")
     ap.add_argument("--json", help="write the per-program summaries to this file")
+    ap.add_argument("--targets", action="store_true",
+                    help="say whether issue 10's targets hold (recall >= 90%%, precision 100%%)")
     ap.add_argument("--selftest", action="store_true",
                     help="check the rule and the classification on selftest/")
     args = ap.parse_args()
@@ -223,6 +225,12 @@ def main():
         with open(args.json, "w") as f:
             json.dump(summaries, f)
     t, failures = print_report(summaries, time.time() - start, args.table)
+    if args.targets:
+        recall = t["found"] / t["expected"] if t["expected"] else 1.0
+        precise = t["fps"] == 0
+        print(f"\n  targets: recall >= 90%: {'holds' if recall >= 0.9 else 'MISSED'} "
+              f"({100 * recall:.1f}%); precision 100%: {'holds' if precise else 'MISSED'} "
+              f"({pct(t['judged'] - t['fps'], t['judged'])})")
     bad = t["fps"] or sum(failures.values())
     if bad:
         print(f"oracle: FAILED; the programs are in {args.out} "

@@ -71,8 +71,10 @@ class Shrinker:
         if outcome.failure:
             return False
         site = outcome.sites.get(target)
+        message = next(f["message"] for f in findings
+                       if f.get("rule") == self.rule and f.get("line") == target)
         return bool(site and site.matched_some_run and
-                    harness.fp_class(self.rule, site) == self.fp_class)
+                    harness.fp_class(self.rule, site, message) == self.fp_class)
 
 
 def target_line(text):
