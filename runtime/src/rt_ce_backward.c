@@ -59,11 +59,11 @@ sc_status sc_cross_entropy_backward_ex(const DLTensor *logits,
     int64_t n = x.dims[0];
     sc_rows_job j = {0};
     j.ops = sc_simd();
-    j.x = x;
+    j.x = &x;
     j.l = &l;
     j.dlosses = dlosses ? d.data : NULL;
     j.scale = n ? 1.0 / (double)n : 0.0;
-    j.g = g;
+    j.g = &g;
     j.accumulate = mode == SC_GRAD_ACCUMULATE;
     /* Work: the logits and the gradient are each read once from memory. */
     double total = 0;

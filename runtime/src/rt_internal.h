@@ -182,22 +182,23 @@ float *sc_workspace(size_t floats);
    second look, after its max, hits L1). */
 #define SC_CHUNK 1024
 
-/* Softmax statistics of a row, built chunk by chunk: its max M and S =
-   sum exp(x - M); with targets T, also TS = sum t and TD = sum over t != 0
-   of t * (x - M), which give the soft-target loss TS * log(S) - TD without
-   cancellation.  An all -inf row gives M = -inf, S = 0; NaN anywhere
-   gives S = NaN. */
+/* Softmax statistics of a row, built chunk by chunk against a reference
+   REF (rt_rows.c): MAX, the row's max (NaN ignored), S = sum exp(x - ref);
+   with targets T, also TS = sum t and TD = sum over t != 0 of t * (x -
+   ref).  The loss is then log S - (x[label] - ref), or TS log S - TD with
+   targets, and the softmax exp(x - ref) / S.  NaN anywhere gives S =
+   NaN. */
 typedef struct sc_row_stats {
-    float max;
+    float ref, max;
     double sum, tsum, tdot;
 } sc_row_stats;
 
-/* How the second pass turns a chunk's exps E into its gradient:
-   G (= or +=) (E * MUL - t) * SCALE. */
-typedef struct sc_grad_coef {
-    float mul, scale;
-    int accumulate; /* G += instead of G = */
-} sc_grad_coef;
+/* What a first pass over one chunk found, against the reference it was
+   given: its max (NaN ignored), and its sums as in sc_row_stats. */
+typedef struct sc_chunk_sums {
+    float max;
+    double sum, tsum, tdot;
+} sc_chunk_sums;
 
 /* Data to prefetch while a chunk is computed: PTR[0..count) floats (the
    chunks after the next one, which the hardware prefetchers, stopping at
@@ -207,21 +208,37 @@ typedef struct sc_ahead {
     int64_t count;
 } sc_ahead;
 
-/* The chunk kernels of one instruction set (rt_simd.inc).  X, T, E and G
-   are chunks of N <= SC_CHUNK floats; T may be NULL (index labels). */
+/* The first pass over a chunk of a row: X (and targets T, or NULL)
+   against REF into *OUT; exp(x - ref) stored in E when E is not NULL
+   (exactly 0 where it underflows; E may be X); PF prefetched for
+   reading. */
+typedef struct sc_first {
+    const float *x, *t;
+    float *e;
+    float ref;
+    sc_ahead pf;
+    sc_chunk_sums *out;
+} sc_first;
+
+/* The second pass over a chunk of a row: G (= or +=) (E * MUL - T) *
+   SCALE, T NULL for none; G may be E; PF prefetched for writing. */
+typedef struct sc_second {
+    const float *e, *t;
+    float *g;
+    float mul, scale;
+    int accumulate;
+    sc_ahead pf;
+} sc_second;
+
+/* The chunk kernels of one instruction set (rt_simd.inc).  Chunks are of
+   N <= SC_CHUNK floats. */
 typedef struct sc_simd_ops {
     const char *name; /* "generic", "avx2", "avx512" */
-    /* Adds X (and T) to ST, which starts at {-inf, 0, 0, 0}. */
-    void (*stats)(const float *x, const float *t, int64_t n, sc_ahead pf,
-                  sc_row_stats *st);
-    /* As stats, and E = exp(x - m) for m the running max after this chunk
-       (ST's max on return), exactly 0 where it underflows; E may be X. */
-    void (*exps)(const float *x, const float *t, int64_t n, sc_ahead pf,
-                 sc_row_stats *st, float *e);
-    /* G (= or +=) (e * mul - t) * scale; G may be E; PF is prefetched for
-       writing. */
-    void (*scale)(const float *e, const float *t, int64_t n,
-                  const sc_grad_coef *k, float *g, sc_ahead pf);
+    /* The max of X[0..n), NaN ignored. */
+    float (*row_max)(const float *x, int64_t n);
+    /* The first pass over F's chunk and the second over K's, in one loop;
+       either may be NULL. */
+    void (*chunk)(const sc_first *f, const sc_second *k, int64_t n);
 } sc_simd_ops;
 
 /* The ops for this CPU, chosen once (thread-safe, lock-free). */
@@ -246,14 +263,14 @@ extern const sc_simd_ops sc_simd_avx512;
    each row. */
 typedef struct sc_rows_job {
     const sc_simd_ops *ops;
-    sc_arg x;             /* the logits, rows of c floats */
+    const sc_arg *x;      /* the logits, rows of c floats */
     const sc_labels *l;   /* labels, or NULL (softmax: no target, no loss) */
     float *losses;        /* each row's loss, or NULL */
     const float *dlosses; /* each row's scale, or NULL for SCALE */
     double scale;
-    sc_arg g;       /* the output rows (backward, softmax) */
-    int accumulate; /* G += instead of G = */
-    float *work;    /* the gradient's workspace (sc_rows_grad_run) */
+    const sc_arg *g; /* the output rows (backward, softmax) */
+    int accumulate;  /* G += instead of G = */
+    float *work;     /* the gradient's workspace (sc_rows_grad_run) */
     size_t work_per_part;
 } sc_rows_job;
 

@@ -9,15 +9,17 @@
 
 #include <math.h>
 
-/* The job of a cross-entropy forward over X with labels L. */
-static sc_rows_job loss_job(const sc_arg *x, const sc_labels *l, float *losses)
+/* The sum of the cross-entropy of X's rows with labels L, each into
+   LOSSES when not NULL, on the threads the call gets. */
+static double cross_entropy_rows(const sc_arg *x, const sc_labels *l,
+                                 float *losses)
 {
-    sc_rows_job j = {0};
+    sc_rows_job j;
     j.ops = sc_simd();
-    j.x = *x;
+    j.x = x;
     j.l = l;
     j.losses = losses;
-    return j;
+    return sc_for_rows(x->rows, sc_team(x->rows, x->numel), sc_rows_loss, &j);
 }
 
 sc_status sc_cross_entropy(const DLTensor *logits, const DLTensor *labels,
@@ -32,10 +34,7 @@ sc_status sc_cross_entropy(const DLTensor *logits, const DLTensor *labels,
         (st = sc_check_ptr(loss, "loss")) ||
         (st = sc_check_shared_arrays(ts, names, 2)))
         return st;
-    sc_rows_job j = loss_job(&x, &l, NULL);
-    double total =
-        sc_for_rows(x.rows, sc_team(x.rows, x.numel), sc_rows_loss, &j);
-    *loss = (float)(total / (double)x.rows);
+    *loss = (float)(cross_entropy_rows(&x, &l, NULL) / (double)x.rows);
     return SC_OK;
 }
 
@@ -53,8 +52,7 @@ sc_status sc_cross_entropy_per_sample(const DLTensor *logits,
         (st = sc_check_no_overlap(&out, "losses", &l.arg, "labels", 0)) ||
         (st = sc_check_shared_arrays(ts, names, 3)))
         return st;
-    sc_rows_job j = loss_job(&x, &l, out.data);
-    sc_for_rows(x.rows, sc_team(x.rows, x.numel), sc_rows_loss, &j);
+    cross_entropy_rows(&x, &l, out.data);
     return SC_OK;
 }
 

@@ -34,9 +34,9 @@ sc_status sc_softmax(const DLTensor *x, DLTensor *y)
     /* The backward's pipeline without targets: exp(x - max) / sum. */
     sc_rows_job j = {0};
     j.ops = sc_simd();
-    j.x = xa;
+    j.x = &xa;
     j.scale = 1.0;
-    j.g = ya;
+    j.g = &ya;
     return sc_rows_grad_run(&j, xa.rows, 2 * xa.numel, NULL);
 }
 
@@ -46,15 +46,18 @@ static double log_softmax_rows(const void *job, int64_t r0, int64_t r1,
 {
     const sc_rows_job *j = job;
     (void)part;
-    int64_t c = j->x.cols;
+    int64_t c = j->x->cols;
     for (int64_t i = r0; i < r1; i++) {
-        const float *in = sc_row(&j->x, i);
-        float *out = sc_row(&j->g, i);
+        const float *in = sc_row(j->x, i);
+        float *out = sc_row(j->g, i);
         sc_row_stats rs;
         sc_row_stats_of(j->ops, in, NULL, c,
-                        i + 1 < r1 ? sc_row(&j->x, i + 1) : NULL, &rs);
-        /* (x - max) first: exact for the large entries, which matter. */
-        float max = rs.max, log_sum = (float)log(rs.sum);
+                        i + 1 < r1 ? sc_row(j->x, i + 1) : NULL, &rs);
+        /* (x - max) first: exact for the large entries, which matter;
+           the sum was taken against the reference, log S = log S_ref +
+           ref - max. */
+        float max = rs.max;
+        float log_sum = (float)(log(rs.sum) + ((double)rs.ref - rs.max));
         for (int64_t k = 0; k < c; k++)
             out[k] = (in[k] - max) - log_sum;
     }
@@ -69,8 +72,8 @@ sc_status sc_log_softmax(const DLTensor *x, DLTensor *y)
         return st;
     sc_rows_job j = {0};
     j.ops = sc_simd();
-    j.x = xa;
-    j.g = ya;
+    j.x = &xa;
+    j.g = &ya;
     sc_for_rows(xa.rows, sc_team(xa.rows, 2 * xa.numel), log_softmax_rows, &j);
     return SC_OK;
 }
