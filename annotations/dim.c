@@ -10,7 +10,9 @@
  *   evaluation  dim_eval_int()
  *   context     arena, hash tables, symbols and opaque atoms
  *   polynomials drafts (scratch terms), canonical order, interning, algebra
- *   queries     dim_compare(), dim_substitute(), dim_poly_symbols()
+ *               scratch polynomials (never interned) and exact division
+ *   queries     dim_substitute(), dim_poly_symbols()
+ *   decisions   dim_order_of(), dim_compare(): bounds over symbols >= 1
  *   printing    dim_format()
  *   trees       dim_from_node()
  */
@@ -88,6 +90,12 @@ static const char *int_apply(dim_node_kind kind, int64_t a, int64_t b,
     default:
         return "not an operator";
     }
+}
+
+/* |C| without overflow for INT64_MIN. */
+static uint64_t magnitude(int64_t c)
+{
+    return c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
 }
 
 /* ---- Lexer ------------------------------------------------------------ */
@@ -782,6 +790,11 @@ typedef struct draft_term {
 
 struct dim_ctx {
     arena_block *arena;
+    /* Scratch polynomials of one exact division or one decision: reset
+       at the start of each, never interned, so neither leaves anything
+       behind but its result.  SCRATCH_USED bounds what one may take. */
+    arena_block *scratch;
+    size_t scratch_used;
     table polys; /* dim_poly, by structure */
     table atoms; /* opaque dim_atom, by kind and operands */
     dim_atom **syms;
@@ -813,23 +826,62 @@ static void *grow(void *items, size_t *cap, size_t need, size_t size)
     return q;
 }
 
-static void *arena_alloc(dim_ctx *ctx, size_t n)
+/* N bytes from the blocks at *HEAD, a new block when the first is full. */
+static void *block_alloc(arena_block **head, size_t n)
 {
     n = align_up(n ? n : 1);
-    arena_block *b = ctx->arena;
+    arena_block *b = *head;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > 16384 ? n : 16384;
         b = malloc(sizeof *b + cap);
         if (!b)
             return NULL;
-        b->next = ctx->arena;
+        b->next = *head;
         b->used = 0;
         b->cap = cap;
-        ctx->arena = b;
+        *head = b;
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
     return p;
+}
+
+static void *arena_alloc(dim_ctx *ctx, size_t n)
+{
+    return block_alloc(&ctx->arena, n);
+}
+
+static void blocks_free(arena_block *b)
+{
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* What one division or decision may hold in scratch memory: past it the
+   work gives up, so a pathological polynomial costs bounded memory. */
+#define SCRATCH_MAX ((size_t)32 << 20)
+
+static void *scratch_alloc(dim_ctx *ctx, size_t n)
+{
+    if (n > SCRATCH_MAX - ctx->scratch_used)
+        return NULL;
+    ctx->scratch_used += align_up(n ? n : 1);
+    return block_alloc(&ctx->scratch, n);
+}
+
+/* Forgets everything in scratch memory; keeps one block for the next. */
+static void scratch_reset(dim_ctx *ctx)
+{
+    arena_block *b = ctx->scratch;
+    if (b) {
+        blocks_free(b->next);
+        b->next = NULL;
+        b->used = 0;
+    }
+    ctx->scratch_used = 0;
 }
 
 static uint64_t hash_mix(uint64_t h, uint64_t v)
@@ -919,11 +971,8 @@ void dim_ctx_free(dim_ctx *ctx)
 {
     if (!ctx)
         return;
-    while (ctx->arena) {
-        arena_block *next = ctx->arena->next;
-        free(ctx->arena);
-        ctx->arena = next;
-    }
+    blocks_free(ctx->arena);
+    blocks_free(ctx->scratch);
     table_free(&ctx->polys);
     table_free(&ctx->atoms);
     free(ctx->syms);
@@ -1291,6 +1340,289 @@ const dim_poly *dim_mul(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
     return draft_finish(ctx);
 }
 
+/* ---- Scratch polynomials ---------------------------------------------- */
+
+/* A polynomial in scratch memory, never interned: the remainders of exact
+   division and the bounds of the decision procedure.  Terms in canonical
+   order (graded lexicographic: see term_cmp); the value is the sum of the
+   terms divided by DEN, so that bounds such as (B - 1)/2 stay exact. */
+typedef struct spoly {
+    int64_t den; /* > 0, and without a factor common to every coefficient */
+    uint32_t n;
+    dim_term terms[];
+} spoly;
+
+/* Terms one scratch polynomial may have: the remainders of dividing a
+   product of two polynomials of DIM_MAX_TERMS terms by one of them stay
+   within it.  Past it, or past SCRATCH_MAX, the work gives up. */
+#define SP_MAX_TERMS (DIM_MAX_TERMS * DIM_MAX_TERMS)
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The first N terms of the normalized draft (N from draft_normalize(), -1
+   for its overflow) over DEN, copied to scratch memory with the factor
+   common to DEN and every coefficient divided out; NULL when too big. */
+static const spoly *sp_store(dim_ctx *ctx, long n, int64_t den)
+{
+    if (n < 0 || n > SP_MAX_TERMS || den <= 0)
+        return NULL;
+    uint64_t g = (uint64_t)den;
+    size_t n_fac = 0;
+    for (long i = 0; i < n; i++) {
+        g = gcd_u64(g, magnitude(ctx->dt[i].t.coef));
+        n_fac += ctx->dt[i].t.n_fac;
+    }
+    spoly *p = scratch_alloc(ctx, sizeof *p + (size_t)n * sizeof(dim_term) +
+                                      n_fac * sizeof(dim_factor));
+    if (!p)
+        return NULL;
+    dim_factor *fac = (dim_factor *)(void *)&p->terms[n];
+    p->den = den / (int64_t)g; /* g divides den: g <= den */
+    p->n = (uint32_t)n;
+    for (long i = 0; i < n; i++) {
+        p->terms[i] = ctx->dt[i].t;
+        p->terms[i].coef /= (int64_t)g;
+        if (!p->terms[i].n_fac)
+            continue;
+        memcpy(fac, ctx->dt[i].t.fac, p->terms[i].n_fac * sizeof *fac);
+        p->terms[i].fac = fac;
+        fac += p->terms[i].n_fac;
+    }
+    return p;
+}
+
+/* Appends N terms to the draft, each times SCALE. */
+static bool draft_terms(dim_ctx *ctx, const dim_term *t, uint32_t n,
+                        int64_t scale)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (draft_copy(ctx, &t[i], scale))
+            return false;
+    return true;
+}
+
+/* The constant K. */
+static const spoly *sp_const(dim_ctx *ctx, int64_t k)
+{
+    draft_reset(ctx);
+    if (k && !draft_term_begin(ctx, k))
+        return NULL;
+    return sp_store(ctx, draft_normalize(ctx), 1);
+}
+
+/* The interned polynomial P, in scratch memory. */
+static const spoly *sp_of_poly(dim_ctx *ctx, const dim_poly *p)
+{
+    draft_reset(ctx);
+    if (!draft_terms(ctx, p->terms, p->n_terms, 1))
+        return NULL;
+    return sp_store(ctx, draft_normalize(ctx), 1);
+}
+
+/* A * NUM / DIV, DIV > 0.  NULL stays NULL: a missing bound. */
+static const spoly *sp_scale(dim_ctx *ctx, const spoly *a, int64_t num,
+                             int64_t div)
+{
+    int64_t den;
+    if (!a || __builtin_mul_overflow(a->den, div, &den))
+        return NULL;
+    draft_reset(ctx);
+    if (!draft_terms(ctx, a->terms, a->n, num))
+        return NULL;
+    return sp_store(ctx, draft_normalize(ctx), den);
+}
+
+static const spoly *sp_neg(dim_ctx *ctx, const spoly *a)
+{
+    return sp_scale(ctx, a, -1, 1);
+}
+
+/* A + KB * B over their least common denominator; NULL when either is. */
+static const spoly *sp_add_scaled(dim_ctx *ctx, const spoly *a, int64_t kb,
+                                  const spoly *b)
+{
+    if (!a || !b)
+        return NULL;
+    int64_t g = (int64_t)gcd_u64((uint64_t)a->den, (uint64_t)b->den);
+    int64_t fa = b->den / g, fb = a->den / g, den, sb;
+    if (__builtin_mul_overflow(a->den, fa, &den) ||
+        __builtin_mul_overflow(kb, fb, &sb))
+        return NULL;
+    draft_reset(ctx);
+    if (!draft_terms(ctx, a->terms, a->n, fa) ||
+        !draft_terms(ctx, b->terms, b->n, sb))
+        return NULL;
+    return sp_store(ctx, draft_normalize(ctx), den);
+}
+
+static const spoly *sp_add(dim_ctx *ctx, const spoly *a, const spoly *b)
+{
+    return sp_add_scaled(ctx, a, 1, b);
+}
+
+/* A + K, K an integer. */
+static const spoly *sp_add_int(dim_ctx *ctx, const spoly *a, int64_t k)
+{
+    return a ? sp_add(ctx, a, sp_const(ctx, k)) : NULL;
+}
+
+/* The sum of PARTS[0..N) over their least common denominator, sorted
+   once; NULL when any part is. */
+static const spoly *sp_sum(dim_ctx *ctx, const spoly *const *parts, uint32_t n)
+{
+    int64_t den = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!parts[i])
+            return NULL;
+        int64_t g = (int64_t)gcd_u64((uint64_t)den, (uint64_t)parts[i]->den);
+        if (__builtin_mul_overflow(den / g, parts[i]->den, &den))
+            return NULL;
+    }
+    draft_reset(ctx);
+    for (uint32_t i = 0; i < n; i++)
+        if (!draft_terms(ctx, parts[i]->terms, parts[i]->n,
+                         den / parts[i]->den))
+            return NULL;
+    return sp_store(ctx, draft_normalize(ctx), den);
+}
+
+/* A * B, every pair of terms; NULL when either is NULL. */
+static const spoly *sp_mul(dim_ctx *ctx, const spoly *a, const spoly *b)
+{
+    int64_t den;
+    if (!a || !b || (size_t)a->n * b->n > SP_MAX_TERMS ||
+        __builtin_mul_overflow(a->den, b->den, &den))
+        return NULL;
+    draft_reset(ctx);
+    for (uint32_t i = 0; i < a->n; i++)
+        for (uint32_t j = 0; j < b->n; j++)
+            if (draft_product(ctx, &a->terms[i], &b->terms[j]))
+                return NULL;
+    return sp_store(ctx, draft_normalize(ctx), den);
+}
+
+/* A ** EXP by squaring. */
+static const spoly *sp_pow(dim_ctx *ctx, const spoly *a, uint32_t exp)
+{
+    const spoly *r = sp_const(ctx, 1);
+    while (exp && r && a) {
+        if (exp & 1)
+            r = sp_mul(ctx, r, a);
+        exp >>= 1;
+        if (exp)
+            a = sp_mul(ctx, a, a);
+    }
+    return a ? r : NULL;
+}
+
+/* ---- Exact division --------------------------------------------------- */
+
+/* Q with Q * D = T for the terms T and D, factors in scratch memory; false
+   when D does not divide T (a factor missing or short, or a coefficient
+   that is not a multiple). */
+static bool term_divide(dim_ctx *ctx, const dim_term *t, const dim_term *d,
+                        dim_term *q)
+{
+    if (d->degree > t->degree)
+        return false;
+    if (d->coef == -1 ? t->coef == INT64_MIN : t->coef % d->coef != 0)
+        return false; /* and INT64_MIN % -1 is undefined */
+    dim_factor *fac = scratch_alloc(ctx, (t->n_fac + 1) * sizeof *fac);
+    if (!fac)
+        return false;
+    *q = (dim_term){t->coef / d->coef, t->degree - d->degree, 0, fac};
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < t->n_fac; i++) {
+        dim_factor f = t->fac[i];
+        if (j < d->n_fac && d->fac[j].atom == f.atom) {
+            if (d->fac[j++].exp > f.exp)
+                return false;
+            f.exp -= d->fac[j - 1].exp;
+        } else if (j < d->n_fac && atom_cmp(d->fac[j].atom, f.atom) < 0) {
+            return false; /* D has an atom T lacks */
+        }
+        if (f.exp)
+            fac[q->n_fac++] = f;
+    }
+    return j == d->n_fac;
+}
+
+/* R - Q * B, where Q times B's leading term is R's leading term: that
+   term cancels by construction and is left out, and the rest of Q * B is
+   subtracted as Q times B's negated terms, so that a quotient term
+   INT64_MIN needs no negation. */
+static const spoly *sp_sub_product(dim_ctx *ctx, const spoly *r,
+                                   const dim_term *q, const dim_poly *b)
+{
+    draft_reset(ctx);
+    if (!draft_terms(ctx, r->terms + 1, r->n - 1, 1))
+        return NULL;
+    for (uint32_t j = 1; j < b->n_terms; j++) {
+        dim_term neg = b->terms[j];
+        if (neg.coef == INT64_MIN)
+            return NULL;
+        neg.coef = -neg.coef;
+        if (draft_product(ctx, q, &neg))
+            return NULL;
+    }
+    return sp_store(ctx, draft_normalize(ctx), 1);
+}
+
+/* Long division of A by B in scratch memory: the terms of the quotient in
+   Q[0..*N), and true when the remainder is 0. */
+static bool long_divide(dim_ctx *ctx, const dim_poly *a, const dim_poly *b,
+                        dim_term *q, size_t *n)
+{
+    const spoly *r = sp_of_poly(ctx, a);
+    *n = 0;
+    while (r && r->n) {
+        if (*n == DIM_MAX_TERMS ||
+            !term_divide(ctx, &r->terms[0], &b->terms[0], &q[*n]))
+            return false;
+        r = sp_sub_product(ctx, r, &q[(*n)++], b);
+    }
+    return r != NULL;
+}
+
+/* The Q with A = B * Q as polynomials (opaque atoms taken as variables),
+   or NULL when there is none.  Long division in the canonical order: it is
+   a monomial order, so the leading term of B * Q is the product of the
+   leading terms, and B divides A exactly when each remainder's leading
+   term is a multiple of B's until nothing is left (B alone is a Groebner
+   basis).  Each step finds the next term of Q, so at most DIM_MAX_TERMS
+   steps; while B divides A each remainder is B times the rest of Q, so
+   within SP_MAX_TERMS: that bound only ever cuts short a division that
+   leaves a remainder anyway.  What can stop an exact one is int64
+   overflow on the way or SCRATCH_MAX (huge monomials): then the quotient
+   stays opaque.  Only the quotient is interned. */
+static const dim_poly *exact_quotient(dim_ctx *ctx, const dim_poly *a,
+                                      const dim_poly *b)
+{
+    if (!a->n_terms || !b->n_terms || a->terms[0].degree < b->terms[0].degree)
+        return NULL;
+    dim_term q[DIM_MAX_TERMS];
+    size_t n;
+    const dim_poly *quotient = NULL;
+    scratch_reset(ctx);
+    if (long_divide(ctx, a, b, q, &n)) {
+        draft_reset(ctx);
+        bool ok = true;
+        for (size_t i = 0; i < n && ok; i++)
+            ok = draft_copy(ctx, &q[i], 1) == FAIL_NONE;
+        quotient = ok ? draft_finish(ctx) : NULL;
+    }
+    scratch_reset(ctx); /* after draft_finish: Q's factors live there */
+    return quotient;
+}
+
 /* True when every coefficient of P is a multiple of D (D != 0). */
 static bool divides_all(const dim_poly *p, int64_t d)
 {
@@ -1412,7 +1744,8 @@ static const dim_poly *opaque(dim_ctx *ctx, atom_kind kind, const dim_poly *lhs,
 
 /* The fold rules of dim.h, in order: constants (C semantics), a constant
    divisor of every coefficient (x/1 and x%1 included), 0 divided by
-   anything; otherwise an opaque atom. */
+   anything, a polynomial divisor that leaves no remainder; otherwise an
+   opaque atom. */
 static const dim_poly *divide(dim_ctx *ctx, atom_kind kind, const dim_poly *a,
                               const dim_poly *b)
 {
@@ -1432,6 +1765,10 @@ static const dim_poly *divide(dim_ctx *ctx, atom_kind kind, const dim_poly *a,
             return kind == ATOM_DIV ? div_exact(ctx, a, y) : dim_const(ctx, 0);
     } else if (a->n_terms == 0) {
         return a;
+    } else {
+        const dim_poly *q = exact_quotient(ctx, a, b);
+        if (q)
+            return kind == ATOM_DIV ? q : dim_const(ctx, 0);
     }
     return opaque(ctx, kind, a, b);
 }
@@ -1527,47 +1864,489 @@ const dim_poly *dim_substitute(dim_ctx *ctx, const dim_poly *p,
     return sum;
 }
 
-/* Whether a coefficient of P is INT64_MIN, which has no negation. */
-static bool has_min_coef(const dim_poly *p)
+/* ---- Decisions: bounds over symbols >= 1 ------------------------------ */
+
+/*
+ * dim_compare() and dim_order_of() try to prove A - B >= 0 or > 0, and
+ * B - A the same, for every assignment of integers >= 1 to the symbols.
+ * A difference may hold opaque atoms.  Each is replaced by a lower and an
+ * upper bound that are polynomials in the symbols alone, valid point by
+ * point: for each assignment where the atom is defined, the bounds at that
+ * assignment enclose its value.  Sums and products of such bounds are
+ * bounds of the sum and product at the same assignment, so a symbol that
+ * appears inside and outside an atom is still one value: B - 2*(B/2) >=
+ * B - 2*(B/2's upper bound B/2) = 0, where bounding B and B/2 as
+ * independent ranges would prove nothing sound.  A division by a value
+ * that is 0 has no value to compare: that assignment is not a
+ * counterexample.
+ *
+ * A bound is then shown positive by the shift test, sp_positive().  The
+ * difference is an integer, so a lower bound > -1 proves it >= 0, and a
+ * lower bound > 0 proves it >= 1; that is what makes the rational bounds
+ * of X/C tight enough ((B-1)/2 <= B/2: B/2 >= 0 since (B-1)/2 > -1).
+ */
+
+/* Whether no term of T[0..N) holds an opaque atom. */
+static bool terms_atom_free(const dim_term *t, uint32_t n)
 {
-    for (uint32_t i = 0; i < p->n_terms; i++)
-        if (p->terms[i].coef == INT64_MIN)
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < t[i].n_fac; j++)
+            if (t[i].fac[j].atom->kind != ATOM_SYM)
+                return false;
+    return true;
+}
+
+/* C(N, K) in *R; false on overflow. */
+static bool binomial(uint32_t n, uint32_t k, int64_t *r)
+{
+    if (k > n - k)
+        k = n - k;
+    int64_t v = 1;
+    for (uint32_t i = 1; i <= k; i++) {
+        /* v is C(n - k + i - 1, i - 1): the product divides by i. */
+        if (__builtin_mul_overflow(v, (int64_t)(n - k + i), &v))
+            return false;
+        v /= i;
+    }
+    *r = v;
+    return true;
+}
+
+/* Appends to the draft COEF times T's symbols with each symbol s written
+   1 + s: the sum over 0 <= k_i <= e_i of COEF * prod C(e_i, k_i) * s_i^k_i.
+   *ROOM is the number of terms the draft may still take.  False on
+   overflow, when T holds an opaque atom (which is not >= 1) or when the
+   expansion does not fit. */
+static bool draft_shifted(dim_ctx *ctx, const dim_term *t, int64_t coef,
+                          size_t *room)
+{
+    size_t count = 1;
+    for (uint32_t i = 0; i < t->n_fac; i++) {
+        if (t->fac[i].atom->kind != ATOM_SYM || t->fac[i].exp >= *room)
+            return false;
+        count *= (size_t)t->fac[i].exp + 1;
+        if (count > *room)
+            return false;
+    }
+    *room -= count;
+    /* count <= SP_MAX_TERMS = 2^12 and every e_i >= 1: n_fac <= 12. */
+    uint32_t k[16] = {0};
+    for (;;) {
+        int64_t c = coef, b;
+        for (uint32_t i = 0; i < t->n_fac; i++)
+            if (!binomial(t->fac[i].exp, k[i], &b) ||
+                __builtin_mul_overflow(c, b, &c))
+                return false;
+        if (!draft_term_begin(ctx, c))
+            return false;
+        for (uint32_t i = 0; i < t->n_fac; i++)
+            if (k[i] && !draft_factor(ctx, t->fac[i].atom, k[i]))
+                return false;
+        uint32_t i = 0; /* the next k, as an odometer */
+        while (i < t->n_fac && k[i] == t->fac[i].exp)
+            k[i++] = 0;
+        if (i == t->n_fac)
+            return true;
+        k[i]++;
+    }
+}
+
+/* Whether the monomial of D divides that of T (both atom-free). */
+static bool monomial_divides(const dim_term *d, const dim_term *t)
+{
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < d->n_fac; i++) {
+        while (j < t->n_fac && t->fac[j].atom != d->fac[i].atom)
+            j++;
+        if (j == t->n_fac || t->fac[j].exp < d->fac[i].exp)
+            return false;
+    }
+    return true;
+}
+
+/* The answer of sp_positive() when it needs no expansion, from two facts
+   about P(1 + y): its coefficient of a monomial that divides no other
+   term's is P's own (only multiples of it contribute), and its constant
+   term is P(1, ..., 1), the sum of the coefficients.  1: positive, 0:
+   not proved, -1: undecided here. */
+static int positive_quick(const spoly *p, int64_t sign, int64_t kd, bool strict)
+{
+    bool all_nonneg = true, has_const = false;
+    int64_t sum = kd, c;
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (__builtin_mul_overflow(p->terms[i].coef, sign, &c) ||
+            __builtin_add_overflow(sum, c, &sum))
+            return -1;
+        if (!p->terms[i].n_fac) { /* the constant term: KD joins it */
+            has_const = true;
+            if (__builtin_add_overflow(c, kd, &c))
+                return -1;
+        }
+        if (c >= 0)
+            continue;
+        all_nonneg = false;
+        bool maximal = true;
+        for (uint32_t j = 0; j < p->n && maximal; j++)
+            maximal = j == i || !monomial_divides(&p->terms[i], &p->terms[j]);
+        if (maximal)
+            return 0;
+    }
+    if (strict ? sum <= 0 : sum < 0)
+        return 0;
+    return all_nonneg && (has_const || kd >= 0) ? 1 : -1;
+}
+
+/* Whether SIGN * P + K > 0 (STRICT) or >= 0 for every value >= 1 of the
+   symbols, P an atom-free bound (its terms over its denominator).  The
+   shift test: with each symbol s written 1 + y, y >= 0, a polynomial
+   whose coefficients are all >= 0 is >= 0, and > 0 when its constant
+   term (its value at every s = 1) is too.  Sufficient, not necessary:
+   (B - 2)*(B - 2) + 1 > 0 is not seen.  False when unsure, on overflow
+   and past SP_MAX_TERMS; NULL (no bound) is false. */
+static bool sp_positive(dim_ctx *ctx, const spoly *p, int64_t sign, int64_t k,
+                        bool strict)
+{
+    int64_t kd;
+    if (!p || __builtin_mul_overflow(k, p->den, &kd) ||
+        !terms_atom_free(p->terms, p->n))
+        return false;
+    int quick = positive_quick(p, sign, kd, strict);
+    if (quick >= 0)
+        return quick;
+    draft_reset(ctx);
+    if (kd && !draft_term_begin(ctx, kd))
+        return false;
+    size_t room = SP_MAX_TERMS;
+    for (uint32_t i = 0; i < p->n; i++) {
+        int64_t c;
+        if (__builtin_mul_overflow(p->terms[i].coef, sign, &c) ||
+            !draft_shifted(ctx, &p->terms[i], c, &room))
+            return false;
+    }
+    long n = draft_normalize(ctx);
+    if (n < 0)
+        return false;
+    for (long i = 0; i < n; i++)
+        if (ctx->dt[i].t.coef < 0)
+            return false;
+    /* The constant term sorts last; absent, it is 0. */
+    return !strict || (n > 0 && ctx->dt[n - 1].t.n_fac == 0);
+}
+
+/* A lower and an upper bound of one value, atom-free; NULL: none known on
+   that side. */
+typedef struct bounds {
+    const spoly *lo, *hi;
+} bounds;
+
+/* Opaque atoms one attempt may bound, nested ones included: past it the
+   attempt proves nothing.  Keeps shared and deeply nested atoms cheap. */
+#define DECIDE_MAX_ATOMS 64
+
+/* One attempt at bounding a difference. */
+typedef struct decider {
+    dim_ctx *ctx;
+    /* |X % Y| <= min(|X|, |Y| - 1), and a bound is one polynomial: by
+       default the divisor's side is taken (B%4 <= 3), with this set the
+       dividend's (B%4 <= B).  MOD_CHOICE notes that a remainder had both,
+       so that the other attempt may prove more. */
+    bool mod_by_dividend;
+    bool mod_choice;
+    unsigned atoms_left;
+} decider;
+
+static bounds terms_bounds(decider *d, const dim_term *t, uint32_t n);
+
+static bounds no_bounds(void)
+{
+    return (bounds){NULL, NULL};
+}
+
+static bounds neg_bounds(dim_ctx *ctx, bounds b)
+{
+    return (bounds){sp_neg(ctx, b.hi), sp_neg(ctx, b.lo)};
+}
+
+/* Signs of a bounded integer value: >= 0 when its lower bound is > -1,
+   >= 1 when it is > 0, and the mirror images. */
+static bool is_nonneg(decider *d, const bounds *b)
+{
+    return sp_positive(d->ctx, b->lo, 1, 1, true);
+}
+
+static bool is_nonpos(decider *d, const bounds *b)
+{
+    return sp_positive(d->ctx, b->hi, -1, 1, true);
+}
+
+static int sign_of(decider *d, const bounds *b)
+{
+    return is_nonneg(d, b) ? 1 : is_nonpos(d, b) ? -1 : 0;
+}
+
+/* An upper bound of |X| when X's sign SIGN is known; NULL otherwise. */
+static const spoly *magnitude_max(decider *d, const bounds *x, int sign)
+{
+    return sign > 0 ? x->hi : sign < 0 ? sp_neg(d->ctx, x->lo) : NULL;
+}
+
+/* X / K, K > 0, rounded toward zero (C): within (K-1)/K of the rational
+   X/K on either side, and on the side of zero not past X/K where the sign
+   of X is known. */
+static bounds div_const_bounds(decider *d, const bounds *x, int64_t k)
+{
+    dim_ctx *ctx = d->ctx;
+    const spoly *lo = is_nonpos(d, x) ? x->lo : sp_add_int(ctx, x->lo, 1 - k);
+    const spoly *hi = is_nonneg(d, x) ? x->hi : sp_add_int(ctx, x->hi, k - 1);
+    return (bounds){sp_scale(ctx, lo, 1, k), sp_scale(ctx, hi, 1, k)};
+}
+
+/* X / Y, Y not a constant: |X / Y| <= |X| wherever Y != 0, with the sign
+   of X * Y when both are known (B/T is in [0, B]). */
+static bounds div_bounds(decider *d, const bounds *x, const bounds *y)
+{
+    int xs = sign_of(d, x);
+    if (!xs)
+        return no_bounds();
+    int ys = sp_positive(d->ctx, y->lo, 1, 0, true)    ? 1
+             : sp_positive(d->ctx, y->hi, -1, 0, true) ? -1
+                                                       : 0;
+    const spoly *mag = magnitude_max(d, x, xs), *zero = sp_const(d->ctx, 0);
+    int qs = xs * ys;
+    return (bounds){qs > 0 ? zero : sp_neg(d->ctx, mag), qs < 0 ? zero : mag};
+}
+
+/* X % Y: C gives it the sign of X, and |X % Y| <= |X| and <= |Y| - 1, for
+   which ROOM is an upper bound (or NULL).  Which of the two, when both
+   are known, is the decider's policy. */
+static bounds mod_bounds(decider *d, const bounds *x, const spoly *room)
+{
+    int xs = sign_of(d, x);
+    const spoly *xmag = magnitude_max(d, x, xs), *mag = room ? room : xmag;
+    if (room && xmag) {
+        d->mod_choice = true;
+        if (d->mod_by_dividend)
+            mag = xmag;
+    }
+    const spoly *zero = sp_const(d->ctx, 0);
+    return (bounds){xs > 0 ? zero : sp_neg(d->ctx, mag), xs < 0 ? zero : mag};
+}
+
+/* |Y| - 1 at most, for a Y whose sign is known (|Y| >= 1); else NULL. */
+static const spoly *divisor_room(decider *d, const bounds *y)
+{
+    dim_ctx *ctx = d->ctx;
+    if (sp_positive(ctx, y->lo, 1, 0, true))
+        return sp_add_int(ctx, y->hi, -1);
+    if (sp_positive(ctx, y->hi, -1, 0, true))
+        return sp_add_int(ctx, sp_neg(ctx, y->lo), -1);
+    return NULL;
+}
+
+/* An opaque quotient or remainder, from the bounds of its operands. */
+static bounds atom_bounds(decider *d, const dim_atom *a)
+{
+    if (!d->atoms_left)
+        return no_bounds();
+    d->atoms_left--;
+    dim_ctx *ctx = d->ctx;
+    bounds x = terms_bounds(d, a->lhs->terms, a->lhs->n_terms);
+    int64_t c;
+    if (dim_is_const(a->rhs, &c)) {
+        if (c == 0 || c == INT64_MIN)
+            return no_bounds();
+        if (a->kind == ATOM_MOD)
+            return mod_bounds(d, &x, sp_const(ctx, (int64_t)magnitude(c) - 1));
+        bounds q = div_const_bounds(d, &x, (int64_t)magnitude(c));
+        return c > 0 ? q : neg_bounds(ctx, q); /* X / -K is -(X / K) */
+    }
+    bounds y = terms_bounds(d, a->rhs->terms, a->rhs->n_terms);
+    if (a->kind == ATOM_MOD)
+        return mod_bounds(d, &x, divisor_room(d, &y));
+    return div_bounds(d, &x, &y);
+}
+
+/* The product of T's opaque factors.  One factor: its own bounds.  More,
+   or a power: products of bounds are bounds of the product only for
+   values >= 0, so each factor must be proved >= 0 or <= 0 (one <= 0 is
+   bounded as -(its negation)), and a lower bound not itself proved >= 0
+   is replaced by 0, which is one too. */
+static bounds atoms_bounds(decider *d, const dim_term *t)
+{
+    dim_ctx *ctx = d->ctx;
+    const dim_factor *first = NULL;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->n_fac; i++)
+        if (t->fac[i].atom->kind != ATOM_SYM && !n++)
+            first = &t->fac[i];
+    if (n == 1 && first->exp == 1)
+        return atom_bounds(d, first->atom);
+    const spoly *lo = sp_const(ctx, 1), *hi = lo;
+    bool negative = false;
+    for (uint32_t i = 0; i < t->n_fac; i++) {
+        const dim_factor *f = &t->fac[i];
+        if (f->atom->kind == ATOM_SYM)
+            continue;
+        bounds b = atom_bounds(d, f->atom);
+        int s = sign_of(d, &b);
+        if (!s)
+            return no_bounds();
+        if (s < 0) {
+            b = neg_bounds(ctx, b);
+            negative ^= f->exp & 1;
+        }
+        if (!sp_positive(ctx, b.lo, 1, 0, false))
+            b.lo = sp_const(ctx, 0);
+        lo = sp_mul(ctx, lo, sp_pow(ctx, b.lo, f->exp));
+        hi = sp_mul(ctx, hi, sp_pow(ctx, b.hi, f->exp));
+    }
+    bounds r = {lo, hi};
+    return negative ? neg_bounds(ctx, r) : r;
+}
+
+/* COEF * symbols * opaque atoms: the symbols' product is >= 1, so it
+   scales the atoms' bounds without changing their order; a negative
+   coefficient swaps them. */
+static bounds term_bounds(decider *d, const dim_term *t)
+{
+    dim_ctx *ctx = d->ctx;
+    bool atoms = false;
+    draft_reset(ctx);
+    bool ok = draft_term_begin(ctx, t->coef);
+    for (uint32_t i = 0; i < t->n_fac && ok; i++) {
+        if (t->fac[i].atom->kind == ATOM_SYM)
+            ok = draft_factor(ctx, t->fac[i].atom, t->fac[i].exp);
+        else
+            atoms = true;
+    }
+    const spoly *m = ok ? sp_store(ctx, draft_normalize(ctx), 1) : NULL;
+    if (!atoms)
+        return (bounds){m, m};
+    bounds a = atoms_bounds(d, t);
+    if (t->coef < 0)
+        a = (bounds){a.hi, a.lo};
+    return (bounds){sp_mul(ctx, m, a.lo), sp_mul(ctx, m, a.hi)};
+}
+
+/* The sum of N terms, term by term; atom-free, it is its own bound. */
+static bounds terms_bounds(decider *d, const dim_term *t, uint32_t n)
+{
+    dim_ctx *ctx = d->ctx;
+    if (terms_atom_free(t, n)) {
+        draft_reset(ctx);
+        const spoly *p = draft_terms(ctx, t, n, 1)
+                             ? sp_store(ctx, draft_normalize(ctx), 1)
+                             : NULL;
+        return (bounds){p, p};
+    }
+    const spoly **lo = scratch_alloc(ctx, 2 * (size_t)n * sizeof *lo);
+    if (!lo)
+        return no_bounds();
+    const spoly **hi = lo + n;
+    bool lo_ok = true, hi_ok = true;
+    for (uint32_t i = 0; i < n && (lo_ok || hi_ok); i++) {
+        bounds b = term_bounds(d, &t[i]);
+        lo[i] = b.lo;
+        hi[i] = b.hi;
+        lo_ok &= b.lo != NULL;
+        hi_ok &= b.hi != NULL;
+    }
+    return (bounds){lo_ok ? sp_sum(ctx, lo, n) : NULL,
+                    hi_ok ? sp_sum(ctx, hi, n) : NULL};
+}
+
+enum { PROVED_GE = 1, PROVED_GT = 2 };
+
+/* What can be proved of the integer DIFF for every value: >= 0 (a lower
+   bound > -1), > 0 (a lower bound > 0).  A second attempt with the other
+   remainder policy only where a remainder gave the choice. */
+static unsigned prove_sign(dim_ctx *ctx, const spoly *diff)
+{
+    unsigned proved = 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        decider d = {ctx, attempt == 1, false, DECIDE_MAX_ATOMS};
+        bounds b = terms_bounds(&d, diff->terms, diff->n);
+        if (sp_positive(ctx, b.lo, 1, 0, true))
+            return PROVED_GE | PROVED_GT;
+        if (sp_positive(ctx, b.lo, 1, 1, true))
+            proved |= PROVED_GE;
+        if (!d.mod_choice)
+            break;
+    }
+    return proved;
+}
+
+/* Whether a coefficient of P is INT64_MIN, which has no negation. */
+static bool has_min_coef(const dim_term *t, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (t[i].coef == INT64_MIN)
             return true;
     return false;
 }
 
-/* Symbols are >= 1, so a monomial without opaque atoms is >= 1: a
-   difference whose coefficients all have one sign is never 0.  The
-   difference is only drafted, not interned: comparing leaves nothing
-   behind in the context.  Undecided wherever A - B or B - A would
-   overflow, so that the answer does not depend on the order of A and B:
-   a coefficient INT64_MIN, in A, B or A - B, is one that B - A cannot
-   negate. */
+/* A - B in scratch memory, or NULL where it or B - A overflows: a
+   coefficient INT64_MIN, in A, B or A - B, is one that B - A cannot
+   negate, so both orders give up together. */
+static const spoly *difference(dim_ctx *ctx, const dim_poly *a,
+                               const dim_poly *b)
+{
+    if (has_min_coef(a->terms, a->n_terms) ||
+        has_min_coef(b->terms, b->n_terms) || draft_sum(ctx, a, b, -1))
+        return NULL;
+    const spoly *d = sp_store(ctx, draft_normalize(ctx), 1);
+    return d && !has_min_coef(d->terms, d->n) ? d : NULL;
+}
+
+/* What prove_sign() proves of A - B, in *PROVED; false when the
+   difference overflows.  Each call starts from empty scratch memory, so
+   what one proof uses never limits the other. */
+static bool prove_difference(dim_ctx *ctx, const dim_poly *a, const dim_poly *b,
+                             unsigned *proved)
+{
+    scratch_reset(ctx);
+    const spoly *d = difference(ctx, a, b);
+    *proved = d ? prove_sign(ctx, d) : 0;
+    scratch_reset(ctx);
+    return d != NULL;
+}
+
+/* The order of A and B: A - B and B - A each proved >= 0 or > 0 as far as
+   the bounds go.  The two proofs are the same computation on the two
+   differences, so swapping A and B swaps them: the answer is symmetric
+   by construction. */
+dim_order dim_order_of(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    unsigned ge, le;
+    if (!a || !b)
+        return DIM_ORDER_UNKNOWN;
+    if (a == b)
+        return DIM_ORDER_EQ;
+    if (!prove_difference(ctx, a, b, &ge) || !prove_difference(ctx, b, a, &le))
+        return DIM_ORDER_UNKNOWN;
+    if ((ge & PROVED_GE) && (le & PROVED_GE))
+        return DIM_ORDER_EQ;
+    if (ge & PROVED_GT)
+        return DIM_ORDER_GT;
+    if (le & PROVED_GT)
+        return DIM_ORDER_LT;
+    if (ge & PROVED_GE)
+        return DIM_ORDER_GE;
+    return le & PROVED_GE ? DIM_ORDER_LE : DIM_ORDER_UNKNOWN;
+}
+
+/* The relation is read off the order, so the two always agree. */
 dim_relation dim_compare(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
 {
-    if (!a || !b)
-        return DIM_MAY_EQUAL;
-    if (a == b)
+    switch (dim_order_of(ctx, a, b)) {
+    case DIM_ORDER_EQ:
         return DIM_EQUAL;
-    if (has_min_coef(a) || has_min_coef(b))
+    case DIM_ORDER_LT:
+    case DIM_ORDER_GT:
+        return DIM_CANNOT_EQUAL;
+    default:
         return DIM_MAY_EQUAL;
-    long n = draft_sum(ctx, a, b, -1) ? -1 : draft_normalize(ctx);
-    if (n < 0)
-        return DIM_MAY_EQUAL; /* overflow: undecided */
-    if (n == 0)
-        return DIM_EQUAL;
-    bool pos = false, neg = false;
-    for (long i = 0; i < n; i++) {
-        const dim_term *t = &ctx->dt[i].t;
-        if (t->coef == INT64_MIN)
-            return DIM_MAY_EQUAL;
-        for (uint32_t j = 0; j < t->n_fac; j++)
-            if (t->fac[j].atom->kind != ATOM_SYM)
-                return DIM_MAY_EQUAL;
-        pos |= t->coef > 0;
-        neg |= t->coef < 0;
     }
-    return pos && neg ? DIM_MAY_EQUAL : DIM_CANNOT_EQUAL;
 }
 
 /* ---- Printing --------------------------------------------------------- */
@@ -1597,12 +2376,6 @@ static void out_uint(out *o, uint64_t v)
     char tmp[24];
     int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
     out_put(o, tmp, (size_t)n);
-}
-
-/* |C| without overflow for INT64_MIN. */
-static uint64_t magnitude(int64_t c)
-{
-    return c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
 }
 
 static void format_poly(out *o, const dim_poly *p);

@@ -16,8 +16,9 @@
  *   3. dim_poly: canonical polynomials (sums of products of symbols with
  *      integer coefficients; '/' and '%' folded when decidable, otherwise
  *      kept as opaque atoms), hash-consed in a dim_ctx so that equal
- *      polynomials are the same pointer; and dim_compare(), which decides
- *      "cannot be equal" taking every symbol to be >= 1 (the checker).
+ *      polynomials are the same pointer; and the decisions the checker
+ *      needs, taking every symbol to be >= 1: dim_compare() ("cannot be
+ *      equal") and dim_order_of() ("always less than", ...).
  *
  * No libclang, no global state: one dim_ctx per thread.
  */
@@ -114,10 +115,15 @@ const char *dim_sym_name(const dim_ctx *ctx, dim_sym sym);
 
 /* Constructors.  A NULL operand means "unknown" and gives NULL.  Results
    are canonical: equal polynomials are the same pointer.  dim_div and
-   dim_mod fold when both sides are constants, or when the divisor is a
-   constant that divides every coefficient (2*B / 2 = B); otherwise they
-   return an opaque atom.  Division by the constant 0 and int64 overflow
-   give NULL. */
+   dim_mod fold when both sides are constants (C's truncation), and when
+   the divisor divides the dividend exactly as polynomials, opaque atoms
+   taken as variables: a constant that divides every coefficient
+   (2*B / 2 = B), or any polynomial that leaves no remainder
+   ((B*I + B)/B = I + 1, (B*I + B*J)/(I + J) = B; the remainder is then 0).
+   An exact quotient holds for every value that leaves the divisor
+   non-zero, whatever the signs, so nothing rounds.  Otherwise they return
+   an opaque atom.  Division by the constant 0 and int64 overflow give
+   NULL. */
 const dim_poly *dim_const(dim_ctx *ctx, int64_t value);
 const dim_poly *dim_symbol(dim_ctx *ctx, dim_sym sym);
 const dim_poly *dim_add(dim_ctx *ctx, const dim_poly *a, const dim_poly *b);
@@ -148,11 +154,35 @@ typedef enum dim_relation {
 } dim_relation;
 
 /* Decides A against B.  NULL (unknown, '_') on either side: DIM_MAY_EQUAL.
-   CANNOT when A - B is a non-zero constant, or when every coefficient of
-   A - B has the same sign and no monomial holds an opaque atom.  Where
-   A - B or B - A overflows int64 it is MAY_EQUAL, so that the answer never
-   depends on the order of A and B. */
+   EQUAL when A and B are the same polynomial, or are proved equal for
+   every value ((B/2)/2 and B/4); CANNOT exactly when dim_order_of() proves
+   A < B or A > B; MAY_EQUAL otherwise.  Symmetric: (A, B) and (B, A) get
+   the same answer.  Where A - B or B - A overflows int64 it is MAY_EQUAL
+   (a size that large is an overflow in the program, not a mismatch). */
 dim_relation dim_compare(dim_ctx *ctx, const dim_poly *a, const dim_poly *b);
+
+typedef enum dim_order {
+    DIM_ORDER_UNKNOWN, /* nothing proved */
+    DIM_ORDER_LT,      /* a <  b for every value of the symbols (>= 1) */
+    DIM_ORDER_LE,      /* a <= b for every value */
+    DIM_ORDER_EQ,      /* a == b: the same polynomial, or proved equal */
+    DIM_ORDER_GE,
+    DIM_ORDER_GT,
+} dim_order;
+
+/* Decides how A compares to B for every assignment of integers >= 1 to
+   the symbols; NULL on either side: UNKNOWN.  Sound: LT/LE/GE/GT only
+   when proved, by bounding A - B and B - A from below with polynomials
+   in the symbols alone (an opaque atom by what its operands allow: X/C
+   within (C-1)/C of the rational X/C, 0 <= X%C <= C-1 and X%C <= X for
+   X >= 0, 0 <= X/Y <= X for X >= 0 and Y >= 1, ...), then showing a bound
+   positive with each symbol written 1 + y, y >= 0; values being integers,
+   a bound > -1 proves >= 0.  docs/rules.md ("What the checker decides
+   about dimensions") lists what is decided.  Gives up (a weaker answer,
+   never a wrong one) on int64 overflow and past fixed work bounds.
+   Symmetric: dim_order_of(B, A) is the mirror image.  Leaves nothing
+   behind in CTX but scratch memory it reuses. */
+dim_order dim_order_of(dim_ctx *ctx, const dim_poly *a, const dim_poly *b);
 
 /* Writes P in the dimension language ("2*B + 1", "B*T", "(N)/2"), as
    snprintf does: returns the length it needed.  NULL prints as "?". */

@@ -1,7 +1,8 @@
 /*
  * test_dim.c - unit tests of the dimension language (annotations/dim.h):
  * the parser and its error messages, integer evaluation, canonical
- * polynomials, comparison, substitution and the bounds that keep
+ * polynomials and exact division, the decisions (comparison, order) with
+ * a randomized soundness oracle, substitution and the bounds that keep
  * pathological input cheap.
  */
 #include <setjmp.h>
@@ -785,6 +786,93 @@ static void test_poly_division_folding(void **state)
     assert_null(dim_mod(c, b, NULL));
 }
 
+static const dim_poly *substitute1(fixture *f, const char *text,
+                                   const char *name, const dim_poly *value);
+
+/* Exact division by a polynomial: the quotient when the divisor leaves
+   no remainder, an opaque atom otherwise. */
+static void test_poly_exact_division(void **state)
+{
+    fixture *f = *state;
+    const char *exact[][2] = {
+        {"(2*b*i)/b", "2*i"},
+        {"(b*(i + 1))/b", "i + 1"},
+        {"(b*i + b)/b", "i + 1"},
+        {"(B*T*C)/(T*C)", "B"},
+        {"(b*i + b*j)/(i + j)", "b"},
+        {"(B*B - 1)/(B - 1)", "B + 1"},
+        {"(B*B - 1)/(B + 1)", "B - 1"},
+        {"(B*B*B - 1)/(B - 1)", "B*B + B + 1"},
+        {"(B*B + 2*B*T + T*T)/(B + T)", "B + T"},
+        {"(6*B*T + 4*T)/(2*T)", "3*B + 2"},
+        {"(2*B - 2*T)/(B - T)", "2"},
+        {"(0 - B*T)/(0 - T)", "B"},
+        {"(B*T)/(0 - T)", "-B"},
+        {"(T*(B/2) + T)/(B/2 + 1)", "T"},
+        {"((B/2)*(B/2))/(B/2)", "B/2"},
+        {"(B*T*N)/(B*T)", "N"},
+    };
+    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++) {
+        const char *got = fmt(f, P(f, exact[i][0]));
+        if (strcmp(got, exact[i][1]) != 0)
+            fail_msg("'%s' is '%s', expected '%s'", exact[i][0], got,
+                     exact[i][1]);
+    }
+    /* A remainder, or a coefficient that does not divide: opaque. */
+    const char *opaque[][2] = {
+        {"(B*B + 1)/B", "(B*B + 1)/B"},
+        {"(B + 1)/(B - 1)", "(B + 1)/(B - 1)"},
+        {"(3*B*T)/(2*T)", "3*B*T/(2*T)"},
+        {"B/(B*T)", "B/(B*T)"},
+        {"(B*T + 1)/(T)", "(B*T + 1)/T"},
+        {"(B*I + B*J)/(I + J + 1)", "(B*I + B*J)/(I + J + 1)"},
+        {"(B*B + 1) % B", "(B*B + 1)%B"},
+    };
+    for (size_t i = 0; i < sizeof opaque / sizeof *opaque; i++) {
+        const char *got = fmt(f, P(f, opaque[i][0]));
+        if (strcmp(got, opaque[i][1]) != 0)
+            fail_msg("'%s' is '%s', expected '%s'", opaque[i][0], got,
+                     opaque[i][1]);
+    }
+    /* The remainder of an exact division is 0. */
+    dim_ctx *c = f->ctx;
+    const dim_poly *zero = dim_const(c, 0);
+    assert_ptr_equal(P(f, "(b*i + b*j) % (i + j)"), zero);
+    assert_ptr_equal(P(f, "(B*T) % T"), zero);
+    assert_ptr_equal(P(f, "(B*B - 1) % (B + 1)"), zero);
+
+    /* Substitution can make a division exact. */
+    assert_ptr_equal(substitute1(f, "(B*T)/N", "N", sym(f, "T")), sym(f, "B"));
+    assert_ptr_equal(substitute1(f, "(B*T) % N", "N", sym(f, "B")), zero);
+
+    /* A quotient of DIM_MAX_TERMS terms is found, one more is opaque:
+       (X^n - 1)/(X - 1) = X^(n-1) + ... + 1. */
+    const dim_poly *x = sym(f, "X"), *x_1 = P(f, "X - 1");
+    const dim_poly *pow = dim_const(c, 1);
+    for (int i = 0; i < DIM_MAX_TERMS; i++)
+        pow = dim_mul(c, pow, x);
+    const dim_poly *q = dim_div(c, dim_sub(c, pow, dim_const(c, 1)), x_1);
+    assert_non_null(q);
+    assert_ptr_equal(dim_mul(c, q, x_1), dim_sub(c, pow, dim_const(c, 1)));
+    pow = dim_mul(c, pow, x);
+    const dim_poly *big = dim_sub(c, pow, dim_const(c, 1));
+    q = dim_div(c, big, x_1);
+    assert_non_null(q);
+    /* Opaque: the quotient would have one term too many. */
+    assert_ptr_not_equal(dim_mul(c, q, x_1), big);
+    assert_non_null(strstr(fmt(f, q), ")/(X - 1)"));
+    assert_ptr_not_equal(dim_mod(c, big, x_1), zero);
+
+    /* Coefficients at the edge: INT64_MIN / -1 does not fold, nor fail. */
+    const dim_poly *min_b = dim_mul(c, dim_const(c, INT64_MIN), sym(f, "B"));
+    const dim_poly *neg_b = P(f, "0 - B");
+    q = dim_div(c, min_b, neg_b);
+    assert_non_null(q);
+    assert_ptr_not_equal(dim_mul(c, q, neg_b), min_b);
+    assert_ptr_equal(dim_div(c, dim_mul(c, min_b, sym(f, "T")), sym(f, "T")),
+                     min_b);
+}
+
 static void test_poly_overflow_is_unknown(void **state)
 {
     fixture *f = *state;
@@ -888,7 +976,7 @@ static void test_compare(void **state)
         {"N", "M", DIM_MAY_EQUAL},
         {"B*T", "B", DIM_MAY_EQUAL},
         {"B - 1", "0", DIM_MAY_EQUAL},
-        {"B/2", "B", DIM_MAY_EQUAL},
+        {"B/2", "B", DIM_CANNOT_EQUAL},
         {"2*B", "B + B", DIM_EQUAL},
         {"(B + 1)*(B + 1)", "B*B + 2*B + 1", DIM_EQUAL},
         {"B", "0", DIM_CANNOT_EQUAL},
@@ -909,6 +997,39 @@ static void test_compare(void **state)
         {"3 - B", "2", DIM_MAY_EQUAL},
         {"cfg->batch", "cfg->batch * 1", DIM_EQUAL},
         {"cfg->batch", "32", DIM_MAY_EQUAL},
+        /* Bounds of opaque atoms, symbols >= 1. */
+        {"B/2", "B + 1", DIM_CANNOT_EQUAL},
+        {"(B + 1)/2", "B + 1", DIM_CANNOT_EQUAL},
+        {"B/2", "(B + 1)/2", DIM_MAY_EQUAL},
+        {"B/3", "0", DIM_MAY_EQUAL},
+        {"B/3 + 1", "0", DIM_CANNOT_EQUAL},
+        {"(0 - B)/2", "1", DIM_CANNOT_EQUAL},
+        {"B/(0 - 2)", "B", DIM_CANNOT_EQUAL},
+        {"B % 4", "B + 4", DIM_CANNOT_EQUAL},
+        {"B % 4", "4", DIM_CANNOT_EQUAL},
+        {"B % 4", "B + 1", DIM_CANNOT_EQUAL},
+        {"B % 4", "B", DIM_MAY_EQUAL},
+        {"B % 4", "3", DIM_MAY_EQUAL},
+        {"B/T", "B + 1", DIM_CANNOT_EQUAL},
+        {"B/T", "B", DIM_MAY_EQUAL},
+        {"B % T", "T", DIM_CANNOT_EQUAL},
+        {"B % T", "B + 1", DIM_CANNOT_EQUAL},
+        {"(B/2)*T", "B*T", DIM_CANNOT_EQUAL},
+        {"(B/2)*(T/2)", "B*T", DIM_CANNOT_EQUAL},
+        {"(B % 3)*(T % 3)", "5", DIM_CANNOT_EQUAL},
+        {"(B % 3)*(T % 3)", "4", DIM_MAY_EQUAL},
+        {"(B/2)/2", "B/4", DIM_EQUAL},
+        /* One symbol inside and outside an atom: still one value. */
+        {"B - 2*(B/2)", "2", DIM_CANNOT_EQUAL},
+        {"B - 2*(B/2)", "0", DIM_MAY_EQUAL},
+        {"B - 2*(B/2)", "1", DIM_MAY_EQUAL},
+        {"B - B/2", "B/2", DIM_MAY_EQUAL},
+        /* Polynomials over symbols >= 1 (the shift test). */
+        {"(B - 1)*(T - 1)", "0 - 1", DIM_CANNOT_EQUAL},
+        {"B*B + 2", "2*B", DIM_CANNOT_EQUAL},
+        {"B*T + 2", "B + T", DIM_CANNOT_EQUAL},
+        {"B*T + 1", "B + T", DIM_MAY_EQUAL},
+        {"B*B*B", "3*B*B - 3*B + 1", DIM_MAY_EQUAL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         dim_relation r =
@@ -948,6 +1069,401 @@ static void test_compare_unknown(void **state)
                      DIM_MAY_EQUAL);
     assert_int_equal(dim_compare(f->ctx, dim_const(f->ctx, 0), min),
                      DIM_MAY_EQUAL);
+}
+
+static const char *order_name(dim_order o)
+{
+    static const char *names[] = {"UNKNOWN", "LT", "LE", "EQ", "GE", "GT"};
+    return names[o];
+}
+
+/* What dim_order_of(b, a) must be, given dim_order_of(a, b). */
+static dim_order mirror(dim_order o)
+{
+    switch (o) {
+    case DIM_ORDER_LT:
+        return DIM_ORDER_GT;
+    case DIM_ORDER_LE:
+        return DIM_ORDER_GE;
+    case DIM_ORDER_GE:
+        return DIM_ORDER_LE;
+    case DIM_ORDER_GT:
+        return DIM_ORDER_LT;
+    default:
+        return o;
+    }
+}
+
+/* dim_order_of and dim_compare on one pair, both ways round: symmetric,
+   and in agreement with each other. */
+static dim_order order_checked(dim_ctx *ctx, const dim_poly *a,
+                               const dim_poly *b)
+{
+    dim_order o = dim_order_of(ctx, a, b);
+    dim_relation r = dim_compare(ctx, a, b);
+    assert_int_equal(dim_order_of(ctx, b, a), mirror(o));
+    assert_int_equal(dim_compare(ctx, b, a), r);
+    bool strict = o == DIM_ORDER_LT || o == DIM_ORDER_GT;
+    assert_int_equal(r == DIM_CANNOT_EQUAL, strict);
+    assert_int_equal(r == DIM_EQUAL, o == DIM_ORDER_EQ);
+    return o;
+}
+
+static void test_order(void **state)
+{
+    fixture *f = *state;
+    struct {
+        const char *a, *b;
+        dim_order o;
+    } cases[] = {
+        {"B", "B", DIM_ORDER_EQ},
+        {"B*T", "T*B", DIM_ORDER_EQ},
+        {"32", "64", DIM_ORDER_LT},
+        {"B/2", "B", DIM_ORDER_LT},
+        {"B - 1", "B", DIM_ORDER_LT},
+        {"2*B", "B", DIM_ORDER_GT},
+        {"B*T", "B", DIM_ORDER_GE},
+        {"B", "T", DIM_ORDER_UNKNOWN},
+        {"N", "2*M", DIM_ORDER_UNKNOWN},
+        {"B*B", "B", DIM_ORDER_GE},
+        {"B - 1", "0", DIM_ORDER_GE},
+        {"3 - B", "2", DIM_ORDER_LE},
+        {"B/2", "(B + 1)/2", DIM_ORDER_LE},
+        {"B/2", "0", DIM_ORDER_GE},
+        {"B/2", "B/3", DIM_ORDER_GE},
+        {"B/3", "B/2 + 1", DIM_ORDER_LT},
+        /* True, but beyond the shift test: (B - 2)^2 + 1 > 0. */
+        {"(B - 2)*(B - 2)", "0 - 1", DIM_ORDER_UNKNOWN},
+        {"B % 4", "3", DIM_ORDER_LE},
+        {"B % 4", "B", DIM_ORDER_LE},
+        {"B % 4", "0", DIM_ORDER_GE},
+        {"B % T", "T", DIM_ORDER_LT},
+        {"B % T", "B", DIM_ORDER_LE},
+        {"B/T", "B", DIM_ORDER_LE},
+        {"B/T", "0", DIM_ORDER_GE},
+        {"B*T/4", "B*T", DIM_ORDER_LT},
+        {"(B/2)/2", "B/4", DIM_ORDER_EQ},
+        {"B - 2*(B/2)", "1", DIM_ORDER_LE},
+        {"B - 2*(B/2)", "0", DIM_ORDER_GE},
+        {"B*T", "B + T - 1", DIM_ORDER_GE},
+        {"B*T + 2", "B + T", DIM_ORDER_GT},
+        {"(B*T)/T", "B", DIM_ORDER_EQ}, /* exact division */
+        {"B/(T + 1)", "B", DIM_ORDER_LE},
+        {"B*T", "B*T + T", DIM_ORDER_LT},
+        {"B*B + 1", "2*B", DIM_ORDER_GE},
+        {"B/2", "B + 1", DIM_ORDER_LT},
+        {"(B + 1)/2", "B + 1", DIM_ORDER_LT},
+        {"B % 4", "B + 4", DIM_ORDER_LT},
+        {"B % 4", "4", DIM_ORDER_LT},
+        {"B % 4", "B + 1", DIM_ORDER_LT},
+        {"B/T", "B + 1", DIM_ORDER_LT},
+        {"(B/2)*(T/2)", "B*T", DIM_ORDER_LT},
+        /* Left unknown: parity, unrelated atoms, a dividend of unknown
+           sign over a symbol. */
+        {"2*B", "2*T + 1", DIM_ORDER_UNKNOWN},
+        {"B/2", "T/2", DIM_ORDER_UNKNOWN},
+        {"(B - T)/N", "B", DIM_ORDER_UNKNOWN},
+        {"((B - T) % 3)*((T - B) % 3)", "5", DIM_ORDER_UNKNOWN},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        dim_order o = order_checked(f->ctx, P(f, cases[i].a), P(f, cases[i].b));
+        if (o != cases[i].o)
+            fail_msg("'%s' vs '%s': %s, expected %s", cases[i].a, cases[i].b,
+                     order_name(o), order_name(cases[i].o));
+    }
+}
+
+static void test_order_unknown_and_overflow(void **state)
+{
+    fixture *f = *state;
+    dim_ctx *c = f->ctx;
+    const dim_poly *b = sym(f, "B");
+    assert_int_equal(dim_order_of(c, NULL, b), DIM_ORDER_UNKNOWN);
+    assert_int_equal(dim_order_of(c, b, NULL), DIM_ORDER_UNKNOWN);
+    assert_int_equal(dim_order_of(c, NULL, NULL), DIM_ORDER_UNKNOWN);
+    /* A difference that overflows: unknown either way round. */
+    const dim_poly *max = dim_const(c, INT64_MAX);
+    assert_int_equal(order_checked(c, max, dim_const(c, -1)),
+                     DIM_ORDER_UNKNOWN);
+    assert_int_equal(
+        order_checked(c, P(f, "B - 9223372036854775807"), P(f, "B + 1")),
+        DIM_ORDER_UNKNOWN);
+    assert_int_equal(order_checked(c, dim_const(c, INT64_MIN), b),
+                     DIM_ORDER_UNKNOWN);
+    /* A bound whose shift overflows proves nothing: 2^62*(B^4 - B^3) + 1
+       is > 0, but with B = 1 + y it has the coefficient 3 * 2^62. */
+    assert_int_equal(order_checked(c, P(f, "4611686018427387904*B*B*B*B + 1"),
+                                   P(f, "4611686018427387904*B*B*B")),
+                     DIM_ORDER_UNKNOWN);
+    /* Where the shift is not needed, no overflow: 2^62 * B^4 >= 1. */
+    assert_int_equal(
+        order_checked(c, P(f, "4611686018427387904*B*B*B*B"), dim_const(c, 1)),
+        DIM_ORDER_GE);
+    /* Large but exact: decided. */
+    assert_int_equal(order_checked(c, P(f, "4611686018427387904*B"), b),
+                     DIM_ORDER_GT);
+    assert_int_equal(order_checked(c, P(f, "(4611686018427387904*B)/3"), b),
+                     DIM_ORDER_GT);
+}
+
+/* ---- Soundness oracle ------------------------------------------------- */
+
+/* splitmix64: a fixed sequence, so a failure reproduces. */
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static int rng_below(uint64_t *s, int n)
+{
+    return (int)(rng_next(s) % (uint64_t)n);
+}
+
+static const char *const oracle_syms[] = {"a", "b", "c"};
+
+/* snprintf that must not truncate: the expressions are short. */
+static void emit(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < size);
+}
+
+/* A random expression over the first NSYMS symbols with +, -, *, / and %,
+   divisors mostly small constants, DEPTH operators deep at most. */
+static void random_expr(uint64_t *s, int depth, int nsyms, char *out,
+                        size_t size)
+{
+    int pick = depth ? rng_below(s, 10) : rng_below(s, 3);
+    if (pick < 2) {
+        emit(out, size, "%s", oracle_syms[rng_below(s, nsyms)]);
+        return;
+    }
+    if (pick == 2) {
+        emit(out, size, "%d", rng_below(s, 6));
+        return;
+    }
+    static const char ops[] = "+-*/%";
+    char op = ops[rng_below(s, 5)];
+    char lhs[512], rhs[512];
+    random_expr(s, depth - 1, nsyms, lhs, sizeof lhs);
+    if ((op == '/' || op == '%') && rng_below(s, 3))
+        emit(rhs, sizeof rhs, "%d", 1 + rng_below(s, 5));
+    else
+        random_expr(s, depth - 1, nsyms, rhs, sizeof rhs);
+    emit(out, size, "(%s %c %s)", lhs, op, rhs);
+}
+
+/* A second expression, often made from A so that the pair is related and
+   the decision has something to prove. */
+static void related_expr(uint64_t *s, const char *a, int nsyms, char *out,
+                         size_t size)
+{
+    int k = 1 + rng_below(s, 4);
+    const char *x = oracle_syms[rng_below(s, nsyms)];
+    char r[512];
+    random_expr(s, 1, nsyms, r, sizeof r);
+    switch (rng_below(s, 14)) {
+    case 0:
+        emit(out, size, "%s + %d", a, k);
+        break;
+    case 1:
+        emit(out, size, "%s - %d", a, k);
+        break;
+    case 2:
+        emit(out, size, "%s / %d", a, k + 1);
+        break;
+    case 3:
+        emit(out, size, "%s %% %d", a, k + 1);
+        break;
+    case 4:
+        emit(out, size, "%d * %s", k, a);
+        break;
+    case 5:
+        emit(out, size, "%s * %s", a, x);
+        break;
+    case 6:
+        emit(out, size, "%s / %s", a, x);
+        break;
+    case 7:
+        emit(out, size, "(%s + %d) / %d", a, k, k + 1);
+        break;
+    case 8:
+        emit(out, size, "%s - %s / %d", a, a, k + 1);
+        break;
+    case 9:
+        emit(out, size, "%s + %s", a, r);
+        break;
+    case 10:
+        emit(out, size, "%s %% %s", a, r);
+        break;
+    case 11:
+        emit(out, size, "%s * %s", a, a);
+        break;
+    case 12:
+        emit(out, size, "%s * (%s / %d)", a, x, k + 1);
+        break;
+    default:
+        random_expr(s, 3, nsyms, out, size);
+        break;
+    }
+}
+
+/* TEXT's tree; its polynomial in *P, NULL when it has none (a division
+   by 0). */
+static dim_shape_ast *parse_poly(fixture *f, const char *text,
+                                 const dim_poly **p)
+{
+    dim_error err;
+    dim_shape_ast *ast = dim_parse_expr(text, &err);
+    if (!ast)
+        fail_msg("'%s' does not parse: %s", text, err.message);
+    *p = dim_from_node(f->ctx, ast->entries[0].expr, resolve, f, &err);
+    return ast;
+}
+
+/* AST's expression evaluated with C semantics on the values VALS of a, b
+   and c; false on a division by 0 or an overflow. */
+static bool eval_at(const dim_shape_ast *ast, const int64_t *vals, int64_t *v)
+{
+    binding b[] = {{"a", vals[0]}, {"b", vals[1]}, {"c", vals[2]}, {NULL, 0}};
+    return dim_eval_int(ast->entries[0].expr, lookup, b, v, NULL);
+}
+
+/* The value of polynomial P at VALS, through dim_substitute: every symbol
+   a constant folds every atom (NULL: a division by 0 on the way). */
+typedef struct point {
+    fixture *f;
+    const int64_t *vals;
+} point;
+
+static const dim_poly *point_value(void *ud, dim_sym s)
+{
+    point *pt = ud;
+    for (int i = 0; i < 3; i++)
+        if (s == sym_of(pt->f, oracle_syms[i]))
+            return dim_const(pt->f->ctx, pt->vals[i]);
+    return NULL;
+}
+
+static bool poly_at(fixture *f, const dim_poly *p, const int64_t *vals,
+                    int64_t *v)
+{
+    point pt = {f, vals};
+    return dim_is_const(dim_substitute(f->ctx, p, point_value, &pt), v);
+}
+
+static bool order_holds(dim_order o, int64_t a, int64_t b)
+{
+    switch (o) {
+    case DIM_ORDER_LT:
+        return a < b;
+    case DIM_ORDER_LE:
+        return a <= b;
+    case DIM_ORDER_EQ:
+        return a == b;
+    case DIM_ORDER_GE:
+        return a >= b;
+    case DIM_ORDER_GT:
+        return a > b;
+    default:
+        return true;
+    }
+}
+
+typedef struct oracle_stats {
+    int pairs, decided, strict, points, quotients;
+} oracle_stats;
+
+/* Checks polynomials A and B, of the trees XA and XB, on every assignment
+   of 1..6 to the symbols: the decisions hold, and A and the quotient and
+   remainder of A by B have the values C gives the trees. */
+static void oracle_decisions(fixture *f, const dim_poly *a, const dim_poly *b,
+                             const dim_shape_ast *xa, const dim_shape_ast *xb,
+                             const char *ta, const char *tb, int nsyms,
+                             oracle_stats *st)
+{
+    dim_order o = order_checked(f->ctx, a, b);
+    const dim_poly *q = dim_div(f->ctx, a, b), *m = dim_mod(f->ctx, a, b);
+    st->pairs++;
+    st->decided += o != DIM_ORDER_UNKNOWN && a != b;
+    st->strict += o == DIM_ORDER_LT || o == DIM_ORDER_GT;
+    int n = nsyms == 2 ? 36 : 216;
+    for (int i = 0; i < n; i++) {
+        int64_t vals[3] = {1 + i % 6, 1 + i / 6 % 6, 1 + i / 36};
+        int64_t va, vb, pv;
+        if (!eval_at(xa, vals, &va) || !eval_at(xb, vals, &vb))
+            continue;
+        st->points++;
+        if (!order_holds(o, va, vb))
+            fail_msg("'%s' vs '%s' is %s, but at a=%d b=%d c=%d they are "
+                     "%lld and %lld",
+                     ta, tb, order_name(o), (int)vals[0], (int)vals[1],
+                     (int)vals[2], (long long)va, (long long)vb);
+        if (poly_at(f, a, vals, &pv) && pv != va)
+            fail_msg("'%s' is %lld, its polynomial %lld", ta, (long long)va,
+                     (long long)pv);
+        if (!vb || (va == INT64_MIN && vb == -1))
+            continue;
+        st->quotients++;
+        if (q && poly_at(f, q, vals, &pv) && pv != va / vb)
+            fail_msg("(%s) / (%s) is %lld, dim_div gives %lld", ta, tb,
+                     (long long)(va / vb), (long long)pv);
+        if (m && poly_at(f, m, vals, &pv) && pv != va % vb)
+            fail_msg("(%s) %% (%s) is %lld, dim_mod gives %lld", ta, tb,
+                     (long long)(va % vb), (long long)pv);
+    }
+}
+
+/* One pair of texts, through oracle_decisions(). */
+static void oracle_values(fixture *f, const char *ta, const char *tb, int nsyms,
+                          oracle_stats *st)
+{
+    const dim_poly *a, *b;
+    dim_shape_ast *xa = parse_poly(f, ta, &a), *xb = parse_poly(f, tb, &b);
+    if (a && b)
+        oracle_decisions(f, a, b, xa, xb, ta, tb, nsyms, st);
+    dim_shape_ast_free(xa);
+    dim_shape_ast_free(xb);
+}
+
+/* Random pairs, each checked against every concrete value: whatever
+   dim_order_of and dim_compare prove must hold on all of them (soundness),
+   and exact division must give C's quotient.  Seeded, a few thousand
+   pairs, well under a second. */
+static void test_decisions_are_sound(void **state)
+{
+    fixture *f = *state;
+    uint64_t seed = 20240610;
+    oracle_stats st = {0, 0, 0, 0, 0};
+    for (int i = 0; i < 3000; i++) {
+        int nsyms = 2 + rng_below(&seed, 2);
+        char ta[1024], tb[2048];
+        random_expr(&seed, 1 + rng_below(&seed, 3), nsyms, ta, sizeof ta);
+        related_expr(&seed, ta, nsyms, tb, sizeof tb);
+        if (rng_below(&seed, 2))
+            oracle_values(f, ta, tb, nsyms, &st);
+        else
+            oracle_values(f, tb, ta, nsyms, &st);
+        if (i % 500 == 499) { /* a fresh context now and then */
+            dim_ctx_free(f->ctx);
+            f->ctx = dim_ctx_new();
+            f->n = 0;
+        }
+    }
+    print_message("soundness oracle: %d pairs, %d decided (%d strict), "
+                  "%d points, %d quotients\n",
+                  st.pairs, st.decided, st.strict, st.points, st.quotients);
+    /* Not vacuous: many pairs are decided, on many points. */
+    assert_true(st.pairs > 2000);
+    assert_true(st.decided > 500);
+    assert_true(st.strict > 200);
+    assert_true(st.points > 100000);
 }
 
 /* ---- Substitution and symbols ----------------------------------------- */
@@ -1148,12 +1664,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_poly_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poly_division_folding, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_poly_exact_division, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_poly_overflow_is_unknown, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_poly_max_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poly_size_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_unknown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_unknown_and_overflow, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_decisions_are_sound, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_substitute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poly_symbols, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_node, setup, teardown),

@@ -1,14 +1,19 @@
 /*
  * fuzz_dim.c - the dimension language (annotations/dim.h), all three
  * layers: dim_parse / dim_parse_expr, dim_eval_int, and the canonical
- * polynomials (dim_from_node, the algebra, dim_compare, dim_substitute,
- * dim_format).
+ * polynomials (dim_from_node, the algebra and exact division, dim_compare,
+ * dim_order_of, dim_substitute, dim_format).
  *
  * Input: one or two shape texts separated by a newline.  Properties:
  *  - a failed parse has a message and a column inside the text;
  *  - a tree is well formed ('...' where ellipsis says, at most once);
  *  - every dim is equal to itself and p - p is 0;
- *  - dim_compare is symmetric, and a + b compares as b + a;
+ *  - dim_compare and dim_order_of are symmetric and agree with each
+ *    other, and a + b compares as b + a;
+ *  - what they prove holds on concrete values: both dims' trees evaluated
+ *    by dim_eval_int (C semantics) on a few assignments of values >= 1;
+ *  - exact division: (a * b) / b is a and (a * b) % b is 0, for operands
+ *    small enough that no bound of the long division is reached;
  *  - a printed polynomial parses back (as an expression) to the same
  *    polynomial, when the printed text is in the language.
  */
@@ -52,6 +57,21 @@ static bool lookup(void *ud, const char *path, int64_t *value)
     if (path[0] == 'u')
         return false;
     *value = (int64_t)strlen(path);
+    return true;
+}
+
+/* The concrete assignments the decisions are checked on: each name gets
+   a value in 1..7 from its text and the assignment's number *UD. */
+#define ASSIGNMENTS 4
+
+static bool lookup_at(void *ud, const char *path, int64_t *value)
+{
+    unsigned k = *(const unsigned *)ud, h = k * 7 + 1;
+    if (path[0] == 'u')
+        return false;
+    for (const char *c = path; *c; c++)
+        h = h * 31 + (unsigned char)*c;
+    *value = 1 + (int64_t)(h % 7);
     return true;
 }
 
@@ -117,10 +137,101 @@ static void check_round_trip(names *nm, const dim_poly *p)
     }
 }
 
-static void check_pair(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+/* A polynomial together with the tree it was built from. */
+typedef struct dim_item {
+    const dim_poly *p;
+    const dim_node *node;
+} dim_item;
+
+static dim_order mirror(dim_order o)
 {
+    static const dim_order m[] = {
+        [DIM_ORDER_UNKNOWN] = DIM_ORDER_UNKNOWN, [DIM_ORDER_LT] = DIM_ORDER_GT,
+        [DIM_ORDER_LE] = DIM_ORDER_GE,           [DIM_ORDER_EQ] = DIM_ORDER_EQ,
+        [DIM_ORDER_GE] = DIM_ORDER_LE,           [DIM_ORDER_GT] = DIM_ORDER_LT,
+    };
+    return m[o];
+}
+
+static bool order_holds(dim_order o, int64_t a, int64_t b)
+{
+    switch (o) {
+    case DIM_ORDER_LT:
+        return a < b;
+    case DIM_ORDER_LE:
+        return a <= b;
+    case DIM_ORDER_EQ:
+        return a == b;
+    case DIM_ORDER_GE:
+        return a >= b;
+    case DIM_ORDER_GT:
+        return a > b;
+    default:
+        return true;
+    }
+}
+
+/* What the order proves holds where both trees have a value (no
+   division by zero, no overflow). */
+static void check_order_on_values(dim_order o, const dim_item *a,
+                                  const dim_item *b)
+{
+    for (unsigned k = 0; k < ASSIGNMENTS && o != DIM_ORDER_UNKNOWN; k++) {
+        int64_t va, vb;
+        if (dim_eval_int(a->node, lookup_at, &k, &va, NULL) &&
+            dim_eval_int(b->node, lookup_at, &k, &vb, NULL)) {
+            if (!order_holds(o, va, vb))
+                fprintf(stderr, "order %d, but values %lld and %lld\n", (int)o,
+                        (long long)va, (long long)vb);
+            FUZZ_CHECK(order_holds(o, va, vb));
+        }
+    }
+}
+
+/* Whether P prints short and with every number below 10^6: then the long
+   division of P * Q by Q (both such) stays far from int64 overflow and
+   from the bounds on its work, and must find P. */
+static bool small(const dim_ctx *ctx, const dim_poly *p)
+{
+    char buf[256];
+    if (dim_format(ctx, p, buf, sizeof buf) >= sizeof buf)
+        return false;
+    size_t digits = 0;
+    for (const char *c = buf; *c; c++) {
+        digits = *c >= '0' && *c <= '9' ? digits + 1 : 0;
+        if (digits > 6)
+            return false;
+    }
+    return true;
+}
+
+/* (A * B) / B is A and (A * B) % B is 0, B not 0. */
+static void check_exact_division(dim_ctx *ctx, const dim_poly *a,
+                                 const dim_poly *b)
+{
+    int64_t k;
+    if (!a || !b || (dim_is_const(b, &k) && k == 0) || !small(ctx, a) ||
+        !small(ctx, b))
+        return;
+    const dim_poly *ab = dim_mul(ctx, a, b);
+    if (!ab)
+        return; /* too many terms */
+    FUZZ_CHECK(dim_div(ctx, ab, b) == a);
+    FUZZ_CHECK(dim_mod(ctx, ab, b) == dim_const(ctx, 0));
+}
+
+static void check_pair(dim_ctx *ctx, const dim_item *ia, const dim_item *ib)
+{
+    const dim_poly *a = ia->p, *b = ib->p;
     dim_relation ab = dim_compare(ctx, a, b), ba = dim_compare(ctx, b, a);
     FUZZ_CHECK(ab == ba);
+    dim_order o = dim_order_of(ctx, a, b);
+    FUZZ_CHECK(dim_order_of(ctx, b, a) == mirror(o));
+    FUZZ_CHECK((ab == DIM_CANNOT_EQUAL) ==
+               (o == DIM_ORDER_LT || o == DIM_ORDER_GT));
+    FUZZ_CHECK((ab == DIM_EQUAL) == (o == DIM_ORDER_EQ));
+    if (a && b)
+        check_order_on_values(o, ia, ib);
     FUZZ_CHECK(dim_add(ctx, a, b) == dim_add(ctx, b, a));
     FUZZ_CHECK(dim_mul(ctx, a, b) == dim_mul(ctx, b, a));
     if (a && b && a == b)
@@ -134,11 +245,12 @@ static void check_pair(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
     /* Division and remainder: never a crash, whatever the operands. */
     dim_div(ctx, a, b);
     dim_mod(ctx, a, b);
+    check_exact_division(ctx, a, b);
 }
 
 /* Builds the polynomials of AST's dims into OUT; returns how many. */
 static size_t polys_of(names *nm, const char *text, const dim_shape_ast *ast,
-                       const dim_poly **out)
+                       dim_item *out)
 {
     size_t n = 0;
     for (int i = 0; i < ast->rank && n < MAX_DIMS; i++) {
@@ -151,10 +263,11 @@ static size_t polys_of(names *nm, const char *text, const dim_shape_ast *ast,
             check_error(&err, text);
         err.column = 0;
         const dim_poly *p = dim_from_node(nm->ctx, e->expr, resolve, nm, &err);
-        out[n++] = p;
+        out[n++] = (dim_item){p, e->expr};
         if (!p)
             continue;
         FUZZ_CHECK(dim_compare(nm->ctx, p, p) == DIM_EQUAL);
+        FUZZ_CHECK(dim_order_of(nm->ctx, p, p) == DIM_ORDER_EQ);
         int64_t zero;
         const dim_poly *z = dim_sub(nm->ctx, p, p);
         FUZZ_CHECK(!z || (dim_is_const(z, &zero) && zero == 0));
@@ -199,14 +312,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     dim_shape_ast *a = parse_checked(field[0]), *b = parse_checked(field[1]);
     names nm = {.ctx = dim_ctx_new()};
-    const dim_poly *pa[MAX_DIMS], *pb[MAX_DIMS];
+    dim_item pa[MAX_DIMS], pb[MAX_DIMS];
     size_t na = a ? polys_of(&nm, field[0], a, pa) : 0;
     size_t nb = b ? polys_of(&nm, field[1], b, pb) : 0;
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++)
-            check_pair(nm.ctx, pa[i], pb[j]);
+            check_pair(nm.ctx, &pa[i], &pb[j]);
     for (size_t i = 0; i + 1 < na; i++)
-        check_pair(nm.ctx, pa[i], pa[i + 1]);
+        check_pair(nm.ctx, &pa[i], &pa[i + 1]);
     dim_ctx_free(nm.ctx);
     dim_shape_ast_free(a);
     dim_shape_ast_free(b);
