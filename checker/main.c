@@ -438,7 +438,7 @@ static int write_report(const options *o, const diag_list *list,
         fprintf(stderr, "shapecheck: error: %s\n", err);
         return SC_EXIT_TROUBLE;
     }
-    return diag_count_errors(list) ? SC_EXIT_FINDINGS : SC_EXIT_CLEAN;
+    return diag_count_findings(list) ? SC_EXIT_FINDINGS : SC_EXIT_CLEAN;
 }
 
 /* -o FILE: written beside it and renamed into place, so a failed run

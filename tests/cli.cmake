@@ -5,7 +5,7 @@ set(SC $<TARGET_FILE:shapecheck>)
 set(EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expect_run.sh)
 set(BAD ${CMAKE_CURRENT_SOURCE_DIR}/data/bad)
 set(CORPUS ${PROJECT_SOURCE_DIR}/corpus)
-set(BUGGY ${CORPUS}/batch/labels_twice_batch.c)
+set(BUGGY ${CORPUS}/batch/labels_short_batch.c)
 
 function(sc_cli_test name status pattern)
   add_test(NAME cli.${name} COMMAND ${EXPECT} ${status} ${pattern} ${ARGN})

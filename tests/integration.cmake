@@ -39,8 +39,8 @@ set_tests_properties(integration.jobs_project PROPERTIES
 # relative "directory" ("..") is relative to its own folder.  BATCH is 8 in
 # build/compile_commands.json and 16 in the one above src/ (d).
 set(COMPDB_TREE ${IT}/compdb)
-set(FROM_BUILD "'&logits\\[0\\]\\[0\\]' is \\[8, 4\\] but 'labels' is \\[9\\]")
-set(FROM_PARENT "'&logits\\[0\\]\\[0\\]' is \\[16, 4\\] but 'labels' is \\[17\\]")
+set(FROM_BUILD "'&logits\\[0\\]\\[0\\]' is \\[8, 4\\] but 'labels' is \\[7\\]")
+set(FROM_PARENT "'&logits\\[0\\]\\[0\\]' is \\[16, 4\\] but 'labels' is \\[15\\]")
 sc_integration_test(compdb_suffix_relative
   ${EXPECT} 1 ${FROM_BUILD} ${SC} -p build src/train.c)
 set_tests_properties(integration.compdb_suffix_relative PROPERTIES
@@ -89,7 +89,7 @@ sc_integration_test(nolint_unmatched
 # (h) The progress line: on a terminal only, and not with --quiet.
 sc_integration_test(progress
   sh ${IT}/progress.sh ${SC} ${IT_WORK}/progress
-    ${CORPUS}/batch/labels_twice_batch.c ${CORPUS}/batch/short_last_batch.c
+    ${CORPUS}/batch/labels_short_batch.c ${CORPUS}/batch/short_last_batch.c
     ${CORPUS}/batch/truncated_labels.c -- -I${CORPUS}/include)
 set_tests_properties(integration.progress PROPERTIES SKIP_RETURN_CODE 77)
 
@@ -100,7 +100,7 @@ if(SC_PYTHON3)
       ${CMAKE_CURRENT_SOURCE_DIR}/validate_schema.py
       ${CMAKE_CURRENT_SOURCE_DIR}/sarif-schema-2.1.0.json
       ${PROJECT_SOURCE_DIR}/docs/shapecheck-findings.schema.json
-      ${CORPUS}/batch/labels_twice_batch.c ${CORPUS}/rules/shape_mismatch.c
+      ${CORPUS}/batch/labels_short_batch.c ${CORPUS}/rules/shape_mismatch.c
       -- -I${CORPUS}/include)
 endif()
 

@@ -486,7 +486,7 @@ static void test_diagnostics_follow_the_buffer(void **state)
     assert_string_equal(get_string(d, "source"), "shapecheck");
     assert_int_equal(get_int(d, "severity"), 1);
     assert_non_null(strstr(get_string(d, "message"),
-                           "'labels' is [64] in call to 'cross_entropy'"));
+                           "'labels' is [16] in call to 'cross_entropy'"));
     /* At the call, after a 2-byte, 1-unit character: UTF-16 columns. */
     unsigned line, character;
     find(c.text, "return cross_entropy", "cross_entropy", &line, &character);
@@ -507,7 +507,7 @@ static void test_diagnostics_follow_the_buffer(void **state)
     cJSON_Delete(list);
 
     /* Fixed in the buffer only (an incremental change): no findings. */
-    find(c.text, "labels[2 * BATCH]", "2 * BATCH", &line, &character);
+    find(c.text, "labels[BATCH / 2]", "BATCH / 2", &line, &character);
     change(&c, range(line, character, line, character + 9), "BATCH");
     list = diagnostics(&c);
     assert_int_equal(cJSON_GetArraySize(list), 0);
@@ -576,7 +576,7 @@ static void test_hover_and_inlay_hints(void **state)
     /* A use as an argument, and a word that is no variable. */
     md = hover(&c, 4, "return cross_entropy", "labels");
     assert_non_null(md);
-    assert_non_null(strstr(md, "`labels`: shape `[64]`"));
+    assert_non_null(strstr(md, "`labels`: shape `[16]`"));
     free(md);
     assert_null(hover(&c, 5, "return cross_entropy", "return"));
 

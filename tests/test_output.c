@@ -20,8 +20,10 @@
 
 #define SNIPPET TEST_DATA_DIR "/output/snippet.c"
 
-static const sc_rule warning_rule = {"test-warning", SC_SEV_WARNING,
-                                     "a warning", "a warning, for tests"};
+static const sc_rule warning_rule = {.id = "test-warning",
+                                     .severity = SC_SEV_WARNING,
+                                     .short_text = "a warning",
+                                     .full_text = "a warning, for tests"};
 
 static sc_loc at(const char *file, unsigned line, unsigned col)
 {
@@ -160,10 +162,10 @@ static void test_sort_and_drop_duplicates(void **state)
     /* The same finding from a second translation unit. */
     diag_add(&list, &sc_rule_shape_mismatch, at("b.c", 1, 1), "m");
     diag_add(&list, &sc_rule_shape_mismatch, at("a.c", 10, 1), "m");
-    assert_int_equal(diag_count_errors(&list), 7);
+    assert_int_equal(diag_count_findings(&list), 7);
     diag_list_sort(&list);
     assert_int_equal(list.n, 6);
-    assert_int_equal(diag_count_errors(&list), 6);
+    assert_int_equal(diag_count_findings(&list), 6);
     assert_output(&list, "a.c:9:1: error: z [shape-batch-mismatch]\n"
                          "a.c:9:1: error: a [shape-mismatch]\n"
                          "a.c:9:1: error: z [shape-mismatch]\n"
@@ -173,15 +175,20 @@ static void test_sort_and_drop_duplicates(void **state)
     diag_list_free(&list);
 }
 
-static void test_count_errors(void **state)
+static void test_count_findings(void **state)
 {
     (void)state;
     diag_list list;
     diag_list_init(&list);
+    diag *note = diag_add(&list, NULL, at("a.c", 1, 1), "a compiler note");
+    note->severity = SC_SEV_NOTE;
+    diag *warning = diag_add(&list, NULL, at("a.c", 1, 1), "a compiler warning");
+    warning->severity = SC_SEV_WARNING;
+    assert_int_equal(diag_count_findings(&list), 0);
     diag_add(&list, &warning_rule, at("a.c", 1, 1), "w");
-    assert_int_equal(diag_count_errors(&list), 0);
+    assert_int_equal(diag_count_findings(&list), 1);
     diag_add(&list, &sc_rule_annotation, at("a.c", 2, 1), "e");
-    assert_int_equal(diag_count_errors(&list), 1);
+    assert_int_equal(diag_count_findings(&list), 2);
     diag_list_free(&list);
 }
 
@@ -220,7 +227,7 @@ int main(void)
         cmocka_unit_test(test_compiler_diagnostic_as_is),
         cmocka_unit_test(test_wide_line_numbers),
         cmocka_unit_test(test_sort_and_drop_duplicates),
-        cmocka_unit_test(test_count_errors),
+        cmocka_unit_test(test_count_findings),
         cmocka_unit_test(test_copy_outlives_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,8 +24,11 @@
 #include "repo_path.h"
 #include "test_files.h"
 
-static const sc_rule test_rule = {"test-note", SC_SEV_NOTE, "a note rule",
-                                  "a rule of a test, not of the table"};
+static const sc_rule test_rule = {
+    .id = "test-note",
+    .severity = SC_SEV_NOTE,
+    .short_text = "a note rule",
+    .full_text = "a rule of a test, not of the table"};
 
 /* A checkout with a few sources and what the findings in it need. */
 typedef struct fixture {
@@ -237,7 +240,8 @@ static void test_rules_are_the_table(void **state)
         assert_non_null(strstr(get_string(get(r, "help"), "markdown"),
                                sc_rules[i]->short_text));
         assert_string_equal(get_string(get(r, "defaultConfiguration"), "level"),
-                            "error");
+                            sc_rules[i]->severity == SC_SEV_WARNING ? "warning"
+                                                                    : "error");
     }
     const cJSON *compiler = cJSON_GetArrayItem(rules, (int)sc_n_rules);
     assert_string_equal(get_string(compiler, "id"), "clang-diagnostic-error");

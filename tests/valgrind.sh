@@ -64,7 +64,7 @@ done
 
 sc=$build/checker/shapecheck
 inc=-Icorpus/include
-check "shapecheck findings" 1 "$sc" corpus/batch/labels_twice_batch.c -- $inc
+check "shapecheck findings" 1 "$sc" corpus/batch/labels_short_batch.c -- $inc
 check "shapecheck --verify" 0 "$sc" --verify corpus/calls/helper_summaries.c \
   corpus/trainers/gpt_trainer.c corpus/flow/*.c -- $inc
 check "shapecheck sarif" 1 "$sc" --format=sarif corpus/rules/*.c -- $inc

@@ -1,13 +1,13 @@
 /*
- * analysis.h - the checker's engine on one translation unit's facts:
- * signatures of annotated functions, shapes through function bodies,
- * calls checked against signatures, findings.
+ * analysis.h - the shape model of a whole program: signatures (what
+ * functions promise and need), calls checked against them, and the state
+ * one analysis shares.  The flow analysis of function bodies (engine/)
+ * fills it; the rules (rules/) read it.
  *
- *   analyze_program()               analyze.c    the driver
- *   signature_of()                  signature.c  annotations -> signatures
- *   propagate_function()            propagate.c  shapes and values in a body
- *   call_instantiate()              call.c       one call against a signature
- *   check_*()                       rule_*.c     one rule each
+ *   signature_of(), annotated sigs   signature.c  annotations -> signatures
+ *   call_instantiate()               call.c       one call: views, extents
+ *   summary_*()                      summary_io.c signatures on disk
+ *   shape_*()                        shape.c      shapes and their stories
  *
  * Nothing here knows libclang: the input is ir.h.
  */
@@ -28,10 +28,14 @@ typedef struct sig_param {
     const char *name;
     bool is_int; /* an integer parameter: int_sym stands for it */
     dim_sym int_sym;
-    const shape *shape;  /* SHAPE(...) of the parameter, or NULL */
+    const shape *shape;  /* SHAPE(...) of the parameter, or NULL: the view */
     const char *written; /* "[N, C]" */
     sc_loc loc;          /* the annotation, or the call it was derived from */
     const char *via;     /* derived: the function whose call requires it */
+    /* Summaries: the function may keep a copy of this pointer (store it
+       where it outlives the call), so what it points to can change at
+       any later call. */
+    bool escapes;
 } sig_param;
 
 /* "cfg->batch" in an annotation, where cfg is parameter PARAM. */
@@ -50,11 +54,21 @@ typedef struct sig_effect {
     sc_loc loc;
 } sig_effect;
 
+/* A summary's write (mod): on some path the body may change the memory
+   at SUFFIX below what parameter PARAM points to ("->B", "->cfg.batch";
+   "" the whole object and all it reaches), or the global GLOBAL (PARAM
+   -1; its key: the name, "name@file" for a static one). */
+typedef struct sig_write {
+    int param;
+    const char *global;
+    const char *suffix;
+} sig_write;
+
 typedef struct signature {
     const char *name;
     uint32_t n_params;
     sig_param *params;
-    const shape *returns; /* RETURNS_SHAPE, or NULL */
+    const shape *returns; /* RETURNS_SHAPE, or NULL: the result's extent */
     const char *returns_written;
     sc_loc returns_loc;
     int loss_logits, loss_labels; /* SHAPE_LOSS parameter indices, or -1 */
@@ -68,13 +82,27 @@ typedef struct signature {
     uint32_t n_effects;
     bool derived;            /* some of it comes from the body (a summary) */
     const char *returns_via; /* derived result: the function it came from */
+    /* Derived results: what the body saw the result hold (a call wrote or
+       read it as that shape), shown in notes, never checked against; and
+       RETURNS may then be NULL or a flat allocation. */
+    const shape *returns_seen;
+    const char *returns_seen_written;
+    /* What a call may change.  Without a summary (SUMMARISED false) a
+       call may change anything its arguments reach and every global;
+       with one, only WRITES, unless WRITES_ANY (it calls code nobody can
+       see). */
+    bool summarised;
+    bool writes_any;
+    sig_write *writes;
+    uint32_t n_writes;
+    bool no_return; /* never returns (exit, abort) */
 } signature;
 
 /* ---- Observing shapes (editors: hover, inlay hints) -------------------- */
 
 /* What the walk of a function body can tell an observer about one
-   variable.  Only the walk of a function itself reports; the walks that
-   derive summaries do not (their shapes are in the callee's symbols). */
+   variable.  Only the final walk of a body reports (not the iterations of
+   a loop's fixpoint). */
 typedef enum shape_event_kind {
     /* A local or parameter is declared: VALUE is its written shape (SHAPE
        or an array type), or none. */
@@ -106,11 +134,18 @@ typedef struct shape_observer {
 
 /* ---- Whole-program state ---------------------------------------------- */
 
-/* Summaries nest at most this deep (a call chain deeper than this is
-   "unknown" past it); each derived shape has at most SUMMARY_MAX_RANK
-   dims.  Both keep pathological programs cheap. */
-#define SUMMARY_MAX_DEPTH 32
+/* Each derived shape has at most SUMMARY_MAX_RANK dims; summaries keep at
+   most SUMMARY_MAX_WRITES writes (more: "writes anything").  Both keep
+   pathological programs cheap (docs/summaries.md). */
 #define SUMMARY_MAX_RANK 32
+#define SUMMARY_MAX_WRITES 64
+
+/* The work one analysis may do (docs/limits.md): steps of the flow
+   analysis per function and per run.  Past a budget the function's
+   result is "unknown" (no findings after that point, no summary): never
+   a guess. */
+#define WORK_BUDGET_FUNCTION 4000000u
+#define WORK_BUDGET_RUN 400000000u
 
 typedef struct analysis {
     ir_tu *const *tus; /* every translation unit of the program */
@@ -120,9 +155,10 @@ typedef struct analysis {
     diag_list *diags;    /* findings go here */
     strmap funcs_by_key; /* key -> func_group: declarations in every TU */
     strmap consts;       /* "<tu>|name" -> const_value: evaluated so far */
-    uint32_t summary_depth;
     const shape_observer *observer; /* NULL: nobody listens (the CLI) */
     strmap external; /* key -> signature read from summary files */
+    uint64_t work;   /* steps done in this run (WORK_BUDGET_RUN) */
+    FILE *verbose;   /* -v notes (budgets exceeded), or NULL */
 } analysis;
 
 typedef struct analysis_options {
@@ -134,6 +170,7 @@ typedef struct analysis_options {
     /* If not NULL, one summary file per TU is written in this folder. */
     const char *write_summaries_dir;
     FILE *messages; /* problems with summary files */
+    FILE *verbose;  /* -v: functions past the work budget */
     /* If not NULL, the findings of TU t go to per_tu[t] instead of DIAGS
        (the cache keeps them per file). */
     diag_list *per_tu;
@@ -151,61 +188,105 @@ typedef struct analysis_options {
    DIAGS.  Calls in one TU use the signatures and summaries of functions
    declared or defined in any of them (or read from summary files).
    Returns SC_EXIT_TROUBLE (2) when a summary file could not be read or
-   written, else 0.  OPTS may be NULL. */
+   written, else 0.  OPTS may be NULL.  (engine/program.c) */
 int analyze_program(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
                     const analysis_options *opts);
+
+/* ---- Signatures (signature.c) ------------------------------------------ */
+
+/* The declarations of one function in every TU, and its signature. */
+typedef struct func_group {
+    const char *key;
+    const ir_func **decls;
+    uint32_t n, cap;
+    const signature *annotated; /* what its annotations say, or NULL */
+    const signature *sig;       /* what callers use; NULL: nothing known */
+    /* The call graph (engine/program.c): bottom-up order. */
+    uint32_t index, low;
+    bool on_stack, visited;
+} func_group;
+
+/* Groups every function declaration of every TU by key (an->funcs_by_key),
+   so that a call in one file sees the annotations and the definition of
+   another. */
+void signatures_group(analysis *an);
+
+/* Gives G its annotated signature (annotation problems are reported to
+   an->diags) and, when the program does not define it, what a summary
+   file says.  A summary of the body is merged later (signature_merge). */
+void func_group_annotate(analysis *an, func_group *g);
+
+/* The group of F's key, or NULL. */
+func_group *func_group_of(analysis *an, const ir_func *f);
+
+/* The definition with a body among G's declarations, or NULL. */
+const ir_func *func_group_definition(const func_group *g);
 
 /* The signature the program gives KEY: from its declarations and
    definition, else from a summary read; NULL when nothing is known. */
 const signature *signature_by_key(analysis *an, const char *key);
 
-/* The signature of F (merged over every declaration with F's key, in every
-   TU, and completed by a summary of its body where one is defined), or
-   NULL when nothing is known.  Annotation problems are reported (once) as
-   shape-annotation findings. */
+/* The signature of F's key, as signature_by_key. */
 const signature *signature_of(analysis *an, const ir_func *f);
 
 /* A skeleton signature for F: names and integer-parameter symbols. */
 signature *signature_new(analysis *an, const ir_func *f);
 
-/* What F's body requires of its parameters and gives as its result, in
-   terms of the symbols of ANNOTATED (or of a new skeleton): a summary.
-   NULL when the body says nothing, recursion or SUMMARY_MAX_DEPTH. */
-signature *summary_derive(analysis *an, const ir_func *def,
-                          const signature *annotated);
+/* What the annotations say, completed by what DERIVED (a summary of the
+   body, or one read from a file) says where the annotations are silent. */
+const signature *signature_merge(analysis *an, const signature *annotated,
+                                 const signature *derived);
 
 /* The integer value of NAME as a macro, enum constant or const global, in
-   that order of preference: returns true and sets *value and *loc. */
-bool constant_lookup(analysis *an, const ir_tu *tu, const char *name,
-                     int64_t *value, sc_loc *loc, const char **how);
+   that order of preference: returns true and sets *value and *loc.  ANN,
+   when not NULL, is the annotation NAME is written in: its macros in
+   force come first (SPEC 3). */
+bool constant_lookup(analysis *an, const ir_tu *tu, const ir_annotation *ann,
+                     const char *name, int64_t *value, sc_loc *loc,
+                     const char **how);
 
-/* Walks F's body: shapes and values, calls checked. */
-void propagate_function(analysis *an, const ir_func *f);
+/* Reports an annotation that does not parse, names a missing parameter,
+   sits where no shape can be or contradicts another declaration: every
+   rule with an on_annotation hook sees it (rules.h). */
+void annotation_problem(analysis *an, sc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* ---- Calls ----------------------------------------------------------- */
+/* ---- Calls (call.c) --------------------------------------------------- */
 
-/* What the caller knows about one argument. */
+/* What the caller knows about one argument (SPEC 4: extents and views). */
 typedef struct call_arg {
     const char *text; /* as written */
-    sc_loc loc;
-    shaped value;               /* its shape, if any */
+    sc_loc loc, end;
+    /* The extent: what the buffer holds, from declared facts (SHAPE, an
+       array type, RETURNS_SHAPE); shape NULL when not known. */
+    shaped extent;
+    bool exact;       /* a tensor object's own shape: read whole, no prefix */
+    shaped observed;  /* what it was seen to hold (notes, never errors) */
+    bool is_null;     /* a null pointer: fits any shape */
     const dim_poly *int_value;  /* integer arguments: the value, or NULL */
     const value_note *int_note; /* where that value came from, or NULL */
+    /* Proven upper bounds of the integer value ("n = a < b ? a : b" is at
+       most a and at most b): an explicit clamp. */
+    const dim_poly *const *int_bounds;
+    uint32_t n_int_bounds;
     /* Member values for the signature's paths ("cfg->batch"), filled by
        the caller for each sig_path whose param is this argument. */
     const dim_poly **path_values;
 } call_arg;
 
 typedef enum conflict_kind {
-    CONFLICT_RANK,  /* ranks cannot match */
-    CONFLICT_DIM,   /* a dim cannot equal the instantiated parameter dim */
+    CONFLICT_ROWS,  /* the view reads more first-dim rows than the extent
+                       holds (a prefix is fine) */
+    CONFLICT_COUNT, /* ranks differ: the view reads more elements than the
+                       extent holds (or, exact, a different number) */
+    CONFLICT_DIM,   /* an inner (or exact) dim cannot equal the view's */
     CONFLICT_BOUND, /* a symbol already bound to another size */
 } conflict_kind;
 
 typedef struct conflict {
     conflict_kind kind;
     uint32_t arg; /* the argument that does not fit */
-    uint32_t dim; /* its dim (CONFLICT_DIM / CONFLICT_BOUND) */
+    uint32_t dim; /* its dim (ROWS, DIM, BOUND) */
     dim_sym sym;  /* CONFLICT_BOUND: the symbol */
 } conflict;
 
@@ -214,7 +295,7 @@ typedef struct binding {
     dim_sym sym;
     const dim_poly *value;
     int arg; /* the argument that bound it */
-    int dim; /* its dim, or -1 for an integer argument */
+    int dim; /* its dim, or -1 for an integer argument or a path */
 } binding;
 
 typedef struct call_result {
@@ -225,49 +306,39 @@ typedef struct call_result {
     uint32_t n_bindings;
     conflict *conflicts;
     uint32_t n_conflicts;
-    const shape **expected; /* per argument: the parameter shape with the
-                               call's bindings (NULL if no SHAPE) */
-    const shape *returns;   /* instantiated RETURNS_SHAPE, or NULL */
+    /* Per argument: the view, the parameter's SHAPE with the call's
+       bindings (NULL if no SHAPE), and whether its first dim is a count
+       the caller passes (an integer parameter, a path or a constant: the
+       callee reads a prefix) rather than exact. */
+    const shape **views;
+    bool *prefix;
+    bool *aligned; /* the extent's dims pair with the view's (not a reshape) */
+    const shape *returns; /* instantiated RETURNS_SHAPE, or NULL */
+    const shape *returns_seen; /* instantiated sig->returns_seen, or NULL */
     const dim_poly **effect_values; /* sig->effects' values, instantiated */
 } call_result;
 
 /* Binds the signature's symbols from the arguments and lists the
-   arguments that cannot fit.  Symbols left unbound become fresh symbols of
-   the caller in EXPECTED and RETURNS. */
+   arguments that cannot fit (SPEC 4).  Symbols left unbound become fresh
+   symbols of the caller in the views and RETURNS. */
 call_result *call_instantiate(analysis *an, const signature *sig,
                               const call_arg *args, uint32_t n_args);
 
 /* The binding of SYM at this call, or NULL. */
 const binding *call_binding(const call_result *r, dim_sym sym);
 
-/* The shape argument I is taken to have: its own, or the parameter's. */
+/* The shape argument I is shown with: its extent, else what it was seen
+   to hold, else its view. */
 const shape *call_arg_shape(const call_result *r, uint32_t i);
 
-/* ---- Rules (one file each) ------------------------------------------- */
-
-/* shape-batch-mismatch: returns true when it reported (the caller then
-   leaves the batch dims of logits and labels to it). */
-bool check_batch_mismatch(analysis *an, const call_result *r, sc_loc call,
-                          const char *callee);
-void check_shape_mismatch(analysis *an, const call_result *r, sc_loc call,
-                          const char *callee, bool batch_reported);
-/* shape-annotation */
-void report_annotation(analysis *an, sc_loc loc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* notes.c: the notes that trace an origin (at most a few steps), a value,
-   and an argument's shape at a call. */
-void note_origin(analysis *an, diag *d, const shape_origin *o);
-/* The lines note_origin adds for O, each given to FN with its position
-   (texts in AN's arena; FN may see a line twice, as note_origin would
-   without its check for duplicates). */
-typedef void origin_line_fn(void *ud, sc_loc loc, const char *text);
-void origin_lines(analysis *an, const shape_origin *o, origin_line_fn *fn,
-                  void *ud);
-void note_value(analysis *an, diag *d, const value_note *v);
-void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i);
-/* Where parameter I's shape comes from: its SHAPE, or the call in the
-   function's body that requires it. */
-void note_param(analysis *an, diag *d, const signature *sig, uint32_t i);
+/* One checked call, as the rules see it (rules.h: on_call). */
+typedef struct call_check {
+    const call_result *r;
+    const char *callee;
+    sc_loc loc, end; /* the call expression */
+    /* Per conflict: already reported by an earlier rule of the table
+       (one problem, one finding). */
+    bool *claimed;
+} call_check;
 
 #endif /* SHAPECHECK_ANALYSIS_H */

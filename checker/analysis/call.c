@@ -1,12 +1,21 @@
 /*
- * call.c - one call against a signature: bind the signature's symbols from
- * the arguments, find the arguments that cannot fit, and instantiate the
- * parameter and result shapes in the caller's terms.
+ * call.c - one call against a signature (SPEC 4): bind the signature's
+ * symbols from the arguments, instantiate each parameter's SHAPE as the
+ * view the callee reads, and list the arguments whose extent (what the
+ * buffer holds) cannot serve that view.
  *
- * Order matters: integer arguments bind first (they are explicit), then
- * each dim that is a lone symbol binds from the first argument that gives
- * it a size, and only then are compound dims (2*N, N+1) checked, so that
- * "SHAPE(2*N)" before "SHAPE(N)" in the parameter list still works.
+ * Order matters: integer arguments and member paths bind first (they are
+ * explicit), then each dim that is a lone free symbol binds from the
+ * first extent that gives it a size (free symbols are exact: nothing but
+ * the buffers carries them), and only then are the views built and every
+ * dim compared, so that "SHAPE(2*N)" before "SHAPE(N)" still works.
+ *
+ * A view's first dim that the caller passes as a count (an integer
+ * parameter, a member path, a constant) is a prefix: the callee reads
+ * that many rows, and a buffer that holds more is C's usual idiom.  Inner
+ * dims fix a row-major layout and are compared exactly.  Where ranks
+ * differ the code is reshaping memory, and element counts are compared
+ * with the same prefix rule.
  */
 #include <string.h>
 
@@ -24,10 +33,11 @@ typedef struct inst {
     dim_sym *fresh_from;
     const dim_poly **fresh_to;
     uint32_t n_fresh, cap_fresh;
-    /* Dim pairs of the argument being aligned. */
+    /* Dim pairs of the arguments whose ranks align. */
     pending_dim *pairs;
     uint32_t n_pairs, cap_pairs;
     uint32_t cur_arg;
+    bool *aligned; /* per argument */
 } inst;
 
 const binding *call_binding(const call_result *r, dim_sym sym)
@@ -42,7 +52,13 @@ const shape *call_arg_shape(const call_result *r, uint32_t i)
 {
     if (i >= r->n_args)
         return NULL;
-    return r->args[i].value.shape ? r->args[i].value.shape : r->expected[i];
+    const call_arg *a = &r->args[i];
+    /* A flat allocation read as a matrix is clearer as what a call saw. */
+    if (a->extent.shape && (r->aligned[i] || !a->observed.shape))
+        return a->extent.shape;
+    if (a->observed.shape)
+        return a->observed.shape;
+    return r->views[i];
 }
 
 static void bind(inst *in, dim_sym sym, const dim_poly *value, int arg, int dim)
@@ -96,47 +112,43 @@ static void bind_arguments(inst *in, const signature *sig, const call_arg *args,
     }
 }
 
-/* Lone symbols bind or are checked against their binding; the rest wait. */
-static void match_lone_symbols(inst *in, uint32_t *n_deferred)
+static bool is_free_symbol(const signature *sig, dim_sym s)
+{
+    for (uint32_t i = 0; i < sig->n_free; i++)
+        if (sig->free_syms[i] == s)
+            return true;
+    return false;
+}
+
+/* The lone free symbol a parameter dim is, if it is one. */
+static bool lone_free_symbol(const signature *sig, const dim_poly *p,
+                             dim_sym *s)
+{
+    return p && dim_is_symbol(p, s) && is_free_symbol(sig, *s);
+}
+
+static const dim_poly *extent_dim(const call_result *r, const pending_dim *pd)
+{
+    return r->args[pd->arg].extent.shape->dims[pd->arg_dim];
+}
+
+/* Lone free symbols bind from extents, or are checked against their
+   binding. */
+static void bind_free_symbols(inst *in)
 {
     const signature *sig = in->r->sig;
-    uint32_t keep = 0;
     for (uint32_t k = 0; k < in->n_pairs; k++) {
-        pending_dim pd = in->pairs[k];
-        const dim_poly *p = sig->params[pd.arg].shape->dims[pd.param_dim];
-        const dim_poly *a = in->r->args[pd.arg].value.shape->dims[pd.arg_dim];
+        const pending_dim *pd = &in->pairs[k];
+        const dim_poly *a = extent_dim(in->r, pd);
         dim_sym s;
-        if (!p || !a)
+        if (!a || !lone_free_symbol(
+                      sig, sig->params[pd->arg].shape->dims[pd->param_dim], &s))
             continue;
-        if (!dim_is_symbol(p, &s)) {
-            in->pairs[keep++] = pd;
-            continue;
-        }
         const binding *b = call_binding(in->r, s);
         if (!b)
-            bind(in, s, a, (int)pd.arg, (int)pd.arg_dim);
+            bind(in, s, a, (int)pd->arg, (int)pd->arg_dim);
         else if (dim_compare(in->an->dims, b->value, a) == DIM_CANNOT_EQUAL)
-            add_conflict(in, CONFLICT_BOUND, pd.arg, pd.arg_dim, s);
-    }
-    *n_deferred = keep;
-}
-
-static const dim_poly *bound_only(void *ud, dim_sym sym)
-{
-    const binding *b = call_binding(((inst *)ud)->r, sym);
-    return b ? b->value : NULL;
-}
-
-static void check_compound_dims(inst *in, uint32_t n_deferred)
-{
-    const signature *sig = in->r->sig;
-    for (uint32_t k = 0; k < n_deferred; k++) {
-        pending_dim pd = in->pairs[k];
-        const dim_poly *p = sig->params[pd.arg].shape->dims[pd.param_dim];
-        const dim_poly *a = in->r->args[pd.arg].value.shape->dims[pd.arg_dim];
-        p = dim_substitute(in->an->dims, p, bound_only, in);
-        if (dim_compare(in->an->dims, p, a) == DIM_CANNOT_EQUAL)
-            add_conflict(in, CONFLICT_DIM, pd.arg, pd.arg_dim, 0);
+            add_conflict(in, CONFLICT_BOUND, pd->arg, pd->arg_dim, s);
     }
 }
 
@@ -169,36 +181,140 @@ static const dim_poly *instantiate_sym(void *ud, dim_sym sym)
     return in->fresh_to[in->n_fresh++];
 }
 
+typedef struct sym_scan {
+    const signature *sig;
+    bool free;
+} sym_scan;
+
+static void note_free(void *ud, dim_sym s)
+{
+    sym_scan *sc = ud;
+    sc->free = sc->free || is_free_symbol(sc->sig, s);
+}
+
+/* Whether the callee reads a prefix of argument I's rows: the first dim
+   of its SHAPE is a count the caller passes, not a free symbol. */
+static bool reads_prefix(const signature *sig, uint32_t i, const call_arg *a)
+{
+    const shape *p = sig->params[i].shape;
+    if (a->exact || p->rank == 0 || p->ellipsis == 0 || !p->dims[0])
+        return false;
+    sym_scan sc = {sig, false};
+    dim_poly_symbols(p->dims[0], note_free, &sc);
+    return !sc.free;
+}
+
+/* The product of S's dims, or NULL when one is unknown or S has '...'. */
+static const dim_poly *element_count(dim_ctx *D, const shape *s)
+{
+    if (s->ellipsis >= 0)
+        return NULL;
+    const dim_poly *n = dim_const(D, 1);
+    for (uint32_t i = 0; i < s->rank && n; i++)
+        n = dim_mul(D, n, s->dims[i]);
+    return n;
+}
+
+/* Every aligned dim of the view against the extent. */
+static void check_dims(inst *in)
+{
+    call_result *r = in->r;
+    dim_ctx *D = in->an->dims;
+    for (uint32_t k = 0; k < in->n_pairs; k++) {
+        const pending_dim *pd = &in->pairs[k];
+        const dim_poly *e = extent_dim(r, pd);
+        const dim_poly *v = r->views[pd->arg]->dims[pd->param_dim];
+        dim_sym s;
+        if (!e || !v ||
+            lone_free_symbol(r->sig,
+                             r->sig->params[pd->arg].shape->dims[pd->param_dim],
+                             &s))
+            continue; /* unknown, or checked as it bound */
+        if (pd->param_dim == 0 && pd->arg_dim == 0 && r->prefix[pd->arg]) {
+            if (dim_order_of(D, v, e) == DIM_ORDER_GT)
+                add_conflict(in, CONFLICT_ROWS, pd->arg, 0, 0);
+        } else if (dim_compare(D, v, e) == DIM_CANNOT_EQUAL) {
+            add_conflict(in, CONFLICT_DIM, pd->arg, pd->arg_dim, 0);
+        }
+    }
+}
+
+/* Arguments whose rank differs from their view's: element counts. */
+static void check_counts(inst *in)
+{
+    call_result *r = in->r;
+    dim_ctx *D = in->an->dims;
+    for (uint32_t i = 0; i < r->n_args; i++) {
+        if (in->aligned[i] || !r->views[i] || !r->args[i].extent.shape ||
+            r->args[i].is_null)
+            continue;
+        const dim_poly *v = element_count(D, r->views[i]);
+        const dim_poly *e = element_count(D, r->args[i].extent.shape);
+        if (!v || !e)
+            continue;
+        bool bad = r->prefix[i] ? dim_order_of(D, v, e) == DIM_ORDER_GT
+                                : dim_compare(D, v, e) == DIM_CANNOT_EQUAL;
+        if (bad)
+            add_conflict(in, CONFLICT_COUNT, i, 0, 0);
+    }
+}
+
+/* Ranks that line up (the same number of dims, or '...' absorbing the
+   difference) pair their dims; others are a reshape, compared by counts. */
+static void align_arguments(inst *in, const signature *sig,
+                            const call_arg *args, uint32_t n_args)
+{
+    for (uint32_t i = 0; i < n_args && i < sig->n_params; i++) {
+        const shape *p = sig->params[i].shape, *a = args[i].extent.shape;
+        if (!p || !a || args[i].is_null)
+            continue;
+        in->cur_arg = i;
+        uint32_t mark = in->n_pairs;
+        in->aligned[i] = shape_align(p, a, collect_pair, in);
+        if (!in->aligned[i])
+            in->n_pairs = mark;
+    }
+}
+
+static void instantiate_views(inst *in, const signature *sig, uint32_t n_args)
+{
+    call_result *r = in->r;
+    analysis *an = in->an;
+    for (uint32_t i = 0; i < n_args && i < sig->n_params; i++) {
+        if (!sig->params[i].shape)
+            continue;
+        r->views[i] = shape_substitute(an->arena, an->dims,
+                                       sig->params[i].shape, instantiate_sym,
+                                       in);
+        r->prefix[i] = reads_prefix(sig, i, &r->args[i]);
+    }
+}
+
 call_result *call_instantiate(analysis *an, const signature *sig,
                               const call_arg *args, uint32_t n_args)
 {
     call_result *r = arena_alloc(an->arena, sizeof *r);
+    uint32_t n = n_args ? n_args : 1;
     r->sig = sig, r->args = args, r->n_args = n_args;
-    r->conflicts =
-        arena_array(an->arena, n_args ? n_args : 1, sizeof *r->conflicts);
-    r->expected =
-        arena_array(an->arena, n_args ? n_args : 1, sizeof *r->expected);
+    r->conflicts = arena_array(an->arena, n, sizeof *r->conflicts);
+    r->views = arena_array(an->arena, n, sizeof *r->views);
+    r->prefix = arena_array(an->arena, n, sizeof *r->prefix);
     inst in = {.an = an, .r = r};
+    in.aligned = arena_array(an->arena, n, sizeof *in.aligned);
+    r->aligned = in.aligned;
     bind_arguments(&in, sig, args, n_args);
-    for (uint32_t i = 0; i < n_args && i < sig->n_params; i++) {
-        const shape *p = sig->params[i].shape, *a = args[i].value.shape;
-        if (!p || !a)
-            continue;
-        in.cur_arg = i;
-        if (!shape_align(p, a, collect_pair, &in))
-            add_conflict(&in, CONFLICT_RANK, i, 0, 0);
-    }
-    uint32_t n_deferred;
-    match_lone_symbols(&in, &n_deferred);
-    check_compound_dims(&in, n_deferred);
-    for (uint32_t i = 0; i < n_args && i < sig->n_params; i++)
-        if (sig->params[i].shape)
-            r->expected[i] =
-                shape_substitute(an->arena, an->dims, sig->params[i].shape,
-                                 instantiate_sym, &in);
+    align_arguments(&in, sig, args, n_args);
+    bind_free_symbols(&in);
+    instantiate_views(&in, sig, n_args);
+    check_dims(&in);
+    check_counts(&in);
     if (sig->returns)
         r->returns = shape_substitute(an->arena, an->dims, sig->returns,
                                       instantiate_sym, &in);
+    if (sig->returns_seen)
+        r->returns_seen = shape_substitute(an->arena, an->dims,
+                                           sig->returns_seen, instantiate_sym,
+                                           &in);
     r->effect_values =
         arena_array(an->arena, sig->n_effects + 1, sizeof *r->effect_values);
     for (uint32_t k = 0; k < sig->n_effects; k++)

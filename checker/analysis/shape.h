@@ -31,6 +31,7 @@ typedef enum origin_kind {
     ORIGIN_RETURNED, /* returned by a RETURNS_SHAPE function */
     ORIGIN_PARAM,    /* a SHAPE parameter of the function being analysed */
     ORIGIN_CALLEE_RETURN, /* where a summarised function gets its result */
+    ORIGIN_ALLOCATED, /* malloc and friends: the elements its size holds */
 } origin_kind;
 
 /* One value of a symbol that a shape used: "B = 32", set at LOC. */

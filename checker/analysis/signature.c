@@ -8,17 +8,11 @@
  * so names are resolved per declaration to parameter positions; two
  * declarations that annotate the same position differently are reported.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "analysis.h"
-
-typedef struct func_group {
-    const ir_func **decls;
-    uint32_t n, cap;
-    bool built;
-    const signature *sig;
-} func_group;
 
 typedef struct const_value {
     enum { CONST_PENDING, CONST_KNOWN, CONST_NONE } state;
@@ -27,10 +21,33 @@ typedef struct const_value {
     const char *how;
 } const_value;
 
+/* ---- Annotation problems ---------------------------------------------- */
+
+void annotation_problem(analysis *an, sc_loc loc, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < sc_n_rules; i++)
+        if (sc_rules[i]->on_annotation)
+            sc_rules[i]->on_annotation(an, &loc, msg);
+}
+
 /* ---- Constants -------------------------------------------------------- */
 
-static const ir_macro *find_macro(const ir_tu *tu, const char *name)
+/* The definition of macro NAME for a name written in annotation ANN: the
+   one in force there (SPEC 3) when the front end said which, else the
+   TU's last one. */
+static const ir_macro *find_macro(const ir_tu *tu, const ir_annotation *ann,
+                                  const char *name)
 {
+    for (uint32_t i = 0; ann && i < ann->n_macros; i++)
+        if (strcmp(ann->macros[i]->name, name) == 0)
+            return ann->macros[i];
+    if (ann && ann->macros)
+        return NULL; /* not defined where the annotation is written */
     const ir_macro *found = NULL;
     for (uint32_t i = 0; i < tu->n_macros; i++)
         if (strcmp(tu->macros[i].name, name) == 0)
@@ -44,13 +61,20 @@ static const ir_macro *find_macro(const ir_tu *tu, const char *name)
    than overflowing the stack. */
 #define CONST_MAX_DEPTH 64
 
-static bool constant_lookup_at(analysis *an, const ir_tu *tu, const char *name,
+/* Where a name is looked up: its TU and the annotation it is written in
+   (NULL: the TU as a whole). */
+typedef struct const_scope {
+    analysis *an;
+    const ir_tu *tu;
+    const ir_annotation *ann;
+} const_scope;
+
+static bool constant_lookup_at(const const_scope *sc, const char *name,
                                int64_t *value, sc_loc *loc, const char **how,
                                unsigned depth);
 
 typedef struct macro_eval {
-    analysis *an;
-    const ir_tu *tu;
+    const const_scope *sc;
     unsigned depth; /* of the macro being evaluated */
 } macro_eval;
 
@@ -59,14 +83,13 @@ static bool lookup_for_macro(void *ud, const char *path, int64_t *value)
     macro_eval *me = ud;
     sc_loc loc;
     const char *how;
-    return constant_lookup_at(me->an, me->tu, path, value, &loc, &how,
-                              me->depth + 1);
+    return constant_lookup_at(me->sc, path, value, &loc, &how, me->depth + 1);
 }
 
-static bool eval_macro(analysis *an, const ir_tu *tu, const ir_macro *m,
+static bool eval_macro(const const_scope *sc, const ir_macro *m,
                        int64_t *value, unsigned depth)
 {
-    macro_eval me = {an, tu, depth};
+    macro_eval me = {sc, depth};
     dim_error err;
     dim_shape_ast *ast = dim_parse_expr(m->body, &err);
     if (!ast)
@@ -90,20 +113,26 @@ static bool lookup_decl_value(ir_decl **decls, uint32_t n, const char *name,
     return false;
 }
 
-bool constant_lookup(analysis *an, const ir_tu *tu, const char *name,
-                     int64_t *value, sc_loc *loc, const char **how)
+bool constant_lookup(analysis *an, const ir_tu *tu, const ir_annotation *ann,
+                     const char *name, int64_t *value, sc_loc *loc,
+                     const char **how)
 {
-    return constant_lookup_at(an, tu, name, value, loc, how, 0);
+    const_scope sc = {an, tu, ann && ann->macros ? ann : NULL};
+    return constant_lookup_at(&sc, name, value, loc, how, 0);
 }
 
 /* constant_lookup for a name met DEPTH macros deep. */
-static bool constant_lookup_at(analysis *an, const ir_tu *tu, const char *name,
+static bool constant_lookup_at(const const_scope *sc, const char *name,
                                int64_t *value, sc_loc *loc, const char **how,
                                unsigned depth)
 {
-    /* Macros differ between TUs: the cache is per TU. */
+    analysis *an = sc->an;
+    const ir_tu *tu = sc->tu;
+    /* Macros differ between TUs and between places in one: the cache is
+       per TU and annotation. */
     char key[512];
-    snprintf(key, sizeof key, "%p|%s", (const void *)tu, name);
+    snprintf(key, sizeof key, "%p|%p|%s", (const void *)tu,
+             (const void *)sc->ann, name);
     const_value *c = strmap_get(&an->consts, key);
     if (c) {
         /* PENDING: a macro that names itself; no value. */
@@ -115,8 +144,8 @@ static bool constant_lookup_at(analysis *an, const ir_tu *tu, const char *name,
     c = arena_alloc(an->arena, sizeof *c);
     c->state = CONST_PENDING;
     strmap_put(&an->consts, arena_strdup(an->arena, key), c);
-    const ir_macro *m = find_macro(tu, name);
-    if (m && eval_macro(an, tu, m, &c->value, depth)) {
+    const ir_macro *m = find_macro(tu, sc->ann, name);
+    if (m && eval_macro(sc, m, &c->value, depth)) {
         c->state = CONST_KNOWN, c->loc = m->loc, c->how = "defined as";
     } else if (lookup_decl_value(tu->enums, tu->n_enums, name, &c->value,
                                  &c->loc) ||
@@ -138,7 +167,7 @@ typedef struct sig_builder {
     signature *sig;
     const ir_func *decl;
     strmap free_syms; /* name -> dim_sym + 1 (so 0 is "absent") */
-    sc_loc ann_loc;
+    const ir_annotation *ann; /* the one being read */
 } sig_builder;
 
 static int param_index(const ir_func *f, const char *name, size_t len)
@@ -205,7 +234,7 @@ static const dim_poly *resolve_in_signature(void *ud, const char *path,
     int64_t value;
     sc_loc loc;
     const char *how;
-    if (constant_lookup(b->an, b->decl->tu, path, &value, &loc, &how))
+    if (constant_lookup(b->an, b->decl->tu, b->ann, path, &value, &loc, &how))
         return dim_const(b->an->dims, value);
     return free_symbol(b, path);
 }
@@ -214,10 +243,11 @@ static const dim_poly *resolve_in_signature(void *ud, const char *path,
    symbols; reports and returns NULL when it does not parse. */
 static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
 {
+    b->ann = ann;
     dim_error err;
     dim_shape_ast *ast = dim_parse(ann->text, &err);
     if (!ast) {
-        report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
+        annotation_problem(b->an, ann->loc, "malformed shape '%s': %s",
                           shape_excerpt(b->an->arena, ann->text), err.message);
         return NULL;
     }
@@ -230,7 +260,7 @@ static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
         s->dims[i] = dim_from_node(b->an->dims, ast->entries[i].expr,
                                    resolve_in_signature, b, &err);
         if (err.column)
-            report_annotation(b->an, ann->loc, "malformed shape '%s': %s",
+            annotation_problem(b->an, ann->loc, "malformed shape '%s': %s",
                               shape_excerpt(b->an->arena, ann->text),
                               err.message);
     }
@@ -254,7 +284,7 @@ static void add_param_shape(sig_builder *b, uint32_t i,
     const char *written = shape_written(b->an->arena, ann->text);
     if (sp->written) {
         if (strcmp(sp->written, written) != 0)
-            report_annotation(b->an, ann->loc,
+            annotation_problem(b->an, ann->loc,
                               "conflicting annotations for parameter '%s' of "
                               "'%s': %s here but %s at %s:%u",
                               pd->name, b->sig->name, written, sp->written,
@@ -265,7 +295,7 @@ static void add_param_shape(sig_builder *b, uint32_t i,
     if (!s)
         return;
     if (s->rank > 0 && !can_hold_shape(&pd->type)) {
-        report_annotation(b->an, ann->loc,
+        annotation_problem(b->an, ann->loc,
                           "SHAPE on parameter '%s', which cannot hold a "
                           "shape: only pointers, arrays and tensors can",
                           pd->name);
@@ -281,7 +311,7 @@ static void add_returns(sig_builder *b, const ir_annotation *ann)
     const char *written = shape_written(b->an->arena, ann->text);
     if (sig->returns_written) {
         if (strcmp(sig->returns_written, written) != 0)
-            report_annotation(b->an, ann->loc,
+            annotation_problem(b->an, ann->loc,
                               "conflicting annotations for the result of "
                               "'%s': %s here but %s at %s:%u",
                               sig->name, written, sig->returns_written,
@@ -292,7 +322,7 @@ static void add_returns(sig_builder *b, const ir_annotation *ann)
     if (!s)
         return;
     if (s->rank > 0 && !can_hold_shape(&b->decl->ret)) {
-        report_annotation(b->an, ann->loc,
+        annotation_problem(b->an, ann->loc,
                           "RETURNS_SHAPE on '%s', whose result cannot hold a "
                           "shape",
                           sig->name);
@@ -311,7 +341,7 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
     char names[2][128];
     int idx[2] = {-1, -1};
     if (!comma || strchr(comma + 1, ',')) {
-        report_annotation(an, ann->loc,
+        annotation_problem(an, ann->loc,
                           "SHAPE_LOSS takes two parameter names (logits, "
                           "labels), not '%s'",
                           shape_excerpt(an->arena, text));
@@ -330,7 +360,7 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
         names[k][n] = '\0';
         idx[k] = param_index(b->decl, s, (size_t)(e - s));
         if (idx[k] < 0) {
-            report_annotation(an, ann->loc,
+            annotation_problem(an, ann->loc,
                               "SHAPE_LOSS names '%s', which is not a "
                               "parameter of '%s'",
                               names[k], b->sig->name);
@@ -338,7 +368,7 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
         }
     }
     if (idx[0] == idx[1]) {
-        report_annotation(an, ann->loc,
+        annotation_problem(an, ann->loc,
                           "SHAPE_LOSS names '%s' twice: logits and labels "
                           "must be two parameters",
                           names[0]);
@@ -346,7 +376,7 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
     }
     if (b->sig->loss_logits >= 0 &&
         (b->sig->loss_logits != idx[0] || b->sig->loss_labels != idx[1])) {
-        report_annotation(an, ann->loc,
+        annotation_problem(an, ann->loc,
                           "conflicting SHAPE_LOSS annotations for '%s': here "
                           "and at %s:%u",
                           b->sig->name, b->sig->loss_loc.file,
@@ -367,7 +397,7 @@ static void add_function_annotation(sig_builder *b, const ir_annotation *ann)
         add_loss(b, ann);
         break;
     case IR_ANN_SHAPE:
-        report_annotation(b->an, ann->loc,
+        annotation_problem(b->an, ann->loc,
                           "SHAPE on function '%s': use RETURNS_SHAPE for its "
                           "result, SHAPE on its parameters",
                           b->sig->name);
@@ -387,7 +417,7 @@ static void add_declaration(sig_builder *b, const ir_func *f)
             if (ann->kind == IR_ANN_SHAPE)
                 add_param_shape(b, i, ann);
             else
-                report_annotation(b->an, ann->loc,
+                annotation_problem(b->an, ann->loc,
                                   "%s on parameter '%s': it belongs on the "
                                   "function",
                                   ann->kind == IR_ANN_LOSS ? "SHAPE_LOSS"
@@ -449,7 +479,7 @@ static signature *annotated_signature(analysis *an, const func_group *g)
     return b.sig;
 }
 
-static const ir_func *definition_of(const func_group *g)
+const ir_func *func_group_definition(const func_group *g)
 {
     for (uint32_t i = 0; i < g->n; i++)
         if (g->decls[i]->body)
@@ -519,8 +549,8 @@ static void merge_paths(analysis *an, signature *m, const signature *a,
 
 /* What the annotations say, completed by what the body (or a summary file)
    says where the annotations are silent (written annotations always win). */
-static const signature *merge(analysis *an, signature *annotated,
-                              const signature *derived)
+const signature *signature_merge(analysis *an, const signature *annotated,
+                                 const signature *derived)
 {
     if (!annotated)
         return derived;
@@ -532,6 +562,8 @@ static const signature *merge(analysis *an, signature *annotated,
     m->params = arena_array(an->arena, m->n_params, sizeof *m->params);
     for (uint32_t i = 0; i < m->n_params; i++) {
         m->params[i] = annotated->params[i];
+        if (i < derived->n_params)
+            m->params[i].escapes = derived->params[i].escapes;
         if (!annotated->params[i].shape && i < derived->n_params &&
             derived->params[i].shape) {
             m->params[i].shape = remap_shape(&r, derived->params[i].shape);
@@ -543,6 +575,12 @@ static const signature *merge(analysis *an, signature *annotated,
     if (!m->returns && derived->returns) {
         m->returns = remap_shape(&r, derived->returns);
         m->returns_written = derived->returns_written;
+        m->returns_loc = derived->returns_loc;
+        m->returns_via = derived->returns_via;
+    }
+    if (!m->returns && !m->returns_seen && derived->returns_seen) {
+        m->returns_seen = remap_shape(&r, derived->returns_seen);
+        m->returns_seen_written = derived->returns_seen_written;
         m->returns_loc = derived->returns_loc;
         m->returns_via = derived->returns_via;
     }
@@ -561,22 +599,14 @@ static const signature *merge(analysis *an, signature *annotated,
         m->effects[k].value = dim_substitute(
             an->dims, derived->effects[k].value, remap_symbol, &r);
     }
+    /* What it may change is the body's to say: annotations never do. */
+    m->summarised = derived->summarised;
+    m->writes_any = derived->writes_any;
+    m->writes = derived->writes;
+    m->n_writes = derived->n_writes;
+    m->no_return = derived->no_return;
     m->derived = true;
     return m;
-}
-
-static void build_signature(analysis *an, func_group *g)
-{
-    signature *annotated = annotated_signature(an, g);
-    /* Calls the body makes back to this function see the annotations
-       only: recursion ends in "unknown", never in a loop. */
-    g->sig = annotated;
-    const ir_func *def = definition_of(g);
-    const signature *derived = def ? summary_derive(an, def, annotated) : NULL;
-    /* Defined elsewhere: a summary file may know it. */
-    if (!def)
-        derived = strmap_get(&an->external, g->decls[0]->key);
-    g->sig = merge(an, annotated, derived);
 }
 
 static void add_to_group(analysis *an, const ir_func *d)
@@ -584,6 +614,7 @@ static void add_to_group(analysis *an, const ir_func *d)
     func_group *g = strmap_get(&an->funcs_by_key, d->key);
     if (!g) {
         g = arena_alloc(an->arena, sizeof *g);
+        g->key = d->key;
         strmap_put(&an->funcs_by_key, d->key, g);
     }
     if (g->n == g->cap) {
@@ -598,32 +629,40 @@ static void add_to_group(analysis *an, const ir_func *d)
 
 /* Every declaration of every TU, grouped by key: a call in one file sees
    the annotations and the definition of another. */
-static func_group *group_of(analysis *an, const ir_func *f)
+void signatures_group(analysis *an)
 {
-    if (!an->funcs_by_key.cap)
-        for (uint32_t t = 0; t < an->n_tus; t++)
-            for (uint32_t i = 0; i < an->tus[t]->n_funcs; i++)
-                add_to_group(an, an->tus[t]->funcs[i]);
+    for (uint32_t t = 0; t < an->n_tus; t++)
+        for (uint32_t i = 0; i < an->tus[t]->n_funcs; i++)
+            add_to_group(an, an->tus[t]->funcs[i]);
+}
+
+/* A function defined nowhere in the program takes what a summary file
+   says of it. */
+void func_group_annotate(analysis *an, func_group *g)
+{
+    signature *annotated = annotated_signature(an, g);
+    const signature *read =
+        func_group_definition(g) ? NULL
+                                 : strmap_get(&an->external, g->decls[0]->key);
+    g->annotated = annotated;
+    g->sig = signature_merge(an, annotated, read);
+}
+
+func_group *func_group_of(analysis *an, const ir_func *f)
+{
     return f ? strmap_get(&an->funcs_by_key, f->key) : NULL;
 }
 
 const signature *signature_by_key(analysis *an, const char *key)
 {
-    group_of(an, NULL); /* builds the table */
     func_group *g = strmap_get(&an->funcs_by_key, key);
     if (g)
-        return signature_of(an, g->decls[0]);
+        return g->sig;
     return strmap_get(&an->external, key);
 }
 
 const signature *signature_of(analysis *an, const ir_func *f)
 {
-    func_group *g = group_of(an, f);
-    if (!g)
-        return NULL;
-    if (!g->built) {
-        g->built = true;
-        build_signature(an, g);
-    }
-    return g->sig;
+    func_group *g = func_group_of(an, f);
+    return g ? g->sig : NULL;
 }

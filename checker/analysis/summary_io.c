@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUMMARY_FORMAT_VERSION 1
+#define SUMMARY_FORMAT_VERSION 2
 
 /* ---- Writing ---------------------------------------------------------- */
 
@@ -133,9 +133,38 @@ static cJSON *param_json(namer *nm, const sig_param *sp)
         cJSON_AddStringToObject(p, "shape", shape_text(nm, sp->shape));
     if (sp->via)
         cJSON_AddStringToObject(p, "via", sp->via);
+    if (sp->escapes)
+        cJSON_AddBoolToObject(p, "escapes", 1);
     if (sp->shape)
         add_loc(nm, p, "at", sp->loc);
     return p;
+}
+
+/* What the function may change (mod): "writes" through parameters and
+   globals, "writes_any" for code nobody can see; "summarised" says the
+   body was read (without it a caller assumes the worst). */
+static void add_writes(cJSON *fn, const signature *sig)
+{
+    if (!sig->summarised)
+        return;
+    cJSON_AddBoolToObject(fn, "summarised", 1);
+    if (sig->writes_any)
+        cJSON_AddBoolToObject(fn, "writes_any", 1);
+    if (sig->no_return)
+        cJSON_AddBoolToObject(fn, "no_return", 1);
+    if (!sig->n_writes)
+        return;
+    cJSON *writes = cJSON_AddArrayToObject(fn, "writes");
+    for (uint32_t k = 0; k < sig->n_writes; k++) {
+        const sig_write *w = &sig->writes[k];
+        cJSON *o = cJSON_CreateObject();
+        if (w->param >= 0)
+            cJSON_AddNumberToObject(o, "param", w->param);
+        else
+            cJSON_AddStringToObject(o, "global", w->global);
+        cJSON_AddStringToObject(o, "member", w->suffix);
+        cJSON_AddItemToArray(writes, o);
+    }
 }
 
 static cJSON *function_json(analysis *an, const char *key, const signature *sig)
@@ -151,6 +180,14 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
         cJSON_AddStringToObject(fn, "returns", shape_text(&nm, sig->returns));
         add_loc(&nm, fn, "returns_at", sig->returns_loc);
         if (sig->returns_via)
+            cJSON_AddStringToObject(fn, "returns_via", sig->returns_via);
+    }
+    if (sig->returns_seen) {
+        cJSON_AddStringToObject(fn, "returns_seen",
+                                shape_text(&nm, sig->returns_seen));
+        if (!sig->returns)
+            add_loc(&nm, fn, "returns_at", sig->returns_loc);
+        if (!sig->returns && sig->returns_via)
             cJSON_AddStringToObject(fn, "returns_via", sig->returns_via);
     }
     if (sig->loss_logits >= 0) {
@@ -171,6 +208,7 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
             cJSON_AddItemToArray(effects, e);
         }
     }
+    add_writes(fn, sig);
     return fn;
 }
 
@@ -371,6 +409,8 @@ static bool read_params(reader *rd, const cJSON *params, const char *fn)
         if (via)
             sp->via = arena_strdup(rd->an->arena, via);
         sp->loc = read_loc(rd, json_string(p, "at"));
+        sp->escapes =
+            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "escapes"));
     }
     return !rd->failed;
 }
@@ -398,6 +438,63 @@ static bool is_member_path(const char *s)
             s++;
     }
     return true;
+}
+
+/* A write's member: a member path, "" (all of it), or either followed
+   by "->*" (all a pointer there reaches). */
+static bool is_write_path(const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 3 && strcmp(s + n - 3, "->*") == 0) {
+        if (n == 3)
+            return true;
+        char head[256];
+        if (n - 3 >= sizeof head)
+            return false;
+        memcpy(head, s, n - 3);
+        head[n - 3] = '\0';
+        return is_member_path(head);
+    }
+    return !*s || is_member_path(s);
+}
+
+static bool json_flag(const cJSON *o, const char *key)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static void read_writes(reader *rd, const cJSON *fn_json, const char *fn)
+{
+    signature *sig = rd->sig;
+    sig->summarised = json_flag(fn_json, "summarised");
+    sig->writes_any = json_flag(fn_json, "writes_any");
+    sig->no_return = json_flag(fn_json, "no_return");
+    const cJSON *writes = cJSON_GetObjectItemCaseSensitive(fn_json, "writes");
+    if (writes && !cJSON_IsArray(writes)) {
+        fail(rd, "malformed writes in function", fn);
+        return;
+    }
+    sig->writes = arena_array(rd->an->arena,
+                              (size_t)cJSON_GetArraySize(writes) + 1,
+                              sizeof *sig->writes);
+    const cJSON *w;
+    cJSON_ArrayForEach(w, writes)
+    {
+        const cJSON *param = cJSON_GetObjectItemCaseSensitive(w, "param");
+        const char *global = json_string(w, "global");
+        const char *member = json_string(w, "member");
+        bool by_param = cJSON_IsNumber(param) && param->valueint >= 0 &&
+                        (uint32_t)param->valueint < sig->n_params;
+        if ((by_param == (global != NULL)) || !member ||
+            !is_write_path(member) || sig->n_writes >= SUMMARY_MAX_WRITES) {
+            fail(rd, "malformed write in function", fn);
+            return;
+        }
+        sig->writes[sig->n_writes++] = (sig_write){
+            by_param ? param->valueint : -1,
+            global ? arena_strdup(rd->an->arena, global) : NULL,
+            arena_strdup(rd->an->arena, member)};
+    }
 }
 
 static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
@@ -464,9 +561,17 @@ static signature *read_function(reader *rd, const cJSON *fn_json)
         rd->sig->returns_loc = read_loc(rd, json_string(fn_json, "returns_at"));
         rd->sig->returns_via = opt_string(rd, fn_json, "returns_via");
     }
+    const char *seen = json_string(fn_json, "returns_seen");
+    if (seen) {
+        rd->sig->returns_seen = read_shape(rd, seen, name);
+        rd->sig->returns_seen_written = shape_written(rd->an->arena, seen);
+        rd->sig->returns_loc = read_loc(rd, json_string(fn_json, "returns_at"));
+        rd->sig->returns_via = opt_string(rd, fn_json, "returns_via");
+    }
     rd->sig->loss_loc = read_loc(rd, json_string(fn_json, "loss_at"));
     rd->sig->loss_via = opt_string(rd, fn_json, "loss_via");
     read_loss_and_effects(rd, fn_json, name);
+    read_writes(rd, fn_json, name);
     return rd->failed ? NULL : rd->sig;
 }
 

@@ -84,6 +84,11 @@ typedef struct ir_type {
        underlying integer type.  0 bits: not an integer type. */
     uint8_t int_bits;
     bool int_signed;
+    /* IR_TYPE_POINTER and IR_TYPE_ARRAY: the size in bytes of one element
+       (what the pointer points to; an array's innermost element), so that
+       "malloc(sizeof(float) * n)" is known to hold n floats; 0 when not
+       known (void, incomplete types). */
+    uint32_t elem_bytes;
     bool is_const_qualified; /* the declared object itself is const */
     bool pointee_const;      /* a pointer to const ("const cfg_t *") */
     /* The struct/union this is, points to or holds (after typedefs), or
@@ -245,6 +250,9 @@ struct ir_func {
     bool is_static;
     bool is_variadic;
     bool has_prototype; /* false for old-style "int f();" */
+    /* Declared in a system header (-isystem, /usr/include): library code,
+       which cannot name the program's globals. */
+    bool in_system_header;
     ir_type ret;
     ir_decl **params;
     uint32_t n_params;

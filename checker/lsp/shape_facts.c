@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "notes.h"
 
 void shape_fact_list_init(shape_fact_list *list)
 {

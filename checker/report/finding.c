@@ -13,6 +13,8 @@ const sc_rule finding_compiler_rule = {
     "could parse was still analysed, but findings may be missing until the "
     "error is fixed: check the compiler arguments (-p, the compile database "
     "or the arguments after --) and the code at the reported position.",
+    NULL,
+    NULL,
 };
 
 const sc_rule *finding_rule(const diag *d)

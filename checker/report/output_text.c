@@ -40,28 +40,58 @@ static void print_loc(FILE *out, sc_loc loc)
     fputc(' ', out);
 }
 
-/* "   42 | TEXT" and "      |   ^", numbers at least 4 wide as clang
-   does.  The caret line copies the tabs before COL and puts one space per
-   other character (UTF-8 continuation bytes take no column). */
+/* The columns of one finding's snippet: the caret, and the range around
+   it that clang draws with '~' (FROM to TO, exclusive; TO 0: none). */
+typedef struct marks {
+    unsigned caret, from, to;
+} marks;
+
+/* Where D's caret and underline go on its line: the caret at its focus
+   (the argument that does not fit) when that is on the line, else at its
+   position; the underline from its position to its end. */
+static marks marks_of(const diag *d)
+{
+    marks m = {d->loc.col, 0, 0};
+    bool same_line = d->end.line == d->loc.line && d->end.file &&
+                     d->loc.file && strcmp(d->end.file, d->loc.file) == 0;
+    if (!same_line || d->end.col <= d->loc.col)
+        return m;
+    m.from = d->loc.col, m.to = d->end.col;
+    if (d->focus.line == d->loc.line && d->focus.col >= m.from &&
+        d->focus.col < m.to)
+        m.caret = d->focus.col;
+    return m;
+}
+
+/* "   42 | TEXT" and "      | ~~~^~~~", numbers at least 4 wide as clang
+   does.  The caret line copies the tabs before the marks and puts one
+   space per other character (UTF-8 continuation bytes take no column). */
 static void print_snippet(FILE *out, const char *text, size_t len,
-                          unsigned line, unsigned col)
+                          unsigned line, marks m)
 {
     int width = snprintf(NULL, 0, "%u", line);
     if (width < 4)
         width = 4;
     fprintf(out, " %*u | %.*s\n", width, line, (int)len, text);
-    if (col == 0)
+    if (m.caret == 0)
         return;
     fprintf(out, " %*s | ", width, "");
-    size_t before = col - 1 < len ? col - 1 : len;
-    for (size_t i = 0; i < before; i++) {
+    unsigned first = m.to ? m.from : m.caret;
+    unsigned last = m.to ? m.to - 1 : m.caret;
+    for (size_t i = 0; i + 1 < first && i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '\t')
             fputc('\t', out);
         else if ((c & 0xC0) != 0x80)
             fputc(' ', out);
     }
-    fputs("^\n", out);
+    for (unsigned col = first; col <= last; col++) {
+        size_t i = col - 1;
+        if (i < len && ((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        fputc(col == m.caret ? '^' : '~', out);
+    }
+    fputc('\n', out);
 }
 
 static void print_diag(FILE *out, const diag *d, source_cache *cache)
@@ -77,7 +107,7 @@ static void print_diag(FILE *out, const diag *d, source_cache *cache)
         size_t len;
         if (d->loc.file && source_cache_line(cache, d->loc.file,
                                        d->loc.line, &text, &len))
-            print_snippet(out, text, len, d->loc.line, d->loc.col);
+            print_snippet(out, text, len, d->loc.line, marks_of(d));
     }
     for (size_t i = 0; i < d->n_notes; i++) {
         print_loc(out, d->notes[i].loc);

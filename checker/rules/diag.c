@@ -118,9 +118,17 @@ void diag_add_note(diag_list *list, diag *d, sc_loc loc, const char *fmt, ...)
     va_end(ap);
 }
 
+void diag_set_range(diag_list *list, diag *d, sc_loc end, sc_loc focus)
+{
+    d->end = own_loc(list, end);
+    d->focus = own_loc(list, focus);
+}
+
 void diag_copy(diag_list *list, const diag *d)
 {
     diag *copy = diag_push(list);
+    copy->end = own_loc(list, d->end);
+    copy->focus = own_loc(list, d->focus);
     copy->rule = d->rule; /* rules are static: shared, not copied */
     copy->severity = d->severity;
     copy->loc = own_loc(list, d->loc);
@@ -196,11 +204,14 @@ void diag_list_sort(diag_list *list)
     list->n = kept;
 }
 
-size_t diag_count_errors(const diag_list *list)
+size_t diag_count_findings(const diag_list *list)
 {
     size_t n = 0;
-    for (size_t i = 0; i < list->n; i++)
-        if (list->items[i].severity == SC_SEV_ERROR)
+    for (size_t i = 0; i < list->n; i++) {
+        const diag *d = &list->items[i];
+        if (d->severity == SC_SEV_ERROR ||
+            (d->rule && d->severity == SC_SEV_WARNING))
             n++;
+    }
     return n;
 }

@@ -25,6 +25,10 @@ typedef struct diag {
     sc_severity severity;
     sc_loc loc;
     const char *message;    /* without the " [rule]" suffix */
+    /* Optional: the part of the line to underline, from LOC to END (just
+       past its last character, same line), and FOCUS, where the caret
+       goes inside it (the argument that does not fit).  Line 0: none. */
+    sc_loc end, focus;
     diag_note *notes;
     size_t n_notes;
 } diag;
@@ -45,6 +49,8 @@ diag *diag_add(diag_list *list, const sc_rule *rule, sc_loc loc,
 void diag_add_note(diag_list *list, diag *d, sc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Sets D's underlined range and caret (see diag.end, diag.focus). */
+void diag_set_range(diag_list *list, diag *d, sc_loc end, sc_loc focus);
 /* Copies D (from another list) into LIST, strings included. */
 void diag_copy(diag_list *list, const diag *d);
 
@@ -53,7 +59,9 @@ void diag_copy(diag_list *list, const diag *d);
    translation units reports once). */
 void diag_list_sort(diag_list *list);
 
-/* Number of findings with severity SC_SEV_ERROR. */
-size_t diag_count_errors(const diag_list *list);
+/* Number of findings that fail a run (exit status 1): the rules' errors
+   and warnings (SPEC 5), and compiler errors.  Notes and the compiler's
+   own warnings do not count. */
+size_t diag_count_findings(const diag_list *list);
 
 #endif /* SHAPECHECK_DIAG_H */

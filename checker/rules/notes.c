@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "analysis.h"
+#include "notes.h"
 
 #define NOTE_CHAIN_MAX 3
 
@@ -52,6 +52,11 @@ static const char *origin_text(analysis *an, const shape_origin *o)
                             o->name, o->written, o->callee);
     case ORIGIN_RETURNED:
         return arena_printf(an->arena, "'%s' has shape %s, returned by '%s'%s",
+                            o->name, o->written, o->callee,
+                            values_suffix(an, o));
+    case ORIGIN_ALLOCATED:
+        return arena_printf(an->arena, "'%s' holds %s elements, allocated by "
+                                       "'%s'%s",
                             o->name, o->written, o->callee,
                             values_suffix(an, o));
     case ORIGIN_CALLEE_RETURN:
@@ -117,13 +122,15 @@ void note_param(analysis *an, diag *d, const signature *sig, uint32_t i)
                       sig->name, sp->written);
 }
 
-/* Explains an argument's shape: its origin, or the parameter it took it
-   from and how the parameter's symbols were bound. */
+/* Explains an argument's shape: the origin of its extent (or of what it
+   was seen to hold), or the parameter it is read through and how the
+   parameter's symbols were bound. */
 void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i)
 {
     const call_arg *a = &r->args[i];
-    if (a->value.shape) {
-        note_origin(an, d, a->value.origin);
+    if (a->extent.shape || a->observed.shape) {
+        note_origin(an, d, a->extent.shape ? a->extent.origin
+                                           : a->observed.origin);
         return;
     }
     note_param(an, d, r->sig, i);
@@ -132,10 +139,32 @@ void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i)
         if (b->arg == (int)i)
             continue;
         const call_arg *by = &r->args[b->arg];
-        if (b->dim < 0) {
+        if (b->dim < 0)
             note_value(an, d, by->int_note);
-        } else if (by->value.origin) {
-            note_origin(an, d, by->value.origin);
-        }
+        else
+            note_origin(an, d, by->extent.origin);
     }
+}
+
+typedef struct sym_seen {
+    const call_result *r;
+    analysis *an;
+    diag *d;
+} sym_seen;
+
+static void note_symbol(void *ud, dim_sym s)
+{
+    sym_seen *ss = ud;
+    const binding *b = call_binding(ss->r, s);
+    if (b && b->dim < 0)
+        note_value(ss->an, ss->d, ss->r->args[b->arg].int_note);
+}
+
+void note_bindings(analysis *an, diag *d, const call_result *r, uint32_t i)
+{
+    const shape *p = i < r->sig->n_params ? r->sig->params[i].shape : NULL;
+    sym_seen ss = {r, an, d};
+    for (uint32_t k = 0; p && k < p->rank; k++)
+        if (p->dims[k])
+            dim_poly_symbols(p->dims[k], note_symbol, &ss);
 }

@@ -38,18 +38,18 @@ static float train_step(const float *logits, const int *labels, int n)
 int main(void)
 {
     static float x[BATCH][FEATURES];
-    static int labels[2 * BATCH];
+    static int labels[BATCH / 2];
     fill_random(&x[0][0], BATCH * FEATURES, 1);
     fill_random(&weights[0][0], FEATURES * CLASSES, 2);
 
     float *logits = predict(&x[0][0], BATCH);
     if (!logits)
         return 1;
-    float loss = train_step(logits, labels, BATCH); // expected-error {{'logits' is [32, 10] but 'labels' is [64] in call to 'train_step' [shape-batch-mismatch]}}
+    float loss = train_step(logits, labels, BATCH); // expected-error {{'logits' is [32, 10] but 'labels' is [16] in call to 'train_step' [shape-batch-mismatch]}}
     // expected-note@-4 {{'logits' has shape [32, 10], returned by 'predict', BATCH = 32}}
     // expected-note@11 {{BATCH defined as 32 here}}
     // expected-note@29 {{'predict' returns [rows, 10] here (shape from 'mlp_forward')}}
-    // expected-note@41 {{'labels' declared as an array of shape [2 * BATCH], BATCH = 32}}
+    // expected-note@41 {{'labels' declared as an array of shape [BATCH / 2], BATCH = 32}}
     // expected-note@35 {{'train_step' passes 'logits' and 'labels' to the loss 'cross_entropy' here}}
     printf("loss %.4f\n", loss);
     free(logits);

@@ -36,7 +36,7 @@ int main(void)
     // expected-note@11 {{BATCH defined as 32 here}}
 
     float *h = new_matrix(BATCH / 4, CLASSES);
-    matmul(h, x, w, BATCH, FEATURES, CLASSES); // expected-error {{'h' has shape [8, 10] but rows = 32 (passed as 'BATCH') in call to 'matmul'}}
+    matmul(h, x, w, BATCH, FEATURES, CLASSES); // expected-error {{'h' has shape [8, 10] but parameter 'out' of 'matmul' expects [rows, cols] = [32, 10]}}
     // expected-note@-2 {{'h' has shape [8, 10], returned by 'new_matrix'}}
     // expected-note@11 {{BATCH defined as 32 here}}
 

@@ -19,7 +19,7 @@ static void fill_rows(float *buf SHAPE(n, 4), int n)
 int main(void)
 {
     static float logits[8][10];
-    static int labels[16];
+    static int labels[4];
     static float wide[8][5];
     float total = 0;
     /* Each finding reported below points back to its arrays: */
@@ -27,10 +27,10 @@ int main(void)
     // expected-note@21 {{'logits' declared as an array of shape [8, 10]}} {{'logits' declared as an array of shape [8, 10]}}
     // expected-note@21 {{'logits' declared as an array of shape [8, 10]}} {{'logits' declared as an array of shape [8, 10]}}
     // expected-note@21 {{'logits' declared as an array of shape [8, 10]}} {{'logits' declared as an array of shape [8, 10]}}
-    // expected-note@22 {{'labels' declared as an array of shape [16]}} {{'labels' declared as an array of shape [16]}}
-    // expected-note@22 {{'labels' declared as an array of shape [16]}} {{'labels' declared as an array of shape [16]}}
-    // expected-note@22 {{'labels' declared as an array of shape [16]}} {{'labels' declared as an array of shape [16]}}
-    // expected-note@22 {{'labels' declared as an array of shape [16]}} {{'labels' declared as an array of shape [16]}}
+    // expected-note@22 {{'labels' declared as an array of shape [4]}} {{'labels' declared as an array of shape [4]}}
+    // expected-note@22 {{'labels' declared as an array of shape [4]}} {{'labels' declared as an array of shape [4]}}
+    // expected-note@22 {{'labels' declared as an array of shape [4]}} {{'labels' declared as an array of shape [4]}}
+    // expected-note@22 {{'labels' declared as an array of shape [4]}} {{'labels' declared as an array of shape [4]}}
     // expected-note@23 {{'wide' declared as an array of shape [8, 5]}}
     // expected-note@13 {{parameter 'buf' of 'fill_rows' declared with shape [n, 4]}}
 
@@ -41,19 +41,19 @@ int main(void)
     total += cross_entropy(&logits[0][0], labels, 8, 10); /* NOLINT( shape-mismatch , shape-batch-mismatch ) */
 
     /* Lists that leave the rule out: still reported. */
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10); // NOLINT(shape-mismatch)
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10); // NOLINT(shape-*,-shape-batch-mismatch)
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10); // NOLINT()
 
     /* Not directives: lower case, a longer word, the word in a string. */
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10); // nolint
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10); // NOLINTS are not a thing
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10) * (puts("// NOLINT") > 0);
 
     /* The next line only. */
@@ -62,13 +62,13 @@ int main(void)
     // NOLINTNEXTLINE(shape-mismatch)
     fill_rows(&wide[0][0], 8);
     // NOLINTNEXTLINE(shape-mismatch)
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10);
 
     /* Every line of a begin-end block, for the rules listed; blocks nest. */
     // NOLINTBEGIN(shape-mismatch)
     fill_rows(&wide[0][0], 8);
-    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [16] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [8, 10] but 'labels' is [4] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 8, 10);
     // NOLINTBEGIN
     total += cross_entropy(&logits[0][0], labels, 8, 10);

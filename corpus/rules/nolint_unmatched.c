@@ -12,19 +12,19 @@
 int main(void)
 {
     static float logits[4][3];
-    static int labels[8];
+    static int labels[2];
     float total = 0;
     // expected-note@14 {{'logits' declared as an array of shape [4, 3]}} {{'logits' declared as an array of shape [4, 3]}}
-    // expected-note@15 {{'labels' declared as an array of shape [8]}} {{'labels' declared as an array of shape [8]}}
+    // expected-note@15 {{'labels' declared as an array of shape [2]}} {{'labels' declared as an array of shape [2]}}
 
     // NOLINTBEGIN(shape-batch-mismatch)
-    // expected-error@+1 {{'&logits[0][0]' is [4, 3] but 'labels' is [8] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [4, 3] but 'labels' is [2] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 4, 3);
     // NOLINTEND(shape-batch-mismatch)
 
     // expected-error@+1 {{comment without a subsequent}}
     // NOLINTBEGIN(shape-*)
-    // expected-error@+1 {{'&logits[0][0]' is [4, 3] but 'labels' is [8] in call to 'cross_entropy' [shape-batch-mismatch]}}
+    // expected-error@+1 {{'&logits[0][0]' is [4, 3] but 'labels' is [2] in call to 'cross_entropy' [shape-batch-mismatch]}}
     total += cross_entropy(&logits[0][0], labels, 4, 3);
     total += cross_entropy(&logits[0][0], labels, 4, 3); // NOLINT(shape-batch-mismatch)
     // NOLINTNEXTLINE

@@ -64,6 +64,7 @@ int main(void)
     // expected-note@38 {{'mlp_forward' returns [cfg->batch, l2->cols] here (shape from 'layer_forward')}}
     // expected-note@56 {{'labels' has shape [4], returned by 'alloc_labels', cfg.eval_batch = 4}}
     // expected-note@50 {{cfg.eval_batch set to 4 here}}
+    // expected-note@50 {{cfg.batch set to 16 here}}
     printf("loss %.4f\n", (double)loss);
     return 0;
 }

@@ -42,7 +42,7 @@ void vendor_gemv(const float *w SHAPE(m, n), const float *x SHAPE(n),
                  float *y SHAPE(m), int m, int n);
 EOF
 echo '/* no models */' >proj/models/none.h
-cp "$corpus/batch/labels_twice_batch.c" proj/src/nested/train.c || exit 1
+cp "$corpus/batch/labels_short_batch.c" proj/src/nested/train.c || exit 1
 cat >proj/src/gemv.c <<'EOF'
 /* A library function with no annotations of its own. */
 void vendor_gemv(const float *w, const float *x, float *y, int m, int n);

@@ -41,7 +41,7 @@ has "$full/bin/shapecheck" \
 
 "$full/bin/shapecheck" --version | grep -q '^shapecheck [0-9]' ||
   fail "the installed shapecheck does not run"
-"$full/bin/shapecheck" "$corpus/batch/labels_twice_batch.c" -- \
+"$full/bin/shapecheck" "$corpus/batch/labels_short_batch.c" -- \
   "-I$corpus/include" >"$work/finding.out" 2>&1
 status=$?
 [ "$status" -eq 1 ] || fail "installed shapecheck: exit status $status: $(cat "$work/finding.out")"

@@ -101,9 +101,8 @@ static void deep_annotation(void)
 }
 
 /* A call chain 10,000 deep, f0 -> f1 -> ... -> f9999 -> sink, each passing
-   the buffer on.  FORWARD: defined caller first (the summaries nest until
-   SUMMARY_MAX_DEPTH, past which they are unknown); otherwise callee first
-   (each summary is one level deep, and the requirement reaches f0). */
+   the buffer on.  FORWARD: defined caller first; otherwise callee first.
+   Summaries are made callees first whatever the order in the file. */
 static void call_chain(int forward)
 {
     const int n = 10000;
@@ -170,7 +169,7 @@ static void mutual_recursion(void)
          "    return even(x, n, d);\n}\n"
          "void top(void)\n{\n    float buf[8];\n    ring0(buf, 8, 3);\n"
          "    ring500(buf, 9, 3);\n    odd(buf, 8, 4);\n"
-         "    odd(buf, 7, 4);\n}\n");
+         "    odd(buf, 7, 4);\n    odd(buf, 9, 4);\n}\n");
 }
 
 /* Annotations written by macros: a function-like macro around SHAPE,
@@ -191,12 +190,13 @@ static void macros(void)
          "void self(const float *x SHAPE(SELF));\n"
          "void chained(const float *x SHAPE(M9999));\n"
          "void near(const float *x SHAPE(M10));\n"
-         "void top(void)\n{\n    float a[3][4], v[5];\n"
+         "void top(void)\n{\n    float a[3][4], v[5], v2[2];\n"
          "    square(&a[0][0], 3);\n"
          "    kernel999(v, 6);\n"
          "    self(v);\n"
          "    chained(v);\n"
-         "    near(v);\n}\n");
+         "    near(v);\n"
+         "    near(v2);\n}\n");
 }
 
 /* (a+b)*(a+b)*...: far more monomials than DIM_MAX_TERMS, in an

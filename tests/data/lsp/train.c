@@ -12,7 +12,7 @@ float cross_entropy(const float *logits SHAPE(n, c), const int *labels SHAPE(n),
 float train(void)
 {
     static float logits[BATCH][CLASSES];
-    static int labels[2 * BATCH];
+    static int labels[BATCH / 2];
     const float *scores = &logits[0][0];
     /* Σ */ return cross_entropy(scores, labels, BATCH, CLASSES);
 }

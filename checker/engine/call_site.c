@@ -1,0 +1,480 @@
+/*
+ * call_site.c - one call: its arguments against the callee's signature
+ * (views and extents, analysis/call.c), the rules run through their table,
+ * and what the call may change.
+ *
+ * What a call may change comes from the callee's summary: the members it
+ * writes through each pointer argument, the globals it writes, whether it
+ * keeps a pointer, whether it runs code nobody can see.  A call changes
+ * only that.  A C library function is a row of libc.c's table; any other
+ * function with no summary may change everything its arguments reach and
+ * everything others can reach.
+ */
+#include <string.h>
+
+#include "walk.h"
+
+/* ---- Arguments ---------------------------------------------------------- */
+
+/* The type of parameter I of CALLEE, or NULL (variadic, unprototyped). */
+static const ir_type *param_type(const ir_node *call, uint32_t i)
+{
+    const ir_func *f = call->callee;
+    return f && i < f->n_params ? &f->params[i]->type : NULL;
+}
+
+/* The value member path SUFFIX of argument ARG has ("->batch" through a
+   pointer, ".batch" of a struct passed by value), or NULL. */
+static const dim_poly *arg_path_value(walk *w, const ir_node *arg,
+                                      const value *v, const char *suffix)
+{
+    if (suffix[0] == '-' && suffix[1] == '>') {
+        const ptset *p = v->v->pts;
+        if (!p || p->unknown || p->n != 1)
+            return NULL;
+        const aval *r = path_read(w, p->targets[0],
+                                  arena_printf(w->scratch, ".%s", suffix + 2));
+        return r ? r->num : NULL;
+    }
+    const ir_node *a = expr_strip_casts(arg);
+    if (suffix[0] != '.' || (a->kind != IR_VAR && a->kind != IR_MEMBER))
+        return NULL;
+    place p = expr_place(w, a);
+    const aval *r = p.loc ? path_read(w, p.loc, suffix) : NULL;
+    return r ? r->num : NULL;
+}
+
+static call_arg *build_args(walk *w, const ir_node *n, const signature *sig,
+                            const value *vals, uint32_t n_args)
+{
+    call_arg *args = arena_array(w->an->arena, n_args + 1, sizeof *args);
+    for (uint32_t i = 0; i < n_args; i++) {
+        const ir_node *a = n->kids[1 + i];
+        const aval *v = vals[i].v;
+        const ir_type *pt = param_type(n, i);
+        call_arg *ca = &args[i];
+        ca->text = a->text ? a->text : "?";
+        ca->loc = a->loc, ca->end = a->end;
+        ca->extent = v->extent, ca->exact = v->exact;
+        ca->observed = v->observed, ca->is_null = v->is_null;
+        if (vals[i].type.cls == IR_TYPE_INT) {
+            const aval *c = pt ? int_convert(w, v, &vals[i].type, pt, a) : v;
+            ca->int_value = c->num;
+            ca->int_note = c == v ? v->note : NULL;
+            ca->int_bounds = v->bounds;
+            ca->n_int_bounds = v->n_bounds;
+        }
+    }
+    for (uint32_t k = 0; k < sig->n_paths; k++) {
+        uint32_t p = sig->paths[k].param;
+        if (p >= n_args)
+            continue;
+        const dim_poly *pv =
+            arg_path_value(w, n->kids[1 + p], &vals[p], sig->paths[k].suffix);
+        if (!pv)
+            continue;
+        if (!args[p].path_values)
+            args[p].path_values = arena_array(w->an->arena, sig->n_paths,
+                                              sizeof *args[p].path_values);
+        args[p].path_values[k] = pv;
+    }
+    return args;
+}
+
+/* Runs every rule's call hook, in table order. */
+static void run_rules(walk *w, const ir_node *n, const call_result *r)
+{
+    call_check chk = {r, n->callee->name, n->loc, n->end, NULL};
+    chk.claimed = arena_array(w->scratch, r->n_conflicts + 1,
+                              sizeof *chk.claimed);
+    for (size_t i = 0; i < sc_n_rules; i++)
+        if (sc_rules[i]->on_call)
+            sc_rules[i]->on_call(w->an, &chk);
+}
+
+static const call_result *check_call(walk *w, const ir_node *n,
+                                     const signature *sig, const value *vals,
+                                     uint32_t n_args)
+{
+    call_arg *args = build_args(w, n, sig, vals, n_args);
+    const call_result *r = call_instantiate(w->an, sig, args, n_args);
+    if (!w->silent)
+        run_rules(w, n, r);
+    collect_loss(w, sig, n);
+    return r;
+}
+
+/* ---- What the call changes ---------------------------------------------- */
+
+/* The locations at PATH ("->cfg.batch", "->layers->*", "->*" for all of
+   it) below object OBJ, given to FN; an unknown pointer on the way makes
+   the write reach anything others can reach. */
+static void write_path(walk *w, loc_id obj, const char *path,
+                       const ir_node *site)
+{
+    loc_id loc = obj;
+    while (*path) {
+        if (path[0] == '-' && path[1] == '>') {
+            path += 2;
+            if (*path == '*') { /* all it points to */
+                clobber_deep(w, loc, site);
+                return;
+            }
+            continue;
+        }
+        if (path[0] == '.')
+            path++;
+        size_t n = strcspn(path, ".-");
+        loc_id f = loc_field_named(w, loc, arena_strndup(w->scratch, path, n));
+        path += n;
+        if (!f) {
+            clobber_deep(w, loc, site);
+            return;
+        }
+        loc = f;
+        if (path[0] == '-' && path[1] == '>' && path[2] != '*') {
+            const aval *p = cell_read(w, loc);
+            if (!p->pts || p->pts->unknown) {
+                clobber_outside(w, site);
+                return;
+            }
+            for (uint32_t i = 0; i < p->pts->n; i++)
+                write_path(w, p->pts->targets[i], path, site);
+            return;
+        }
+    }
+    const location *l = loc_get(w, loc);
+    if (l->type.cls == IR_TYPE_INT || l->type.cls == IR_TYPE_POINTER)
+        cell_write(w, loc, aval_unknown(w, site, loc, &l->type), true, site);
+    else
+        clobber_deep(w, loc, site);
+}
+
+/* The global KEY ("name", "name@file") of the caller's TU, or NULL. */
+static const ir_decl *global_named(walk *w, const char *key)
+{
+    const ir_tu *tu = w->f->tu;
+    const char *at = strchr(key, '@');
+    size_t len = at ? (size_t)(at - key) : strlen(key);
+    for (uint32_t i = 0; tu && i < tu->n_globals; i++) {
+        const ir_decl *g = tu->globals[i];
+        if (strlen(g->name) != len || strncmp(g->name, key, len) != 0 ||
+            g->is_static != (at != NULL))
+            continue;
+        if (!at || (g->loc.file && strcmp(g->loc.file, at + 1) == 0))
+            return g;
+    }
+    return NULL;
+}
+
+static void apply_write(walk *w, const sig_write *wr, const value *vals,
+                        uint32_t n_args, const ir_node *site)
+{
+    if (wr->param < 0) {
+        const ir_decl *g = global_named(w, wr->global);
+        if (g)
+            write_path(w, loc_var(w, g), wr->suffix, site);
+        return;
+    }
+    if ((uint32_t)wr->param >= n_args)
+        return;
+    const ptset *p = vals[wr->param].v->pts;
+    if (!p || p->unknown) {
+        clobber_outside(w, site);
+        return;
+    }
+    /* "->B" below each object the argument points to. */
+    const char *rest = wr->suffix[0] == '-' ? wr->suffix + 2 : wr->suffix;
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (!rest[0] || rest[0] == '*')
+            clobber_deep(w, p->targets[i], site);
+        else
+            write_path(w, p->targets[i],
+                       arena_printf(w->scratch, ".%s", rest), site);
+    }
+}
+
+/* What the callee leaves in its arguments' members on every path. */
+static void apply_effects(walk *w, const ir_node *n, const call_result *r,
+                          const value *vals, uint32_t n_args)
+{
+    const signature *sig = r->sig;
+    for (uint32_t k = 0; k < sig->n_effects; k++) {
+        const sig_effect *e = &sig->effects[k];
+        const dim_poly *v = r->effect_values[k];
+        if (e->param >= n_args || !v || e->suffix[0] != '-')
+            continue;
+        const ptset *p = vals[e->param].v->pts;
+        if (!p || p->unknown || p->n != 1)
+            continue;
+        /* "->cfg.batch": fields of the object the argument points to;
+           a member through a further pointer is not applied. */
+        const char *rest = e->suffix + 2;
+        if (strstr(rest, "->"))
+            continue;
+        loc_id loc = p->targets[0];
+        while (loc && *rest) {
+            size_t len = strcspn(rest, ".");
+            loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
+            rest += len + (rest[len] == '.');
+        }
+        if (!loc || loc_get(w, loc)->type.cls != IR_TYPE_INT)
+            continue;
+        const location *l = loc_get(w, loc);
+        const value_note *note = names_set_note(w, l->display, v, n->loc);
+        const aval *val = int_convert(w, aval_int(w, v, note),
+                                      &(ir_type){.cls = IR_TYPE_INT}, &l->type,
+                                      n);
+        cell_write(w, loc, val, !l->weak, n);
+    }
+}
+
+/* The callee may keep pointer V: what it points to escapes. */
+static void escape_argument(walk *w, const value *v)
+{
+    collect_escape(w, v->v);
+    for (uint32_t i = 0; v->v->pts && i < v->v->pts->n; i++)
+        escape_deep(w, v->v->pts->targets[i]);
+}
+
+static void apply_summary(walk *w, const ir_node *n, const signature *sig,
+                          const call_result *r, const value *vals,
+                          uint32_t n_args)
+{
+    for (uint32_t i = 0; i < sig->n_writes; i++)
+        apply_write(w, &sig->writes[i], vals, n_args, n);
+    for (uint32_t i = 0; i < sig->n_params && i < n_args; i++)
+        if (sig->params[i].escapes)
+            escape_argument(w, &vals[i]);
+    if (sig->writes_any) {
+        for (uint32_t i = 0; i < n_args; i++) {
+            const ir_type *pt = param_type(n, i);
+            if (vals[i].v->pts && !(pt && pt->pointee_const))
+                for (uint32_t k = 0; k < vals[i].v->pts->n; k++)
+                    clobber_deep(w, vals[i].v->pts->targets[k], n);
+        }
+        collect_writes_anything(w);
+        clobber_outside(w, n);
+    }
+    if (r)
+        apply_effects(w, n, r, vals, n_args);
+}
+
+/* Pointer arguments a callee may write through: not pointers to const. */
+static bool writable(const ir_node *n, uint32_t i, const value *v)
+{
+    const ir_type *pt = param_type(n, i);
+    return v->type.cls == IR_TYPE_POINTER || v->type.cls == IR_TYPE_ARRAY
+               ? !(pt && pt->pointee_const)
+               : false;
+}
+
+static void apply_library(walk *w, const ir_node *n, lib_effect e,
+                          const value *vals, uint32_t n_args)
+{
+    if (e == LIB_NORETURN) {
+        w->st.dead = true;
+        return;
+    }
+    if (e != LIB_WRITES)
+        return;
+    for (uint32_t i = 0; i < n_args; i++) {
+        if (!writable(n, i, &vals[i]))
+            continue;
+        const ptset *p = vals[i].v->pts;
+        if (!p || p->unknown)
+            clobber_anywhere(w, &(ir_type){.cls = IR_TYPE_OTHER}, n);
+        for (uint32_t k = 0; p && k < p->n; k++)
+            clobber_deep(w, p->targets[k], n);
+    }
+}
+
+/* A library function the table does not know: it may write through and
+   keep the pointers it is given, but cannot name the program's globals
+   (docs/memory-model.md: library code is assumed not to call back into
+   code that does). */
+static void apply_system(walk *w, const ir_node *n, const value *vals,
+                         uint32_t n_args)
+{
+    for (uint32_t i = 0; i < n_args; i++)
+        if (writable(n, i, &vals[i]))
+            escape_argument(w, &vals[i]);
+    apply_library(w, n, LIB_WRITES, vals, n_args);
+}
+
+/* Code nobody can see: it may keep every pointer it is given and write
+   everything others can reach. */
+static void apply_unknown(walk *w, const ir_node *n, const value *vals,
+                          uint32_t n_args)
+{
+    for (uint32_t i = 0; i < n_args; i++)
+        if (writable(n, i, &vals[i]))
+            escape_argument(w, &vals[i]);
+    collect_writes_anything(w);
+    clobber_outside(w, n);
+}
+
+static bool has_body(walk *w, const ir_func *f)
+{
+    func_group *g = func_group_of(w->an, f);
+    return g && func_group_definition(g);
+}
+
+static void apply_call(walk *w, const ir_node *n, const signature *sig,
+                       const call_result *r, const value *vals,
+                       uint32_t n_args)
+{
+    lib_effect e;
+    if (sig && sig->summarised)
+        apply_summary(w, n, sig, r, vals, n_args);
+    else if (n->callee && !has_body(w, n->callee) &&
+             libc_model(n->callee->name, &e))
+        apply_library(w, n, e, vals, n_args);
+    else if (n->callee && !has_body(w, n->callee) &&
+             n->callee->in_system_header)
+        apply_system(w, n, vals, n_args);
+    else
+        apply_unknown(w, n, vals, n_args);
+    if (sig && sig->no_return)
+        w->st.dead = true;
+}
+
+/* ---- Observations and the result ---------------------------------------- */
+
+/* A pointer variable or member with no extent passed to a SHAPE
+   parameter was seen to be used as that view: an observation (notes,
+   hover, what a summary requires of a parameter), never a contract. */
+static void observe_arguments(walk *w, const ir_node *n, const call_result *r,
+                              const value *vals)
+{
+    for (uint32_t i = 0; i < r->n_args; i++) {
+        const ir_node *a = expr_strip_casts(n->kids[1 + i]);
+        if (!r->views[i] || vals[i].v->extent.shape ||
+            (a->kind != IR_VAR && a->kind != IR_MEMBER) ||
+            vals[i].type.cls != IR_TYPE_POINTER)
+            continue;
+        place p = expr_place(w, a);
+        if (!p.loc || !p.strong)
+            continue;
+        shape_origin *o = names_origin(w, ORIGIN_INFERRED, n->loc,
+                                       a->text ? a->text : "?");
+        o->written = shape_format(w->an->arena, w->an->dims, r->views[i]);
+        o->callee = n->callee->name;
+        aval seen = *cell_read(w, p.loc);
+        seen.observed = (shaped){r->views[i], o};
+        cell_replace(w, p.loc, aval_new(w, &seen));
+        if (a->kind == IR_VAR)
+            names_observe(w, SHAPE_EVENT_TAKEN, a->decl, a->loc,
+                          seen.observed);
+    }
+}
+
+/* The story of a call's result: the call, the values that sized it, and
+   for a summarised function the return it comes from. */
+static shape_origin *returned_origin(walk *w, const call_result *r,
+                                     const ir_node *n, const shape *s)
+{
+    shape_origin *o = names_origin(w, ORIGIN_RETURNED, n->loc,
+                                   n->text ? n->text : "?");
+    o->written = shape_format(w->an->arena, w->an->dims, s);
+    o->callee = n->callee->name;
+    for (uint32_t k = 0; k < r->n_bindings && o->n_values < ORIGIN_MAX_VALUES;
+         k++) {
+        const binding *b = &r->bindings[k];
+        const value_note *v = b->dim < 0 ? r->args[b->arg].int_note : NULL;
+        if (v && v->loc.file)
+            o->values[o->n_values++] = *v;
+    }
+    const signature *sig = r->sig;
+    if (sig->derived && sig->returns_loc.file && sig->returns_via) {
+        shape_origin *inner = names_origin(w, ORIGIN_CALLEE_RETURN,
+                                           sig->returns_loc, sig->name);
+        inner->written = s == r->returns ? sig->returns_written
+                                         : sig->returns_seen_written;
+        inner->callee = sig->returns_via;
+        o->from = inner;
+    }
+    return o;
+}
+
+/* Fresh memory: the allocation site is its object. */
+static const ptset *fresh(walk *w, const ir_node *n)
+{
+    ptset *p = arena_alloc(w->scratch, sizeof *p);
+    p->n = 1, p->maybe_null = true;
+    p->targets[0] = loc_alloc(w, n);
+    return p;
+}
+
+/* The size in bytes malloc, calloc, realloc or aligned_alloc is asked
+   for, or NULL. */
+static const dim_poly *bytes_asked(walk *w, const ir_node *n,
+                                   const value *vals, uint32_t n_args)
+{
+    const char *f = n->callee ? n->callee->name : "";
+    if (strcmp(f, "malloc") == 0 && n_args == 1)
+        return vals[0].v->num;
+    if (strcmp(f, "calloc") == 0 && n_args == 2)
+        return dim_mul(w->an->dims, vals[0].v->num, vals[1].v->num);
+    if ((strcmp(f, "realloc") == 0 || strcmp(f, "aligned_alloc") == 0) &&
+        n_args == 2)
+        return vals[1].v->num;
+    return NULL;
+}
+
+static value result_of(walk *w, const ir_node *n, const signature *sig,
+                       const call_result *r, bool allocates)
+{
+    value v = {&aval_nothing, n->type};
+    if (n->type.cls == IR_TYPE_INT) {
+        const char *name = n->callee ? n->callee->name : "?";
+        v.v = aval_int(w, site_symbol(w, n, 0, 'r', name), NULL);
+    } else if (n->type.cls == IR_TYPE_RECORD && r && r->returns) {
+        /* A tensor made by a constructor: its own shape, read whole. */
+        aval proto = {.extent = {r->returns,
+                                 returned_origin(w, r, n, r->returns)},
+                      .exact = true};
+        v.v = aval_new(w, &proto);
+    } else if (n->type.cls == IR_TYPE_POINTER) {
+        aval proto = {0};
+        /* A RETURNS_SHAPE result is a buffer the call made (SPEC 3). */
+        bool made = allocates || (sig && sig->returns && !sig->returns_via);
+        if (made && n->type.elem_cls != IR_TYPE_RECORD)
+            proto.pts = fresh(w, n);
+        if (r && r->returns)
+            proto.extent = (shaped){r->returns,
+                                    returned_origin(w, r, n, r->returns)};
+        if (r && r->returns_seen)
+            proto.observed = (shaped){
+                r->returns_seen, returned_origin(w, r, n, r->returns_seen)};
+        v.v = aval_new(w, &proto);
+    }
+    return v;
+}
+
+value call_eval(walk *w, const ir_node *n)
+{
+    uint32_t n_args = n->n_kids ? n->n_kids - 1 : 0;
+    if (!n->callee && n->n_kids)
+        expr_eval(w, n->kids[0]); /* through a pointer */
+    value *vals = arena_array(w->scratch, n_args + 1, sizeof *vals);
+    for (uint32_t i = 0; i < n_args; i++)
+        vals[i] = expr_eval(w, n->kids[1 + i]);
+    const signature *sig = n->callee ? signature_of(w->an, n->callee) : NULL;
+    const call_result *r = NULL;
+    if (sig && !w->st.dead)
+        r = check_call(w, n, sig, vals, n_args);
+    lib_effect e = LIB_PURE;
+    bool lib = n->callee && !has_body(w, n->callee) &&
+               libc_model(n->callee->name, &e);
+    apply_call(w, n, sig, r, vals, n_args);
+    if (r)
+        observe_arguments(w, n, r, vals);
+    value v = result_of(w, n, sig, r, lib && e == LIB_ALLOC);
+    if (lib && e == LIB_ALLOC && n->type.cls == IR_TYPE_POINTER) {
+        aval sized = *v.v;
+        sized.bytes = bytes_asked(w, n, vals, n_args);
+        v.v = aval_new(w, &sized);
+    }
+    return v;
+}

@@ -1,0 +1,401 @@
+/*
+ * collect.c - what the walk of a body records for its function's summary
+ * (docs/summaries.md): what it needs of its parameters, what it returns,
+ * the members it leaves set on every path, everything it may write
+ * (mod), the pointers it may keep (escape), whether it is a loss.
+ *
+ * Writes and escapes are recorded as they happen, on any path; the rest
+ * is read from the join of the states at every exit, so that only what
+ * holds on every path is promised.
+ */
+#include <string.h>
+
+#include "walk.h"
+
+struct summary_acc {
+    signature *sig; /* being built */
+    bool *assigned; /* per parameter: the variable itself is written */
+    bool *escapes;
+    sig_write *writes;
+    uint32_t n_writes, cap_writes;
+    bool writes_any;
+    state exit;
+    bool have_exit;
+    bool have_ret, ret_varies, seen_varies;
+    shaped ret, seen;
+    sc_loc ret_loc;
+};
+
+/* Marks the parameters the body writes, or whose address it takes: their
+   later values say nothing about the arguments. */
+static void scan_assigned(const ir_node *n, const ir_func *f, bool *assigned)
+{
+    if (!n)
+        return;
+    const ir_node *target = NULL;
+    if (n->kind == IR_ASSIGN || n->kind == IR_ADDR ||
+        (n->kind == IR_UNARY && n->op >= IR_OP_PREINC &&
+         n->op <= IR_OP_POSTDEC))
+        target = n->n_kids ? expr_strip_casts(n->kids[0]) : NULL;
+    if (target && target->kind == IR_VAR && target->decl &&
+        target->decl->kind == IR_DECL_PARAM && target->decl->owner == f &&
+        target->decl->index < f->n_params)
+        assigned[target->decl->index] = true;
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        scan_assigned(n->kids[i], f, assigned);
+}
+
+void collect_init(walk *w)
+{
+    analysis *an = w->an;
+    const ir_func *f = w->f;
+    summary_acc *s = arena_alloc(w->scratch, sizeof *s);
+    s->sig = signature_new(an, f);
+    const signature *a = w->sig;
+    if (a) { /* speak in the annotations' symbols */
+        for (uint32_t i = 0; i < s->sig->n_params && i < a->n_params; i++)
+            s->sig->params[i].int_sym = a->params[i].int_sym;
+        s->sig->paths =
+            arena_array(an->arena, a->n_paths + 1, sizeof *s->sig->paths);
+        memcpy(s->sig->paths, a->paths, a->n_paths * sizeof *a->paths);
+        s->sig->n_paths = a->n_paths;
+    }
+    s->assigned = arena_array(w->scratch, f->n_params + 1, sizeof *s->assigned);
+    s->escapes = arena_array(w->scratch, f->n_params + 1, sizeof *s->escapes);
+    scan_assigned(f->body, f, s->assigned);
+    s->exit.dead = true;
+    w->sum = s;
+}
+
+/* ---- Writes and escapes ------------------------------------------------- */
+
+static void add_write(walk *w, int param, const char *global,
+                      const char *suffix)
+{
+    summary_acc *s = w->sum;
+    for (uint32_t i = 0; i < s->n_writes; i++) {
+        const sig_write *x = &s->writes[i];
+        if (x->param == param && strcmp(x->suffix, suffix) == 0 &&
+            (x->global == global ||
+             (x->global && global && strcmp(x->global, global) == 0)))
+            return;
+    }
+    if (s->n_writes == SUMMARY_MAX_WRITES) {
+        s->writes_any = true;
+        return;
+    }
+    if (s->n_writes == s->cap_writes) {
+        s->cap_writes = s->cap_writes ? s->cap_writes * 2 : 8;
+        sig_write *v =
+            arena_array(w->an->arena, s->cap_writes, sizeof *v);
+        if (s->n_writes)
+            memcpy(v, s->writes, s->n_writes * sizeof *v);
+        s->writes = v;
+    }
+    arena *a = w->an->arena;
+    s->writes[s->n_writes++] =
+        (sig_write){param, global ? arena_strdup(a, global) : NULL,
+                    arena_strdup(a, suffix)};
+}
+
+/* The path of a location no member path names (array elements): all of
+   the object it is in, "->...->*". */
+static loc_id whole_object(walk *w, loc_id loc, const char **deep)
+{
+    const location *o = loc_get(w, loc_get(w, loc)->object);
+    *deep = "";
+    if (o->kind != OBJ_ENTRY)
+        return loc_get(w, loc)->object;
+    *deep = "->*";
+    return o->entry_of;
+}
+
+void collect_write(walk *w, loc_id loc)
+{
+    summary_acc *s = w->sum;
+    if (!s || loc_get(w, loc)->type.cls == IR_TYPE_FLOAT)
+        return;
+    if (loc == loc_unknown(w)) {
+        s->writes_any = true;
+        return;
+    }
+    const char *suffix, *deep = "";
+    int param = loc_param_path(w, loc, &suffix);
+    if (param < 0) {
+        loc_id at = whole_object(w, loc, &deep);
+        param = loc_param_path(w, at, &suffix);
+        if (param >= 0)
+            suffix = arena_printf(w->scratch, "%s%s", suffix, deep);
+    }
+    if (param >= 0) {
+        if (!suffix[0])
+            s->assigned[param] = true;
+        else if (suffix[0] == '-') /* through the pointer: the caller's */
+            add_write(w, param, NULL, suffix);
+        return;
+    }
+    const char *global = loc_global_path(w, loc, &suffix);
+    if (!global) {
+        loc_id at = whole_object(w, loc, &deep);
+        global = loc_global_path(w, at, &suffix);
+        if (global)
+            suffix = arena_printf(w->scratch, "%s%s", suffix, deep);
+    }
+    if (global)
+        add_write(w, -1, global, suffix);
+}
+
+void collect_writes_anything(walk *w)
+{
+    if (w->sum)
+        w->sum->writes_any = true;
+}
+
+void collect_escape(walk *w, const aval *ptr)
+{
+    summary_acc *s = w->sum;
+    for (uint32_t i = 0; s && ptr->pts && i < ptr->pts->n; i++) {
+        const char *suffix;
+        int param = loc_param_path(w, ptr->pts->targets[i], &suffix);
+        if (param >= 0 && suffix[0] == '-')
+            s->escapes[param] = true;
+    }
+}
+
+/* ---- Exits -------------------------------------------------------------- */
+
+void collect_return(walk *w, const ir_node *n, const value *v)
+{
+    summary_acc *s = w->sum;
+    if (!s || w->silent || w->st.dead)
+        return;
+    s->exit = state_join(w, &s->exit, &w->st, w->f->body);
+    s->have_exit = true;
+    if (!v || !n->n_kids || expr_is_null_constant(n->kids[0]) ||
+        v->v->is_null)
+        return; /* "return NULL": any shape fits */
+    if (!s->have_ret) {
+        s->ret = v->v->extent, s->seen = v->v->observed;
+        s->ret_loc = n->loc, s->have_ret = true;
+        return;
+    }
+    if (!(s->ret.shape && v->v->extent.shape &&
+          shape_same(s->ret.shape, v->v->extent.shape)))
+        s->ret_varies = true;
+    if (!(s->seen.shape && v->v->observed.shape &&
+          shape_same(s->seen.shape, v->v->observed.shape)))
+        s->seen_varies = true;
+}
+
+void collect_exit(walk *w)
+{
+    summary_acc *s = w->sum;
+    if (!s || w->st.dead)
+        return;
+    s->exit = state_join(w, &s->exit, &w->st, w->f->body);
+    s->have_exit = true;
+}
+
+/* The parameter of the function being summarised that N names, or -1. */
+static int param_named(walk *w, const ir_node *n)
+{
+    n = expr_strip_casts(n);
+    if (n->kind != IR_VAR || !n->decl || n->decl->kind != IR_DECL_PARAM ||
+        n->decl->owner != w->f || w->sum->assigned[n->decl->index])
+        return -1;
+    return (int)n->decl->index;
+}
+
+/* A loss called on every path with two of our parameters as logits and
+   labels makes this function a loss of those two as well. */
+void collect_loss(walk *w, const signature *callee, const ir_node *call)
+{
+    summary_acc *s = w->sum;
+    uint32_t n_args = call->n_kids ? call->n_kids - 1 : 0;
+    if (!s || w->silent || callee->loss_logits < 0 || w->conditional ||
+        w->after_exit || s->sig->loss_logits >= 0 ||
+        (uint32_t)callee->loss_logits >= n_args ||
+        (uint32_t)callee->loss_labels >= n_args)
+        return;
+    int lg = param_named(w, call->kids[1 + callee->loss_logits]);
+    int lb = param_named(w, call->kids[1 + callee->loss_labels]);
+    if (lg < 0 || lb < 0)
+        return;
+    s->sig->loss_logits = lg, s->sig->loss_labels = lb;
+    s->sig->loss_loc = call->loc;
+    s->sig->loss_via = call->callee ? call->callee->name : NULL;
+}
+
+/* ---- The summary -------------------------------------------------------- */
+
+static bool summary_shape_ok(const shape *s)
+{
+    return s && s->rank <= SUMMARY_MAX_RANK;
+}
+
+/* What each parameter the annotations leave open was needed as, on
+   every path: the view of the calls it went to. */
+static void summarise_params(walk *w)
+{
+    summary_acc *s = w->sum;
+    for (uint32_t i = 0; i < w->f->n_params && i < s->sig->n_params; i++) {
+        const ir_decl *p = w->f->params[i];
+        if (s->assigned[i] || p->type.cls != IR_TYPE_POINTER ||
+            (w->sig && w->sig->params[i].shape))
+            continue;
+        shaped seen = cell_read(w, loc_var(w, p))->observed;
+        if (!seen.shape || !seen.origin ||
+            seen.origin->kind != ORIGIN_INFERRED ||
+            !summary_shape_ok(seen.shape))
+            continue;
+        sig_param *sp = &s->sig->params[i];
+        sp->shape = seen.shape;
+        sp->written = shape_format(w->an->arena, w->an->dims, seen.shape);
+        sp->loc = seen.origin->loc;
+        sp->via = seen.origin->callee;
+    }
+}
+
+static void summarise_result(walk *w)
+{
+    summary_acc *s = w->sum;
+    signature *sig = s->sig;
+    if (!s->have_ret)
+        return;
+    bool ret = !s->ret_varies && summary_shape_ok(s->ret.shape);
+    bool seen = !s->seen_varies && summary_shape_ok(s->seen.shape);
+    if (ret) {
+        sig->returns = s->ret.shape;
+        sig->returns_written =
+            shape_format(w->an->arena, w->an->dims, s->ret.shape);
+    }
+    if (seen) {
+        sig->returns_seen = s->seen.shape;
+        sig->returns_seen_written =
+            shape_format(w->an->arena, w->an->dims, s->seen.shape);
+    }
+    if (!ret && !seen)
+        return;
+    sig->returns_loc = s->ret_loc;
+    const shape_origin *o = ret ? s->ret.origin : s->seen.origin;
+    sig->returns_via = o && o->callee ? o->callee : w->f->name;
+}
+
+typedef struct effect_scan {
+    walk *w;
+    bool ok;
+} effect_scan;
+
+static void check_symbol(void *ud, dim_sym sym)
+{
+    effect_scan *e = ud;
+    const signature *sig = e->w->sum->sig;
+    bool known = false;
+    for (uint32_t i = 0; i < sig->n_params && !known; i++)
+        known = sig->params[i].is_int && sig->params[i].int_sym == sym;
+    for (uint32_t k = 0; k < sig->n_paths && !known; k++)
+        known = sig->paths[k].sym == sym;
+    e->ok = e->ok && known;
+}
+
+/* The value, if the caller can read it: only the signature's symbols. */
+static bool expressible(walk *w, const dim_poly *v)
+{
+    effect_scan e = {w, v != NULL};
+    if (v)
+        dim_poly_symbols(v, check_symbol, &e);
+    return e.ok;
+}
+
+static void add_effect(walk *w, uint32_t param, const char *suffix,
+                       const aval *v)
+{
+    signature *sig = w->sum->sig;
+    sig_effect *effects =
+        arena_array(w->an->arena, sig->n_effects + 1, sizeof *effects);
+    if (sig->n_effects)
+        memcpy(effects, sig->effects, sig->n_effects * sizeof *effects);
+    effects[sig->n_effects++] =
+        (sig_effect){param, arena_strdup(w->an->arena, suffix), v->num,
+                     v->note ? v->note->loc : w->f->loc};
+    sig->effects = effects;
+}
+
+typedef struct exit_scan {
+    walk *w;
+} exit_scan;
+
+/* Member writes through a parameter that hold at every exit. */
+static void effect_of_cell(void *ud, uint32_t key, const void *value)
+{
+    walk *w = ((exit_scan *)ud)->w;
+    const aval *v = value;
+    const location *l = loc_get(w, key);
+    const char *suffix;
+    int param = l->type.cls == IR_TYPE_INT ? loc_param_path(w, key, &suffix)
+                                           : -1;
+    if (param < 0 || suffix[0] != '-' || w->sum->assigned[param] ||
+        !expressible(w, v->num))
+        return;
+    state here = w->st;
+    w->st.cells = pmap_empty(); /* its value at entry */
+    w->st.marks = pmap_empty();
+    const aval *entry = cell_read(w, key);
+    w->st = here;
+    if (entry->num != v->num)
+        add_effect(w, (uint32_t)param, suffix, v);
+}
+
+signature *collect_finish(walk *w)
+{
+    summary_acc *s = w->sum;
+    if (w->over_budget)
+        return NULL;
+    signature *sig = s->sig;
+    state body_end = w->st;
+    w->st = s->exit;
+    if (s->have_exit) {
+        summarise_params(w);
+        exit_scan es = {w};
+        pmap_each(s->exit.cells, effect_of_cell, &es);
+    }
+    w->st = body_end;
+    summarise_result(w);
+    for (uint32_t i = 0; i < sig->n_params; i++)
+        sig->params[i].escapes = s->escapes[i];
+    sig->writes = s->writes, sig->n_writes = s->n_writes;
+    sig->writes_any = s->writes_any;
+    sig->no_return = !s->have_exit;
+    sig->summarised = true;
+    sig->derived = true;
+    return sig;
+}
+
+/* The summary's symbol for member path SUFFIX of parameter PARAM, made on
+   first use so that effects and shapes can name it. */
+const dim_poly *collect_path_symbol(walk *w, uint32_t param,
+                                    const char *suffix, const char *display)
+{
+    signature *sig = w->sum->sig;
+    for (uint32_t k = 0; k < sig->n_paths; k++)
+        if (sig->paths[k].param == param &&
+            strcmp(sig->paths[k].suffix, suffix) == 0)
+            return dim_symbol(w->an->dims, sig->paths[k].sym);
+    sig_path *paths =
+        arena_array(w->an->arena, sig->n_paths + 1, sizeof *paths);
+    if (sig->n_paths)
+        memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
+    paths[sig->n_paths] = (sig_path){param, arena_strdup(w->an->arena, suffix),
+                                     dim_sym_new(w->an->dims, display)};
+    sig->paths = paths;
+    return dim_symbol(w->an->dims, paths[sig->n_paths++].sym);
+}
+
+/* The symbol of integer parameter PARAM. */
+const dim_poly *collect_param_symbol(walk *w, uint32_t param)
+{
+    const signature *sig = w->sum->sig;
+    if (param >= sig->n_params || !sig->params[param].is_int)
+        return NULL;
+    return dim_symbol(w->an->dims, sig->params[param].int_sym);
+}

@@ -1,0 +1,444 @@
+/*
+ * stmt.c - statements: declarations, branches, loops, switch, jumps.
+ *
+ * Branches are walked from the state before them, each refined by what
+ * its condition says (a pointer is null, a count is at most a size), and
+ * joined after.  A loop is walked to a fixpoint: its head is the join of
+ * the state before it and of every way back (the end of the body, each
+ * continue), re-walked silently until the head no longer changes (a value
+ * that keeps changing becomes the loop's own symbol at once, so this
+ * takes two or three rounds), then walked once more, the only walk whose
+ * findings count.  Past LOOP_MAX_ROUNDS rounds the head is "nothing
+ * known" (docs/limits.md).  What the body does not change keeps its value
+ * and its shape; what it changes is joined.
+ *
+ * break, continue and return end their path; goto ends it too, and a
+ * label starts from "nothing known", which is sound for any goto.
+ */
+#include <string.h>
+
+#include "walk.h"
+
+#define LOOP_MAX_ROUNDS 8
+
+/* The loop or switch being walked, innermost first. */
+struct loop_ctx {
+    const ir_node *node;
+    bool is_switch;
+    state breaks;    /* join of the states at each break */
+    state continues; /* loops: at each continue */
+    state entry;     /* switch: the state each case label starts from */
+    loop_ctx *outer;
+};
+
+/* ---- Conditions --------------------------------------------------------- */
+
+static bool null_test(const ir_node *cond, const ir_node **var, bool *null_if)
+{
+    cond = expr_strip_casts(cond);
+    bool negate = false;
+    if (cond->kind == IR_UNARY && cond->op == '!' && cond->n_kids == 1) {
+        cond = expr_strip_casts(cond->kids[0]);
+        negate = true;
+    }
+    const ir_node *v = cond;
+    if (cond->kind == IR_BINARY && cond->n_kids == 2 &&
+        (cond->op == IR_OP_EQ || cond->op == IR_OP_NE)) {
+        const ir_node *a = expr_strip_casts(cond->kids[0]), *b = cond->kids[1];
+        if (expr_is_null_constant(a))
+            a = expr_strip_casts(b), b = cond->kids[0];
+        if (!expr_is_null_constant(b))
+            return false;
+        v = a;
+        negate = negate != (cond->op == IR_OP_EQ);
+    }
+    if (v->type.cls != IR_TYPE_POINTER ||
+        (v->kind != IR_VAR && v->kind != IR_MEMBER))
+        return false;
+    *var = v;
+    *null_if = negate; /* "p": null when false; "!p": null when true */
+    return true;
+}
+
+/* A place a comparison can bound: an integer variable or member. */
+static bool boundable(const ir_node *n)
+{
+    n = expr_strip_casts(n);
+    return n->type.cls == IR_TYPE_INT &&
+           (n->kind == IR_VAR || n->kind == IR_MEMBER);
+}
+
+/* X <= BOUND where the branch is taken: BOUND added to X's bounds. */
+static void bound_place(walk *w, const ir_node *x, const dim_poly *bound)
+{
+    if (!bound)
+        return;
+    place p = expr_place(w, expr_strip_casts(x));
+    if (!p.loc || !p.strong)
+        return;
+    cell_replace(w, p.loc, aval_bounded(w, cell_read(w, p.loc), bound));
+}
+
+/* Whether "A OP B" (OP normalised to '<' or IR_OP_LE) cannot hold. */
+static bool never(walk *w, int op, const dim_poly *a, const dim_poly *b)
+{
+    dim_order o = dim_order_of(w->an->dims, a, b);
+    if (op == '<')
+        return o == DIM_ORDER_GE || o == DIM_ORDER_GT || o == DIM_ORDER_EQ;
+    return o == DIM_ORDER_GT;
+}
+
+/* A < B or A <= B where the branch is taken. */
+static void refine_less(walk *w, const ir_node *a, const ir_node *b, bool le)
+{
+    value va = expr_eval(w, a), vb = expr_eval(w, b);
+    if (va.v->num && vb.v->num &&
+        never(w, le ? IR_OP_LE : '<', va.v->num, vb.v->num)) {
+        w->st.dead = true;
+        return;
+    }
+    if (boundable(a) && vb.v->num)
+        bound_place(w, a,
+                    le ? vb.v->num
+                       : dim_sub(w->an->dims, vb.v->num,
+                                 dim_const(w->an->dims, 1)));
+}
+
+static void refine_compare(walk *w, const ir_node *c, bool truth)
+{
+    const ir_node *a = c->kids[0], *b = c->kids[1];
+    switch (c->op) {
+    case '<': /* a < b, or b <= a */
+        truth ? refine_less(w, a, b, false) : refine_less(w, b, a, true);
+        break;
+    case IR_OP_LE:
+        truth ? refine_less(w, a, b, true) : refine_less(w, b, a, false);
+        break;
+    case '>':
+        truth ? refine_less(w, b, a, false) : refine_less(w, a, b, true);
+        break;
+    case IR_OP_GE:
+        truth ? refine_less(w, b, a, true) : refine_less(w, a, b, false);
+        break;
+    case IR_OP_EQ:
+    case IR_OP_NE: {
+        value va = expr_eval(w, a), vb = expr_eval(w, b);
+        bool equal_branch = (c->op == IR_OP_EQ) == truth;
+        dim_relation r = dim_compare(w->an->dims, va.v->num, vb.v->num);
+        if ((equal_branch && r == DIM_CANNOT_EQUAL) ||
+            (!equal_branch && r == DIM_EQUAL))
+            w->st.dead = true;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void stmt_refine(walk *w, const ir_node *cond, bool truth)
+{
+    cond = expr_strip_casts(cond);
+    if (!cond || w->st.dead)
+        return;
+    if (cond->kind == IR_INT) {
+        if ((cond->value != 0) != truth)
+            w->st.dead = true;
+        return;
+    }
+    if (cond->kind == IR_UNARY && cond->op == '!' && cond->n_kids == 1) {
+        const ir_node *inner = expr_strip_casts(cond->kids[0]);
+        if (inner->type.cls != IR_TYPE_POINTER) {
+            stmt_refine(w, inner, !truth);
+            return;
+        }
+    }
+    if (cond->kind == IR_BINARY && cond->n_kids == 2) {
+        if ((cond->op == IR_OP_LAND && truth) ||
+            (cond->op == IR_OP_LOR && !truth)) {
+            stmt_refine(w, cond->kids[0], truth);
+            stmt_refine(w, cond->kids[1], truth);
+            return;
+        }
+        const ir_node *var;
+        bool null_if;
+        if (null_test(cond, &var, &null_if)) {
+            if (null_if == truth) {
+                place p = expr_place(w, var);
+                if (p.loc && p.strong)
+                    cell_replace(w, p.loc, aval_new(w, &(aval){.is_null = true}));
+            }
+            return;
+        }
+        refine_compare(w, cond, truth);
+        return;
+    }
+    const ir_node *var;
+    bool null_if;
+    if (null_test(cond, &var, &null_if) && null_if == truth) {
+        place p = expr_place(w, var);
+        if (p.loc && p.strong)
+            cell_replace(w, p.loc, aval_new(w, &(aval){.is_null = true}));
+    }
+}
+
+/* ---- Declarations ------------------------------------------------------- */
+
+/* The sizes of a variable-length array, evaluated where it is declared. */
+static const aval **array_sizes(walk *w, const ir_decl *d)
+{
+    const ir_type *t = &d->type;
+    if (t->cls != IR_TYPE_ARRAY || !t->array_rank)
+        return NULL;
+    const aval **dims = arena_array(w->scratch, t->array_rank, sizeof *dims);
+    for (uint32_t i = 0; i < t->array_rank; i++)
+        dims[i] = t->array_dims[i] ? expr_eval(w, t->array_dims[i]).v
+                                   : &aval_nothing;
+    return dims;
+}
+
+static void declare_local(walk *w, const ir_node *n)
+{
+    const ir_decl *d = n->decl;
+    if (!d || d->owner != w->f || d->index >= w->f->n_locals)
+        return;
+    loc_id loc = loc_var(w, d);
+    shaped decl = names_declared(w, d, 0, array_sizes(w, d));
+    w->declared[d->index] = decl;
+    names_enter_scope(w, d); /* in scope from its own initialiser on */
+    names_observe(w, SHAPE_EVENT_DECLARED, d, d->loc, decl);
+    if (d->is_static)
+        return; /* its initialiser ran once, at the first call */
+    if (n->n_kids) {
+        expr_init(w, loc, d, n->kids[0]);
+    } else if (d->type.cls == IR_TYPE_INT || d->type.cls == IR_TYPE_POINTER) {
+        /* Indeterminate until assigned, in each iteration of a loop. */
+        cell_replace(w, loc, aval_unknown(w, n, loc, &d->type));
+    }
+}
+
+/* ---- Branches ----------------------------------------------------------- */
+
+static void walk_if(walk *w, const ir_node *n)
+{
+    if (n->n_kids < 2)
+        return;
+    expr_eval(w, n->kids[0]);
+    state before = state_copy(&w->st);
+    w->conditional++;
+    stmt_refine(w, n->kids[0], true);
+    stmt_walk(w, n->kids[1]);
+    state then = w->st;
+    w->st = before;
+    stmt_refine(w, n->kids[0], false);
+    if (n->n_kids > 2)
+        stmt_walk(w, n->kids[2]);
+    w->st = state_join(w, &then, &w->st, n);
+    w->conditional--;
+}
+
+/* ---- Loops -------------------------------------------------------------- */
+
+static const ir_node *loop_part(const ir_node *n, int i)
+{
+    return n->n_kids == 4 ? n->kids[i] : NULL;
+}
+
+/* The condition holds: where the body starts; *EXIT gets where it does
+   not (the loop's exit along the condition). */
+static void test(walk *w, const ir_node *cond, state *exit)
+{
+    if (!cond) { /* for (;;) */
+        exit->dead = true;
+        return;
+    }
+    expr_eval(w, cond);
+    state before = w->st;
+    stmt_refine(w, cond, false);
+    *exit = w->st;
+    w->st = before;
+    stmt_refine(w, cond, true);
+}
+
+/* One pass through the loop from HEAD: returns the state at the way back
+   to the head; *EXIT is the loop's exit state. */
+static state loop_pass(walk *w, const ir_node *n, loop_ctx *l,
+                       const state *head, state *exit)
+{
+    const ir_node *cond = loop_part(n, 1), *inc = loop_part(n, 2),
+                  *body = loop_part(n, 3);
+    w->st = *head;
+    l->breaks.dead = l->continues.dead = true;
+    state at_test = {.dead = true};
+    if (n->op != IR_LOOP_DO)
+        test(w, cond, &at_test);
+    stmt_walk(w, body);
+    w->st = state_join(w, &w->st, &l->continues, n);
+    if (n->op == IR_LOOP_DO)
+        test(w, cond, &at_test);
+    else if (inc)
+        expr_eval(w, inc);
+    *exit = state_join(w, &at_test, &l->breaks, n);
+    return w->st;
+}
+
+/* A loop whose parts the front end could not tell apart: walked once
+   from "nothing known", which holds whatever the order. */
+static void walk_unknown_loop(walk *w, const ir_node *n)
+{
+    w->st = state_top(w, n);
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        stmt_walk(w, n->kids[i]);
+    w->st = state_top(w, n);
+}
+
+static void walk_loop(walk *w, const ir_node *n)
+{
+    if (n->op < IR_LOOP_FOR || n->op > IR_LOOP_DO || n->n_kids != 4) {
+        walk_unknown_loop(w, n);
+        return;
+    }
+    if (loop_part(n, 0))
+        stmt_walk(w, loop_part(n, 0));
+    loop_ctx l = {.node = n, .outer = w->loops};
+    w->loops = &l;
+    bool was_in_loop = w->in_loop;
+    w->in_loop = true;
+    w->conditional++;
+    state head = w->st, exit;
+    bool settled = false;
+    w->silent++;
+    for (int round = 0; round < LOOP_MAX_ROUNDS && !w->over_budget; round++) {
+        state back = loop_pass(w, n, &l, &head, &exit);
+        state next = state_join(w, &head, &back, n);
+        if (state_equal(w, &next, &head)) {
+            settled = true;
+            break;
+        }
+        head = next;
+    }
+    w->silent--;
+    if (!settled) { /* docs/limits.md: nothing known at this loop */
+        state top = state_top(w, n);
+        head = state_join(w, &head, &top, n);
+    }
+    loop_pass(w, n, &l, &head, &exit); /* the walk whose findings count */
+    w->st = exit;
+    w->conditional--;
+    w->in_loop = was_in_loop;
+    w->loops = l.outer;
+}
+
+/* ---- Switch and jumps --------------------------------------------------- */
+
+static void walk_switch(walk *w, const ir_node *n)
+{
+    if (n->n_kids < 2)
+        return;
+    expr_eval(w, n->kids[0]);
+    loop_ctx l = {.node = n, .is_switch = true, .outer = w->loops};
+    l.entry = w->st;
+    l.breaks.dead = true;
+    w->loops = &l;
+    w->conditional++;
+    w->st.dead = true; /* before the first case label: unreachable */
+    stmt_walk(w, n->kids[1]);
+    state exit = state_join(w, &w->st, &l.breaks, n);
+    /* Which label is "default:" is not known: the value may match none. */
+    w->st = state_join(w, &exit, &l.entry, n);
+    w->conditional--;
+    w->loops = l.outer;
+}
+
+static loop_ctx *innermost(walk *w, bool loops_only)
+{
+    loop_ctx *l = w->loops;
+    while (l && loops_only && l->is_switch)
+        l = l->outer;
+    return l;
+}
+
+static void walk_jump(walk *w, const ir_node *n)
+{
+    loop_ctx *l;
+    switch (n->op) {
+    case IR_JUMP_BREAK:
+        if ((l = innermost(w, false)))
+            l->breaks = state_join(w, &l->breaks, &w->st, n);
+        w->st.dead = true;
+        return;
+    case IR_JUMP_CONTINUE:
+        if ((l = innermost(w, true)))
+            l->continues = state_join(w, &l->continues, &w->st, n);
+        w->st.dead = true;
+        return;
+    case IR_JUMP_GOTO:
+        w->st.dead = true;
+        w->after_exit = true;
+        return;
+    case IR_JUMP_CASE:
+        if ((l = innermost(w, false)) && l->is_switch) {
+            w->st = state_join(w, &w->st, &l->entry, n);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    /* A label (or a jump the front end could not name): any goto may
+       arrive here with any state. */
+    w->st = state_top(w, n);
+    w->after_exit = true;
+}
+
+static void walk_return(walk *w, const ir_node *n)
+{
+    value v = {&aval_nothing, {0}};
+    if (n->n_kids)
+        v = expr_eval(w, n->kids[0]);
+    collect_return(w, n, &v);
+    w->st.dead = true;
+    w->after_exit = true;
+}
+
+void stmt_walk(walk *w, const ir_node *n)
+{
+    if (!n || !walk_step(w))
+        return;
+    if (w->st.dead && !(n->kind == IR_JUMP || n->kind == IR_BLOCK))
+        return;
+    switch (n->kind) {
+    case IR_BLOCK: {
+        uint32_t mark = w->n_scope;
+        for (uint32_t i = 0; i < n->n_kids; i++)
+            stmt_walk(w, n->kids[i]);
+        w->n_scope = mark;
+        return;
+    }
+    case IR_DECLSTMT:
+        declare_local(w, n);
+        return;
+    case IR_IF:
+        walk_if(w, n);
+        return;
+    case IR_LOOP:
+        walk_loop(w, n);
+        return;
+    case IR_SWITCH:
+        walk_switch(w, n);
+        return;
+    case IR_RETURN:
+        walk_return(w, n);
+        return;
+    case IR_JUMP:
+        if (w->st.dead && n->op != IR_JUMP_CASE && n->op != IR_JUMP_LABEL &&
+            n->op != 0)
+            return;
+        walk_jump(w, n);
+        return;
+    case IR_NULLSTMT:
+        return;
+    default:
+        expr_eval(w, n);
+        return;
+    }
+}

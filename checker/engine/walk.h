@@ -1,0 +1,304 @@
+/*
+ * walk.h - the inside of the flow analysis, shared by its files and by
+ * nothing else (engine.h is the engine's interface).  One direction, top
+ * to bottom:
+ *
+ *   function.c  one walk of one body: entry, exit, the summary it gives
+ *   stmt.c      statements: branches, loops to a fixpoint, switch, jumps
+ *   call_site.c calls: arguments against the signature, the rules, what
+ *               the callee may change (its summary, or a library model)
+ *   expr.c      expressions: values, places, assignments
+ *   names.c     names in annotations, declared shapes, notes
+ *   memory.c    the memory model: locations, cells, points-to sets,
+ *               aliasing, escapes, clobbers, joins
+ *   values.c    integers as C stores them (types, wrap-around, bounds)
+ *   libc.c      what C library functions may change (a table)
+ *   collect.c   what a walk records for its function's summary
+ *
+ * The model (docs/memory-model.md): every object the body can reach is a
+ * tree of locations (a variable, what a pointer pointed to at entry, what
+ * a call allocated, unknown memory; their fields; the elements of an
+ * array as one weak location).  The state maps locations to abstract
+ * values, persistently (pmap.h), so that branches share structure and
+ * joins touch only what differs.  A value nothing is known about is a
+ * symbol named by the place that made it (a join, a call, an unknown
+ * expression), so the same place always gives the same symbol and loop
+ * fixpoints converge; different places never share one, so nothing is
+ * ever equal by accident.
+ */
+#ifndef SHAPECHECK_WALK_H
+#define SHAPECHECK_WALK_H
+
+#include "analysis.h"
+#include "engine.h"
+#include "pmap.h"
+
+typedef uint32_t loc_id; /* 0: no location */
+
+/* ---- Locations (memory.c) ----------------------------------------------- */
+
+typedef enum obj_kind {
+    OBJ_VAR,     /* a variable's own storage */
+    OBJ_ENTRY,   /* what a pointer held at entry points to */
+    OBJ_ALLOC,   /* memory a call allocated */
+    OBJ_UNKNOWN, /* memory nothing is known of */
+} obj_kind;
+
+typedef struct location {
+    loc_id parent;             /* enclosing location; 0 for an object */
+    loc_id object;             /* the object it is in (itself for one) */
+    const char *field;         /* name in PARENT, "[]" for elements */
+    const ir_decl *field_decl; /* the field, or NULL */
+    obj_kind kind;
+    const ir_decl *var;   /* OBJ_VAR: the variable */
+    loc_id entry_of;      /* OBJ_ENTRY: the pointer whose target it is */
+    const ir_node *site;  /* OBJ_ALLOC: the call */
+    ir_type type;         /* what it holds */
+    const ir_record *record; /* the record it is (or holds), or NULL */
+    bool external;  /* others can reach it: globals, static locals, entry
+                       objects, unknown memory */
+    bool entry_valued; /* absent cells hold their value at entry (external
+                          objects and by-value parameters) */
+    bool weak;      /* stands for several runtime cells: updates are weak */
+    uint32_t akey;  /* alias class (memory.c): who else may be it */
+    uint32_t wide;  /* the class of every cell of its type */
+    uint32_t depth; /* pointer hops from a variable */
+    const char *display; /* "cfg.batch", "l->B", "*p" */
+    loc_id first_child, next_sibling;
+} location;
+
+/* ---- Values ------------------------------------------------------------- */
+
+/* Where a pointer may point.  Targets are sorted; more than PTS_MAX of
+   them is UNKNOWN. */
+#define PTS_MAX 8
+typedef struct ptset {
+    uint16_t n;
+    bool unknown;    /* also anywhere else */
+    bool maybe_null; /* or null */
+    loc_id targets[PTS_MAX];
+} ptset;
+
+#define BOUNDS_MAX 4
+
+typedef struct aval {
+    /* Integers: the value (NULL: no information at all), where it was
+       set (on every path), and proven upper bounds (clamping). */
+    const dim_poly *num;
+    const value_note *note;
+    const dim_poly *bounds[BOUNDS_MAX];
+    uint8_t n_bounds;
+    /* Pointers: targets, and what the buffer is known to hold. */
+    const ptset *pts; /* NULL: anywhere */
+    shaped extent;    /* declared facts only (SPEC 3) */
+    bool exact;       /* a tensor object's own shape */
+    shaped observed;  /* what a call needed or wrote: notes only */
+    bool is_null;     /* certainly null */
+    const dim_poly *bytes; /* fresh memory from malloc: its size in bytes */
+} aval;
+
+/* The value of an expression: an abstract value and its C type. */
+typedef struct value {
+    const aval *v; /* never NULL */
+    ir_type type;
+} value;
+
+/* An lvalue: where a read or write goes. */
+typedef struct place {
+    loc_id loc;      /* one location */
+    bool strong;     /* certainly that one runtime cell */
+    const ptset *at; /* or several (weak): LOC is 0 */
+    bool anywhere;   /* or unknown memory (weak, by alias class) */
+    ir_type type;
+} place;
+
+/* ---- State -------------------------------------------------------------- */
+
+typedef struct state {
+    pmap cells;    /* loc -> const aval *: absent is its initial value */
+    pmap marks;    /* clobbers and escapes (memory.c) */
+    pmap outside;  /* present cells others can reach: loc -> loc */
+    bool dead;     /* unreachable */
+} state;
+
+/* ---- One walk ----------------------------------------------------------- */
+
+typedef struct loop_ctx loop_ctx;
+typedef struct summary_acc summary_acc;
+typedef struct loc_table loc_table;
+typedef struct sym_table sym_table;
+
+typedef struct walk {
+    analysis *an;
+    const ir_func *f;
+    const signature *sig; /* the function's own (annotations, or NULL) */
+    arena *scratch;       /* freed when the walk ends */
+    state st;
+    loc_table *locs;
+    sym_table *syms;
+    strmap free_syms; /* body-wide free symbols: name -> poly */
+    const ir_decl **scope; /* locals in scope, innermost last */
+    uint32_t n_scope, cap_scope;
+    shaped *declared;   /* per local: its SHAPE / array extent */
+    loop_ctx *loops;    /* innermost loop or switch */
+    unsigned silent;    /* > 0: a fixpoint iteration, no findings */
+    unsigned conditional; /* inside a branch, loop or switch */
+    bool after_exit;    /* a return, goto or label was walked */
+    bool in_loop;       /* inside a loop body (allocations are weak) */
+    summary_acc *sum;   /* what the summary collects */
+    uint64_t steps;     /* work done (WORK_BUDGET_FUNCTION) */
+    bool over_budget;
+    diag_list quiet;    /* findings of silent walks, dropped */
+    diag_list *loud;
+} walk;
+
+/* Counts one step; false once past the budget (the walk then stops). */
+bool walk_step(walk *w);
+
+/* ---- memory.c ----------------------------------------------------------- */
+
+void memory_init(walk *w);
+const location *loc_get(const walk *w, loc_id id);
+loc_id loc_var(walk *w, const ir_decl *d);
+loc_id loc_entry(walk *w, loc_id pointer);
+loc_id loc_alloc(walk *w, const ir_node *site);
+loc_id loc_unknown(walk *w);
+loc_id loc_field(walk *w, loc_id parent, const ir_decl *field);
+loc_id loc_field_named(walk *w, loc_id parent, const char *name);
+loc_id loc_elements(walk *w, loc_id parent);
+/* The parameter LOC hangs from and its path ("->B", ".cfg.batch"), or -1. */
+int loc_param_path(walk *w, loc_id loc, const char **suffix);
+/* The global LOC hangs from (its key, as sig_write says) and the path. */
+const char *loc_global_path(walk *w, loc_id loc, const char **suffix);
+
+const aval *cell_read(walk *w, loc_id loc);
+/* The integer at PATH ("->batch", ".cfg.n") below LOC, or NULL when a
+   pointer on the way may point to several places. */
+const aval *path_read(walk *w, loc_id loc, const char *path);
+/* Sets LOC's cell to V without it counting as a write of the program
+   (what a call was seen to need of a buffer). */
+void cell_replace(walk *w, loc_id loc, const aval *v);
+/* Writes V at LOC: strongly (the one runtime cell) or weakly (joined with
+   what may still be there), with the alias classes it may reach. */
+void cell_write(walk *w, loc_id loc, const aval *v, bool strong,
+                const ir_node *site);
+/* A write through unknown memory of type T: every cell others can reach
+   that such a write may change becomes unknown. */
+void clobber_anywhere(walk *w, const ir_type *t, const ir_node *site);
+/* Object OBJ and all it reaches may have changed (a call wrote it). */
+void clobber_deep(walk *w, loc_id obj, const ir_node *site);
+/* Code nobody can see ran: every cell others can reach is unknown. */
+void clobber_outside(walk *w, const ir_node *site);
+/* The address of OBJ (and all it reaches) is now known to others. */
+void escape_deep(walk *w, loc_id obj);
+bool is_escaped(const walk *w, loc_id obj);
+
+state state_copy(const state *s);
+/* A joined with B at SITE (values that differ become SITE's symbols). */
+state state_join(walk *w, const state *a, const state *b, const ir_node *site);
+bool state_equal(walk *w, const state *a, const state *b);
+/* A state that knows nothing (the target of a goto). */
+state state_top(walk *w, const ir_node *site);
+
+/* ---- values.c ----------------------------------------------------------- */
+
+extern const aval aval_nothing; /* no information */
+const aval *aval_new(walk *w, const aval *proto);
+const aval *aval_int(walk *w, const dim_poly *num, const value_note *note);
+/* SITE's symbol for LOC (TAG tells purposes apart): the same arguments
+   give the same symbol for the whole walk. */
+const dim_poly *site_symbol(walk *w, const void *site, loc_id loc, int tag,
+                            const char *display);
+/* A value nothing is known of, made at SITE for LOC. */
+const aval *aval_unknown(walk *w, const void *site, loc_id loc,
+                         const ir_type *t);
+bool aval_equal(const aval *a, const aval *b);
+const aval *aval_join(walk *w, const aval *a, const aval *b,
+                      const void *site, loc_id loc);
+/* V converted from type FROM to TO as C converts (SITE names the result
+   when it is unknown). */
+const aval *int_convert(walk *w, const aval *v, const ir_type *from,
+                        const ir_type *to, const void *site);
+/* A OP B in type T. */
+const dim_poly *int_arith(walk *w, int op, const dim_poly *a,
+                          const dim_poly *b, const ir_type *t);
+/* Adds BOUND (V <= BOUND) to V's bounds. */
+const aval *aval_bounded(walk *w, const aval *v, const dim_poly *bound);
+
+/* ---- names.c ------------------------------------------------------------ */
+
+const dim_poly *names_free_symbol(walk *w, const char *prefix,
+                                  const char *name);
+shape_origin *names_origin(walk *w, origin_kind kind, sc_loc loc,
+                           const char *name);
+bool names_can_hold_shape(const ir_type *t);
+void names_observe(walk *w, shape_event_kind kind, const ir_decl *d,
+                   sc_loc at, shaped value);
+/* D's declared shape: its SHAPE, or its array type.  OBJECT is the
+   struct a field is in (0 for a variable); DIMS, for a variable's array
+   type, the values of its size expressions (NULL: constants only), with
+   the notes of where they were set. */
+shaped names_declared(walk *w, const ir_decl *d, loc_id object,
+                      const aval *const *dims);
+/* Where the constant N (VALUE, written as a macro or constant name) was
+   defined, or NULL. */
+const value_note *names_constant_note(walk *w, const ir_node *n,
+                                      int64_t value);
+const value_note *names_set_note(walk *w, const char *name,
+                                 const dim_poly *v, sc_loc loc);
+void names_enter_scope(walk *w, const ir_decl *d);
+
+/* ---- expr.c ------------------------------------------------------------- */
+
+value expr_eval(walk *w, const ir_node *n);
+place expr_place(walk *w, const ir_node *n);
+value place_read(walk *w, const place *p, const ir_node *site);
+void place_write(walk *w, const place *p, const aval *v, const ir_node *site);
+/* Assigns V (of type FROM) to place P of declared type TO, converting. */
+void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
+                 const ir_node *site);
+void expr_init(walk *w, loc_id loc, const ir_decl *d, const ir_node *init);
+const ir_node *expr_strip_casts(const ir_node *n);
+bool expr_is_null_constant(const ir_node *n);
+/* The pointer value's targets as a place (a deref). */
+place expr_deref(walk *w, const aval *ptr, const ir_type *t, bool index0);
+
+/* ---- call_site.c -------------------------------------------------------- */
+
+value call_eval(walk *w, const ir_node *n);
+
+/* ---- libc.c ------------------------------------------------------------- */
+
+typedef enum lib_effect {
+    LIB_PURE,     /* changes nothing the program can see */
+    LIB_WRITES,   /* writes through its non-const pointer arguments */
+    LIB_ALLOC,    /* returns fresh memory */
+    LIB_NORETURN, /* never returns */
+} lib_effect;
+
+/* What the C library function NAME does, or false when it is not one. */
+bool libc_model(const char *name, lib_effect *effect);
+
+/* ---- stmt.c ------------------------------------------------------------- */
+
+void stmt_walk(walk *w, const ir_node *n);
+/* The state in the branch where COND is TRUTH. */
+void stmt_refine(walk *w, const ir_node *cond, bool truth);
+
+/* ---- collect.c ---------------------------------------------------------- */
+
+void collect_init(walk *w);
+void collect_write(walk *w, loc_id loc);
+void collect_writes_anything(walk *w);
+void collect_escape(walk *w, const aval *ptr);
+void collect_return(walk *w, const ir_node *n, const value *v);
+void collect_exit(walk *w);
+void collect_loss(walk *w, const signature *callee, const ir_node *call);
+signature *collect_finish(walk *w);
+/* The summary's symbol for member path SUFFIX of parameter PARAM
+   ("->B"), and for integer parameter PARAM (NULL if it is none). */
+const dim_poly *collect_path_symbol(walk *w, uint32_t param,
+                                    const char *suffix, const char *display);
+const dim_poly *collect_param_symbol(walk *w, uint32_t param);
+
+#endif /* SHAPECHECK_WALK_H */
