@@ -91,6 +91,12 @@ typedef struct signature {
        call may change anything its arguments reach and every global;
        with one, only WRITES, unless WRITES_ANY (it calls code nobody can
        see). */
+    /* An integer result, in the signature's symbols: its value on every
+       path, or NULL; and what it is at most ("return a < b ? a : b" is at
+       most a and at most b). */
+    const dim_poly *returns_int;
+    const dim_poly **returns_int_bounds;
+    uint32_t n_returns_int_bounds;
     bool summarised;
     bool writes_any;
     sig_write *writes;
@@ -159,6 +165,7 @@ typedef struct analysis {
     strmap external; /* key -> signature read from summary files */
     uint64_t work;   /* steps done in this run (WORK_BUDGET_RUN) */
     FILE *verbose;   /* -v notes (budgets exceeded), or NULL */
+    arena *scratch;  /* one walk's memory, reset after each (engine/) */
 } analysis;
 
 typedef struct analysis_options {
@@ -315,6 +322,8 @@ typedef struct call_result {
     bool *aligned; /* the extent's dims pair with the view's (not a reshape) */
     const shape *returns; /* instantiated RETURNS_SHAPE, or NULL */
     const shape *returns_seen; /* instantiated sig->returns_seen, or NULL */
+    const dim_poly *returns_int; /* instantiated, or NULL */
+    const dim_poly **returns_int_bounds;
     const dim_poly **effect_values; /* sig->effects' values, instantiated */
 } call_result;
 

@@ -311,6 +311,14 @@ call_result *call_instantiate(analysis *an, const signature *sig,
     if (sig->returns)
         r->returns = shape_substitute(an->arena, an->dims, sig->returns,
                                       instantiate_sym, &in);
+    if (sig->returns_int)
+        r->returns_int = dim_substitute(an->dims, sig->returns_int,
+                                        instantiate_sym, &in);
+    r->returns_int_bounds = arena_array(
+        an->arena, sig->n_returns_int_bounds + 1, sizeof *r->returns_int_bounds);
+    for (uint32_t k = 0; k < sig->n_returns_int_bounds; k++)
+        r->returns_int_bounds[k] = dim_substitute(
+            an->dims, sig->returns_int_bounds[k], instantiate_sym, &in);
     if (sig->returns_seen)
         r->returns_seen = shape_substitute(an->arena, an->dims,
                                            sig->returns_seen, instantiate_sym,

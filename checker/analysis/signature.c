@@ -599,6 +599,16 @@ const signature *signature_merge(analysis *an, const signature *annotated,
         m->effects[k].value = dim_substitute(
             an->dims, derived->effects[k].value, remap_symbol, &r);
     }
+    m->returns_int = derived->returns_int
+                         ? dim_substitute(an->dims, derived->returns_int,
+                                          remap_symbol, &r)
+                         : NULL;
+    m->n_returns_int_bounds = derived->n_returns_int_bounds;
+    m->returns_int_bounds = arena_array(an->arena, m->n_returns_int_bounds + 1,
+                                        sizeof *m->returns_int_bounds);
+    for (uint32_t k = 0; k < m->n_returns_int_bounds; k++)
+        m->returns_int_bounds[k] = dim_substitute(
+            an->dims, derived->returns_int_bounds[k], remap_symbol, &r);
     /* What it may change is the body's to say: annotations never do. */
     m->summarised = derived->summarised;
     m->writes_any = derived->writes_any;

@@ -208,6 +208,15 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
             cJSON_AddItemToArray(effects, e);
         }
     }
+    if (sig->returns_int)
+        cJSON_AddStringToObject(fn, "returns_int",
+                                poly_text(&nm, sig->returns_int));
+    if (sig->n_returns_int_bounds) {
+        cJSON *b = cJSON_AddArrayToObject(fn, "returns_int_bounds");
+        for (uint32_t k = 0; k < sig->n_returns_int_bounds; k++)
+            cJSON_AddItemToArray(b, cJSON_CreateString(poly_text(
+                                        &nm, sig->returns_int_bounds[k])));
+    }
     add_writes(fn, sig);
     return fn;
 }
@@ -539,6 +548,44 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
     }
 }
 
+/* One dimension-language expression over the signature's names. */
+static const dim_poly *read_poly(reader *rd, const char *text, const char *fn)
+{
+    const shape *s = read_shape(rd, text, fn);
+    if (s && s->rank == 1)
+        return s->dims[0];
+    fail(rd, "malformed integer result in function", fn);
+    return NULL;
+}
+
+static void read_int_result(reader *rd, const cJSON *fn_json, const char *fn)
+{
+    signature *sig = rd->sig;
+    const char *value = json_string(fn_json, "returns_int");
+    if (value)
+        sig->returns_int = read_poly(rd, value, fn);
+    const cJSON *bounds =
+        cJSON_GetObjectItemCaseSensitive(fn_json, "returns_int_bounds");
+    if (bounds && !cJSON_IsArray(bounds)) {
+        fail(rd, "malformed integer result in function", fn);
+        return;
+    }
+    sig->returns_int_bounds =
+        arena_array(rd->an->arena, (size_t)cJSON_GetArraySize(bounds) + 1,
+                    sizeof *sig->returns_int_bounds);
+    const cJSON *b;
+    cJSON_ArrayForEach(b, bounds)
+    {
+        const dim_poly *p =
+            cJSON_IsString(b) ? read_poly(rd, b->valuestring, fn) : NULL;
+        if (!p) {
+            fail(rd, "malformed integer result in function", fn);
+            return;
+        }
+        sig->returns_int_bounds[sig->n_returns_int_bounds++] = p;
+    }
+}
+
 static signature *read_function(reader *rd, const cJSON *fn_json)
 {
     const char *name = json_string(fn_json, "name");
@@ -572,6 +619,7 @@ static signature *read_function(reader *rd, const cJSON *fn_json)
     rd->sig->loss_via = opt_string(rd, fn_json, "loss_via");
     read_loss_and_effects(rd, fn_json, name);
     read_writes(rd, fn_json, name);
+    read_int_result(rd, fn_json, name);
     return rd->failed ? NULL : rd->sig;
 }
 

@@ -428,7 +428,12 @@ static value result_of(walk *w, const ir_node *n, const signature *sig,
     value v = {&aval_nothing, n->type};
     if (n->type.cls == IR_TYPE_INT) {
         const char *name = n->callee ? n->callee->name : "?";
-        v.v = aval_int(w, site_symbol(w, n, 0, 'r', name), NULL);
+        aval proto = {.num = r && r->returns_int
+                                 ? r->returns_int
+                                 : site_symbol(w, n, 0, 'r', name)};
+        v.v = aval_new(w, &proto);
+        for (uint32_t k = 0; r && k < sig->n_returns_int_bounds; k++)
+            v.v = aval_bounded(w, v.v, r->returns_int_bounds[k]);
     } else if (n->type.cls == IR_TYPE_RECORD && r && r->returns) {
         /* A tensor made by a constructor: its own shape, read whole. */
         aval proto = {.extent = {r->returns,

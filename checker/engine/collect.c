@@ -23,6 +23,7 @@ struct summary_acc {
     bool have_exit;
     bool have_ret, ret_varies, seen_varies;
     shaped ret, seen;
+    const aval *ret_int; /* integer results, joined */
     sc_loc ret_loc;
 };
 
@@ -171,6 +172,11 @@ void collect_return(walk *w, const ir_node *n, const value *v)
         return;
     s->exit = state_join(w, &s->exit, &w->st, w->f->body);
     s->have_exit = true;
+    if (v && n->n_kids && v->type.cls == IR_TYPE_INT) {
+        s->ret_int = s->ret_int ? aval_join(w, s->ret_int, v->v, w->f->body, 0)
+                                : v->v;
+        return;
+    }
     if (!v || !n->n_kids || expr_is_null_constant(n->kids[0]) ||
         v->v->is_null)
         return; /* "return NULL": any shape fits */
@@ -256,10 +262,33 @@ static void summarise_params(walk *w)
     }
 }
 
+static bool expressible(walk *w, const dim_poly *v);
+
+/* An integer result: its value and bounds, where the caller can name
+   them. */
+static void summarise_int_result(walk *w)
+{
+    summary_acc *s = w->sum;
+    signature *sig = s->sig;
+    const aval *v = s->ret_int;
+    if (!v)
+        return;
+    if (expressible(w, v->num))
+        sig->returns_int = v->num;
+    sig->returns_int_bounds =
+        arena_array(w->an->arena, v->n_bounds + 1,
+                    sizeof *sig->returns_int_bounds);
+    for (uint8_t i = 0; i < v->n_bounds; i++)
+        if (expressible(w, v->bounds[i]))
+            sig->returns_int_bounds[sig->n_returns_int_bounds++] =
+                v->bounds[i];
+}
+
 static void summarise_result(walk *w)
 {
     summary_acc *s = w->sum;
     signature *sig = s->sig;
+    summarise_int_result(w);
     if (!s->have_ret)
         return;
     bool ret = !s->ret_varies && summary_shape_ok(s->ret.shape);

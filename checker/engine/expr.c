@@ -25,6 +25,9 @@ bool expr_is_null_constant(const ir_node *n)
     return n && n->kind == IR_INT && n->value == 0;
 }
 
+static const dim_poly *operand(walk *w, value v, const ir_type *t,
+                               const ir_node *site);
+
 static value make(const aval *v, const ir_type *t)
 {
     value r = {v ? v : &aval_nothing, *t};
@@ -493,17 +496,21 @@ static value eval_assign(walk *w, const ir_node *n)
     }
     value rhs = expr_eval(w, n->kids[1]);
     place p = expr_place(w, lhs);
-    if (n->op != '=') { /* x op= e, computed in the promoted type */
+    if (n->op != '=') { /* x op= e: in the common type, then stored */
         value cur = place_read(w, &p, n);
-        const dim_poly *r = int_arith(w, n->op, cur.v->num, rhs.v->num,
-                                      &n->type);
+        bool shift = n->op == IR_OP_SHL || n->op == IR_OP_SHR;
+        ir_type t = shift ? int_promoted(&p.type)
+                          : int_common(&p.type, &rhs.type);
+        const dim_poly *r =
+            int_arith(w, n->op, operand(w, cur, &t, n),
+                      shift ? rhs.v->num : operand(w, rhs, &t, n), &t);
         if (p.type.cls == IR_TYPE_POINTER) { /* p += k: same buffer */
             aval moved = *cur.v;
             moved.extent = (shaped){NULL, NULL};
             moved.observed = (shaped){NULL, NULL};
             rhs = make(aval_new(w, &moved), &p.type);
         } else {
-            rhs = make(aval_int(w, r, NULL), &n->type);
+            rhs = make(aval_int(w, r, NULL), &t);
         }
     }
     expr_assign(w, &p, rhs, named_var(lhs), n);
@@ -522,9 +529,7 @@ static value eval_incdec(walk *w, const ir_node *n)
         next = make(aval_new(w, &moved), &p.type);
     } else {
         /* In the promoted type, then stored back (uint8_t 255 + 1 is 0). */
-        ir_type promoted = p.type;
-        if (promoted.int_bits && promoted.int_bits < 32)
-            promoted.int_bits = 32, promoted.int_signed = true;
+        ir_type promoted = int_promoted(&p.type);
         const dim_poly *one = dim_const(w->an->dims, 1);
         next = make(aval_int(w, int_arith(w, inc ? '+' : '-', cur.v->num, one,
                                           &promoted),
@@ -586,6 +591,42 @@ static value eval_binary(walk *w, const ir_node *n)
     return make(aval_int(w, r, NULL), &n->type);
 }
 
+bool expr_is_pure(const ir_node *n)
+{
+    if (!n)
+        return true;
+    if (n->kind == IR_ASSIGN || n->kind == IR_CALL ||
+        (n->kind == IR_UNARY && n->op >= IR_OP_PREINC &&
+         n->op <= IR_OP_POSTDEC) ||
+        n->kind == IR_OTHER || n->kind == IR_INITLIST)
+        return false;
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        if (!expr_is_pure(n->kids[i]))
+            return false;
+    return true;
+}
+
+/* "x < y ? x : y" (or any way round that picks the smaller): a clamp,
+   so the result is at most both (SPEC 4: the seed's fix, explicitly
+   clamped), whichever branch the values decide. */
+static const aval *clamp_bounds(walk *w, const ir_node *n, const aval *v,
+                                const aval *a, const aval *b)
+{
+    const ir_node *c = expr_strip_casts(n->kids[0]);
+    if (c->kind != IR_BINARY || c->n_kids != 2 || !expr_is_pure(c) ||
+        !a->num || !b->num)
+        return v;
+    bool less = c->op == '<' || c->op == IR_OP_LE;
+    if (!less && c->op != '>' && c->op != IR_OP_GE)
+        return v;
+    const dim_poly *x = expr_eval(w, c->kids[0]).v->num;
+    const dim_poly *y = expr_eval(w, c->kids[1]).v->num;
+    const dim_poly *small = less ? x : y, *large = less ? y : x;
+    if (a->num != small || b->num != large)
+        return v;
+    return aval_bounded(w, aval_bounded(w, v, x), y);
+}
+
 static value eval_cond(walk *w, const ir_node *n)
 {
     expr_eval(w, n->kids[0]);
@@ -602,13 +643,14 @@ static value eval_cond(walk *w, const ir_node *n)
         b.v = aval_new(w, &(aval){.is_null = true});
     bool then_dead = then.dead, else_dead = w->st.dead;
     w->st = state_join(w, &then, &w->st, n);
-    if (then_dead)
-        return make(b.v, &n->type);
-    if (else_dead)
-        return make(a.v, &n->type);
     a.v = int_convert(w, a.v, &a.type, &n->type, n);
     b.v = int_convert(w, b.v, &b.type, &n->type, n);
-    return make(aval_join(w, a.v, b.v, n, 0), &n->type);
+    const aval *v = then_dead   ? b.v
+                    : else_dead ? a.v
+                                : aval_join(w, a.v, b.v, n, 0);
+    if (n->type.cls == IR_TYPE_INT && !w->st.dead)
+        v = clamp_bounds(w, n, v, a.v, b.v);
+    return make(v, &n->type);
 }
 
 static value eval_unary(walk *w, const ir_node *n)

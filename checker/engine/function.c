@@ -67,7 +67,9 @@ signature *engine_walk_function(analysis *an, const ir_func *f,
     if (!f->body)
         return NULL;
     walk w = {.an = an, .f = f, .sig = annotated};
-    w.scratch = arena_new();
+    if (!an->scratch)
+        an->scratch = arena_new();
+    w.scratch = an->scratch;
     memory_init(&w);
     strmap_init(&w.free_syms, w.scratch);
     w.declared =
@@ -83,6 +85,6 @@ signature *engine_walk_function(analysis *an, const ir_func *f,
                 "shapecheck: %s:%u: '%s' is past the analysis's work budget: "
                 "its result is unknown (docs/limits.md)\n",
                 f->loc.file ? f->loc.file : "?", f->loc.line, f->name);
-    arena_free(w.scratch);
+    arena_reset(w.scratch);
     return sig;
 }

@@ -73,11 +73,20 @@ static int write_summaries(analysis *an, const analysis_options *o)
 
 /* ---- The call graph ------------------------------------------------------ */
 
+/* The nodes still to look at while scanning a body: one buffer for the
+   whole graph, grown as needed (bodies nest up to the front end's limit,
+   so the scan is iterative). */
+typedef struct node_stack {
+    const ir_node **items;
+    uint32_t n, cap;
+} node_stack;
+
 typedef struct graph {
     analysis *an;
     func_group **stack; /* Tarjan's stack */
     uint32_t n_stack, cap_stack;
     func_group **order; /* groups with a body, callees first */
+    node_stack todo;
     uint32_t n_order, cap_order;
     uint32_t next_index;
 } graph;
@@ -101,15 +110,14 @@ typedef struct callees {
     uint32_t n, cap;
 } callees;
 
-static void callees_of(analysis *an, const ir_node *body, callees *out)
+static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
+                       callees *out)
 {
-    /* Iterative: bodies nest up to the front end's limit. */
-    const ir_node **todo = NULL;
-    uint32_t n = 0, cap = 0;
-    todo = grow(an, todo, n, &cap, sizeof *todo);
-    todo[n++] = body;
-    while (n) {
-        const ir_node *x = todo[--n];
+    todo->n = 0;
+    todo->items = grow(an, todo->items, todo->n, &todo->cap, sizeof *todo->items);
+    todo->items[todo->n++] = body;
+    while (todo->n) {
+        const ir_node *x = todo->items[--todo->n];
         if (!x)
             continue;
         if (x->kind == IR_CALL && x->callee) {
@@ -121,8 +129,9 @@ static void callees_of(analysis *an, const ir_node *body, callees *out)
             }
         }
         for (uint32_t i = 0; i < x->n_kids; i++) {
-            todo = grow(an, todo, n, &cap, sizeof *todo);
-            todo[n++] = x->kids[i];
+            todo->items = grow(an, todo->items, todo->n, &todo->cap,
+                               sizeof *todo->items);
+            todo->items[todo->n++] = x->kids[i];
         }
     }
 }
@@ -152,7 +161,7 @@ static void open_frame(graph *gr, frame *f, func_group *g)
     *f = (frame){g, {0}, 0};
     for (uint32_t i = 0; i < g->n; i++)
         if (g->decls[i]->body)
-            callees_of(gr->an, g->decls[i]->body, &f->next);
+            callees_of(gr->an, &gr->todo, g->decls[i]->body, &f->next);
 }
 
 /* A finished component: its groups leave the stack, callees first. */
@@ -286,6 +295,7 @@ static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
     if (o->finished)
         o->finished(o->finished_ud, &an);
     dim_ctx_free(an.dims);
+    arena_free(an.scratch);
     arena_free(an.arena);
     return status;
 }

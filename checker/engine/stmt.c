@@ -107,6 +107,8 @@ static void refine_less(walk *w, const ir_node *a, const ir_node *b, bool le)
 static void refine_compare(walk *w, const ir_node *c, bool truth)
 {
     const ir_node *a = c->kids[0], *b = c->kids[1];
+    if (!expr_is_pure(c))
+        return; /* evaluated once already: no second time for its effects */
     switch (c->op) {
     case '<': /* a < b, or b <= a */
         truth ? refine_less(w, a, b, false) : refine_less(w, b, a, true);

@@ -391,6 +391,26 @@ static bool const_arith(int op, int64_t a, int64_t b, const ir_type *t,
     return true;
 }
 
+ir_type int_promoted(const ir_type *t)
+{
+    ir_type r = *t;
+    if (t->cls == IR_TYPE_INT && t->int_bits && t->int_bits < 32)
+        r.int_bits = 32, r.int_signed = true;
+    return r;
+}
+
+ir_type int_common(const ir_type *a, const ir_type *b)
+{
+    ir_type x = int_promoted(a), y = int_promoted(b);
+    if (x.cls != IR_TYPE_INT || !x.int_bits)
+        return x;
+    if (y.cls != IR_TYPE_INT || !y.int_bits)
+        return x;
+    if (x.int_bits != y.int_bits)
+        return x.int_bits > y.int_bits ? x : y;
+    return x.int_signed ? y : x; /* at equal width, unsigned wins */
+}
+
 /* A shift by a constant as a multiplication or division by 2^k. */
 static const dim_poly *shift(dim_ctx *D, int op, const dim_poly *a, int64_t k)
 {

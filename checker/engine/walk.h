@@ -222,6 +222,10 @@ const aval *int_convert(walk *w, const aval *v, const ir_type *from,
 /* A OP B in type T. */
 const dim_poly *int_arith(walk *w, int op, const dim_poly *a,
                           const dim_poly *b, const ir_type *t);
+/* C's integer promotion of T, and the common type of A and B (the usual
+   arithmetic conversions), for integer types. */
+ir_type int_promoted(const ir_type *t);
+ir_type int_common(const ir_type *a, const ir_type *b);
 /* Adds BOUND (V <= BOUND) to V's bounds. */
 const aval *aval_bounded(walk *w, const aval *v, const dim_poly *bound);
 
@@ -259,6 +263,8 @@ void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
                  const ir_node *site);
 void expr_init(walk *w, loc_id loc, const ir_decl *d, const ir_node *init);
 const ir_node *expr_strip_casts(const ir_node *n);
+/* Whether evaluating N changes nothing (no assignment, ++, call). */
+bool expr_is_pure(const ir_node *n);
 bool expr_is_null_constant(const ir_node *n);
 /* The pointer value's targets as a place (a deref). */
 place expr_deref(walk *w, const aval *ptr, const ir_type *t, bool index0);

@@ -51,6 +51,26 @@ void arena_free(arena *a)
     free(a);
 }
 
+void arena_reset(arena *a)
+{
+    arena_block *keep = NULL;
+    for (arena_block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        if (!keep && b->size == ARENA_BLOCK) {
+            keep = b;
+            continue;
+        }
+        free(b);
+    }
+    if (keep) {
+        memset(keep->data, 0, keep->used); /* blocks hand out zeroed memory */
+        keep->used = 0;
+        keep->next = NULL;
+    }
+    a->head = keep;
+    a->total = 0;
+}
+
 static arena_block *arena_add_block(arena *a, size_t size)
 {
     arena_block *b = xcalloc(sizeof(arena_block) + size);

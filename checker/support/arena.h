@@ -12,6 +12,10 @@ typedef struct arena arena;
 
 arena *arena_new(void);
 void arena_free(arena *a);
+/* Empties A for reuse: everything allocated from it is gone, its first
+   block is kept (zeroed where it was used), so that a short-lived arena
+   used many times (one per function walked) costs no system calls. */
+void arena_reset(arena *a);
 
 /* Zeroed memory, aligned for any type.  Aborts with a message when the
    system is out of memory: the checker cannot do anything useful then. */

@@ -43,7 +43,7 @@ if(rc EQUAL 0)
 endif()
 set(want "buggy\\.c:11:12: error: logits and labels must have the same first "
          "dimension: '&logits\\[0\\]\\[0\\]' is \\[8, 3\\] but 'labels' is "
-         "\\[16\\] in call to 'softmax_xent' \\[shape-batch-mismatch\\]")
+         "\\[4\\] in call to 'softmax_xent' \\[shape-batch-mismatch\\]")
 string(CONCAT want ${want})
 if(NOT out MATCHES "${want}")
   message(FATAL_ERROR "the buggy target failed without the finding:\n${out}")
