@@ -58,7 +58,8 @@ void collect_init(walk *w)
             s->sig->params[i].int_sym = a->params[i].int_sym;
         s->sig->paths =
             arena_array(an->arena, a->n_paths + 1, sizeof *s->sig->paths);
-        memcpy(s->sig->paths, a->paths, a->n_paths * sizeof *a->paths);
+        if (a->n_paths)
+            memcpy(s->sig->paths, a->paths, a->n_paths * sizeof *a->paths);
         s->sig->n_paths = a->n_paths;
     }
     s->assigned = arena_array(w->scratch, f->n_params + 1, sizeof *s->assigned);
