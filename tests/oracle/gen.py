@@ -41,7 +41,7 @@ GROUPS = {
     "calls": {"helper", "out-param", "returns-shape", "global"},
     "initialisers": {"nested-init", "struct-copy", "field-shape", "union",
                      "alias", "macro-side-effect", "macro-redef"},
-    "arithmetic": {"arith", "narrow-int", "flatten", "prefix", "clamp"},
+    "arithmetic": {"arith", "narrow-int", "flatten", "prefix", "clamp", "clamp-both"},
 }
 
 
@@ -575,8 +575,14 @@ def new_buffer(s, elem, dims, kind=None):
         return None
     kind = kind or s.rng.choice(BUFFER_KINDS)
     buf = kind(s, elem, dims)
+    buf.tags |= dims_tags(dims)
     s.bufs.append(buf)
     return buf
+
+
+def dims_tags(dims):
+    """A buffer carries the constructs its dims went through."""
+    return frozenset().union(*(d.tags for d in dims))
 
 
 def b_alias(s, buf):
@@ -603,6 +609,7 @@ def candidates(s, target, rows=True):
         out.append(s.rng.choice(others))
     if others and rows:
         o = s.rng.choice(others)
+    if others and rows and o.c != target.c:
         out.append(Val(f"{target.paren()} < {o.paren()} ? {target.paren()} : {o.paren()}",
                        lambda env, t=target, o=o: min(t(env), o(env)),
                        target.tags | o.tags | {"prefix", "clamp"}))
@@ -695,7 +702,12 @@ def plan_call(s, name):
         rows = flat_rows(s, lg)
         target = rng.choice([rows, rows, lb.logical[0]])
         bufs = {"logits": lg, "labels": lb}
-        ints = {"n": pick(s, candidates(s, target)),
+        both = lb.logical[0] if lb.decl and len(lb.logical) == 1 else None
+        clamp = [Val(f"{rows.paren()} < {both.paren()} ? {rows.paren()} : {both.paren()}",
+                     lambda env: min(rows(env), both(env)),
+                     rows.tags | both.tags | {"prefix", "clamp", "clamp-both"})] \
+            if both and lg.decl and rows.c != both.c else []
+        ints = {"n": pick(s, candidates(s, target) + clamp),
                 "c": pick(s, [lg.logical[-1]] * 4 + candidates(s, lg.logical[-1], False))}
     elif name == "nll":
         labels = int_bufs(s)
@@ -860,30 +872,34 @@ class Block:
 
 
 def loop_envs(s, lim):
-    return [dict(e, i=i) for e in s.envs for i in range(lim(e))]
+    return [dict(e, i=i) for e in s.envs for i in range(1, lim(e) + 1)]
 
 
 def ctx_loop(s, intent):
-    """Calls inside a for or while loop, whose sizes may use the counter."""
+    """Calls inside a for or while loop, whose sizes may use the counter.
+    The counter runs from 1: SPEC takes every symbol to be >= 1, so a
+    counter that is 0 on the first trip would let a checker that follows
+    the SPEC report a call that matched (docs/oracle.md)."""
     lim = s.rng.choice([const_val(s.rng.choice([2, 3, 4])), arg_val(s.rng.randrange(NARGS))])
     i = s.prog.name("i")
     use_while = s.rng.random() < 0.3
     if use_while:
-        s.emit(f"int {i} = 0;")
-        s.emit(f"while ({i} < {lim.c}) {{")
+        s.emit(f"int {i} = 1;")
+        s.emit(f"while ({i} <= {lim.c}) {{")
     else:
-        s.emit(f"for (int {i} = 0; {i} < {lim.c}; {i}++) {{")
+        s.emit(f"for (int {i} = 1; {i} <= {lim.c}; {i}++) {{")
     tags = {"loop"} | ({"while"} if use_while else set())
     with Block(s, loop_envs(s, lim), tags):
         counter = Val(i, lambda env: env["i"], {"loop"})
         if s.vals:
             v = s.rng.choice(s.vals)
-            # (b * (i + 1)) / (i + 1) is b: exact division
+            # (b * (i + 1)) / (i + 1) is b, (b * (i + 1)) / b is i + 1: exact division
             s.vals.append(Val(f"({v.paren()} * ({i} + 1)) / ({i} + 1)", v.f,
                               v.tags | {"arith", "loop"}))
             s.vals.append(Val(f"({v.paren()} * ({i} + 1)) / {v.paren()}",
                               lambda env: env["i"] + 1, v.tags | {"arith", "loop"}))
         s.vals.append(Val(f"{i} + 1", lambda env: env["i"] + 1, {"loop", "arith"}))
+        s.vals.append(counter)
         if s.rng.random() < 0.3:
             n = s.prog.name("n")
             s.emit(f"int {n} = {counter.c} + 1;")
@@ -1069,7 +1085,7 @@ def t_loader(s):
     vb = Val(f"{ld}.B", b.f, b.tags | {"out-param", "field-shape"})
     vt = Val(f"{ld}.T", t.f, t.tags | {"out-param", "field-shape"})
     s.vals += [vb, vt]
-    targets = Buf(f"{ld}.targets", "int", [vb, vt], {"out-param", "field-shape"})
+    targets = Buf(f"{ld}.targets", "int", [vb, vt], vb.tags | vt.tags)
     s.bufs.append(targets)
     classes = const_val(s.rng.choice([3, 5, 8]))
     bt = Val(f"{vb.c} * {vt.c}", lambda env: b(env) * t(env),
@@ -1123,13 +1139,13 @@ def t_batch_struct(s):
     vc = Val(f"{use}.C", c.f, tags)
     vnl = Val(f"{use}.NL", nl.f, nl.tags | tags)
     s.vals += [vb, vnl]
-    logits = Buf(f"{use}.logits", "float", [vb, vc], tags)
-    labels = Buf(f"{use}.labels", "int", [vnl], tags)
+    logits = Buf(f"{use}.logits", "float", [vb, vc], vb.tags | vc.tags)
+    labels = Buf(f"{use}.labels", "int", [vnl], vnl.tags)
     s.bufs += [logits, labels]
     n = s.rng.choice([vb, vnl, b, nl,
                       Val(f"{vb.c} < {vnl.c} ? {vb.c} : {vnl.c}",
                           lambda env: min(b(env), nl(env)),
-                          tags | {"prefix", "clamp"})])
+                          tags | {"prefix", "clamp", "clamp-both"})])
     emit_fixed(s, "ce", {"logits": logits, "labels": labels}, {"n": n, "c": vc})
 
 
@@ -1186,7 +1202,7 @@ def t_prefix(s):
                             "    return a < b ? a : b;\n}")
         s.emit(f"int {n} = imin({batch.c}, {nl.c});")
     clamped = Val(n, lambda env: min(batch(env), nl(env)),
-                  nl.tags | {"prefix", "clamp"})
+                  nl.tags | {"prefix", "clamp", "clamp-both"})
     emit_fixed(s, "ce", {"logits": logits, "labels": labels},
                {"n": clamped, "c": classes})
     emit_fixed(s, "ce", {"logits": logits, "labels": labels},

@@ -53,6 +53,7 @@ class Site:
     ambiguous: list = field(default_factory=list)  # observed-differs, per execution
     via: set = field(default_factory=set)  # how its clean matches fit: prefix, reshape, exact
     scratch_only: list = field(default_factory=list)  # a mismatch only against a scratch
+    matched_runs: list = field(default_factory=list)  # (argv, how) of each clean match
 
     @property
     def executed(self):
@@ -167,7 +168,8 @@ def run_program(exe, inputs, sites, timeout=20):
         except subprocess.TimeoutExpired:
             return "timeout", f"program did not finish with argv {argv}", matching_run
         if SANITIZER_RE.search(r.stderr) or r.returncode != 0:
-            return "sanitizer", f"argv {argv}: exit {r.returncode}\n{r.stderr[-4000:]}", \
+            kind = "sanitizer" if SANITIZER_RE.search(r.stderr) else "crash"
+            return kind, f"argv {argv}: exit {r.returncode}\n{r.stderr[-4000:]}", \
                 matching_run
         for out in r.stdout.splitlines():
             m = ORACLE_RE.match(out)
@@ -186,6 +188,7 @@ def run_program(exe, inputs, sites, timeout=20):
                 matching_run.setdefault(line, argv)
                 how = {w for w, g in (("prefix", 5), ("reshape", 6)) if m.group(g)}
                 site.via |= how or {"exact"}
+                site.matched_runs.append((argv, how or {"exact"}))
     return None, "", matching_run
 
 
@@ -260,19 +263,20 @@ class Verdict:
 
 def fp_class(rule, site, message=""):
     """What went wrong, for the tables: "reshape" when the checker holds a
-    rank against the call (SPEC section 4 compares element counts) or the
-    call matched only through a reshape; "prefix" when it matched only
-    through the prefix rule; else "value": it matched exactly in some run,
-    so the checker lost track of a size or a shape."""
+    rank or an element count against the call (SPEC section 4 compares
+    element counts across ranks); "prefix" when every match was through
+    the prefix rule; else "value": the checker lost track of a size or a
+    shape (the call matched exactly, or the message is about one dim)."""
     if site is None:
         return "stray"
     if rule == EXTENT_RULE:
         return "batch-extent"
-    if "expects rank" in message:
+    if "expects rank" in message or "elements)" in message:
         return "reshape"
-    for how in ("reshape", "prefix"):
-        if how in site.via and "exact" not in site.via:
-            return how
+    if site.via == {"prefix"}:
+        return "prefix"
+    if site.via == {"reshape"} and "logits and labels" in message:
+        return "reshape"
     return "value"
 
 
@@ -318,7 +322,7 @@ def classify(outcome, filename=None):
                                           f["message"]))
         else:
             extent_at.add(line)
-            clamped = "clamp" in site.tags and site.is_loss and site.role == "call"
+            clamped = "clamp-both" in site.tags and site.is_loss and site.role == "call"
             if site.extents_same_some_run or not site.is_loss:
                 v.false_positives.append(("batch-extent", line, rule, f["message"]))
             elif clamped:
@@ -344,7 +348,7 @@ def classify(outcome, filename=None):
             v.expected.append(site)
             (v.found if line in errors_at else v.missed).append(site)
         elif (site.is_loss and site.role == "call" and all(site.differs) and
-              site.observed == "match" and "clamp" not in site.tags):
+              site.observed == "match" and "clamp-both" not in site.tags):
             v.extent_expected.append(site)
             if line in extent_at:
                 v.extent_found.append(site)

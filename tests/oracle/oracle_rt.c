@@ -203,6 +203,30 @@ static int extent_at(const void *p, size_t elem, struct extent *e, struct block 
     return 0;
 }
 
+/* ---- ORACLE_VERBOSE: why, on stderr ------------------------------------ */
+
+static int verbose = -1;
+
+static void explain(const char *fmt, ...)
+{
+    if (verbose < 0)
+        verbose = getenv("ORACLE_VERBOSE") != NULL;
+    if (!verbose)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
+static void explain_dims(const char *what, int rank, const long *dims)
+{
+    explain(" %s [", what);
+    for (int d = 0; d < rank; d++)
+        explain("%s%ld", d ? ", " : "", dims[d]);
+    explain("]");
+}
+
 /* ---- sites and frames ------------------------------------------------- */
 
 static int pending_line;
@@ -232,6 +256,7 @@ void oracle_enter(int line)
         abort();
     }
     frames[nframes++] = (struct frame){line, 1, 0, 0, 0, 0, 0};
+    explain("oracle: line %d: a call of a helper {\n", line);
 }
 
 static const char *verdict_word(int matched, int unknown)
@@ -256,6 +281,7 @@ void oracle_leave(void)
         abort();
     }
     struct frame f = frames[--nframes];
+    explain("oracle: } line %d: %s\n", f.line, verdict_word(f.all_matched, f.any_unknown));
     print_line(f.line, verdict_word(f.all_matched, f.any_unknown), f.extents_differ,
                f.observed_differs, f.all_matched ? f.via : 0,
                !f.all_matched && !f.declared_mismatch);
@@ -267,28 +293,6 @@ int oracle_arg(int argc, char **argv, int i, int dflt)
 }
 
 /* ---- the rule ----------------------------------------------------------- */
-
-static int verbose = -1;
-
-static void explain(const char *fmt, ...)
-{
-    if (verbose < 0)
-        verbose = getenv("ORACLE_VERBOSE") != NULL;
-    if (!verbose)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-}
-
-static void explain_dims(const char *what, int rank, const long *dims)
-{
-    explain(" %s [", what);
-    for (int d = 0; d < rank; d++)
-        explain("%s%ld", d ? ", " : "", dims[d]);
-    explain("]");
-}
 
 enum verdict { MATCH, MISMATCH, UNKNOWN };
 

@@ -180,6 +180,16 @@ def print_table(by_tag, fp_tags, total_fps, out=sys.stdout):
     w(f"  {'all':<20} {exp:>11} {fnd:>7} {pct(fnd, exp):>8} {total_fps:>6}\n")
 
 
+def print_targets(t, wanted):
+    if not wanted:
+        return
+    recall = t["found"] / t["expected"] if t["expected"] else 1.0
+    precise = t["fps"] == 0
+    print(f"\n  targets: recall >= 90%: {'holds' if recall >= 0.9 else 'MISSED'} "
+          f"({100 * recall:.1f}%); precision 100%: {'holds' if precise else 'MISSED'} "
+          f"({pct(t['judged'] - t['fps'], t['judged'])})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", default="0:100", help="A:B, the seeds A..B-1 (default 0:100)")
@@ -194,7 +204,18 @@ def main():
                     help="say whether issue 10's targets hold (recall >= 90%%, precision 100%%)")
     ap.add_argument("--selftest", action="store_true",
                     help="check the rule and the classification on selftest/")
+    ap.add_argument("--from-json", nargs="+", metavar="FILE",
+                    help="only print the report of saved --json summaries (a later "
+                         "file's seeds replace an earlier one's)")
     args = ap.parse_args()
+    if args.from_json:
+        by_seed = {}
+        for path in args.from_json:
+            with open(path) as f:
+                by_seed.update((s["seed"], s) for s in json.load(f))
+        t, failures = print_report(list(by_seed.values()), 0, args.table)
+        print_targets(t, args.targets)
+        return 1 if t["fps"] or sum(failures.values()) else 0
     if args.selftest:
         import selftest
         return selftest.main(args.checker, args.cc)
@@ -225,12 +246,7 @@ def main():
         with open(args.json, "w") as f:
             json.dump(summaries, f)
     t, failures = print_report(summaries, time.time() - start, args.table)
-    if args.targets:
-        recall = t["found"] / t["expected"] if t["expected"] else 1.0
-        precise = t["fps"] == 0
-        print(f"\n  targets: recall >= 90%: {'holds' if recall >= 0.9 else 'MISSED'} "
-              f"({100 * recall:.1f}%); precision 100%: {'holds' if precise else 'MISSED'} "
-              f"({pct(t['judged'] - t['fps'], t['judged'])})")
+    print_targets(t, args.targets)
     bad = t["fps"] or sum(failures.values())
     if bad:
         print(f"oracle: FAILED; the programs are in {args.out} "

@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -37,9 +38,9 @@ TARGET = "@target"
 
 
 class Shrinker:
-    def __init__(self, checker, cc, work, rule, fp_class, inputs):
+    def __init__(self, checker, cc, work, rule, fp_class, kind, inputs):
         self.checker, self.cc, self.work = checker, cc, work
-        self.rule, self.fp_class, self.inputs = rule, fp_class, inputs
+        self.rule, self.fp_class, self.kind, self.inputs = rule, fp_class, kind, inputs
         self.objs = harness.build_runtime(os.path.join(work, "rt"), cc)
         self.cache = {}
         self.tests = 0
@@ -74,7 +75,29 @@ class Shrinker:
         message = next(f["message"] for f in findings
                        if f.get("rule") == self.rule and f.get("line") == target)
         return bool(site and site.matched_some_run and
-                    harness.fp_class(self.rule, site, message) == self.fp_class)
+                    harness.fp_class(self.rule, site, message) == self.fp_class and
+                    message_kind(message) == self.kind)
+
+
+def message_kind(message):
+    """What the checker holds against the call, which shrinking keeps: a
+    rank, an int argument, a symbol bound twice, a dimension, the batch."""
+    for kind, pattern in (("batch", "logits and labels"), ("rank", "expects rank"),
+                          ("symbol", "(bound by"), ("int-arg", "(passed as"),
+                          ("dim", "expects [")):
+        if pattern in message:
+            return kind
+    return "other"
+
+
+def run_for_class(site, fp_class):
+    """The argv of a run where SITE matched the way its class says: exactly
+    for "value", through the prefix rule for "prefix"."""
+    want = {"value": "exact", "prefix": "prefix", "reshape": "reshape"}.get(fp_class)
+    for argv, how in site.matched_runs:
+        if want in how:
+            return argv
+    return site.matched_runs[0][0]
 
 
 def target_line(text):
@@ -201,7 +224,7 @@ def replace_call(line, name, make):
 
 
 def product(dims):
-    return " * ".join(f"(size_t){d}" for d in dims)
+    return " * ".join("(size_t)" + re.sub(r"^\(long\)", "", d) for d in dims)
 
 
 KEEP = """/* Allocations stay reachable until exit: no leak to report. */
@@ -231,7 +254,7 @@ def strip(text, argv, note):
         line = replace_call(line, "oracle_alloc",
                             lambda a: f"keep(calloc({product(a[2:])}, {a[0]}))")
         line = replace_call(line, "oracle_scratch",
-                            lambda a: f"keep(calloc((size_t){a[1]}, {a[0]}))")
+                            lambda a: f"keep(calloc({product(a[1:2])}, {a[0]}))")
         line = replace_call(line, "oracle_arg",
                             lambda a: f"({a[0]} > {a[2]} ? atoi({a[1]}[{a[2]}]) : "
                                       f"{argv[int(a[2]) - 1] if int(a[2]) <= len(argv) else a[3]})")
@@ -256,6 +279,17 @@ def collapse_blank(text):
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+def clang_format(text):
+    """TEXT in the project's style (.clang-format), or None without
+    clang-format."""
+    exe = shutil.which("clang-format")
+    if not exe:
+        return None
+    r = subprocess.run([exe, "--assume-filename=" + os.path.join(harness.ROOT, "case.c")],
+                       input=text, capture_output=True, text=True)
+    return r.stdout if r.returncode == 0 else None
+
+
 def verbose_explanation(src, objs, work, cc, argv, line):
     """ORACLE_VERBOSE's account of the target call in the run with ARGV."""
     exe = os.path.join(work, "explain")
@@ -264,14 +298,17 @@ def verbose_explanation(src, objs, work, cc, argv, line):
         return []
     env = dict(os.environ, ORACLE_VERBOSE="1", **harness.SAN_ENV)
     r = subprocess.run([exe] + argv, capture_output=True, text=True, env=env)
-    out, on = [], False
+    out, on, depth = [], False, 0
     for row in r.stderr.splitlines():
-        if row.startswith("oracle: line "):
-            on = row.startswith(f"oracle: line {line}:")
-            if on and out:
-                break
+        if row.startswith(f"oracle: line {line}:") and not out:
+            on = True
+        elif on and depth == 0 and row.startswith("oracle: line "):
+            break
         if on:
             out.append(row.rstrip())
+            depth += row.endswith("{") - row.startswith("oracle: }")
+            if depth == 0 and row.startswith("oracle: }"):
+                break
     return out
 
 
@@ -301,18 +338,19 @@ def check_stripped(text, checker, cc, work, rule):
     return run.returncode == 0 and not harness.SANITIZER_RE.search(run.stderr), findings
 
 
-def header(seed, fp_class, finding, argv, explanation, description):
-    rows = [
-        "/*",
-        f" * fp_{seed}: a false positive found by the differential oracle",
-        f" * (tests/oracle, seed {seed}), shrunk by tests/oracle/shrink.py.",
-        " *",
-        f" * Class: {fp_class}." + (f" {description}" if description else ""),
-        f" * The checker reports at line {{LINE}}: {finding['message']} "
-        f"[{finding['rule']}]",
-        f" * but with the argv defaults ({' '.join(argv) or 'none'}) the call",
-        " * matched (SPEC section 4), as the oracle saw it:",
-    ]
+def header(seed, fp_class, tags, finding, argv, explanation, description):
+    def para(text):
+        return textwrap.fill(text, 76, initial_indent=" * ", subsequent_indent=" * ")
+    rows = ["/*",
+            para(f"fp_{seed}: a false positive found by the differential oracle "
+                 f"(tests/oracle, seed {seed}), shrunk by tests/oracle/shrink.py."),
+            " *",
+            para(f"Class: {fp_class}." + (f" {description}" if description else "")),
+            " *",
+            para(f"The checker reports at line {{LINE}}: {finding['message']} "
+                 f"[{finding['rule']}]; but with the argv defaults "
+                 f"({' '.join(argv) or 'none'}) the call matched (SPEC section 4), "
+                 f"as the oracle saw it:")]
     rows += [f" *   {e}" for e in explanation]
     rows.append(" */")
     return "\n".join(rows)
@@ -351,8 +389,9 @@ def main():
         log(f"shrink: {fp_class} false positive at line {line}: {message} [{rule}]")
         lines = text.splitlines()
         lines[line - 1] += f" {TARGET}"
-        inputs = [outcome.matching_run[line]]  # one run that matched is enough
-        shrinker = Shrinker(args.checker, args.cc, work, rule, fp_class, inputs)
+        inputs = [run_for_class(outcome.sites[line], fp_class)]  # one run is enough
+        shrinker = Shrinker(args.checker, args.cc, work, rule, fp_class,
+                            message_kind(message), inputs)
         if not shrinker.interesting(lines):
             sys.exit("shrink.py: the false positive does not reproduce")
         lines = shrink(lines, shrinker.interesting, log)
@@ -373,13 +412,21 @@ def main():
         explanation = verbose_explanation(final, objs, work, args.cc, argv, target)
         note = f"false positive ({fp_class}): this call matched"
         stripped = strip(small, argv, note)
-        ok, findings = check_stripped(stripped, args.checker, args.cc, work, rule)
+        formatted = clang_format(stripped)
+        ok, findings = False, []
+        if formatted:
+            ok, findings = check_stripped(formatted, args.checker, args.cc, work, rule)
+            if ok:
+                stripped = formatted
+        if not ok:
+            ok, findings = check_stripped(stripped, args.checker, args.cc, work, rule)
         body = stripped if ok else small
         if not ok:
             log("shrink: the stripped case does not reproduce alone; "
                 "keeping the instrumented one (needs -I tests/oracle and kernels.c)")
         only_fp = ok and len(findings) == 1
-        head = header(seed, fp_class, finding, argv, explanation, args.describe)
+        tags = outcome.sites[target].tags
+        head = header(seed, fp_class, tags, finding, argv, explanation, args.describe)
         out_lines = [head] + (["// expected-no-diagnostics"] if only_fp else []) + \
             body.splitlines()
         result = "\n".join(out_lines) + "\n"

@@ -37,7 +37,8 @@ int main(int argc, char **argv)
     oracle_at(__LINE__); ce(logits, labels, 4, 3); // @site call loss expect=match finding=shape-batch-extent class=fp
     oracle_at(__LINE__); ce(logits, labels_a, 4, 3); // @site call loss expect=match extent=differs class=none
     oracle_at(__LINE__); ce(logits, labels8, 4, 3); // @site call loss expect=match finding=shape-batch-extent class=extent
-    oracle_at(__LINE__); ce(logits, labels8, 4 < a ? 4 : a, 3); // @site call loss,clamp expect=match finding=shape-batch-extent class=fp
+    oracle_at(__LINE__); ce(logits, labels8, 6 < 8 ? 6 : 8, 3); // @site call loss,clamp-both expect=match finding=shape-batch-extent class=fp
+    oracle_at(__LINE__); ce(logits, labels8, 4 < a ? 4 : a, 3); // @site call loss,clamp expect=match finding=shape-batch-extent class=extent
     oracle_at(__LINE__); ce(logits, labels, 6, 3); // @site call loss expect=match finding=shape-batch-mismatch class=fp
     oracle_at(__LINE__); ce(logits, labels8, 8, 3); // @site call loss expect=mismatch finding=shape-batch-mismatch class=found
     oracle_enter(__LINE__); helper(x, 6); oracle_leave(); // @site helper helper expect=match finding=shape-mismatch class=fp
