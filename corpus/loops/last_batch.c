@@ -1,0 +1,124 @@
+/*
+ * last_batch_ok.c with the truncating fix applied on one side only: the
+ * last batch's inputs and logits are n = 8 rows, but the loss still reads
+ * a full BATCH = 32 rows.  The labels buffer holds 32, the logits 8: the
+ * logits are too short for the rows the loss reads, on every epoch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tinyml.h"
+
+#define FEATURES 6
+#define CLASSES 4
+#define BATCH 32
+#define EPOCHS 3
+#define LEARNING_RATE 0.5f
+
+struct dataset {
+    int total;
+    float *x SHAPE(total, FEATURES);
+    int *y SHAPE(total);
+};
+
+static void dataset_init(struct dataset *d, int total)
+{
+    d->total = total;
+    d->x = alloc_matrix(total, FEATURES);
+    d->y = calloc((size_t)total, sizeof(int));
+    if (!d->x || !d->y)
+        return;
+    for (int s = 0; s < total; s++) {
+        d->y[s] = s % CLASSES;
+        fill_random(d->x + (size_t)s * FEATURES, FEATURES, (unsigned)s);
+        d->x[(size_t)s * FEATURES + d->y[s]] += 1.0f;
+    }
+}
+
+/* Copies rows [start, start + n) of the data set into x and y. */
+static void gather(const struct dataset *d, float *x SHAPE(n, FEATURES),
+                   int *y SHAPE(n), int start, int n)
+{
+    memcpy(x, d->x + (size_t)start * FEATURES, (size_t)n * FEATURES * sizeof *x);
+    memcpy(y, d->y + start, (size_t)n * sizeof *y);
+}
+
+/* w -= lr * x^T . (softmax(logits) - onehot(y)) / n */
+static void sgd_step(float *w SHAPE(FEATURES, c),
+                     const float *x SHAPE(n, FEATURES),
+                     const float *logits SHAPE(n, c), const int *y SHAPE(n),
+                     int n, int c) SHAPE_LOSS(logits, y);
+
+static void sgd_step(float *w, const float *x, const float *logits,
+                     const int *y, int n, int c)
+{
+    for (int i = 0; i < n; i++) {
+        const float *row = logits + (size_t)i * c;
+        float max = row[0], sum = 0;
+        for (int j = 1; j < c; j++)
+            max = row[j] > max ? row[j] : max;
+        for (int j = 0; j < c; j++)
+            sum += expf(row[j] - max);
+        for (int j = 0; j < c; j++) {
+            float d = (expf(row[j] - max) / sum - (j == y[i])) / (float)n;
+            for (int k = 0; k < FEATURES; k++)
+                w[(size_t)k * c + j] -= LEARNING_RATE * d * x[(size_t)i * FEATURES + k];
+        }
+    }
+}
+
+int main(void)
+{
+    struct dataset data;
+    dataset_init(&data, 200);
+    float *w = alloc_matrix(FEATURES, CLASSES);
+    float *x = alloc_matrix(BATCH, FEATURES);
+    int *y = calloc(BATCH, sizeof(int));
+    SHAPE(BATCH) int *labels = y;
+    float *logits = alloc_matrix(BATCH, CLASSES);
+    if (!data.x || !data.y || !w || !x || !y || !logits)
+        return 1;
+
+    for (int epoch = 0; epoch < EPOCHS; epoch++) {
+        float loss = 0;
+        int start = 0;
+        for (; start + BATCH <= data.total; start += BATCH) {
+            gather(&data, x, labels, start, BATCH);
+            matmul(logits, x, w, BATCH, FEATURES, CLASSES);
+            loss += cross_entropy(logits, labels, BATCH, CLASSES) * BATCH;
+            sgd_step(w, x, logits, labels, BATCH, CLASSES);
+        }
+
+        /* The last, short batch, in buffers of its own size. */
+        const int total = data.total, B = BATCH;
+        start = total / B * B;
+        int n = total - start < B ? total - start : B;
+        float *last_x = alloc_matrix(n, FEATURES);
+        float *last_logits = alloc_matrix(n, CLASSES);
+        if (!last_x || !last_logits)
+            return 1;
+        gather(&data, last_x, labels, start, n);
+        matmul(last_logits, last_x, w, n, FEATURES, CLASSES);
+        loss += cross_entropy(last_logits, labels, B, CLASSES) * n; // expected-error {{logits and labels must have the same first dimension: 'last_logits' is [8, 4] but 'labels' is [32] in call to 'cross_entropy' [shape-batch-mismatch]}}
+        // expected-note@98 {{'last_logits' has shape [8, 4], returned by 'alloc_matrix', n = 8, CLASSES = 4}}
+        // expected-note@96 {{n set to 8 here}}
+        // expected-note@14 {{CLASSES defined as 4 here}}
+        // expected-note@78 {{'labels' declared with shape [BATCH], BATCH = 32}}
+        // expected-note@15 {{BATCH defined as 32 here}}
+        sgd_step(w, last_x, last_logits, labels, n, CLASSES);
+        free(last_x);
+        free(last_logits);
+
+        printf("epoch %d: loss %.4f over %d samples\n", epoch,
+               (double)(loss / total), total);
+    }
+
+    free(data.x);
+    free(data.y);
+    free(w);
+    free(x);
+    free(y);
+    free(logits);
+    return 0;
+}
