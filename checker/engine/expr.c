@@ -608,21 +608,22 @@ bool expr_is_pure(const ir_node *n)
 
 /* "x < y ? x : y" (or any way round that picks the smaller): a clamp,
    so the result is at most both (SPEC 4: the seed's fix, explicitly
-   clamped), whichever branch the values decide. */
-static const aval *clamp_bounds(walk *w, const ir_node *n, const aval *v,
-                                const aval *a, const aval *b)
+   clamped), whichever branch the values decide.  The pattern is read from
+   the expressions (all pure), so a condition that folds (constants on
+   both sides) is still a clamp. */
+static const aval *clamp_bounds(walk *w, const ir_node *n, const aval *v)
 {
     const ir_node *c = expr_strip_casts(n->kids[0]);
-    if (c->kind != IR_BINARY || c->n_kids != 2 || !expr_is_pure(c) ||
-        !a->num || !b->num)
+    if (c->kind != IR_BINARY || c->n_kids != 2 || !expr_is_pure(n))
         return v;
     bool less = c->op == '<' || c->op == IR_OP_LE;
     if (!less && c->op != '>' && c->op != IR_OP_GE)
         return v;
     const dim_poly *x = expr_eval(w, c->kids[0]).v->num;
     const dim_poly *y = expr_eval(w, c->kids[1]).v->num;
-    const dim_poly *small = less ? x : y, *large = less ? y : x;
-    if (a->num != small || b->num != large)
+    const dim_poly *a = expr_eval(w, n->kids[1]).v->num;
+    const dim_poly *b = expr_eval(w, n->kids[2]).v->num;
+    if (!x || !y || a != (less ? x : y) || b != (less ? y : x))
         return v;
     return aval_bounded(w, aval_bounded(w, v, x), y);
 }
@@ -649,7 +650,7 @@ static value eval_cond(walk *w, const ir_node *n)
                     : else_dead ? a.v
                                 : aval_join(w, a.v, b.v, n, 0);
     if (n->type.cls == IR_TYPE_INT && !w->st.dead)
-        v = clamp_bounds(w, n, v, a.v, b.v);
+        v = clamp_bounds(w, n, v);
     return make(v, &n->type);
 }
 
