@@ -6,7 +6,7 @@
  *
  * Each logit row is read from memory once (its statistics) and once more
  * from cache (its gradient); the gradient is written, or read and written,
- * once (rt_rows.c pipelines the two passes).
+ * once (rt_rows.c).
  */
 #include "rt_internal.h"
 
@@ -66,9 +66,7 @@ sc_status sc_cross_entropy_backward_ex(const DLTensor *logits,
     j.g = &g;
     j.accumulate = mode == SC_GRAD_ACCUMULATE;
     /* Work: the logits and the gradient are each read once from memory. */
-    double total = 0;
-    if ((st = sc_rows_grad_run(&j, n, 2 * x.numel, &total)))
-        return st;
+    double total = sc_for_rows(n, sc_team(n, 2 * x.numel), sc_rows_grad, &j);
     if (loss)
         *loss = (float)(total / (double)n);
     return SC_OK;

@@ -151,7 +151,7 @@ sc_status sc_check_loss_args(const DLTensor *logits, const char *logits_name,
 /* ---- Threads (rt_parallel.c) ------------------------------------------- */
 
 /* A piece of a kernel over rows [r0, r1), run as part PART of the call's
-   team (0 <= PART < team: its own workspace), returning what it sums. */
+   team (0 <= PART < team), returning what it sums. */
 typedef double (*sc_rows_fn)(const void *ctx, int64_t r0, int64_t r1, int part);
 
 /* The threads a call over ROWS rows that reads WORK elements gets: 1
@@ -169,18 +169,11 @@ double sc_for_rows(int64_t rows, int team, sc_rows_fn fn, const void *ctx);
    for the benchmark, which measures where threads start to pay. */
 void sc_parallel_min_set(int64_t elements);
 
-/* ---- Scratch memory (rt_workspace.c) ------------------------------------ */
-
-/* This thread's workspace of at least FLOATS floats, 64-byte aligned,
-   reused by its later calls (and freed when it exits); NULL when memory
-   runs out.  Valid until the thread's next call of sc_workspace. */
-float *sc_workspace(size_t floats);
-
 /* ---- Chunk kernels, one set per instruction set (rt_simd*.c) ---------- */
 
 /* Rows are processed in chunks of this many floats (4 KB: a chunk's
    second look, after its max, hits L1). */
-#define SC_CHUNK 1024
+#define SC_CHUNK 4096
 
 /* Softmax statistics of a row, built chunk by chunk against a reference
    REF (rt_rows.c): MAX, the row's max (NaN ignored), S = sum exp(x - ref);
@@ -198,36 +191,33 @@ typedef struct sc_row_stats {
 typedef struct sc_chunk_sums {
     float max;
     double sum, tsum, tdot;
+    int64_t stored; /* exps stored into E[0..stored) (sc_first's ZEROS) */
 } sc_chunk_sums;
-
-/* Data to prefetch while a chunk is computed: PTR[0..count) floats (the
-   chunks after the next one, which the hardware prefetchers, stopping at
-   4 KB pages, would fetch too late); PTR NULL for none. */
-typedef struct sc_ahead {
-    const float *ptr;
-    int64_t count;
-} sc_ahead;
 
 /* The first pass over a chunk of a row: X (and targets T, or NULL)
    against REF into *OUT; exp(x - ref) stored in E when E is not NULL
-   (exactly 0 where it underflows; E may be X); PF prefetched for
-   reading. */
+   (exactly 0 where it underflows; E may be X).
+   With ZEROS, E holds an accumulated gradient: the exps are stored only
+   while E holds +0.0 where they go (a freshly zeroed gradient), up to the
+   first vector that does not (OUT->stored); the rest of the chunk only
+   adds to the statistics. */
 typedef struct sc_first {
     const float *x, *t;
     float *e;
+    int zeros;
     float ref;
-    sc_ahead pf;
     sc_chunk_sums *out;
 } sc_first;
 
-/* The second pass over a chunk of a row: G (= or +=) (E * MUL - T) *
-   SCALE, T NULL for none; G may be E; PF prefetched for writing. */
+/* The second pass over a chunk of a row.  With X NULL, from the exps the
+   first pass stored in G: G = (g * MUL - T) * SCALE.  With X, from the
+   logits again: G (= or +=, ACCUMULATE) (exp(x - REF) * MUL - T) *
+   SCALE.  T NULL for none. */
 typedef struct sc_second {
-    const float *e, *t;
+    const float *x, *t;
     float *g;
-    float mul, scale;
+    float ref, mul, scale;
     int accumulate;
-    sc_ahead pf;
 } sc_second;
 
 /* The chunk kernels of one instruction set (rt_simd.inc).  Chunks are of
@@ -236,9 +226,8 @@ typedef struct sc_simd_ops {
     const char *name; /* "generic", "avx2", "avx512" */
     /* The max of X[0..n), NaN ignored. */
     float (*row_max)(const float *x, int64_t n);
-    /* The first pass over F's chunk and the second over K's, in one loop;
-       either may be NULL. */
-    void (*chunk)(const sc_first *f, const sc_second *k, int64_t n);
+    void (*first)(const sc_first *f, int64_t n);
+    void (*second)(const sc_second *k, int64_t n);
 } sc_simd_ops;
 
 /* The ops for this CPU, chosen once (thread-safe, lock-free). */
@@ -270,8 +259,6 @@ typedef struct sc_rows_job {
     double scale;
     const sc_arg *g; /* the output rows (backward, softmax) */
     int accumulate;  /* G += instead of G = */
-    float *work;     /* the gradient's workspace (sc_rows_grad_run) */
-    size_t work_per_part;
 } sc_rows_job;
 
 /* The cross-entropy of rows [r0, r1) of JOB (a const sc_rows_job *), one
@@ -279,22 +266,15 @@ typedef struct sc_rows_job {
    Returns their sum.  An sc_rows_fn. */
 double sc_rows_loss(const void *job, int64_t r0, int64_t r1, int part);
 
-/* JOB's gradient over its N rows, on the threads a call reading WORK
-   elements gets: for each row, a first pass from memory that computes its
-   statistics and stores its exps (in G itself, or in a workspace when
-   accumulating), then a second from cache that scales them into G (= or
-   +=) (softmax - target) * scale; the two pipelined, so that one row's
-   first pass and the previous row's second are computed chunk by chunk
-   together.  With labels, *LOSS_SUM gets the sum of the rows' losses;
-   without (softmax: scale 1, no target) G gets the softmax.  Fails only
-   with SC_ERR_NOMEM (the workspace), before anything is written. */
-sc_status sc_rows_grad_run(sc_rows_job *job, int64_t n, int64_t work,
-                           double *loss_sum);
+/* The gradient of rows [r0, r1) of JOB: G (= or +=) (softmax - target) *
+   scale, each row in two passes (rt_rows.c).  With labels, returns the sum
+   of the rows' losses; without (softmax: scale 1, no target), writes the
+   softmax and returns 0.  An sc_rows_fn. */
+double sc_rows_grad(const void *job, int64_t r0, int64_t r1, int part);
 
-/* The statistics of one row X[0..n) with targets T (or NULL), prefetching
-   NEXT (the next row, or NULL) at the end. */
+/* The statistics of one row X[0..n) with targets T (or NULL). */
 void sc_row_stats_of(const sc_simd_ops *ops, const float *x, const float *t,
-                     int64_t n, const float *next, sc_row_stats *st);
+                     int64_t n, sc_row_stats *st);
 
 /* ---- Matrix multiply (rt_matmul.c) ------------------------------------ */
 

@@ -37,7 +37,8 @@ sc_status sc_softmax(const DLTensor *x, DLTensor *y)
     j.x = &xa;
     j.scale = 1.0;
     j.g = &ya;
-    return sc_rows_grad_run(&j, xa.rows, 2 * xa.numel, NULL);
+    sc_for_rows(xa.rows, sc_team(xa.rows, 2 * xa.numel), sc_rows_grad, &j);
+    return SC_OK;
 }
 
 /* Log-softmax of rows [r0, r1) of the job's X into its G. */
@@ -51,8 +52,7 @@ static double log_softmax_rows(const void *job, int64_t r0, int64_t r1,
         const float *in = sc_row(j->x, i);
         float *out = sc_row(j->g, i);
         sc_row_stats rs;
-        sc_row_stats_of(j->ops, in, NULL, c,
-                        i + 1 < r1 ? sc_row(j->x, i + 1) : NULL, &rs);
+        sc_row_stats_of(j->ops, in, NULL, c, &rs);
         /* (x - max) first: exact for the large entries, which matter;
            the sum was taken against the reference, log S = log S_ref +
            ref - max. */
