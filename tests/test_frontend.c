@@ -590,6 +590,77 @@ static void test_deep_nesting(void **state)
     done(&p);
 }
 
+/* ---- C integer types, bit-fields, static storage, unions -------------- */
+
+static void assert_int_type(const ir_type *t, unsigned bits, bool is_signed)
+{
+    assert_int_equal(t->cls, IR_TYPE_INT);
+    assert_int_equal(t->int_bits, bits);
+    assert_int_equal(t->int_signed, is_signed);
+}
+
+static void test_integer_types(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "int_types.c");
+    assert_false(tu->has_errors);
+    ir_func *f = func(tu, "types", true);
+    assert_int_type(&f->params[0]->type, 8, true);   /* char */
+    assert_int_type(&f->params[1]->type, 16, true);  /* short */
+    assert_int_type(&f->params[2]->type, 64, true);  /* long */
+    assert_int_type(&f->params[3]->type, 1, false);  /* _Bool */
+    assert_int_type(&f->params[4]->type, 8, false);  /* byte: uint8_t */
+    assert_int_type(&f->params[5]->type, 64, true);  /* int64_t */
+    assert_int_type(&f->params[6]->type, 32, false); /* enum, values >= 0 */
+    assert_int_type(&f->params[7]->type, 32, true);  /* enum with -1 */
+    assert_int_type(&global(tu, "total")->type, 64, false); /* size_t */
+    assert_int_type(&f->ret, 32, true);
+    assert_int_equal(global(tu, "total")->type.cls, IR_TYPE_INT);
+    assert_int_equal(
+        find_decl(tu->enums, tu->n_enums, "NEGATIVE_A")->type.int_signed, true);
+
+    /* expressions: a cast's target, a folded cast, arithmetic */
+    ir_node *cast = find_node(f->body, IR_CAST, "(unsigned char)c");
+    assert_non_null(cast);
+    assert_int_type(&cast->type, 8, false);
+    assert_int_type(&cast->kids[0]->type, 8, true);
+    ir_node *folded = find_node(f->body, IR_INT, "(uint8_t)300");
+    assert_int_node(folded, 44);
+    assert_int_type(&folded->type, 8, false);
+    assert_int_type(&find_node(f->body, IR_BINARY, "uc + s")->type, 32, true);
+    assert_int_type(&find_node(f->body, IR_BINARY, "uc + s + l")->type, 64,
+                    true);
+    /* not integers */
+    assert_int_equal(record(tu, "bits")->fields[1]->type.int_bits, 0);
+    done(&p);
+}
+
+static void test_bit_fields_static_and_unions(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "int_types.c");
+    ir_record *flags = record(tu, "flags");
+    assert_false(flags->is_union);
+    assert_int_equal(flags->n_fields, 3);
+    assert_int_equal(flags->fields[0]->bit_width, 1);
+    assert_int_type(&flags->fields[0]->type, 32, false);
+    assert_int_equal(flags->fields[1]->bit_width, 4);
+    assert_int_type(&flags->fields[1]->type, 32, true);
+    assert_int_equal(flags->fields[2]->bit_width, 0);
+    assert_int_type(&flags->fields[2]->type, 8, false);
+    assert_true(record(tu, "bits")->is_union);
+
+    assert_true(global(tu, "counter")->is_static);
+    assert_false(global(tu, "shared")->is_static);
+    ir_func *f = func(tu, "types", true);
+    assert_true(local(f, "calls")->is_static);
+    assert_false(local(f, "uc")->is_static);
+    assert_int_type(&local(f, "uc")->type, 8, false);
+    done(&p);
+}
+
 /* ---- The parse driver ------------------------------------------------ */
 
 static void test_syntax_error(void **state)
@@ -752,6 +823,8 @@ int main(void)
         cmocka_unit_test(test_call_locations),
         cmocka_unit_test(test_operators_and_folding),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_integer_types),
+        cmocka_unit_test(test_bit_fields_static_and_unions),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_unknown_option_dropped),

@@ -499,6 +499,54 @@ static ir_type_class class_of(enum CXTypeKind k)
     }
 }
 
+/* Whether canonical integer type kind K is signed (plain char is, on the
+   targets that define it so: clang says Char_S). */
+static bool signed_kind(enum CXTypeKind k)
+{
+    switch (k) {
+    case CXType_Char_S:
+    case CXType_SChar:
+    case CXType_WChar:
+    case CXType_Short:
+    case CXType_Int:
+    case CXType_Long:
+    case CXType_LongLong:
+    case CXType_Int128:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The width and signedness of canonical integer type C into OUT: the
+   target's sizes (clang_Type_getSizeOf, remembered per kind), an enum by
+   its underlying type, _Bool as 1 bit. */
+static void int_facts(fe_state *st, CXType c, ir_type *out)
+{
+    if (c.kind == CXType_Enum) {
+        CXCursor decl = clang_getTypeDeclaration(c);
+        c = clang_getCanonicalType(clang_getEnumDeclIntegerType(decl));
+        if (c.kind == CXType_Enum || class_of(c.kind) != IR_TYPE_INT)
+            return;
+    }
+    if (c.kind == CXType_Bool) {
+        out->int_bits = 1;
+        out->int_signed = false;
+        return;
+    }
+    uint8_t bits = 0;
+    if ((unsigned)c.kind < sizeof st->int_bits)
+        bits = st->int_bits[c.kind];
+    if (!bits) {
+        long long size = clang_Type_getSizeOf(c);
+        bits = size > 0 && size <= 16 ? (uint8_t)(size * 8) : 0;
+        if ((unsigned)c.kind < sizeof st->int_bits)
+            st->int_bits[c.kind] = bits;
+    }
+    out->int_bits = bits;
+    out->int_signed = signed_kind(c.kind);
+}
+
 /* VALUE in decimal, in the TU's arena (printf is slow for this many). */
 static const char *decimal(fe_state *st, int64_t value)
 {
@@ -521,6 +569,7 @@ ir_node *fe_int_node(fe_state *st, int64_t value, sc_loc loc)
     n->loc = loc;
     n->text = decimal(st, value);
     n->type.cls = IR_TYPE_INT;
+    n->type.int_bits = 64; /* an array size: size_t (LP64) */
     return n;
 }
 
@@ -555,6 +604,8 @@ void fe_type(fe_state *st, CXType t, ir_type *out)
             clang_isConstQualifiedType(clang_getPointeeType(c)) != 0;
     if (out->cls == IR_TYPE_ARRAY)
         array_dims(st, c, out);
+    else if (out->cls == IR_TYPE_INT)
+        int_facts(st, c, out);
     CXType e = c;
     for (;;) {
         if (e.kind == CXType_Pointer) {
@@ -787,6 +838,7 @@ static ir_record *fe_record(fe_state *st, CXCursor decl)
         return r;
     r = arena_alloc(st->a, sizeof *r);
     r->name = record_name(st, def);
+    r->is_union = clang_getCursorKind(def) == CXCursor_UnionDecl;
     r->loc = fe_cursor_loc(st, def);
     fe_map_put_cursor(&st->records, def, r);
     fe_vec_push(&st->record_list, r);
@@ -814,6 +866,10 @@ static ir_decl *new_field(fe_state *st, CXCursor c, const ir_record *parent)
     d->parent = parent;
     fe_map_put_cursor(&st->decls, c, d);
     fe_type(st, clang_getCursorType(c), &d->type);
+    if (clang_Cursor_isBitField(c)) {
+        int width = clang_getFieldDeclBitWidth(c);
+        d->bit_width = width > 0 && width <= 255 ? (uint8_t)width : 0;
+    }
     decl_annotations(st, c, &d->annotations, &d->n_annotations);
     return d;
 }
@@ -827,6 +883,9 @@ static ir_decl *fe_enum_const(fe_state *st, CXCursor c)
     d = new_decl(st, IR_DECL_ENUM, c);
     fe_map_put_cursor(&st->decls, c, d);
     d->type.cls = IR_TYPE_INT;
+    /* the enum's underlying type (C gives the constant itself int, which
+       it always fits in) */
+    int_facts(st, clang_getCanonicalType(clang_getCursorType(c)), &d->type);
     d->has_value = true;
     d->value = clang_getEnumConstantDeclValue(c);
     fe_vec_push(&st->enums, d);
@@ -843,18 +902,43 @@ static void fe_enum_decl(fe_state *st, CXCursor e)
     st->cursors.n = base;
 }
 
-/* Reads the fields of R from its definition DEF; nested struct, union and
-   enum definitions are recorded too. */
+typedef struct fields_ctx {
+    fe_state *st;
+    ir_record *r;
+} fields_ctx;
+
+/* Visitor for fill_fields(): a field of the record, in order; the members
+   that anonymous structs and unions are (implicit, unnamed) included,
+   unnamed bit-fields (padding) left out. */
+static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
+{
+    fields_ctx *ctx = data;
+    fe_state *st = ctx->st;
+    if (clang_Cursor_isBitField(c)) {
+        CXString s = clang_getCursorSpelling(c);
+        const char *name = clang_getCString(s);
+        bool unnamed = !name || !*name;
+        clang_disposeString(s);
+        if (unnamed)
+            return CXVisit_Continue;
+    }
+    ir_decl *d = fe_map_get_cursor(&st->decls, c);
+    fe_vec_push(&st->field_tmp, d ? d : new_field(st, c, ctx->r));
+    return CXVisit_Continue;
+}
+
+/* Reads the fields of R from its definition DEF (through its type, which
+   lists the members anonymous structs and unions are); nested struct,
+   union and enum definitions are recorded too. */
 static void fill_fields(fe_state *st, ir_record *r, CXCursor def)
 {
-    size_t base = fe_push_children(st, def), end = st->cursors.n;
     size_t from = st->field_tmp.n;
+    fields_ctx ctx = {st, r};
+    clang_Type_visitFields(clang_getCursorType(def), field_visit, &ctx);
+    size_t base = fe_push_children(st, def), end = st->cursors.n;
     for (size_t i = base; i < end; i++) {
         CXCursor c = st->cursors.v[i];
         switch (clang_getCursorKind(c)) {
-        case CXCursor_FieldDecl:
-            fe_vec_push(&st->field_tmp, new_field(st, c, r));
-            break;
         case CXCursor_StructDecl:
         case CXCursor_UnionDecl:
             fe_record(st, c); /* a nested definition */
@@ -904,6 +988,9 @@ static void fill_var(fe_state *st, ir_decl *d, CXCursor var, bool convert)
 {
     d->name = take_string(st->a, clang_getCursorSpelling(var));
     d->loc = fe_cursor_loc(st, var);
+    /* "static" on any declaration of a global gives it internal linkage */
+    if (clang_Cursor_getStorageClass(var) == CX_SC_Static)
+        d->is_static = true;
     CXType t = clang_getCursorType(var);
     fe_type(st, t, &d->type);
     CXCursor init = clang_Cursor_getVarDeclInitializer(var);

@@ -118,6 +118,10 @@ typedef struct fe_state {
     fe_cursors cursors;
     fe_cursors macro_defs; /* every macro definition, in order */
 
+    /* Width in bits of each builtin integer type kind, once asked (0: not
+       yet): clang_Type_getSizeOf for every integer expression would cost. */
+    uint8_t int_bits[CXType_LastBuiltin + 1];
+
     uint32_t top_index;     /* ordinal of the current top-level cursor */
     ir_func *cur_func;      /* definition whose body is being converted */
     fe_vec locals;          /* its locals so far */
