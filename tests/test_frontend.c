@@ -1,6 +1,6 @@
 /*
- * test_frontend.c - the facts the front end extracts (checker/frontend/ir.h) from
- * the small files in tests/data/frontend/.
+ * test_frontend.c - the facts the front end extracts (checker/frontend/ir.h)
+ * from the small files in tests/data/frontend/.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -383,7 +383,7 @@ static void test_macros_named_in_annotations(void **state)
     assert_string_equal(macro(tu, "LATER")->body, "5");
     assert_null(macro(tu, "TWICE"));        /* function-like */
     assert_null(macro(tu, "UNUSED_MACRO")); /* named nowhere */
-    assert_int_equal(tu->n_macros, 4); /* DIM, HALF, LATER, and BATCH */
+    assert_int_equal(tu->n_macros, 4);      /* DIM, HALF, LATER, and BATCH */
     done(&p);
 }
 
@@ -527,11 +527,12 @@ static void test_operators_and_folding(void **state)
     ir_func *ops = func(tu, "ops", true);
     ir_node *b = ops->body;
 
-    /* SUM(x, 1): the ',' between macro arguments is not the operator */
+    /* SUM(x, 1): the ',' between macro arguments is not the operator,
+       the '+' of the #define is */
     ir_node *sum = local(ops, "y")->init;
     assert_int_equal(sum->kind, IR_BINARY);
-    assert_int_equal(sum->op, 0);
-    /* SET(y, 3): an assignment, recognised from its unconverted lvalue */
+    assert_int_equal(sum->op, '+');
+    /* SET(y, 3): the '=' of the #define */
     assert_int_equal(b->kids[2]->kind, IR_ASSIGN);
     assert_int_equal(b->kids[2]->op, '=');
 
@@ -587,6 +588,179 @@ static void test_deep_nesting(void **state)
     assert_true(tu->has_errors);
     assert_int_equal(tu->n_diags, 1);
     assert_non_null(strstr(tu->diags[0].text, "expression nested too deeply"));
+    done(&p);
+}
+
+/* ---- Macro expansions ------------------------------------------------- */
+
+/* Kid I of N, which must have it. */
+static ir_node *kid(const ir_node *n, uint32_t i)
+{
+    assert_non_null(n);
+    assert_true(i < n->n_kids);
+    assert_non_null(n->kids[i]);
+    return n->kids[i];
+}
+
+/* N is KIND with op OP, at LINE:COL of macro_ops.c. */
+static void assert_op_at(const ir_node *n, ir_kind kind, int op, unsigned line,
+                         unsigned col)
+{
+    assert_non_null(n);
+    assert_int_equal(n->kind, kind);
+    assert_int_equal(n->op, op);
+    assert_loc(n->loc, "macro_ops.c", line, col);
+}
+
+static void test_macro_assignments(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "macro_ops.c");
+    assert_false(tu->has_errors);
+    ir_func *f = func(tu, "macros", true);
+    ir_node *b = f->body;
+
+    /* SET(b, 64): "((b) = (v))", all from the #define but b and 64, at
+       the use; the text is the invocation, b's the argument */
+    ir_node *set = kid(b, 0);
+    assert_op_at(set, IR_ASSIGN, '=', 23, 5);
+    assert_loc(set->end, "macro_ops.c", 23, 15);
+    assert_string_equal(set->text, "SET(b, 64)");
+    assert_var_node(kid(set, 0), "b");
+    assert_ptr_equal(kid(set, 0)->decl, f->params[0]);
+    assert_string_equal(kid(set, 0)->text, "b");
+    assert_loc(kid(set, 0)->loc, "macro_ops.c", 23, 5);
+    assert_int_node(kid(set, 1), 64);
+    assert_string_equal(kid(set, 1)->text, "64");
+
+    /* b = ADD(b, 1): "a + b", the operands are both arguments */
+    ir_node *add = kid(kid(b, 1), 1);
+    assert_op_at(add, IR_BINARY, '+', 24, 9);
+    assert_string_equal(add->text, "ADD(b, 1)");
+    assert_var_node(kid(add, 0), "b");
+    assert_int_node(kid(add, 1), 1);
+
+    assert_op_at(kid(b, 2), IR_ASSIGN, '+', 25, 5); /* x += v */
+    assert_int_node(kid(kid(b, 2), 1), 3);
+    assert_op_at(kid(b, 3), IR_ASSIGN, IR_OP_SHL, 26, 5); /* x <<= 2 */
+    assert_int_node(kid(kid(b, 3), 1), 2);
+    /* SET64(b): SET(x, WIDTH) in a #define, one macro inside another */
+    ir_node *set64 = kid(b, 10);
+    assert_op_at(set64, IR_ASSIGN, '=', 33, 5);
+    assert_var_node(kid(set64, 0), "b");
+    assert_int_node(kid(set64, 1), 64);
+    assert_loc(set64->end, "macro_ops.c", 33, 13);
+    /* b = ID(b) PLUS 2: an object-like macro is the operator */
+    assert_op_at(kid(kid(b, 11), 1), IR_BINARY, '+', 34, 9);
+    /* b = ID(7): the argument is the whole expansion */
+    assert_int_node(kid(kid(b, 12), 1), 7);
+    /* b = SCALE(b): "((x) * 4)" in a header */
+    assert_op_at(kid(kid(b, 13), 1), IR_BINARY, '*', 36, 9);
+    assert_int_node(kid(kid(kid(b, 13), 1), 1), 4);
+    done(&p);
+}
+
+static void test_macro_unary_operators(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "macro_ops.c");
+    ir_node *b = func(tu, "macros", true)->body;
+    assert_op_at(kid(b, 4), IR_UNARY, IR_OP_POSTINC, 27, 5); /* ((x)++) */
+    assert_var_node(kid(kid(b, 4), 0), "b");
+    assert_op_at(kid(b, 5), IR_UNARY, IR_OP_POSTDEC, 28, 5); /* x-- */
+    assert_op_at(kid(b, 6), IR_UNARY, IR_OP_PREDEC, 29, 5);  /* --x */
+    assert_op_at(kid(kid(b, 7), 1), IR_UNARY, '-', 30, 9);   /* -(x) */
+    /* (!(p)) on an int *: the types alone would say '*' */
+    ir_node *not = kid(kid(b, 8), 1);
+    assert_op_at(not, IR_UNARY, '!', 31, 9);
+    assert_var_node(kid(not, 0), "p");
+    done(&p);
+}
+
+static void test_macro_statements_and_calls(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "macro_ops.c");
+    ir_node *b = func(tu, "macros", true)->body;
+    /* STMT(b): "do { (x) = 1; g(x); } while (0)" */
+    ir_node *loop = kid(b, 9);
+    assert_int_equal(loop->kind, IR_LOOP);
+    assert_int_equal(loop->op, IR_LOOP_DO);
+    assert_loc(loop->loc, "macro_ops.c", 32, 5);
+    ir_node *body = kid(loop, 3);
+    assert_int_equal(body->kind, IR_BLOCK);
+    assert_op_at(kid(body, 0), IR_ASSIGN, '=', 32, 5);
+    assert_var_node(kid(kid(body, 0), 0), "b");
+    assert_int_node(kid(kid(body, 0), 1), 1);
+    ir_node *call = kid(body, 1);
+    assert_int_equal(call->kind, IR_CALL);
+    assert_ptr_equal(call->callee, func(tu, "g", false));
+    assert_var_node(kid(call, 1), "b");
+    assert_int_node(kid(loop, 1), 0);
+
+    /* return CALL(b): "g((x) * 2)", the call from the #define spans the
+       invocation */
+    ir_node *ret = kid(kid(b, 14), 0);
+    assert_int_equal(ret->kind, IR_CALL);
+    assert_ptr_equal(ret->callee, func(tu, "g", false));
+    assert_loc(ret->loc, "macro_ops.c", 37, 12);
+    assert_loc(ret->end, "macro_ops.c", 37, 19);
+    assert_string_equal(ret->text, "CALL(b)");
+    assert_op_at(kid(ret, 1), IR_BINARY, '*', 37, 12);
+    done(&p);
+}
+
+static void test_hostile_macros(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "macro_deep.c");
+    assert_false(tu->has_errors);
+    /* ADD(ADD(...(a, 1)...), 1), 200 deep: "a + b" with both operands
+       arguments, every operator found */
+    const ir_node *n = kid(func(tu, "deep", true)->body->kids[0], 0);
+    int depth = 0;
+    for (; n->kind == IR_BINARY; n = kid(n, 0), depth++)
+        assert_int_equal(n->op, '+');
+    assert_int_equal(depth, 200);
+    assert_var_node(n, "a");
+    /* I1024(a): an expansion that doubles ten times */
+    n = kid(func(tu, "wide", true)->body->kids[0], 0);
+    for (depth = 0; n->kind == IR_BINARY; n = kid(n, 0), depth++)
+        assert_int_equal(n->op, '+');
+    assert_int_equal(depth, 1024);
+    /* "#define self self", "#define f(x) f(x)" */
+    ir_func *named = func(tu, "named", true);
+    ir_node *call = kid(named->body->kids[0], 0);
+    assert_int_equal(call->kind, IR_CALL);
+    assert_ptr_equal(call->callee, func(tu, "f", false));
+    assert_var_node(kid(call, 1), "self");
+    done(&p);
+}
+
+/* ---- Ends of expressions ---------------------------------------------- */
+
+static void test_expression_ends(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "body.c");
+    ir_func *body = func(tu, "body", true);
+    /* i = (int)sum(p, N * 8); */
+    ir_node *assign = body->body->kids[4];
+    ir_node *call = find_node(body->body, IR_CALL, NULL);
+    assert_loc(call->loc, "body.c", 17, 14);
+    assert_loc(call->end, "body.c", 17, 27); /* past ')' */
+    assert_loc(call->kids[0]->end, "body.c", 17, 17);
+    assert_loc(call->kids[1]->end, "body.c", 17, 19);
+    assert_loc(call->kids[2]->end, "body.c", 17, 26); /* "N * 8" */
+    assert_loc(assign->end, "body.c", 17, 27);
+    assert_loc(assign->kids[0]->end, "body.c", 17, 6);
+    /* statements have no end */
+    assert_int_equal(body->body->kids[8]->end.line, 0);
     done(&p);
 }
 
@@ -658,6 +832,93 @@ static void test_bit_fields_static_and_unions(void **state)
     assert_true(local(f, "calls")->is_static);
     assert_false(local(f, "uc")->is_static);
     assert_int_type(&local(f, "uc")->type, 8, false);
+    done(&p);
+}
+
+/* ---- Macros in force at each annotation -------------------------------- */
+
+/* The one annotation of global NAME. */
+static const ir_annotation *annotation_of(ir_tu *tu, const char *name)
+{
+    ir_decl *d = global(tu, name);
+    assert_int_equal(d->n_annotations, 1);
+    return &d->annotations[0];
+}
+
+/* ANN lists, in order, the definitions named in NAMES at LINES
+   ("macros_in_force.c", or the header for a line < 0). */
+static void assert_in_force(ir_tu *tu, const ir_annotation *ann,
+                            const char *const *names, const int *lines,
+                            uint32_t n)
+{
+    assert_int_equal(ann->n_macros, n);
+    for (uint32_t i = 0; i < n; i++) {
+        const ir_macro *m = ann->macros[i];
+        assert_true(m >= tu->macros && m < tu->macros + tu->n_macros);
+        assert_string_equal(m->name, names[i]);
+        assert_loc(m->loc,
+                   lines[i] < 0 ? "macros_in_force.h" : "macros_in_force.c",
+                   (unsigned)(lines[i] < 0 ? -lines[i] : lines[i]), 9);
+    }
+}
+
+static void test_macros_in_force(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "macros_in_force.c");
+    assert_false(tu->has_errors);
+    /* every definition, in translation order */
+    const char *all[] = {"BATCH", "HIDDEN", "N",  "N",
+                         "BATCH", "M0",     "M1", "M2"};
+    assert_int_equal(tu->n_macros, 8);
+    for (uint32_t i = 0; i < 8; i++)
+        assert_string_equal(tu->macros[i].name, all[i]);
+    assert_string_equal(tu->macros[2].body, "64");
+    assert_string_equal(tu->macros[3].body, "32");
+
+    assert_in_force(tu, annotation_of(tu, "a"), (const char *[]){"N"},
+                    (const int[]){5}, 1);
+    ir_func *f = func(tu, "f", false);
+    assert_in_force(tu, &f->params[0]->annotations[0], (const char *[]){"N"},
+                    (const int[]){8}, 1);
+    /* "#undef N" in "#if 0" and in a comment do not count; HIDDEN's
+       BATCH is the one in force at the annotation */
+    assert_in_force(tu, annotation_of(tu, "b"),
+                    (const char *[]){"N", "HIDDEN", "BATCH"},
+                    (const int[]){8, -3, -2}, 3);
+    /* after "#undef N", N is no macro */
+    assert_in_force(tu, annotation_of(tu, "c"), (const char *[]){"BATCH"},
+                    (const int[]){-2}, 1);
+    assert_in_force(tu, annotation_of(tu, "d"),
+                    (const char *[]){"HIDDEN", "BATCH"}, (const int[]){-3, 20},
+                    2);
+    assert_in_force(tu, annotation_of(tu, "e"),
+                    (const char *[]){"M2", "M1", "M0"},
+                    (const int[]){24, 23, 22}, 3);
+    done(&p);
+}
+
+static void test_integers_written_as_macros(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "macros_in_force.c");
+    ir_node *body = func(tu, "h", true)->body;
+    ir_node *batch = find_node(body, IR_INT, "BATCH");
+    assert_int_node(batch, 4);
+    assert_non_null(batch->macro);
+    assert_string_equal(batch->macro->body, "4"); /* the one in force */
+    assert_loc(batch->macro->loc, "macros_in_force.c", 20, 9);
+    assert_string_equal(find_node(body, IR_INT, "HIDDEN")->macro->name,
+                        "HIDDEN");
+    assert_ptr_equal(find_node(body, IR_INT, "M2")->macro, &tu->macros[7]);
+    done(&p);
+
+    tu = parse(&p, "body.c"); /* "N * 8" is not one macro name */
+    ir_node *n8 = find_node(func(tu, "body", true)->body, IR_INT, "N * 8");
+    assert_non_null(n8);
+    assert_null(n8->macro);
     done(&p);
 }
 
@@ -823,8 +1084,15 @@ int main(void)
         cmocka_unit_test(test_call_locations),
         cmocka_unit_test(test_operators_and_folding),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_macro_assignments),
+        cmocka_unit_test(test_macro_unary_operators),
+        cmocka_unit_test(test_macro_statements_and_calls),
+        cmocka_unit_test(test_hostile_macros),
+        cmocka_unit_test(test_expression_ends),
         cmocka_unit_test(test_integer_types),
         cmocka_unit_test(test_bit_fields_static_and_unions),
+        cmocka_unit_test(test_macros_in_force),
+        cmocka_unit_test(test_integers_written_as_macros),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_unknown_option_dropped),

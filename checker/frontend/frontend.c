@@ -337,8 +337,8 @@ static size_t line_of(fe_file *f, unsigned offset)
    declarations in each header) libclang counts them: loading a header's
    text for its line table would cost more than the handful of lookups
    (clang_getFileContents searches the TU's source entries). */
-static sc_loc loc_and_offset(fe_state *st, CXSourceLocation loc,
-                             CXFile *file_out, unsigned *offset_out)
+sc_loc fe_loc_at(fe_state *st, CXSourceLocation loc, CXFile *file_out,
+                 unsigned *offset_out)
 {
     CXFile file;
     unsigned offset;
@@ -363,12 +363,266 @@ sc_loc fe_loc(fe_state *st, CXSourceLocation loc)
 {
     CXFile file;
     unsigned offset;
-    return loc_and_offset(st, loc, &file, &offset);
+    return fe_loc_at(st, loc, &file, &offset);
 }
 
 sc_loc fe_cursor_loc(fe_state *st, CXCursor c)
 {
     return fe_loc(st, clang_getCursorLocation(c));
+}
+
+sc_loc fe_offset_loc(fe_state *st, CXFile file, unsigned offset)
+{
+    fe_file *f = fe_file_get(st, file);
+    if (!f || !line_table(st, f) || offset > f->size)
+        return (sc_loc){NULL, 0, 0};
+    size_t k = line_of(f, offset);
+    return (sc_loc){f->name, (unsigned)k + 1, offset - f->lines[k] + 1};
+}
+
+bool fe_spelling(fe_state *st, CXSourceLocation loc, CXFile *file,
+                 unsigned *offset)
+{
+    CXToken *tokens = NULL;
+    unsigned n = 0;
+    *file = NULL;
+    clang_tokenize(st->ctu, clang_getRange(loc, loc), &tokens, &n);
+    if (n > 0)
+        clang_getSpellingLocation(clang_getTokenLocation(st->ctu, tokens[0]),
+                                  file, NULL, NULL, offset);
+    if (tokens)
+        clang_disposeTokens(st->ctu, tokens, n);
+    return *file != NULL;
+}
+
+/* ---- Source text: tokens and #define lines ---------------------------- */
+
+size_t fe_skip_blank(const char *s, size_t i, size_t end)
+{
+    while (i < end) {
+        if (isspace((unsigned char)s[i])) {
+            i++;
+        } else if (s[i] == '\\' && i + 1 < end &&
+                   (s[i + 1] == '\n' || s[i + 1] == '\r')) {
+            i += 2;
+        } else if (s[i] == '/' && i + 1 < end && s[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < end && !(s[i] == '*' && s[i + 1] == '/'))
+                i++;
+            i = i + 2 < end ? i + 2 : end;
+        } else if (s[i] == '/' && i + 1 < end && s[i + 1] == '/') {
+            while (i < end && s[i] != '\n')
+                i++;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+/* Punctuators of more than one character, longest first. */
+static const char *const long_punctuators[] = {
+    "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=",
+    "&&",  "||",  "*=",  "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##",
+};
+
+bool fe_lex(const char *s, size_t i, size_t end, fe_tok *t)
+{
+    i = fe_skip_blank(s, i, end);
+    if (i >= end || i >= UINT32_MAX)
+        return false;
+    size_t j = i + 1;
+    unsigned char c = (unsigned char)s[i];
+    if (isalpha(c) || c == '_' || c == '$' || c >= 0x80) {
+        while (j < end && (isalnum((unsigned char)s[j]) || s[j] == '_' ||
+                           s[j] == '$' || (unsigned char)s[j] >= 0x80))
+            j++;
+        t->kind = 'i';
+    } else if (isdigit(c) ||
+               (c == '.' && j < end && isdigit((unsigned char)s[j]))) {
+        for (; j < end; j++) {
+            if ((s[j] == '+' || s[j] == '-') && strchr("eEpP", s[j - 1]))
+                continue;
+            if (!isalnum((unsigned char)s[j]) && s[j] != '.' && s[j] != '_' &&
+                s[j] != '\'')
+                break;
+        }
+        t->kind = 'n';
+    } else if (c == '"' || c == '\'') {
+        while (j < end && s[j] != (char)c && s[j] != '\n')
+            j += s[j] == '\\' && j + 1 < end ? 2 : 1;
+        j = j < end ? j + 1 : end;
+        t->kind = 's';
+    } else {
+        for (size_t k = 0;
+             k < sizeof long_punctuators / sizeof *long_punctuators; k++) {
+            size_t n = strlen(long_punctuators[k]);
+            if (i + n <= end && memcmp(s + i, long_punctuators[k], n) == 0) {
+                j = i + n;
+                break;
+            }
+        }
+        t->kind = 'p';
+    }
+    t->begin = (uint32_t)i;
+    t->end = (uint32_t)(j < UINT32_MAX ? j : UINT32_MAX);
+    return true;
+}
+
+bool fe_tok_is(const char *s, const fe_tok *t, const char *text)
+{
+    size_t n = strlen(text);
+    return t->end - t->begin == n && memcmp(s + t->begin, text, n) == 0;
+}
+
+/* The start of the logical line that holds offset P of S: lines ended by
+   a backslash continue into the next. */
+static size_t logical_line_start(const char *s, size_t p)
+{
+    for (;;) {
+        while (p > 0 && s[p - 1] != '\n')
+            p--;
+        if (p == 0)
+            return 0;
+        size_t nl = p - 1;
+        if (nl > 0 && s[nl - 1] == '\r')
+            nl--;
+        if (nl == 0 || s[nl - 1] != '\\')
+            return p;
+        p = nl - 1;
+    }
+}
+
+/* The end of the logical line that starts at P: its newline, past line
+   continuations, block comments and literals. */
+static size_t logical_line_end(const char *s, size_t p, size_t size)
+{
+    while (p < size) {
+        char c = s[p];
+        if (c == '\\' && p + 1 < size &&
+            (s[p + 1] == '\n' || s[p + 1] == '\r')) {
+            p += s[p + 1] == '\r' && p + 2 < size && s[p + 2] == '\n' ? 3 : 2;
+        } else if (c == '\n') {
+            return p;
+        } else if (c == '/' && p + 1 < size && s[p + 1] == '*') {
+            p += 2;
+            while (p + 1 < size && !(s[p] == '*' && s[p + 1] == '/'))
+                p++;
+            p = p + 2 < size ? p + 2 : size;
+        } else if (c == '"' || c == '\'') {
+            p++;
+            while (p < size && s[p] != c && s[p] != '\n')
+                p += s[p] == '\\' && p + 1 < size ? 2 : 1;
+            if (p < size && s[p] == c)
+                p++;
+        } else {
+            p++;
+        }
+    }
+    return size;
+}
+
+/* A #define longer than this is not read (its operators stay unknown). */
+#define FE_MAX_DEFINE_TOKENS 4096
+
+static const fe_define no_define; /* the cache's "not a #define" */
+
+/* Parses the directive of S starting at START (a line start) as a
+   #define; NULL when it is not one or is too long. */
+static fe_define *parse_define(fe_state *st, const char *s, size_t start,
+                               size_t size)
+{
+    size_t end = logical_line_end(s, start, size);
+    fe_tok head[3];
+    size_t at = start;
+    for (int i = 0; i < 3; i++) {
+        if (!fe_lex(s, at, end, &head[i]))
+            return NULL;
+        at = head[i].end;
+    }
+    if (!fe_tok_is(s, &head[0], "#") || !fe_tok_is(s, &head[1], "define") ||
+        head[2].kind != 'i')
+        return NULL;
+    fe_define *d = arena_alloc(st->scratch, sizeof *d);
+    d->text = s;
+    d->name = head[2];
+    fe_tok t;
+    if (at < end && s[at] == '(') { /* function-like: "(" right after */
+        d->function_like = true;
+        fe_tok params[256];
+        uint32_t n = 0;
+        at++;
+        for (;;) {
+            if (!fe_lex(s, at, end, &t))
+                return NULL;
+            at = t.end;
+            if (fe_tok_is(s, &t, ")"))
+                break;
+            if (fe_tok_is(s, &t, ","))
+                continue;
+            if (fe_tok_is(s, &t, "...")) {
+                d->variadic = true;
+                if (n < 256)
+                    params[n++] = t; /* named __VA_ARGS__ */
+            } else if (t.kind == 'i' && n < 256) {
+                params[n++] = t;
+            } else {
+                return NULL;
+            }
+        }
+        d->n_params = n;
+        d->params = arena_array(st->scratch, n, sizeof *d->params);
+        memcpy(d->params, params, n * sizeof *params);
+        if (n && at < end) { /* GNU "args..." */
+            fe_tok last = d->params[n - 1];
+            if (!fe_tok_is(s, &last, "...") && last.end + 3 <= end &&
+                memcmp(s + last.end, "...", 3) == 0)
+                d->variadic = true;
+        }
+    }
+    size_t n = 0, cap = 16;
+    fe_tok *body = arena_array(st->scratch, cap, sizeof *body);
+    while (fe_lex(s, at, end, &t)) {
+        if (n == FE_MAX_DEFINE_TOKENS)
+            return NULL;
+        if (n == cap) {
+            fe_tok *bigger = arena_array(st->scratch, 2 * cap, sizeof *body);
+            memcpy(bigger, body, n * sizeof *body);
+            body = bigger;
+            cap *= 2;
+        }
+        body[n++] = t;
+        at = t.end;
+    }
+    d->body = body;
+    d->n_body = (uint32_t)n;
+    return d;
+}
+
+const fe_define *fe_define_at(fe_state *st, CXFile file, unsigned offset)
+{
+    fe_file *f = fe_file_get(st, file);
+    if (!f || !fe_file_contents(st, f) || offset > f->size)
+        return NULL;
+    size_t start = logical_line_start(f->contents, offset);
+    const char *key = f->contents + start;
+    const fe_define *d = fe_map_get(&st->defines, key);
+    if (!d) {
+        d = parse_define(st, f->contents, start, f->size);
+        if (!d)
+            d = &no_define;
+        fe_map_put(&st->defines, key, (void *)d);
+    }
+    return d == &no_define ? NULL : d;
+}
+
+const fe_define *fe_define_of(fe_state *st, CXCursor def)
+{
+    CXFile file;
+    unsigned offset;
+    clang_getExpansionLocation(clang_getCursorLocation(def), &file, NULL, NULL,
+                               &offset);
+    return file ? fe_define_at(st, file, offset) : NULL;
 }
 
 /* Expansion file and offset of LOC. */
@@ -632,8 +886,8 @@ void fe_type(fe_state *st, CXType t, ir_type *out)
    written ("BATCH", not "32") for messages.  libclang visits the array
    levels' sizes innermost first, after any other expression in the type,
    so the outermost level's size is the last one. */
-static void array_size_exprs(fe_state *st, CXType t, ir_type *type,
-                             size_t base, size_t n)
+static void array_size_exprs(fe_state *st, CXType t, ir_type *type, size_t base,
+                             size_t n)
 {
     size_t sized = 0, level = 0;
     for (CXType e = t; is_array_kind(e.kind) && level < type->array_rank;
@@ -665,6 +919,13 @@ static void array_size_exprs(fe_state *st, CXType t, ir_type *type,
 }
 
 /* ---- Annotations ----------------------------------------------------- */
+
+/* An annotation, with where it is written (for the macros in force). */
+typedef struct ann_entry {
+    ir_annotation *ann;
+    CXFile file;
+    unsigned offset;
+} ann_entry;
 
 /* Splits annotate string S ("shapecheck:KIND:TEXT") into *KIND and *TEXT
    (pointing into S); false for other annotations. */
@@ -726,8 +987,7 @@ static void read_annotations(fe_state *st, CXCursor decl, size_t base,
             a->text = arena_strdup(st->a, text);
             CXFile file;
             unsigned off;
-            a->loc =
-                loc_and_offset(st, clang_getCursorLocation(attr), &file, &off);
+            a->loc = fe_loc_at(st, clang_getCursorLocation(attr), &file, &off);
             /* The start of a declaration comes before its name in the
                file: an annotation after the name is its own. */
             if (file == name_file && off >= name_off) {
@@ -742,6 +1002,11 @@ static void read_annotations(fe_state *st, CXCursor decl, size_t base,
                 a->inherited = file != decl_file || off < decl_off;
             }
             fe_vec_push(&st->ann_texts, (void *)a->text);
+            ann_entry *e = arena_alloc(st->scratch, sizeof *e);
+            e->ann = a;
+            e->file = file;
+            e->offset = off;
+            fe_vec_push(&st->anns, e);
         }
         clang_disposeString(s);
     }
@@ -1196,11 +1461,94 @@ static void convert_body(fe_state *st, ir_func *f, CXCursor fn)
 
 /* ---- Macros ---------------------------------------------------------- */
 
+/* A position in translation order: the offsets of the #include
+   directives that lead to a file, outermost first, then the offset in
+   it.  V[0] is 0 for the predefines (built-in and command-line macros,
+   -include files), 1 for the main file.  A file included twice is placed
+   at its first inclusion. */
+typedef struct fe_key {
+    const uint32_t *v;
+    uint32_t n;
+} fe_key;
+
+static int key_cmp(fe_key a, fe_key b)
+{
+    for (uint32_t i = 0; i < a.n && i < b.n; i++)
+        if (a.v[i] != b.v[i])
+            return a.v[i] < b.v[i] ? -1 : 1;
+    return a.n < b.n ? -1 : a.n > b.n;
+}
+
+/* Where a file's content is in translation order (its key without the
+   final offset). */
+typedef struct fe_file_key {
+    CXFile file;
+    fe_key path;
+} fe_file_key;
+
+/* Visitor for clang_getInclusions: the path of each file read, once. */
+static void file_key_visit(CXFile file, CXSourceLocation *stack, unsigned depth,
+                           CXClientData data)
+{
+    fe_state *st = data;
+    if (!file || fe_map_get(&st->file_keys, file))
+        return;
+    fe_file_key *k = arena_alloc(st->scratch, sizeof *k);
+    uint32_t *v = arena_array(st->scratch, (size_t)depth + 1, sizeof *v);
+    v[0] = 1;
+    for (unsigned i = 0; i < depth; i++) {
+        CXFile f;
+        unsigned off;
+        clang_getExpansionLocation(stack[depth - 1 - i], &f, NULL, NULL, &off);
+        if (i == 0 && f != st->main_file)
+            v[0] = 0; /* included from the predefines (-include) */
+        v[i + 1] = off;
+    }
+    k->file = file;
+    k->path = (fe_key){v, depth + 1};
+    fe_map_put(&st->file_keys, file, k);
+    fe_vec_push(&st->file_key_list, k);
+}
+
+/* The key of OFFSET in FILE (NULL: the predefines). */
+static fe_key key_at(fe_state *st, CXFile file, unsigned offset)
+{
+    if (!st->have_file_keys) {
+        st->have_file_keys = true;
+        clang_getInclusions(st->ctu, file_key_visit, st);
+    }
+    fe_file_key *k = file ? fe_map_get(&st->file_keys, file) : NULL;
+    uint32_t n = k ? k->path.n : 1;
+    uint32_t *v = arena_array(st->scratch, (size_t)n + 1, sizeof *v);
+    if (k)
+        memcpy(v, k->path.v, n * sizeof *v);
+    else
+        v[0] = file ? 1 : 0; /* a file clang did not list: as the main one */
+    v[n] = offset;
+    return (fe_key){v, n + 1};
+}
+
+/* One definition of a name asked about. */
+typedef struct macro_def {
+    CXCursor cursor;
+    uint32_t order; /* its index in st->macro_defs: translation order */
+    bool function_like;
+    bool kept;           /* in tu->macros (object-like only) */
+    const char *body;    /* kept: tokens after the name, one space apart */
+    const ir_macro *out; /* kept: its entry in tu->macros */
+    bool have_key;
+    fe_key key;
+} macro_def;
+
+/* A name asked about (by an annotation, a kept macro's body, an integer
+   written as a macro name): its definitions and #undefs. */
 typedef struct fe_macro {
-    CXCursor cursor; /* the last definition; null cursor: not a macro */
     const char *name;
-    bool resolved; /* CURSOR is final: every definition has been looked at */
-    bool kept;     /* named by an annotation (recorded if object-like) */
+    bool resolved;  /* DEFS holds every definition */
+    bool kept;      /* its object-like definitions go to tu->macros */
+    fe_vec defs;    /* macro_def, in translation order */
+    fe_vec undefs;  /* fe_key *, of the #undef lines found */
+    uint32_t stamp; /* annotation_macros(): already seen */
 } fe_macro;
 
 /* Remembers a macro definition.  A TU's headers define a thousand macros
@@ -1271,36 +1619,60 @@ static bool next_name(const char **s, char name[256])
     return false;
 }
 
-/* Adds the names in TEXT not asked about before to st->macros, to be
-   resolved; returns how many. */
-static size_t request_names(fe_state *st, const char *text)
+/* The entry of NAME, made (unresolved) on first request. */
+static fe_macro *request_name(fe_state *st, const char *name, bool *added)
+{
+    fe_macro *m = fe_map_get(&st->macros, name);
+    if (!m) {
+        m = arena_alloc(st->scratch, sizeof *m);
+        m->name = arena_strdup(st->scratch, name);
+        fe_map_put(&st->macros, m->name, m);
+        *added = true;
+    }
+    return m;
+}
+
+/* Asks about the names in TEXT; whether any is new. */
+static bool request_names(fe_state *st, const char *text)
 {
     char name[256];
-    size_t added = 0;
-    for (const char *s = text; next_name(&s, name);) {
-        if (fe_map_get(&st->macros, name))
-            continue;
-        fe_macro *m = arena_alloc(st->scratch, sizeof *m);
-        m->name = arena_strdup(st->scratch, name);
-        m->cursor = clang_getNullCursor();
-        fe_map_put(&st->macros, m->name, m);
-        added++;
-    }
+    bool added = false;
+    for (const char *s = text; next_name(&s, name);)
+        request_name(st, name, &added);
     return added;
 }
 
-/* Gives each requested name its last definition, or none: one pass over
-   the definitions for all of them. */
+/* Past this many rounds of requests, every definition's name is read at
+   once (a chain of macros each naming the next). */
+#define MACRO_ROUNDS 4
+
+/* Gives each name asked about its definitions: one pass over the
+   definitions for all of them (after MACRO_ROUNDS passes, for every name
+   there is). */
 static void resolve_names(fe_state *st)
 {
+    bool all = ++st->macro_rounds > MACRO_ROUNDS;
+    if (st->macro_all)
+        return;
+    st->macro_all = all;
     for (size_t i = 0; i < st->macro_defs.n; i++) {
-        CXString s = clang_getCursorSpelling(st->macro_defs.v[i]);
+        CXCursor c = st->macro_defs.v[i];
+        CXString s = clang_getCursorSpelling(c);
         const char *spelled = clang_getCString(s);
-        fe_macro *m =
-            spelled && *spelled ? fe_map_get(&st->macros, spelled) : NULL;
-        if (m && !m->resolved)
-            m->cursor = st->macro_defs.v[i];
+        fe_macro *m = NULL;
+        if (spelled && *spelled) {
+            bool added = false;
+            m = all ? request_name(st, spelled, &added)
+                    : fe_map_get(&st->macros, spelled);
+        }
         clang_disposeString(s);
+        if (!m || m->resolved)
+            continue;
+        macro_def *d = arena_alloc(st->scratch, sizeof *d);
+        d->cursor = c;
+        d->order = (uint32_t)i;
+        d->function_like = clang_Cursor_isMacroFunctionLike(c) != 0;
+        fe_vec_push(&m->defs, d);
     }
     for (size_t i = 0; i < st->macros.cap; i++) {
         fe_macro *m = st->macros.slots[i].value;
@@ -1309,52 +1681,394 @@ static void resolve_names(fe_state *st)
     }
 }
 
-/* Marks the macros named in TEXT as kept, appending them to KEPT. */
-static void scan_names(fe_state *st, const char *text, fe_vec *kept)
+/* Marks the names in TEXT kept (their object-like definitions go to
+   tu->macros), appending the definitions newly kept to KEPT. */
+static void keep_names(fe_state *st, const char *text, fe_vec *kept)
 {
     char name[256];
     for (const char *s = text; next_name(&s, name);) {
         fe_macro *m = fe_map_get(&st->macros, name);
-        if (m && !clang_Cursor_isNull(m->cursor) && !m->kept) {
-            m->kept = true;
-            if (!clang_Cursor_isMacroFunctionLike(m->cursor))
-                fe_vec_push(kept, m);
+        if (!m || m->kept)
+            continue;
+        m->kept = true;
+        for (size_t i = 0; i < m->defs.n; i++) {
+            macro_def *d = m->defs.v[i];
+            if (!d->function_like && !d->kept) {
+                d->kept = true;
+                fe_vec_push(kept, d);
+            }
         }
     }
 }
 
-/* Keeps the object-like macros that annotations name, directly or through
-   the bodies of kept macros. */
+static int compare_defs(const void *a, const void *b)
+{
+    const macro_def *x = *(macro_def *const *)a, *y = *(macro_def *const *)b;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The key of definition D. */
+static fe_key def_key(fe_state *st, macro_def *d)
+{
+    if (!d->have_key) {
+        CXFile file;
+        unsigned offset;
+        clang_getExpansionLocation(clang_getCursorLocation(d->cursor), &file,
+                                   NULL, NULL, &offset);
+        d->key = key_at(st, file, offset);
+        d->have_key = true;
+    }
+    return d->key;
+}
+
+/* Whether the text of annotation E names a macro that has a definition;
+   its key into *KEY when so. */
+static bool annotation_needs_key(fe_state *st, const ann_entry *e, fe_key *key)
+{
+    char name[256];
+    for (const char *s = e->ann->text; next_name(&s, name);) {
+        fe_macro *m = fe_map_get(&st->macros, name);
+        if (m && m->defs.n) {
+            *key = key_at(st, e->file, e->offset);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The start of the directive on the line of S that holds I, if the line
+   is "# undef NAME" with NAME asked about: NAME's entry, else NULL. */
+static fe_macro *undef_line(fe_state *st, const char *s, size_t size,
+                            size_t hash)
+{
+    fe_tok t;
+    size_t end = hash;
+    while (end < size && s[end] != '\n')
+        end++;
+    if (!fe_lex(s, hash, end, &t) || !fe_tok_is(s, &t, "#") ||
+        !fe_lex(s, t.end, end, &t) || !fe_tok_is(s, &t, "undef") ||
+        !fe_lex(s, t.end, end, &t) || t.kind != 'i' || t.end - t.begin >= 256)
+        return NULL;
+    char name[256];
+    memcpy(name, s + t.begin, t.end - t.begin);
+    name[t.end - t.begin] = '\0';
+    fe_macro *m = fe_map_get(&st->macros, name);
+    return m && m->defs.n ? m : NULL;
+}
+
+/* Whether OFFSET of FILE is in a part that the preprocessor skipped
+   ("#if 0" ...); SKIPPED: FILE's skipped ranges, read on first use. */
+static bool is_skipped(fe_state *st, CXFile file, unsigned offset,
+                       CXSourceRangeList **skipped)
+{
+    if (!*skipped)
+        *skipped = clang_getSkippedRanges(st->ctu, file);
+    for (unsigned i = 0; *skipped && i < (*skipped)->count; i++) {
+        unsigned from, to;
+        CXSourceRange r = (*skipped)->ranges[i];
+        clang_getExpansionLocation(clang_getRangeStart(r), NULL, NULL, NULL,
+                                   &from);
+        clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &to);
+        if (from <= offset && offset < to)
+            return true;
+    }
+    return false;
+}
+
+/* Whether S[0, N) contains WORD (memchr for its first letter). */
+static bool contains(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    for (const char *p = s, *end = s + n;
+         (p = memchr(p, word[0], (size_t)(end - p))) != NULL; p++)
+        if ((size_t)(end - p) >= k && memcmp(p, word, k) == 0)
+            return true;
+    return false;
+}
+
+/* Records the "#undef NAME" lines of FILE for the names asked about:
+   directives at the start of a line outside comments and literals, in
+   parts the preprocessor did not skip.  Files without "undef" in their
+   text are passed over at memchr's speed. */
+static void scan_undefs_in(fe_state *st, const fe_file_key *k)
+{
+    fe_file *f = fe_file_get(st, k->file);
+    if (!f || !fe_file_contents(st, f) ||
+        !contains(f->contents, f->size, "undef"))
+        return;
+    const char *s = f->contents;
+    size_t n = f->size;
+    CXSourceRangeList *skipped = NULL;
+    bool line_start = true;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\n') {
+            line_start = true;
+        } else if (c == '\\' && i + 1 < n &&
+                   (s[i + 1] == '\n' || s[i + 1] == '\r')) {
+            i++;
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+            for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+                ;
+            i++;
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
+            while (i + 1 < n && s[i + 1] != '\n')
+                i += s[i + 1] == '\\' && i + 2 < n ? 2 : 1;
+        } else if (c == '"' || c == '\'') {
+            for (i++; i < n && s[i] != c && s[i] != '\n'; i++)
+                i += s[i] == '\\';
+            line_start = false;
+        } else if (c == '#' && line_start) {
+            fe_macro *m = undef_line(st, s, n, i);
+            if (m && !is_skipped(st, k->file, (unsigned)i, &skipped)) {
+                fe_key *key = arena_alloc(st->scratch, sizeof *key);
+                *key = key_at(st, k->file, (unsigned)i);
+                fe_vec_push(&m->undefs, key);
+            }
+            line_start = false;
+        } else if (!isspace((unsigned char)c)) {
+            line_start = false;
+        }
+    }
+    if (skipped)
+        clang_disposeSourceRangeList(skipped);
+}
+
+/* "-U NAME" on the command line after any "-D NAME": NAME's command-line
+   and built-in definitions are not in force in any file. */
+static void command_line_undefs(fe_state *st)
+{
+    const fe_command *cmd = st->cmd;
+    for (int i = 1; cmd && i < cmd->argc; i++) {
+        const char *a = cmd->argv[i];
+        if (strncmp(a, "-U", 2) != 0)
+            continue;
+        const char *name = a[2]                ? a + 2
+                           : i + 1 < cmd->argc ? cmd->argv[i + 1]
+                                               : "";
+        size_t len = strlen(name);
+        bool later_define = false;
+        for (int j = i + 1; j < cmd->argc; j++) {
+            const char *b = cmd->argv[j];
+            const char *dn = strncmp(b, "-D", 2) == 0
+                                 ? (b[2]                ? b + 2
+                                    : j + 1 < cmd->argc ? cmd->argv[j + 1]
+                                                        : "")
+                                 : NULL;
+            if (dn && strncmp(dn, name, len) == 0 &&
+                (dn[len] == '\0' || dn[len] == '=' || dn[len] == '('))
+                later_define = true;
+        }
+        fe_macro *m = len < 256 ? fe_map_get(&st->macros, name) : NULL;
+        if (!m || later_define || !m->defs.n)
+            continue;
+        uint32_t last = 0; /* after its definitions in the predefines */
+        for (size_t d = 0; d < m->defs.n; d++) {
+            fe_key k = def_key(st, m->defs.v[d]);
+            if (k.n == 2 && k.v[0] == 0 && k.v[1] + 1 > last)
+                last = k.v[1] + 1;
+        }
+        if (!last)
+            continue;
+        fe_key *key = arena_alloc(st->scratch, sizeof *key);
+        *key = key_at(st, NULL, last);
+        fe_vec_push(&m->undefs, key);
+    }
+}
+
+/* Reads the #undef lines that can matter: those of the files whose text
+   lies between the first definition of a kept name and the last
+   annotation that names a defined macro. */
+static void scan_undefs(fe_state *st, fe_key lo, fe_key hi)
+{
+    command_line_undefs(st);
+    for (size_t i = 0; i < st->file_key_list.n; i++) {
+        const fe_file_key *k = st->file_key_list.v[i];
+        fe_file *f = fe_file_get(st, k->file);
+        uint32_t *v =
+            arena_array(st->scratch, (size_t)k->path.n + 1, sizeof *v);
+        memcpy(v, k->path.v, k->path.n * sizeof *v);
+        v[k->path.n] = 0;
+        fe_key first = {v, k->path.n + 1};
+        fe_key last = k->path; /* a prefix: before anything in the file... */
+        uint32_t *w =
+            arena_array(st->scratch, (size_t)k->path.n + 1, sizeof *w);
+        memcpy(w, k->path.v, k->path.n * sizeof *w);
+        w[k->path.n] = f && f->contents_loaded ? (uint32_t)f->size : UINT32_MAX;
+        last = (fe_key){w, k->path.n + 1}; /* ...so its end is this */
+        if (key_cmp(last, lo) > 0 && key_cmp(first, hi) < 0)
+            scan_undefs_in(st, k);
+    }
+}
+
+/* The definition of M in force at KEY: the last one before it with no
+   #undef in between; NULL if none. */
+static macro_def *in_force(fe_state *st, fe_macro *m, fe_key key)
+{
+    for (size_t i = m->defs.n; i-- > 0;) {
+        macro_def *d = m->defs.v[i];
+        fe_key dk = def_key(st, d);
+        if (key_cmp(dk, key) >= 0)
+            continue;
+        for (size_t u = 0; u < m->undefs.n; u++) {
+            fe_key uk = *(fe_key *)m->undefs.v[u];
+            if (key_cmp(dk, uk) < 0 && key_cmp(uk, key) < 0)
+                return NULL;
+        }
+        return d;
+    }
+    return NULL;
+}
+
+/* Most macros listed for one annotation (a chain of macros each naming
+   the next is followed this far, the nearest first). */
+#define MAX_ANNOTATION_MACROS 256
+
+/* Fills E's macros: for each name its text uses, then each name in the
+   bodies of those, the definition in force at KEY (object-like only). */
+static void annotation_macros(fe_state *st, ann_entry *e, fe_key key)
+{
+    const macro_def *found[MAX_ANNOTATION_MACROS];
+    uint32_t n = 0;
+    uint32_t stamp = ++st->macro_stamp;
+    const char *texts[MAX_ANNOTATION_MACROS + 1];
+    uint32_t n_texts = 0;
+    texts[n_texts++] = e->ann->text;
+    for (uint32_t t = 0; t < n_texts && n < MAX_ANNOTATION_MACROS; t++) {
+        char name[256];
+        for (const char *s = texts[t];
+             next_name(&s, name) && n < MAX_ANNOTATION_MACROS;) {
+            fe_macro *m = fe_map_get(&st->macros, name);
+            if (!m || m->stamp == stamp)
+                continue;
+            m->stamp = stamp;
+            macro_def *d = m->defs.n ? in_force(st, m, key) : NULL;
+            if (!d || d->function_like || !d->out)
+                continue;
+            found[n++] = d;
+            texts[n_texts++] = d->body;
+        }
+    }
+    if (!n)
+        return;
+    const ir_macro **list = arena_array(st->a, n, sizeof *list);
+    for (uint32_t i = 0; i < n; i++)
+        list[i] = found[i]->out;
+    e->ann->macros = list;
+    e->ann->n_macros = n;
+}
+
+/* The definition of M last before KEY (one that is #undef'd is not
+   looked for: a name used as a macro there is defined there), NULL if
+   none. */
+static macro_def *last_before(fe_state *st, fe_macro *m, fe_key key)
+{
+    for (size_t i = m->defs.n; i-- > 0;)
+        if (key_cmp(def_key(st, m->defs.v[i]), key) < 0)
+            return m->defs.v[i];
+    return NULL;
+}
+
+const fe_define *fe_macro_defined_at(fe_state *st, const char *name, size_t len,
+                                     CXFile file, unsigned offset)
+{
+    char buf[256];
+    if (len >= sizeof buf)
+        return NULL;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    if (!st->macro_all) { /* every definition's name, once */
+        st->macro_rounds = MACRO_ROUNDS;
+        resolve_names(st);
+    }
+    fe_macro *m = fe_map_get(&st->macros, buf);
+    macro_def *d = m ? last_before(st, m, key_at(st, file, offset)) : NULL;
+    return d ? fe_define_of(st, d->cursor) : NULL;
+}
+
+/* An integer written as a macro name, waiting for its definition. */
+typedef struct node_macro {
+    ir_node *node;
+    CXFile file;
+    unsigned offset;
+} node_macro;
+
+void fe_int_macro(fe_state *st, ir_node *n, CXFile file, unsigned offset)
+{
+    node_macro *p = arena_alloc(st->scratch, sizeof *p);
+    p->node = n;
+    p->file = file;
+    p->offset = offset;
+    fe_vec_push(&st->node_macros, p);
+    fe_vec_push(&st->ann_texts, (void *)n->text); /* its name is kept */
+}
+
+/* The macros of the TU (ir.h): every definition of the object-like
+   macros that annotations name (and array sizes, and integers written as
+   a macro name), directly or through kept macros' bodies, in translation
+   order; then, for each annotation, the definitions in force where it is
+   written; then each integer's definition. */
 static void finish_macros(fe_state *st)
 {
     fe_vec kept = {0};
-    size_t requested = 0;
+    bool requested = false;
     for (size_t i = 0; i < st->ann_texts.n; i++)
-        requested += request_names(st, st->ann_texts.v[i]);
+        requested |= request_names(st, st->ann_texts.v[i]);
     if (requested)
         resolve_names(st);
     for (size_t i = 0; i < st->ann_texts.n; i++)
-        scan_names(st, st->ann_texts.v[i], &kept);
-    const char **bodies = NULL;
+        keep_names(st, st->ann_texts.v[i], &kept);
     for (size_t i = 0; i < kept.n; i++) {
-        fe_macro *m = kept.v[i];
-        bodies = xrealloc(bodies, (i + 1) * sizeof *bodies);
-        bodies[i] = macro_body(st, m->cursor);
-        if (request_names(st, bodies[i]))
+        macro_def *d = kept.v[i];
+        d->body = macro_body(st, d->cursor);
+        if (request_names(st, d->body))
             resolve_names(st);
-        scan_names(st, bodies[i], &kept);
+        keep_names(st, d->body, &kept);
     }
+    if (kept.n > 1)
+        qsort(kept.v, kept.n, sizeof *kept.v, compare_defs);
     ir_tu *tu = st->tu;
     tu->n_macros = (uint32_t)kept.n;
     tu->macros = kept.n ? arena_array(st->a, kept.n, sizeof *tu->macros) : NULL;
+    fe_key lo = {NULL, 0};
     for (size_t i = 0; i < kept.n; i++) {
-        fe_macro *m = kept.v[i];
-        tu->macros[i].name = arena_strdup(st->a, m->name);
-        tu->macros[i].body = bodies[i];
-        tu->macros[i].loc = fe_cursor_loc(st, m->cursor);
+        macro_def *d = kept.v[i];
+        CXString s = clang_getCursorSpelling(d->cursor);
+        tu->macros[i].name = take_string(st->a, s);
+        tu->macros[i].body = d->body;
+        tu->macros[i].loc = fe_cursor_loc(st, d->cursor);
+        d->out = &tu->macros[i];
+        if (!lo.v || key_cmp(def_key(st, d), lo) < 0)
+            lo = def_key(st, d);
     }
-    free(bodies);
     fe_vec_free(&kept);
+
+    /* The annotations that name a defined macro, where they are. */
+    fe_vec keyed = {0}, keys = {0};
+    fe_key hi = {NULL, 0};
+    for (size_t i = 0; lo.v && i < st->anns.n; i++) {
+        fe_key *k = arena_alloc(st->scratch, sizeof *k);
+        if (!annotation_needs_key(st, st->anns.v[i], k))
+            continue;
+        fe_vec_push(&keyed, st->anns.v[i]);
+        fe_vec_push(&keys, k);
+        if (!hi.v || key_cmp(*k, hi) > 0)
+            hi = *k;
+    }
+    if (keyed.n && key_cmp(lo, hi) < 0)
+        scan_undefs(st, lo, hi);
+    for (size_t i = 0; i < keyed.n; i++)
+        annotation_macros(st, keyed.v[i], *(fe_key *)keys.v[i]);
+    fe_vec_free(&keyed);
+    fe_vec_free(&keys);
+
+    for (size_t i = 0; i < st->node_macros.n; i++) {
+        node_macro *p = st->node_macros.v[i];
+        fe_macro *m = fe_map_get(&st->macros, p->node->text);
+        macro_def *d =
+            m ? last_before(st, m, key_at(st, p->file, p->offset)) : NULL;
+        p->node->macro = d ? d->out : NULL; /* NULL: function-like */
+    }
 }
 
 /* ---- Top-level traversal --------------------------------------------- */
@@ -1769,14 +2483,24 @@ void ir_tu_free(ir_tu *tu)
 /* Frees the per-parse bookkeeping (not the TU, which the caller gets). */
 static void state_free(fe_state *st)
 {
-    fe_map *maps[] = {&st->decls,  &st->funcs, &st->records,
-                      &st->macros, &st->files, &st->file_names};
+    for (size_t i = 0; i < st->macros.cap; i++) {
+        fe_macro *m = st->macros.slots[i].value;
+        if (m) {
+            fe_vec_free(&m->defs);
+            fe_vec_free(&m->undefs);
+        }
+    }
+    fe_map *maps[] = {&st->decls,          &st->funcs,        &st->records,
+                      &st->macros,         &st->files,        &st->file_names,
+                      &st->defines,        &st->init_members, &st->file_keys,
+                      &st->invocation_ends};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         fe_map_free(maps[i]);
-    fe_vec *vecs[] = {&st->func_list,       &st->globals, &st->enums,
-                      &st->record_list,     &st->diags,   &st->ann_texts,
-                      &st->pending_records, &st->nodes,   &st->field_tmp,
-                      &st->locals,          &st->inputs};
+    fe_vec *vecs[] = {&st->func_list,       &st->globals,      &st->enums,
+                      &st->record_list,     &st->diags,        &st->ann_texts,
+                      &st->pending_records, &st->nodes,        &st->field_tmp,
+                      &st->locals,          &st->inputs,       &st->anns,
+                      &st->node_macros,     &st->file_key_list};
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
         fe_vec_free(vecs[i]);
     free(st->cursors.v);
@@ -1852,8 +2576,11 @@ static ir_tu *extract(const frontend *fe, CXTranslationUnit ctu,
     st.a = a;
     st.scratch = arena_new();
     st.decls.kind = st.funcs.kind = st.records.kind = FE_MAP_CURSOR;
+    st.init_members.kind = FE_MAP_CURSOR;
+    st.file_keys.kind = st.invocation_ends.kind = FE_MAP_POINTER;
+    st.cmd = cmd;
     st.macros.kind = st.file_names.kind = FE_MAP_STRING;
-    st.files.kind = FE_MAP_POINTER;
+    st.files.kind = st.defines.kind = FE_MAP_POINTER;
     CXString spelling = clang_getTranslationUnitSpelling(ctu);
     st.main_file = clang_getFile(ctu, clang_getCString(spelling));
     clang_disposeString(spelling);

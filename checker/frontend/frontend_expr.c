@@ -15,6 +15,7 @@
 #include "frontend_internal.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TEXT_MAX 80
@@ -43,12 +44,14 @@ typedef struct spot {
    again, is asked only for what nothing else gives. */
 typedef struct expr_out {
     bool pure;
-    bool has_range, has_begin, has_start, has_end, has_loc;
+    bool has_range, has_begin, has_start, has_end, has_loc, has_xend;
     CXCursor cursor; /* as converted, before unwrapping implicit casts */
     CXSourceRange range;
     CXSourceLocation begin; /* the extent's start, known without it */
     spot start, end;
-    sc_loc loc; /* fe_loc of the extent's start */
+    sc_loc loc;  /* fe_loc of the extent's start */
+    spot xstart; /* the same, as a file and offset (with LOC) */
+    spot xend;   /* the expansion location of the extent's end */
 } expr_out;
 
 static ir_node *expr(fe_state *st, CXCursor c, expr_out *out);
@@ -58,7 +61,7 @@ static void stmt_into(fe_state *st, CXCursor c);
 static void forget_range(expr_out *out)
 {
     out->has_range = out->has_begin = false;
-    out->has_start = out->has_end = out->has_loc = false;
+    out->has_start = out->has_end = out->has_loc = out->has_xend = false;
 }
 
 /* OUT's extent, computed on first use. */
@@ -121,10 +124,24 @@ static spot end_of(expr_out *out)
 static sc_loc loc_of(fe_state *st, expr_out *out)
 {
     if (!out->has_loc) {
-        out->loc = fe_loc(st, begin_of(out));
+        out->loc = fe_loc_at(st, begin_of(out), &out->xstart.file,
+                             &out->xstart.offset);
         out->has_loc = true;
     }
     return out->loc;
+}
+
+/* The expansion location of the end of OUT's extent: where it is written
+   when that is in a file, else the outermost macro name. */
+static spot xend_of(expr_out *out)
+{
+    if (!out->has_xend) {
+        clang_getExpansionLocation(clang_getRangeEnd(range_of(out)),
+                                   &out->xend.file, NULL, NULL,
+                                   &out->xend.offset);
+        out->has_xend = true;
+    }
+    return out->xend;
 }
 
 /* Gives SELF the extent from BEGIN to the end of LAST's (clang's own for
@@ -139,7 +156,7 @@ static void span_to(expr_out *self, CXSourceLocation begin, expr_out *first,
     if (clang_Range_isNull(range))
         return; /* left to clang_getCursorExtent */
     bool known_start = self->has_start, known_loc = self->has_loc;
-    spot start = self->start;
+    spot start = self->start, xstart = self->xstart;
     sc_loc loc = self->loc;
     forget_range(self);
     self->range = range;
@@ -150,10 +167,13 @@ static void span_to(expr_out *self, CXSourceLocation begin, expr_out *first,
     }
     if (known_loc || (first && first->has_loc)) {
         self->loc = known_loc ? loc : first->loc;
+        self->xstart = known_loc ? xstart : first->xstart;
         self->has_loc = true;
     }
     if ((self->has_end = last->has_end))
         self->end = last->end;
+    if ((self->has_xend = last->has_xend))
+        self->xend = last->xend;
 }
 
 /* A zeroed node of KIND in the TU's arena. */
@@ -248,16 +268,137 @@ static void set_stmt_loc(fe_state *st, ir_node *n, CXCursor c)
     n->loc = fe_cursor_loc(st, c); /* a statement's location is its start */
 }
 
-/* Location and source text of expression OUT->cursor. */
+static bool invocation_scan(const char *s, size_t size, unsigned at,
+                            unsigned *end);
+
+/* Where the macro invocation whose name is at X ends: past its closing
+   parenthesis, or its name for an object-like macro.  Remembered: every
+   expression made of one invocation's arguments asks. */
+static bool invocation_end(fe_state *st, spot x, unsigned *end)
+{
+    fe_file *f = fe_file_get(st, x.file);
+    if (!f || !fe_file_contents(st, f) || x.offset >= f->size)
+        return false;
+    const char *s = f->contents;
+    uintptr_t known = (uintptr_t)fe_map_get(&st->invocation_ends, s + x.offset);
+    if (known) {
+        *end = (unsigned)(known - 1);
+        return known != UINTPTR_MAX;
+    }
+    bool found = invocation_scan(s, f->size, x.offset, end);
+    fe_map_put(&st->invocation_ends, s + x.offset,
+               (void *)(found ? (uintptr_t)*end + 1 : UINTPTR_MAX));
+    return found;
+}
+
+/* invocation_end(), reading S (SIZE bytes) from offset AT. */
+static bool invocation_scan(const char *s, size_t size, unsigned at,
+                            unsigned *end)
+{
+    fe_tok t;
+    if (!fe_lex(s, at, size, &t) || t.kind != 'i' || t.begin != at)
+        return false;
+    *end = t.end;
+    if (!fe_lex(s, t.end, size, &t) || !fe_tok_is(s, &t, "("))
+        return true;
+    int depth = 0;
+    for (unsigned n = 0; n < (1u << 20); n++) {
+        if (fe_tok_is(s, &t, "("))
+            depth++;
+        else if (fe_tok_is(s, &t, ")") && --depth == 0) {
+            *end = t.end;
+            return true;
+        }
+        if (!fe_lex(s, t.end, size, &t))
+            return false;
+    }
+    return false;
+}
+
+/* Just past the last character of expression OUT in the file of LOC (its
+   start): where its extent ends when that is written in the file, else
+   (it ends with a macro argument) past the outermost macro invocation. */
+static sc_loc end_loc(fe_state *st, expr_out *out, sc_loc loc)
+{
+    static const sc_loc unknown = {NULL, 0, 0};
+    spot e = end_of(out), x = xend_of(out), s = out->xstart;
+    /* An end at or before the start is not one: a token deep in nested
+       macros is spelled at the outermost invocation's start. */
+    bool before = e.file == s.file && e.offset <= s.offset;
+    if ((x.file != e.file || x.offset != e.offset || before) &&
+        !invocation_end(st, x, &e.offset))
+        return unknown;
+    sc_loc end = fe_offset_loc(st, x.file, e.offset);
+    return end.file && end.file == loc.file ? end : unknown;
+}
+
+/* The end of a one-token expression (a name, NAME_LEN characters) at LOC
+   (XSTART): past the name where it is written there, else past the
+   macro invocation it comes from. */
+static sc_loc name_end(fe_state *st, sc_loc loc, spot xstart, size_t name_len)
+{
+    static const sc_loc unknown = {NULL, 0, 0};
+    fe_file *f = fe_file_get(st, xstart.file);
+    if (!f || !fe_file_contents(st, f) || !loc.line)
+        return unknown;
+    fe_tok t;
+    if (fe_lex(f->contents, xstart.offset, f->size, &t) &&
+        t.begin == xstart.offset && t.end - t.begin == name_len)
+        return (sc_loc){loc.file, loc.line, loc.col + (unsigned)name_len};
+    unsigned end;
+    if (!invocation_end(st, xstart, &end))
+        return unknown;
+    sc_loc e = fe_offset_loc(st, xstart.file, end);
+    return e.file == loc.file ? e : unknown;
+}
+
+/* Whether S's text could be one macro argument: no ',' outside
+   parentheses, no parenthesis closed that it did not open. */
+static bool one_argument(const span *s)
+{
+    if (s->end - s->begin > 4 * TEXT_MAX)
+        return true; /* cut anyway */
+    int depth = 0;
+    for (size_t i = s->begin; i < s->end; i++) {
+        char ch = s->text[i];
+        if (ch == '"' || ch == '\'') {
+            for (i++; i < s->end && s->text[i] != ch; i++)
+                i += s->text[i] == '\\';
+        } else if (ch == '(' || ch == '[' || ch == '{') {
+            depth++;
+        } else if (ch == ')' || ch == ']' || ch == '}') {
+            if (--depth < 0)
+                return false;
+        } else if (ch == ',' && depth == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Location, end and source text of expression OUT->cursor.  The text is
+   what is written at the use: an expression from a macro's body reads as
+   the invocation, one made of arguments as those arguments, and one that
+   mixes them ("a + b" from "SUM(a, b)": "a, b") as the invocation. */
 OUT_OF_LINE void set_place(fe_state *st, ir_node *n, expr_out *out)
 {
     n->loc = loc_of(st, out);
+    spot start = start_of(out), xs = out->xstart;
     span s;
     n->text = "";
-    if (text_between(st, start_of(out), end_of(out), &s)) {
+    if (text_between(st, start, end_of(out), &s)) {
+        bool in_arg = start.file != xs.file || start.offset != xs.offset;
+        unsigned end;
+        if ((s.end <= s.begin || (in_arg && !one_argument(&s))) &&
+            xs.file == start.file && xs.offset <= s.begin &&
+            invocation_end(st, xs, &end)) {
+            s.begin = xs.offset;
+            s.end = end > s.end ? end : s.end;
+        }
         balance(&s);
         n->text = collapse(st, &s);
     }
+    n->end = end_loc(st, out, n->loc);
 }
 
 /* Location, text and type of expression OUT->cursor. */
@@ -268,30 +409,6 @@ OUT_OF_LINE void finish_expr(fe_state *st, ir_node *n, expr_out *out)
 }
 
 /* ---- Operators from the source ----------------------------------------- */
-
-/* The first index from I (< END) past white space, comments and line
-   continuations. */
-static size_t skip_blank(const char *s, size_t i, size_t end)
-{
-    while (i < end) {
-        if (isspace((unsigned char)s[i])) {
-            i++;
-        } else if (s[i] == '\\' && i + 1 < end && s[i + 1] == '\n') {
-            i += 2;
-        } else if (s[i] == '/' && i + 1 < end && s[i + 1] == '*') {
-            i += 2;
-            while (i + 1 < end && !(s[i] == '*' && s[i + 1] == '/'))
-                i++;
-            i += 2;
-        } else if (s[i] == '/' && i + 1 < end && s[i + 1] == '/') {
-            while (i < end && s[i] != '\n')
-                i++;
-        } else {
-            break;
-        }
-    }
-    return i;
-}
 
 /* Operator tokens, longest first so that the first match is the token. */
 static const struct {
@@ -341,14 +458,15 @@ static const struct {
    blanks and comments, fills S; -1 if there is none. */
 static int sole_operator(const span *s)
 {
-    size_t i = skip_blank(s->text, s->begin, s->end);
+    size_t i = fe_skip_blank(s->text, s->begin, s->end);
     if (i == s->end)
         return -1;
     for (size_t k = 0; k < sizeof operators / sizeof operators[0]; k++) {
         size_t len = operators[k].len;
         if (s->text[i] == operators[k].token[0] && i + len <= s->end &&
             memcmp(s->text + i, operators[k].token, len) == 0) {
-            return skip_blank(s->text, i + len, s->end) == s->end ? (int)k : -1;
+            return fe_skip_blank(s->text, i + len, s->end) == s->end ? (int)k
+                                                                     : -1;
         }
     }
     return -1;
@@ -387,6 +505,427 @@ OUT_OF_LINE int operator_between(fe_state *st, expr_out *a, bool a_end,
     return k;
 }
 
+/* ---- Operators inside macro expansions -------------------------------- */
+
+/* When the text between two operands is not their operator, the operator
+   comes from a macro: "((b) = (v))" in a #define, or "a + b" with b a
+   macro parameter.  libclang 14 says neither the operator's kind nor
+   where it is, but clang_tokenize reads the spelling location of any
+   location (fe_spelling): the first token of the right operand can be
+   found in the #define or macro argument it is written in, and the
+   operator is the token before it in the expansion, found from the text
+   of the #define, of the invocation and, when the right operand is a
+   macro argument, of the macro's body around the parameter it replaces.
+   Only the cases that this reading decides are decided: the others stay
+   unknown (op 0).  The same for a postfix "++" after an operand, and a
+   prefix operator is the token at the expression's own start. */
+
+/* A binary-operator, compound-assignment or postfix token of the
+   operators[] table at T of S, -1 if none. */
+static int operator_index(const char *s, const fe_tok *t)
+{
+    if (t->kind != 'p')
+        return -1;
+    size_t len = t->end - t->begin;
+    for (size_t k = 0; k < sizeof operators / sizeof operators[0]; k++)
+        if (operators[k].len == len &&
+            memcmp(s + t->begin, operators[k].token, len) == 0)
+            return (int)k;
+    return -1;
+}
+
+/* Most tokens lexed between a lexing start and an operand, and for all
+   the operators of a TU (so that a huge expansion of operators whose
+   operands are macro arguments stays linear: past it, they are
+   unknown). */
+#define MAX_OPERAND_TOKENS 4096
+#define MAX_MACRO_TOKENS (4u << 20)
+
+/* The tokens of a stretch of a file, each with the index of the '(' that
+   encloses it (for a ')', the one it closes; -1: none in the stretch). */
+typedef struct tok_run {
+    const char *text;
+    fe_tok *v;
+    int32_t *open;
+    uint32_t n;
+} tok_run;
+
+/* Lexes FILE's text from FROM (a token start) to TO (exclusive), or, when
+   UNTIL_CLOSE, until the parenthesis that closes the stretch (then TO is
+   a bound).  False when the text is missing or too long. */
+static bool lex_run(fe_state *st, CXFile file, size_t from, size_t to,
+                    bool until_close, tok_run *r)
+{
+    memset(r, 0, sizeof *r);
+    fe_file *f = fe_file_get(st, file);
+    if (!f || !fe_file_contents(st, f) || to > f->size || from > to)
+        return false;
+    r->text = f->contents;
+    if (st->macro_tokens > MAX_MACRO_TOKENS)
+        return false; /* this TU has had its share */
+    r->v = malloc(MAX_OPERAND_TOKENS * sizeof *r->v);
+    r->open = malloc(MAX_OPERAND_TOKENS * sizeof *r->open);
+    if (!r->v || !r->open)
+        return false;
+    int32_t stack[256];
+    int depth = 0;
+    fe_tok t;
+    for (size_t at = from; fe_lex(r->text, at, to, &t) && t.begin < to;
+         at = t.end) {
+        if (r->n == MAX_OPERAND_TOKENS || depth == 256)
+            return false;
+        st->macro_tokens++;
+        r->v[r->n] = t;
+        r->open[r->n] = depth ? stack[depth - 1] : -1;
+        if (fe_tok_is(r->text, &t, ")")) {
+            if (depth == 0 && until_close) {
+                r->n++;
+                return true;
+            }
+            depth -= depth > 0;
+        }
+        if (fe_tok_is(r->text, &t, "("))
+            stack[depth++] = (int32_t)r->n;
+        r->n++;
+    }
+    return !until_close;
+}
+
+static void run_free(tok_run *r)
+{
+    free(r->v);
+    free(r->open);
+}
+
+/* The definition of the function-like macro whose invocation opens with
+   the '(' at token OPEN of R (in FILE), or NULL (a call, a parenthesis). */
+static const fe_define *invoked_macro(fe_state *st, CXFile file,
+                                      const tok_run *r, int32_t open)
+{
+    if (open <= 0 || r->v[open - 1].kind != 'i')
+        return NULL;
+    const fe_tok *name = &r->v[open - 1];
+    const fe_define *m = fe_macro_defined_at(
+        st, r->text + name->begin, name->end - name->begin, file, name->begin);
+    return m && m->function_like ? m : NULL;
+}
+
+/* The argument of the invocation opened at OPEN that token AT (its '('
+   or one of its ',') starts. */
+static uint32_t argument_index(const tok_run *r, int32_t open, uint32_t at)
+{
+    uint32_t arg = 0;
+    for (uint32_t i = (uint32_t)open + 1; i <= at; i++)
+        if (r->open[i] == open && fe_tok_is(r->text, &r->v[i], ","))
+            arg++;
+    return arg;
+}
+
+/* The body index of the one use of parameter ARG of M (the parameter an
+   argument replaces), -1 when it is used otherwise than once (or only
+   with '#' and '##', which do not expand it). */
+static int parameter_use(const fe_define *m, uint32_t arg)
+{
+    if (m->n_params == 0)
+        return -1;
+    if (arg >= m->n_params) {
+        if (!m->variadic)
+            return -1;
+        arg = m->n_params - 1;
+    }
+    const fe_tok *p = &m->params[arg];
+    bool va = fe_tok_is(m->text, p, "...");
+    int found = -1;
+    for (uint32_t k = 0; k < m->n_body; k++) {
+        const fe_tok *t = &m->body[k];
+        bool same =
+            va ? fe_tok_is(m->text, t, "__VA_ARGS__")
+               : (t->kind == 'i' && t->end - t->begin == p->end - p->begin &&
+                  memcmp(m->text + t->begin, m->text + p->begin,
+                         p->end - p->begin) == 0);
+        if (!same)
+            continue;
+        bool pasted =
+            (k > 0 && (fe_tok_is(m->text, &m->body[k - 1], "#") ||
+                       fe_tok_is(m->text, &m->body[k - 1], "##"))) ||
+            (k + 1 < m->n_body && fe_tok_is(m->text, &m->body[k + 1], "##"));
+        if (pasted)
+            continue;
+        if (found >= 0)
+            return -1;
+        found = (int)k;
+    }
+    return found;
+}
+
+/* The operator right before body token K of M: the operators[] index,
+   -1 when the token there is not one (or is a ',' or '(' of a call or
+   invocation inside the body). */
+static int body_operator_before(const fe_define *m, uint32_t k)
+{
+    if (k == 0)
+        return -1;
+    const fe_tok *p = &m->body[k - 1];
+    if (fe_tok_is(m->text, p, "#") || fe_tok_is(m->text, p, "##") ||
+        fe_tok_is(m->text, p, "("))
+        return -1;
+    if (fe_tok_is(m->text, p, ",")) { /* not inside "name(...)" */
+        int32_t stack[64];
+        int depth = 0;
+        for (uint32_t i = 0; i + 1 < k; i++) {
+            if (fe_tok_is(m->text, &m->body[i], "(") && depth < 64)
+                stack[depth++] = (int32_t)i;
+            else if (fe_tok_is(m->text, &m->body[i], ")") && depth > 0)
+                depth--;
+        }
+        if (depth > 0 && stack[depth - 1] > 0 &&
+            m->body[stack[depth - 1] - 1].kind == 'i')
+            return -1;
+    }
+    return operator_index(m->text, p);
+}
+
+/* The operator that comes right before the token of FILE at TARGET in
+   the expansion, lexing from FROM (a token start before TARGET and
+   before any macro invocation TARGET is an argument of): the token
+   written before TARGET when it is an operator; for the first token of a
+   macro argument, the token before the parameter it replaces in the
+   macro's body (and, for a parameter that starts the body, what comes
+   before the invocation); after an object-like macro, its last token.
+   -1 when that cannot be told. */
+OUT_OF_LINE int operator_before_in_file(fe_state *st, CXFile file, size_t from,
+                                        size_t target)
+{
+    tok_run r;
+    int result = -1;
+    if (!lex_run(st, file, from, target, false, &r)) {
+        run_free(&r);
+        return -1;
+    }
+    uint32_t idx = r.n; /* TARGET's token comes after r.v[idx - 1] */
+    for (int step = 0; step < 16 && idx > 0; step++) {
+        const fe_tok *p = &r.v[idx - 1];
+        bool comma = fe_tok_is(r.text, p, ",");
+        if (comma || fe_tok_is(r.text, p, "(")) {
+            int32_t open = comma ? r.open[idx - 1] : (int32_t)(idx - 1);
+            const fe_define *m = invoked_macro(st, file, &r, open);
+            if (!m) { /* a comma operator, or a parenthesis */
+                result = comma && open < 0 ? operator_index(r.text, p) : -1;
+                break;
+            }
+            int use = parameter_use(m, argument_index(&r, open, idx - 1));
+            if (use > 0) {
+                result = body_operator_before(m, (uint32_t)use);
+                break;
+            }
+            if (use < 0)
+                break;
+            idx = (uint32_t)open - 1; /* the body starts with it */
+            continue;
+        }
+        if (p->kind == 'i') { /* the end of an object-like macro? */
+            const fe_define *m = fe_macro_defined_at(
+                st, r.text + p->begin, p->end - p->begin, file, p->begin);
+            if (m && !m->function_like && m->n_body)
+                result = operator_index(m->text, &m->body[m->n_body - 1]);
+            break;
+        }
+        result = operator_index(r.text, p);
+        break;
+    }
+    run_free(&r);
+    return result;
+}
+
+/* Where a token of the expansion is written. */
+typedef enum { WRITTEN_FILE, WRITTEN_ARG, WRITTEN_BODY } written_kind;
+
+typedef struct written {
+    written_kind kind;
+    spot at;        /* its text: in a file, a macro argument or a #define */
+    spot expansion; /* the outermost macro's name (AT for WRITTEN_FILE) */
+} written;
+
+/* Where the token at LOC is written; FILE_LOC: LOC's spot as spelled()
+   gives it. */
+static bool written_at(fe_state *st, CXSourceLocation loc, spot file_loc,
+                       written *w)
+{
+    clang_getExpansionLocation(loc, &w->expansion.file, NULL, NULL,
+                               &w->expansion.offset);
+    if (!fe_spelling(st, loc, &w->at.file, &w->at.offset))
+        return false;
+    if (w->at.file != file_loc.file || w->at.offset != file_loc.offset)
+        w->kind = WRITTEN_BODY;
+    else if (w->at.file != w->expansion.file ||
+             w->at.offset != w->expansion.offset)
+        w->kind = WRITTEN_ARG;
+    else
+        w->kind = WRITTEN_FILE;
+    return true;
+}
+
+/* The index of M's body token that starts at OFFSET, -1 if none. */
+static int body_index(const fe_define *m, unsigned offset)
+{
+    for (uint32_t k = 0; k < m->n_body; k++)
+        if (m->body[k].begin == offset)
+            return (int)k;
+    return -1;
+}
+
+/* Whether the identifier at X (in its file) is M's name. */
+static bool names_macro(fe_state *st, spot x, const fe_define *m)
+{
+    fe_file *f = fe_file_get(st, x.file);
+    size_t n = m->name.end - m->name.begin;
+    fe_tok t;
+    return f && fe_file_contents(st, f) &&
+           fe_lex(f->contents, x.offset, f->size, &t) && t.begin == x.offset &&
+           t.end - t.begin == n &&
+           memcmp(f->contents + x.offset, m->text + m->name.begin, n) == 0;
+}
+
+/* The operator between LHS and RHS when it comes from a macro (see the
+   section's comment): an operators[] index, -1 when unknown. */
+OUT_OF_LINE int macro_binary_operator(fe_state *st, expr_out *lhs,
+                                      expr_out *rhs)
+{
+    written w;
+    if (!written_at(st, begin_of(rhs), start_of(rhs), &w))
+        return -1;
+    /* Lexing starts at the left operand when it is written before, in
+       the same file (a token start: spelled() gives token starts). */
+    spot from = start_of(lhs);
+    if (w.kind == WRITTEN_BODY) {
+        const fe_define *m = fe_define_at(st, w.at.file, w.at.offset);
+        int k = m ? body_index(m, w.at.offset) : -1;
+        if (k > 0)
+            return body_operator_before(m, (uint32_t)k);
+        if (k < 0 || !names_macro(st, w.expansion, m))
+            return -1;
+        /* the body starts with the right operand: the operator is before
+           the invocation */
+        w.at = w.expansion;
+    } else if (w.kind == WRITTEN_ARG && w.at.file == w.expansion.file &&
+               (from.file != w.at.file || from.offset > w.expansion.offset)) {
+        from = w.expansion; /* the invocation must be lexed */
+    }
+    if (from.file != w.at.file || from.offset > w.at.offset)
+        return -1;
+    return operator_before_in_file(st, w.at.file, from.offset, w.at.offset);
+}
+
+/* Skips, from body token K of M, the rest of an operand ("x", ".f",
+   "->f", "[i]", "(...)" groups); returns the index of the token after. */
+static uint32_t skip_operand_rest(const char *s, const fe_tok *v, uint32_t n,
+                                  uint32_t k)
+{
+    while (k < n) {
+        const fe_tok *t = &v[k];
+        if (fe_tok_is(s, t, "(") || fe_tok_is(s, t, "[")) {
+            int depth = 0;
+            for (; k < n; k++) {
+                if (fe_tok_is(s, &v[k], "(") || fe_tok_is(s, &v[k], "["))
+                    depth++;
+                else if ((fe_tok_is(s, &v[k], ")") ||
+                          fe_tok_is(s, &v[k], "]")) &&
+                         --depth == 0)
+                    break;
+            }
+            k++;
+        } else if (t->kind == 'i' || t->kind == 'n' || t->kind == 's' ||
+                   fe_tok_is(s, t, ".") || fe_tok_is(s, t, "->")) {
+            k++;
+        } else {
+            break;
+        }
+    }
+    return k;
+}
+
+/* The postfix operator (IR_OP_POSTINC or IR_OP_POSTDEC) at token K of V,
+   0 if none. */
+static int postfix_at(const char *s, const fe_tok *v, uint32_t n, uint32_t k)
+{
+    if (k >= n)
+        return 0;
+    int i = operator_index(s, &v[k]);
+    return i >= 0 ? operators[i].post : 0;
+}
+
+/* The postfix operator after OPERAND when it comes from a macro: found
+   past the operand in the #define that holds its first token, or in the
+   invocation and, for an operand that is a whole macro argument, after
+   the parameter in the macro's body.  0 when unknown. */
+OUT_OF_LINE int macro_postfix_operator(fe_state *st, expr_out *operand)
+{
+    written w;
+    if (!written_at(st, begin_of(operand), start_of(operand), &w))
+        return 0;
+    if (w.kind == WRITTEN_BODY) {
+        const fe_define *m = fe_define_at(st, w.at.file, w.at.offset);
+        int k = m ? body_index(m, w.at.offset) : -1;
+        if (k < 0)
+            return 0;
+        uint32_t after =
+            skip_operand_rest(m->text, m->body, m->n_body, (uint32_t)k);
+        return postfix_at(m->text, m->body, m->n_body, after);
+    }
+    if (w.kind != WRITTEN_ARG || w.at.file != w.expansion.file ||
+        w.at.offset < w.expansion.offset)
+        return 0;
+    unsigned end;
+    tok_run r;
+    int result = 0;
+    if (!invocation_end(st, w.expansion, &end) ||
+        !lex_run(st, w.at.file, w.expansion.offset, end, false, &r)) {
+        run_free(&r);
+        return 0;
+    }
+    uint32_t k = 0;
+    while (k < r.n && r.v[k].begin != w.at.offset)
+        k++;
+    uint32_t after = skip_operand_rest(r.text, r.v, r.n, k);
+    if (k < r.n && after < r.n) {
+        result = postfix_at(r.text, r.v, r.n, after);
+        bool closes = fe_tok_is(r.text, &r.v[after], ")") ||
+                      fe_tok_is(r.text, &r.v[after], ",");
+        int32_t open = r.open[after];
+        const fe_define *m =
+            !result && closes ? invoked_macro(st, w.at.file, &r, open) : NULL;
+        int use =
+            m ? parameter_use(m, argument_index(&r, open, after - 1)) : -1;
+        if (use >= 0) {
+            uint32_t b = skip_operand_rest(m->text, m->body, m->n_body,
+                                           (uint32_t)use + 1);
+            result = postfix_at(m->text, m->body, m->n_body, b);
+        }
+    }
+    run_free(&r);
+    return result;
+}
+
+/* The prefix operator at the start of SELF when that comes from a macro
+   (the token there, as written): an operators[] index, -1 if none. */
+OUT_OF_LINE int macro_prefix_operator(fe_state *st, expr_out *self)
+{
+    CXFile file;
+    unsigned offset;
+    if (!fe_spelling(st, begin_of(self), &file, &offset))
+        return -1;
+    fe_file *f = fe_file_get(st, file);
+    fe_tok t;
+    if (!f || !fe_file_contents(st, f) ||
+        !fe_lex(f->contents, offset, f->size, &t) || t.begin != offset)
+        return -1;
+    int k = operator_index(f->contents, &t);
+    return k >= 0 && strchr("+-!~&*", operators[k].token[0]) &&
+                   !operators[k].compound && operators[k].op != IR_OP_LAND
+               ? k
+               : -1;
+}
+
 /* Whether A and B are the same type once typedefs are seen through. */
 static bool same_type(CXType a, CXType b)
 {
@@ -395,7 +934,8 @@ static bool same_type(CXType a, CXType b)
 }
 
 /* '&' or '*' when the types say so (the operator is not in the source),
-   else 0. */
+   else 0.  "!p" has the type of "*p" for an "int *p": that one is left
+   unknown. */
 OUT_OF_LINE int unary_op_from_types(CXCursor c, CXCursor operand)
 {
     CXType result = clang_getCanonicalType(clang_getCursorType(c));
@@ -403,20 +943,29 @@ OUT_OF_LINE int unary_op_from_types(CXCursor c, CXCursor operand)
     if (result.kind == CXType_Pointer &&
         same_type(clang_getPointeeType(result), arg))
         return '&';
-    if (arg.kind == CXType_Pointer &&
+    if (arg.kind == CXType_Pointer && result.kind != CXType_Int &&
         same_type(clang_getPointeeType(arg), result))
         return '*';
     return 0;
 }
 
+/* Whether K (an operators[] index) can be a prefix operator. */
+static bool is_prefix(int k)
+{
+    return k >= 0 && strchr("+-!~&*", operators[k].token[0]) &&
+           operators[k].op && !operators[k].compound &&
+           operators[k].op != IR_OP_LAND;
+}
+
 /* The op of unary operator SELF: a prefix written before OPERAND, a
-   postfix after it, else what the types say. */
+   postfix after it; else, from a macro, the token at its start (a prefix
+   operator starts the expression, a postfix one does not) or after the
+   operand; else what the types say. */
 OUT_OF_LINE int unary_op(fe_state *st, expr_out *self, expr_out *operand)
 {
     begins_at_cursor(self);
     int k = operator_between(st, self, false, operand, false);
-    if (k >= 0 && strchr("+-!~&*", operators[k].token[0]) && operators[k].op &&
-        !operators[k].compound && operators[k].op != IR_OP_LAND) {
+    if (is_prefix(k)) {
         /* a prefix: the operand ends the expression */
         span_to(self, begin_of(self), NULL, operand);
         return operators[k].op;
@@ -424,11 +973,38 @@ OUT_OF_LINE int unary_op(fe_state *st, expr_out *self, expr_out *operand)
     k = operator_between(st, operand, true, self, true);
     if (k >= 0 && operators[k].post)
         return operators[k].post;
+    if (!clang_equalLocations(begin_of(self), begin_of(operand))) {
+        k = macro_prefix_operator(st, self);
+        if (k >= 0) {
+            span_to(self, begin_of(self), NULL, operand);
+            return operators[k].op;
+        }
+    } else {
+        int post = macro_postfix_operator(st, operand);
+        if (post)
+            return post;
+    }
     return unary_op_from_types(self->cursor, operand->cursor);
 }
 
+/* Whether K (an operators[] index) is a binary operator's. */
+static bool is_binary(int k)
+{
+    return k >= 0 && operators[k].op && !operators[k].post &&
+           operators[k].op != '!' && operators[k].op != '~';
+}
+
+/* Visitor: the first child into *DATA. */
+static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent,
+                                           CXClientData data)
+{
+    (void)parent;
+    *(CXCursor *)data = c;
+    return CXChildVisit_Break;
+}
+
 /* An operand that is an lvalue not converted to a value: in a binary
-   operator, only the left side of an assignment is. */
+   operator, only the left side of an assignment (or of a comma) is. */
 OUT_OF_LINE bool is_raw_lvalue(CXCursor c)
 {
     switch (clang_getCursorKind(c)) {
@@ -439,6 +1015,15 @@ OUT_OF_LINE bool is_raw_lvalue(CXCursor c)
     case CXCursor_MemberRefExpr:
     case CXCursor_ArraySubscriptExpr:
         return true;
+    case CXCursor_ParenExpr:
+        for (int guard = 0; guard < 64; guard++) {
+            CXCursor inner = clang_getNullCursor();
+            clang_visitChildren(c, first_child, &inner);
+            if (clang_getCursorKind(inner) != CXCursor_ParenExpr)
+                return !clang_Cursor_isNull(inner) && is_raw_lvalue(inner);
+            c = inner;
+        }
+        return false;
     default:
         return false;
     }
@@ -579,6 +1164,7 @@ HANDLER decl_ref(fe_state *st, CXCursor c, expr_out *out)
     n->decl = d;
     begins_at_cursor(out);
     n->loc = loc_of(st, out); /* its start: no extent needed */
+    n->end = name_end(st, n->loc, out->xstart, strlen(d->name));
     n->text = d->name;
     n->type = d->type;
     out->pure = d->has_value; /* a const with a known value; never folded */
@@ -647,8 +1233,11 @@ OUT_OF_LINE bool direct_call(fe_state *st, ir_node *n, CXCursor c)
         return false;
     n->callee = fe_func(st, fn);
     ir_node *callee = new_node(st, IR_VAR);
-    callee->loc = fe_cursor_loc(st, c);
+    spot at;
+    callee->loc =
+        fe_loc_at(st, clang_getCursorLocation(c), &at.file, &at.offset);
     callee->text = n->callee->name;
+    callee->end = name_end(st, callee->loc, at, strlen(callee->text));
     fe_type(st, clang_getCursorType(fn), &callee->type);
     n->kids = arena_array(st->a, (size_t)args + 1, sizeof *n->kids);
     n->kids[n->n_kids++] = callee;
@@ -720,13 +1309,22 @@ HANDLER size_of(fe_state *st, CXCursor c, expr_out *out)
 OUT_OF_LINE ir_node *binary_node(fe_state *st, CXCursor c, CXCursor left,
                                  expr_out *lhs, expr_out *rhs)
 {
+    bool compound = clang_getCursorKind(c) == CXCursor_CompoundAssignOperator;
     int k = operator_between(st, lhs, true, rhs, false);
+    if (k < 0 || !(compound ? operators[k].compound : is_binary(k)))
+        k = macro_binary_operator(st, lhs, rhs);
+    if (k >= 0 && !(compound ? operators[k].compound : is_binary(k)))
+        k = -1;
     ir_node *n;
-    if (clang_getCursorKind(c) == CXCursor_CompoundAssignOperator) {
+    if (compound) {
         n = new_node(st, IR_ASSIGN);
         n->op = k >= 0 ? operators[k].compound : 0;
+    } else if (k < 0 && is_raw_lvalue(left)) {
+        /* '=' or ',' (the only operators whose left side stays an
+           lvalue): a write of an unknown value, to be safe */
+        n = new_node(st, IR_ASSIGN);
     } else {
-        int op = k >= 0 ? operators[k].op : (is_raw_lvalue(left) ? '=' : 0);
+        int op = k >= 0 ? operators[k].op : 0;
         n = new_node(st, op == '=' ? IR_ASSIGN : IR_BINARY);
         n->op = op;
     }
@@ -852,6 +1450,7 @@ static ir_node *designator(fe_state *st, ir_decl *field, ir_node *value)
     ir_node *d = new_node(st, IR_DESIGNATOR);
     d->decl = field;
     d->loc = value->loc;
+    d->end = value->end;
     d->text = value->text;
     d->type = field->type;
     d->kids = arena_array(st->a, 1, sizeof *d->kids);
@@ -932,8 +1531,19 @@ static ir_node *expr_kind(fe_state *st, CXCursor c, expr_out *out)
     }
 }
 
+/* Whether TEXT is one identifier. */
+static bool is_name(const char *text)
+{
+    if (!isalpha((unsigned char)*text) && *text != '_')
+        return false;
+    while (isalnum((unsigned char)*text) || *text == '_')
+        text++;
+    return *text == '\0';
+}
+
 /* Converts expression C, filling OUT; every expression passes here, so
-   this is where nesting is counted. */
+   this is where nesting is counted, and where an integer written as a
+   macro name ("BATCH") is given its macro. */
 static ir_node *expr(fe_state *st, CXCursor c, expr_out *out)
 {
     out->pure = false;
@@ -944,6 +1554,11 @@ static ir_node *expr(fe_state *st, CXCursor c, expr_out *out)
     st->depth++;
     ir_node *n = expr_kind(st, c, out);
     st->depth--;
+    if (n->kind == IR_INT && n->text && is_name(n->text) &&
+        !(n->decl && strcmp(n->decl->name, n->text) == 0)) {
+        spot at = start_of(out);
+        fe_int_macro(st, n, at.file, at.offset);
+    }
     return n;
 }
 
@@ -996,15 +1611,15 @@ static size_t skip_literal(const char *s, size_t i, size_t end)
    statement whose text starts at FROM ("for (init; cond; inc)"). */
 static bool for_header(const char *s, size_t from, size_t end, size_t cut[3])
 {
-    size_t i = skip_blank(s, from, end);
+    size_t i = fe_skip_blank(s, from, end);
     if (end - i < 3 || strncmp(s + i, "for", 3) != 0)
         return false;
-    i = skip_blank(s, i + 3, end);
+    i = fe_skip_blank(s, i + 3, end);
     if (i >= end || s[i] != '(')
         return false;
     int depth = 0, semis = 0;
     while (i < end) {
-        size_t next = skip_blank(s, i, end);
+        size_t next = fe_skip_blank(s, i, end);
         if (next != i) {
             i = next;
             continue;
@@ -1029,8 +1644,8 @@ static bool for_header(const char *s, size_t from, size_t end, size_t cut[3])
 /* Which part of a for statement each child is (0 init, 1 cond, 2 inc,
    3 body), from where it starts in the header; false when the header is
    not in the file as text (a macro wrote it). */
-static bool for_slots(fe_state *st, CXCursor c, const CXCursor *kids,
-                      size_t n, int *slots)
+static bool for_slots(fe_state *st, CXCursor c, const CXCursor *kids, size_t n,
+                      int *slots)
 {
     spot start = spelled(clang_getRangeStart(clang_getCursorExtent(c)));
     fe_file *f = start.file ? fe_file_get(st, start.file) : NULL;
@@ -1066,12 +1681,12 @@ static ir_node *loop(fe_state *st, CXCursor c)
             st->cursors.v[base + m++] = st->cursors.v[i];
     }
     int slots[4] = {1, 3, 0, 0};
-    bool known = kind == CXCursor_WhileStmt ? m == 2
-                 : kind == CXCursor_DoStmt
-                     ? (m == 2 && (slots[0] = 3, slots[1] = 1, true))
-                     : m <= 4 && for_slots(st, c, st->cursors.v + base, m,
-                                           slots);
-    n->op = !known                         ? 0
+    bool known =
+        kind == CXCursor_WhileStmt ? m == 2
+        : kind == CXCursor_DoStmt
+            ? (m == 2 && (slots[0] = 3, slots[1] = 1, true))
+            : m <= 4 && for_slots(st, c, st->cursors.v + base, m, slots);
+    n->op = !known                       ? 0
             : kind == CXCursor_WhileStmt ? IR_LOOP_WHILE
             : kind == CXCursor_DoStmt    ? IR_LOOP_DO
                                          : IR_LOOP_FOR;
@@ -1169,8 +1784,9 @@ static void stmt_kind(fe_state *st, CXCursor c)
     case CXCursor_LabelStmt:
     case CXCursor_CaseStmt:
     case CXCursor_DefaultStmt:
-        push_node(st, jump(st, c, kind == CXCursor_LabelStmt ? IR_JUMP_LABEL
-                                                             : IR_JUMP_CASE));
+        push_node(st, jump(st, c,
+                           kind == CXCursor_LabelStmt ? IR_JUMP_LABEL
+                                                      : IR_JUMP_CASE));
         children_into(st, c, true);
         break;
     case CXCursor_GotoStmt:

@@ -97,21 +97,28 @@ typedef struct fe_state {
     arena *a;       /* the TU's arena */
     arena *scratch; /* per-parse bookkeeping, freed at the end */
     CXFile main_file;
-    const char *cwd;    /* file names under it are shown relative to it */
+    const char *cwd; /* file names under it are shown relative to it */
 
-    fe_map decls;       /* declaration cursor -> ir_decl (VarDecls by
-                           their canonical cursor) */
-    fe_map funcs;       /* FunctionDecl cursor -> fe_func_entry */
-    fe_map records;     /* definition cursor -> ir_record */
-    fe_map macros;      /* name -> fe_macro, for the names asked about */
-    fe_map files;       /* CXFile -> fe_file */
-    fe_map file_names;  /* name -> interned name */
-    fe_file *last_file; /* one-entry cache in front of FILES */
+    fe_map decls;           /* declaration cursor -> ir_decl (VarDecls by
+                               their canonical cursor) */
+    fe_map funcs;           /* FunctionDecl cursor -> fe_func_entry */
+    fe_map records;         /* definition cursor -> ir_record */
+    fe_map macros;          /* name -> fe_macro, for the names asked about */
+    fe_map files;           /* CXFile -> fe_file */
+    fe_map file_names;      /* name -> interned name */
+    fe_map defines;         /* start of a #define's text -> fe_define */
+    fe_map init_members;    /* record definition -> its members, in order */
+    fe_map file_keys;       /* CXFile -> where it is in translation order */
+    fe_map invocation_ends; /* macro name in a file's text -> end + 1 */
+    fe_file *last_file;     /* one-entry cache in front of FILES */
 
     fe_vec func_list; /* fe_func_entry, in creation order */
     fe_vec globals, enums, record_list, diags;
     fe_vec pending_records; /* fe_pending_record: fields still to read */
     fe_vec ann_texts;       /* every annotation text, for the macro scan */
+    fe_vec anns;            /* every annotation, with its file and offset */
+    fe_vec node_macros;     /* integers written as a macro name */
+    fe_vec file_key_list;   /* the values of FILE_KEYS, in inclusion order */
     fe_vec inputs;          /* the files the TU read */
     fe_vec nodes;           /* statements of the blocks being built */
     fe_vec field_tmp;       /* fields of the record being filled */
@@ -121,6 +128,13 @@ typedef struct fe_state {
     /* Width in bits of each builtin integer type kind, once asked (0: not
        yet): clang_Type_getSizeOf for every integer expression would cost. */
     uint8_t int_bits[CXType_LastBuiltin + 1];
+
+    const fe_command *cmd; /* the command (its -U options) */
+    bool have_file_keys;   /* FILE_KEYS is filled */
+    unsigned macro_rounds; /* passes over the macro definitions so far */
+    bool macro_all;        /* every definition's name has been read */
+    uint32_t macro_stamp;
+    size_t macro_tokens; /* lexed to find operators from macros */
 
     uint32_t top_index;     /* ordinal of the current top-level cursor */
     ir_func *cur_func;      /* definition whose body is being converted */
@@ -136,6 +150,9 @@ fe_file *fe_file_get(fe_state *st, CXFile file);
 bool fe_file_contents(fe_state *st, fe_file *f);
 /* Expansion location (where a macro was used). */
 sc_loc fe_loc(fe_state *st, CXSourceLocation loc);
+/* fe_loc(), with the expansion file and offset. */
+sc_loc fe_loc_at(fe_state *st, CXSourceLocation loc, CXFile *file,
+                 unsigned *offset);
 sc_loc fe_cursor_loc(fe_state *st, CXCursor c);
 /* Pushes C's children onto st->cursors; returns the index of the first. */
 size_t fe_push_children(fe_state *st, CXCursor c);
@@ -158,6 +175,64 @@ ir_decl *fe_decl_for(fe_state *st, CXCursor decl);
 ir_decl *fe_local(fe_state *st, CXCursor var);
 /* The ir_func for this declaration of a function, created on first use. */
 ir_func *fe_func(fe_state *st, CXCursor fn);
+
+/* Line and column of OFFSET in FILE (its text is loaded for it); line 0
+   when unknown. */
+sc_loc fe_offset_loc(fe_state *st, CXFile file, unsigned offset);
+/* Where LOC's token is written, as a file and offset: for a token of a
+   macro's body, inside its #define.  (clang_tokenize lexes at the
+   spelling location; clang_getSpellingLocation, in libclang 14, gives the
+   expansion's instead.)  False when the token is not in a file (pasted,
+   stringized, built-in). */
+bool fe_spelling(fe_state *st, CXSourceLocation loc, CXFile *file,
+                 unsigned *offset);
+
+/* ---- frontend.c: source text, tokens and #define lines --------------- */
+
+/* A token of a file's text: TEXT[begin, end). */
+typedef struct fe_tok {
+    uint32_t begin, end;
+    char kind; /* 'i' identifier, 'n' number, 's' literal, 'p' punctuator */
+} fe_tok;
+
+/* The first index from I (< END) past white space, comments and line
+   continuations. */
+size_t fe_skip_blank(const char *s, size_t i, size_t end);
+/* The token of S at or after I (before END) into *T; false at the end. */
+bool fe_lex(const char *s, size_t i, size_t end, fe_tok *t);
+/* Whether T is the token TEXT. */
+bool fe_tok_is(const char *s, const fe_tok *t, const char *text);
+
+/* A #define as written, for what libclang does not say about macros: its
+   name, parameters (a variadic "..." is a parameter too) and body, as
+   tokens of TEXT (the contents of its file). */
+typedef struct fe_define {
+    const char *text;
+    fe_tok name;
+    bool function_like, variadic;
+    uint32_t n_params;
+    fe_tok *params;
+    uint32_t n_body;
+    fe_tok *body;
+} fe_define;
+
+/* The #define whose logical line holds OFFSET of FILE, read once; NULL
+   when that is not a #define (or one too long to read). */
+const fe_define *fe_define_at(fe_state *st, CXFile file, unsigned offset);
+/* The #define of definition cursor DEF. */
+const fe_define *fe_define_of(fe_state *st, CXCursor def);
+/* The #define of macro NAME (LEN characters) last defined before OFFSET
+   of FILE, or NULL.  (clang_getCursor would say which macro is expanded
+   there, but takes time in proportion to the file's macro expansions on
+   every call: seconds each next to a large one.) */
+const fe_define *fe_macro_defined_at(fe_state *st, const char *name, size_t len,
+                                     CXFile file, unsigned offset);
+
+/* IR_INT node N, whose text is one identifier (not its own enum
+   constant's name), written at OFFSET of FILE: a macro of that name is
+   expanded there, and N->macro is set to its definition's entry in
+   tu->macros at the end of the parse. */
+void fe_int_macro(fe_state *st, ir_node *n, CXFile file, unsigned offset);
 
 /* ---- frontend_expr.c: statements and expressions ----------------------- */
 

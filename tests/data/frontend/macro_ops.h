@@ -1,0 +1,2 @@
+/* A macro whose operator is in a header. */
+#define SCALE(x) ((x) * 4)
