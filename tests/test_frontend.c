@@ -835,6 +835,122 @@ static void test_bit_fields_static_and_unions(void **state)
     done(&p);
 }
 
+/* ---- Initialiser lists ------------------------------------------------ */
+
+/* N is DESIGNATOR(FIELD, value): the value. */
+static ir_node *designated(const ir_node *n, const char *field)
+{
+    assert_non_null(n);
+    assert_int_equal(n->kind, IR_DESIGNATOR);
+    assert_non_null(n->decl);
+    assert_string_equal(n->decl->name, field);
+    assert_int_equal(n->decl->kind, IR_DECL_FIELD);
+    return kid(n, 0);
+}
+
+/* N is an IR_INITLIST of N_KIDS kids. */
+static const ir_node *list_of(const ir_node *n, uint32_t n_kids)
+{
+    assert_non_null(n);
+    assert_int_equal(n->kind, IR_INITLIST);
+    assert_int_equal(n->n_kids, n_kids);
+    return n;
+}
+
+/* INIT is {.train = {.batch = BATCH, [.steps = STEPS]}, [.seed = SEED]}
+   (STEPS, SEED: -1 when absent). */
+static void assert_config(const ir_node *init, int batch, int steps, int seed)
+{
+    uint32_t fields = (batch >= 0) + (steps >= 0);
+    list_of(init, seed >= 0 ? 2 : 1);
+    const ir_node *train = list_of(designated(init->kids[0], "train"), fields);
+    uint32_t i = 0;
+    if (batch >= 0)
+        assert_int_node(designated(train->kids[i++], "batch"), batch);
+    if (steps >= 0)
+        assert_int_node(designated(train->kids[i], "steps"), steps);
+    if (seed >= 0)
+        assert_int_node(designated(init->kids[1], "seed"), seed);
+}
+
+static void test_nested_initialisers(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "init_lists.c");
+    assert_false(tu->has_errors);
+    /* the same tree for the three ways of writing it */
+    assert_config(global(tu, "nested")->init, 64, -1, -1);
+    assert_config(global(tu, "dotted")->init, 64, -1, -1);
+    assert_config(global(tu, "positional")->init, 64, -1, 3);
+    /* a positional element continues after the designated one */
+    assert_config(global(tu, "mixed")->init, -1, 5, 7);
+    assert_config(global(tu, "continued")->init, 1, 2, 3);
+    /* a designator into a member set earlier adds to it */
+    assert_config(global(tu, "overridden")->init, 1, 2, -1);
+    /* elided braces */
+    const ir_node *elided = list_of(global(tu, "elided")->init, 2);
+    const ir_node *in = list_of(designated(elided->kids[0], "in"), 2);
+    assert_int_node(designated(in->kids[0], "a"), 1);
+    assert_int_node(designated(in->kids[1], "b"), 2);
+    assert_int_node(designated(elided->kids[1], "c"), 3);
+    assert_loc(in->loc, "init_lists.c", 38, 23);
+    done(&p);
+}
+
+static void test_array_initialisers(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "init_lists.c");
+    /* one element per index, no designators at the array level */
+    const ir_node *array = list_of(global(tu, "array")->init, 2);
+    assert_int_node(designated(list_of(array->kids[0], 1)->kids[0], "steps"),
+                    1);
+    assert_int_node(designated(list_of(array->kids[1], 1)->kids[0], "steps"),
+                    2);
+    const ir_node *flat = list_of(global(tu, "flat")->init, 2);
+    for (int i = 0; i < 2; i++) {
+        const ir_node *e = list_of(flat->kids[i], 2);
+        assert_int_node(designated(e->kids[0], "batch"), 2 * i + 1);
+        assert_int_node(designated(e->kids[1], "steps"), 2 * i + 2);
+    }
+    /* {[3] = 5, 6}: the elements before [3] are zero */
+    const ir_node *sparse = list_of(global(tu, "sparse")->init, 5);
+    const int64_t values[] = {0, 0, 0, 5, 6};
+    for (int i = 0; i < 5; i++)
+        assert_int_node(sparse->kids[i], values[i]);
+    assert_int_equal(sparse->kids[0]->end.line, 0); /* not written */
+    const ir_node *grid = list_of(global(tu, "grid")->init, 2);
+    assert_int_node(list_of(grid->kids[0], 2)->kids[1], 2);
+    assert_int_node(list_of(grid->kids[1], 1)->kids[0], 3);
+    done(&p);
+}
+
+static void test_union_and_string_initialisers(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "init_lists.c");
+    const ir_node *num = list_of(global(tu, "num")->init, 1);
+    assert_int_equal(designated(num->kids[0], "f")->type.cls, IR_TYPE_FLOAT);
+    assert_int_node(
+        designated(list_of(global(tu, "first")->init, 1)->kids[0], "i"), 7);
+    const ir_node *label = list_of(global(tu, "label")->init, 2);
+    assert_string_equal(designated(label->kids[0], "name")->text, "\"abc\"");
+    assert_int_node(designated(label->kids[1], "n"), 3);
+    /* an anonymous union is a member: ".x" goes through it */
+    ir_record *with_union = record(tu, "with_union");
+    assert_int_equal(with_union->n_fields, 2);
+    assert_string_equal(with_union->fields[0]->name, "");
+    const ir_node *anon = list_of(global(tu, "anonymous")->init, 2);
+    assert_ptr_equal(anon->kids[0]->decl, with_union->fields[0]);
+    const ir_node *u = list_of(kid(anon->kids[0], 0), 1);
+    assert_int_node(designated(u->kids[0], "x"), 1);
+    assert_int_node(designated(anon->kids[1], "z"), 2);
+    done(&p);
+}
+
 /* ---- Macros in force at each annotation -------------------------------- */
 
 /* The one annotation of global NAME. */
@@ -1091,6 +1207,9 @@ int main(void)
         cmocka_unit_test(test_expression_ends),
         cmocka_unit_test(test_integer_types),
         cmocka_unit_test(test_bit_fields_static_and_unions),
+        cmocka_unit_test(test_nested_initialisers),
+        cmocka_unit_test(test_array_initialisers),
+        cmocka_unit_test(test_union_and_string_initialisers),
         cmocka_unit_test(test_macros_in_force),
         cmocka_unit_test(test_integers_written_as_macros),
         cmocka_unit_test(test_syntax_error),

@@ -1396,53 +1396,499 @@ HANDLER too_deep(fe_state *st, CXCursor c)
 
 /* ---- Initialiser lists ------------------------------------------------ */
 
-typedef struct nth_field_ctx {
-    unsigned want, at;
-    CXCursor found;
-} nth_field_ctx;
+/* libclang shows the syntactic form of an initialiser list (what is
+   written: designators, elided braces), not clang's semantic one, so C's
+   rules (C11 6.7.9) are followed here: each braced list has a current
+   object, designators move in it (and into members, ".train.batch"),
+   positional elements continue after the last one set, an element that
+   does not begin with a brace and does not fit a member that is an
+   aggregate initialises that member's members (brace elision), a union
+   takes one member, a later initialiser of a member replaces an earlier
+   one.  The result is one tree per object: struct and union members as
+   IR_DESIGNATORs in member order, array elements one per index. */
 
-static enum CXVisitorResult nth_field_visit(CXCursor c, CXClientData data)
+/* Most elements of one array kept; beyond, the list is IR_OTHER. */
+#define MAX_INIT_ELEMENTS 65536
+/* Deepest chain of designators and of elided braces followed. */
+#define MAX_INIT_DEPTH 64
+
+/* The members of a struct or union type, in order, read once. */
+typedef struct init_members {
+    uint32_t n;
+    CXCursor *fields; /* FieldDecl cursors (anonymous members included) */
+    bool *unnamed;    /* an unnamed bit-field: not initialised */
+    bool is_union;
+} init_members;
+
+typedef struct members_ctx {
+    fe_state *st;
+    fe_vec fields;
+} members_ctx;
+
+static enum CXVisitorResult member_visit(CXCursor c, CXClientData data)
 {
-    nth_field_ctx *ctx = data;
-    if (ctx->at++ == ctx->want) {
-        ctx->found = c;
-        return CXVisit_Break;
-    }
+    members_ctx *ctx = data;
+    CXCursor *copy = arena_alloc(ctx->st->scratch, sizeof *copy);
+    *copy = c;
+    fe_vec_push(&ctx->fields, copy);
     return CXVisit_Continue;
 }
 
-/* Field I of record type T, or NULL. */
-static ir_decl *nth_field(fe_state *st, CXType t, unsigned i)
+/* The members of record type T (canonical), NULL when it has no
+   definition. */
+static const init_members *members_of(fe_state *st, CXType t)
 {
-    nth_field_ctx ctx = {i, 0, clang_getNullCursor()};
-    clang_Type_visitFields(clang_getCanonicalType(t), nth_field_visit, &ctx);
-    return clang_Cursor_isNull(ctx.found) ? NULL : fe_decl_for(st, ctx.found);
+    CXCursor decl = clang_getCursorDefinition(clang_getTypeDeclaration(t));
+    if (clang_Cursor_isNull(decl))
+        return NULL;
+    init_members *m = fe_map_get_cursor(&st->init_members, decl);
+    if (m)
+        return m;
+    members_ctx ctx = {st, {0}};
+    clang_Type_visitFields(t, member_visit, &ctx);
+    m = arena_alloc(st->scratch, sizeof *m);
+    m->n = (uint32_t)ctx.fields.n;
+    m->fields = arena_array(st->scratch, m->n, sizeof *m->fields);
+    m->unnamed = arena_array(st->scratch, m->n, sizeof *m->unnamed);
+    m->is_union = clang_getCursorKind(decl) == CXCursor_UnionDecl;
+    for (uint32_t i = 0; i < m->n; i++) {
+        m->fields[i] = *(CXCursor *)ctx.fields.v[i];
+        CXString name = clang_getCursorSpelling(m->fields[i]);
+        const char *s = clang_getCString(name);
+        m->unnamed[i] = clang_Cursor_isBitField(m->fields[i]) && (!s || !*s);
+        clang_disposeString(name);
+    }
+    fe_vec_free(&ctx.fields);
+    fe_map_put_cursor(&st->init_members, decl, m);
+    return m;
 }
 
-/* A designated element ".f = v" reaches us as an UnexposedExpr of type
-   void holding the MemberRef and the value: the field (one level only),
-   with the value in *VALUE; NULL for anything else. */
-static ir_decl *designated_field(fe_state *st, CXCursor k, CXCursor *value)
+typedef struct agg agg;
+
+/* A member or element being initialised: a value, or an aggregate
+   filled member by member. */
+typedef struct agg_slot {
+    ir_node *value;
+    agg *sub;
+} agg_slot;
+
+/* An aggregate being initialised. */
+struct agg {
+    CXType type;                 /* canonical */
+    const init_members *members; /* struct or union; NULL: array */
+    CXType elem;                 /* array */
+    uint64_t count;              /* members, or elements (UINT64_MAX: open) */
+    agg_slot *slots;
+    uint32_t n_slots, cap;
+    uint32_t active; /* union: the member set */
+    bool unknown;    /* beyond what is followed: becomes IR_OTHER */
+    fe_vec lost;     /* UNKNOWN: values converted, kept as its kids */
+    ir_node *node;   /* the braced list's own node, or NULL (elided) */
+    sc_loc loc, end; /* of the first and last value placed */
+};
+
+/* A new aggregate for type T (canonical), NULL for a scalar (or a type
+   whose members are not known). */
+static agg *agg_new(fe_state *st, CXType t)
 {
-    if (clang_getCursorKind(k) != CXCursor_UnexposedExpr ||
-        clang_getCursorType(k).kind != CXType_Void)
+    agg *a = NULL;
+    if (t.kind == CXType_Record) {
+        const init_members *m = members_of(st, t);
+        if (!m)
+            return NULL;
+        a = arena_alloc(st->scratch, sizeof *a);
+        a->members = m;
+        a->count = m->n;
+    } else if (t.kind == CXType_ConstantArray ||
+               t.kind == CXType_IncompleteArray) {
+        a = arena_alloc(st->scratch, sizeof *a);
+        a->elem = clang_getCanonicalType(clang_getArrayElementType(t));
+        long long size = clang_getArraySize(t);
+        a->count = t.kind == CXType_ConstantArray && size >= 0 ? (uint64_t)size
+                                                               : UINT64_MAX;
+    } else {
         return NULL;
-    size_t base = fe_push_children(st, k);
-    ir_decl *field = NULL;
-    unsigned refs = 0, values = 0;
-    for (size_t i = base; i < st->cursors.n; i++) {
-        CXCursor child = st->cursors.v[i];
-        enum CXCursorKind kind = clang_getCursorKind(child);
-        if (kind == CXCursor_MemberRef) {
-            refs++;
-            field = fe_decl_for(st, clang_getCursorReferenced(child));
-        } else if (clang_isExpression(kind)) {
-            values++;
-            *value = child;
+    }
+    a->type = t;
+    a->active = UINT32_MAX;
+    return a;
+}
+
+/* Whether canonical type T is an aggregate that an initialiser list
+   fills member by member. */
+static bool is_aggregate(CXType t)
+{
+    return t.kind == CXType_Record || t.kind == CXType_ConstantArray ||
+           t.kind == CXType_IncompleteArray;
+}
+
+/* The type of member or element POS of A (canonical). */
+static CXType agg_member_type(const agg *a, uint64_t pos)
+{
+    if (!a->members)
+        return a->elem;
+    return clang_getCanonicalType(clang_getCursorType(a->members->fields[pos]));
+}
+
+/* Slot POS of A, made room for; NULL (and A unknown) past the limit. */
+static agg_slot *agg_slot_at(fe_state *st, agg *a, uint64_t pos)
+{
+    if (pos >= MAX_INIT_ELEMENTS) {
+        a->unknown = true;
+        return NULL;
+    }
+    if (pos >= a->cap) {
+        uint32_t cap = a->cap ? a->cap : 4;
+        while (cap <= pos)
+            cap *= 2;
+        agg_slot *bigger = arena_array(st->scratch, cap, sizeof *bigger);
+        if (a->n_slots)
+            memcpy(bigger, a->slots, a->n_slots * sizeof *bigger);
+        a->slots = bigger;
+        a->cap = cap;
+    }
+    if (pos >= a->n_slots)
+        a->n_slots = (uint32_t)pos + 1;
+    if (a->members && a->members->is_union && a->active != pos) {
+        if (a->active != UINT32_MAX) /* one member at a time */
+            a->slots[a->active] = (agg_slot){NULL, NULL};
+        a->active = (uint32_t)pos;
+    }
+    return &a->slots[pos];
+}
+
+/* Keeps node N among what A's own node will hold once A is unknown. */
+static void agg_lose(agg *a, ir_node *n)
+{
+    a->unknown = true;
+    if (n)
+        fe_vec_push(&a->lost, n);
+}
+
+/* Notes N's place in A's extent. */
+static void agg_extend(agg *a, const ir_node *n)
+{
+    if (!a->loc.line)
+        a->loc = n->loc;
+    a->end = n->end;
+}
+
+/* The aggregate that fills slot POS of A member by member: the one there
+   already (designators and elided braces continue it), else a new one;
+   NULL when the member is not an aggregate. */
+static agg *agg_open(fe_state *st, agg *a, uint64_t pos)
+{
+    agg_slot *s = agg_slot_at(st, a, pos);
+    if (!s)
+        return NULL;
+    if (s->sub)
+        return s->sub;
+    agg *sub = agg_new(st, agg_member_type(a, pos));
+    if (!sub)
+        return NULL;
+    if (s->value) /* a whole value, partly overridden: not followed */
+        agg_lose(sub, s->value);
+    s->value = NULL;
+    s->sub = sub;
+    return sub;
+}
+
+/* The next position of A after POS: unnamed bit-fields are skipped, and
+   a union is done after one member. */
+static uint64_t agg_next(const agg *a, uint64_t pos)
+{
+    if (a->members && a->members->is_union)
+        return a->count;
+    pos++;
+    while (a->members && pos < a->count && a->members->unnamed[pos])
+        pos++;
+    return pos;
+}
+
+/* The first position of A. */
+static uint64_t agg_first(const agg *a)
+{
+    uint64_t pos = 0;
+    while (a->members && pos < a->count && a->members->unnamed[pos])
+        pos++;
+    return pos;
+}
+
+/* C through parentheses and implicit conversions. */
+static CXCursor strip_parens(CXCursor c)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr)
+            return c;
+        CXCursor inner = clang_getNullCursor();
+        clang_visitChildren(c, first_child, &inner);
+        if (clang_Cursor_isNull(inner))
+            return c;
+        c = inner;
+    }
+    return c;
+}
+
+/* Whether element X initialises a whole member of type M (canonical, an
+   aggregate): a struct or union value of that type, or a string literal
+   for an array of characters. */
+static bool fills_whole(CXType m, CXCursor x)
+{
+    if (m.kind == CXType_Record) {
+        CXType xt = clang_getCanonicalType(clang_getCursorType(x));
+        return xt.kind == CXType_Record &&
+               clang_equalCursors(clang_getTypeDeclaration(xt),
+                                  clang_getTypeDeclaration(m));
+    }
+    enum CXTypeKind e =
+        clang_getCanonicalType(clang_getArrayElementType(m)).kind;
+    return clang_getCursorKind(strip_parens(x)) == CXCursor_StringLiteral &&
+           (e == CXType_Char_S || e == CXType_Char_U || e == CXType_SChar ||
+            e == CXType_UChar || e == CXType_WChar || e == CXType_Char16 ||
+            e == CXType_Char32 || e == CXType_Int || e == CXType_UInt ||
+            e == CXType_UShort || e == CXType_Short);
+}
+
+/* The current object of a braced list: a stack of aggregates (the list's
+   own, then members entered by designators and elided braces), each with
+   the position the next element goes to. */
+typedef struct init_cursor {
+    agg *a[MAX_INIT_DEPTH];
+    uint64_t pos[MAX_INIT_DEPTH];
+    int n;
+} init_cursor;
+
+static void fill_list(fe_state *st, agg *a, CXCursor list, expr_out *out);
+
+/* Places element X (a cursor of the list being filled) at the current
+   object of IC, following brace elision; false when it has no place
+   (an excess element). */
+static bool place(fe_state *st, init_cursor *ic, CXCursor x)
+{
+    bool braced = clang_getCursorKind(x) == CXCursor_InitListExpr;
+    for (;;) {
+        agg *a = ic->a[ic->n - 1];
+        uint64_t pos = ic->pos[ic->n - 1];
+        if (pos >= a->count) {
+            if (ic->n == 1)
+                return false;
+            ic->n--; /* an elided aggregate is full: back to its parent */
+            ic->pos[ic->n - 1] = agg_next(ic->a[ic->n - 1], ic->pos[ic->n - 1]);
+            continue;
+        }
+        CXType m = agg_member_type(a, pos);
+        agg *sub;
+        if (braced) {
+            agg_slot *s = agg_slot_at(st, a, pos);
+            if (!s)
+                return false;
+            sub = agg_new(st, m);
+            if (sub) {
+                fill_list(st, sub, x, NULL);
+                *s = (agg_slot){NULL, sub};
+                agg_extend(a, sub->node);
+            } else { /* a braced scalar: "{5}" */
+                expr_out eo;
+                ir_node *v = expr(st, x, &eo);
+                s->value = v->kind == IR_INITLIST && v->n_kids ? v->kids[0] : v;
+                s->sub = NULL;
+                agg_extend(a, v);
+            }
+        } else if (is_aggregate(m) && ic->n < MAX_INIT_DEPTH &&
+                   !fills_whole(m, x) && (sub = agg_open(st, a, pos))) {
+            ic->a[ic->n] = sub; /* brace elision */
+            ic->pos[ic->n++] = agg_first(sub);
+            continue;
+        } else {
+            agg_slot *s = agg_slot_at(st, a, pos);
+            if (!s)
+                return false;
+            expr_out eo;
+            *s = (agg_slot){expr(st, x, &eo), NULL};
+            agg_extend(a, s->value);
+        }
+        ic->pos[ic->n - 1] = agg_next(a, pos);
+        return true;
+    }
+}
+
+/* The path of member positions from struct or union A to field F (one
+   step, or several through anonymous members); its length, 0 if F is not
+   a member. */
+static int field_path(fe_state *st, const agg *a, CXCursor f, uint64_t *path,
+                      int max)
+{
+    const init_members *m = a->members;
+    if (!m || max <= 0)
+        return 0;
+    for (uint32_t i = 0; i < m->n; i++)
+        if (clang_equalCursors(m->fields[i], f)) {
+            path[0] = i;
+            return 1;
+        }
+    for (uint32_t i = 0; i < m->n; i++) { /* anonymous struct or union */
+        CXType t = clang_getCanonicalType(clang_getCursorType(m->fields[i]));
+        if (t.kind != CXType_Record ||
+            !clang_Cursor_isAnonymousRecordDecl(clang_getTypeDeclaration(t)))
+            continue;
+        agg *inner = agg_new(st, t);
+        int k = inner ? field_path(st, inner, f, path + 1, max - 1) : 0;
+        if (k) {
+            path[0] = i;
+            return k + 1;
+        }
+    }
+    return 0;
+}
+
+/* Moves IC to the subobject that designated element D names (".a.b",
+   "[2]", ...); false, with the list's aggregate made unknown, when the
+   designators cannot be followed. */
+static bool designate(fe_state *st, init_cursor *ic, CXCursor d,
+                      CXCursor *value)
+{
+    size_t base = fe_push_children(st, d), end = st->cursors.n;
+    CXCursor steps[MAX_INIT_DEPTH];
+    int n = 0;
+    bool ok = end > base, indexed = false;
+    *value = clang_getNullCursor();
+    for (size_t i = base; ok && i < end; i++) {
+        CXCursor k = st->cursors.v[i];
+        enum CXCursorKind kind = clang_getCursorKind(k);
+        if (i + 1 == end)
+            *value = k;
+        else if ((kind == CXCursor_MemberRef || clang_isExpression(kind)) &&
+                 n < MAX_INIT_DEPTH) {
+            indexed = indexed || kind != CXCursor_MemberRef;
+            steps[n++] = k;
+        } else {
+            ok = false;
         }
     }
     st->cursors.n = base;
-    return refs == 1 && values == 1 ? field : NULL;
+    ok = ok && n > 0 && clang_isExpression(clang_getCursorKind(*value));
+    if (ok && indexed) { /* GNU "[a ... b]" is not followed */
+        expr_out whole = {.cursor = d}, val = {.cursor = *value};
+        span text;
+        if (!text_between(st, start_of(&whole), start_of(&val), &text))
+            ok = false;
+        for (size_t i = text.begin; ok && i + 3 <= text.end; i++)
+            if (memcmp(text.text + i, "...", 3) == 0)
+                ok = false;
+    }
+    ic->n = 1;
+    for (int j = 0; ok && j < n; j++) {
+        agg *a = ic->a[ic->n - 1];
+        uint64_t path[8];
+        int len = 0;
+        if (clang_getCursorKind(steps[j]) == CXCursor_MemberRef) {
+            len =
+                field_path(st, a, clang_getCursorReferenced(steps[j]), path, 8);
+        } else if (!a->members) { /* [index]; GNU ranges are not followed */
+            int64_t index;
+            if (fe_eval_int(steps[j], &index) && index >= 0 &&
+                (uint64_t)index < a->count) {
+                path[0] = (uint64_t)index;
+                len = 1;
+            }
+        }
+        for (int i = 0; i < len && ok; i++) {
+            a = ic->a[ic->n - 1];
+            ic->pos[ic->n - 1] = path[i];
+            if (j + 1 == n && i + 1 == len)
+                break; /* the value goes here */
+            agg *sub = ic->n < MAX_INIT_DEPTH ? agg_open(st, a, path[i]) : NULL;
+            if (!sub)
+                ok = false;
+            else {
+                ic->a[ic->n] = sub;
+                ic->pos[ic->n++] = 0;
+            }
+        }
+        ok = ok && len > 0;
+    }
+    return ok;
+}
+
+/* Whether element K is a designated one (".f = v", "[i] = v"): clang's
+   DesignatedInitExpr, an UnexposedExpr of type void holding the
+   designators and the value. */
+static bool is_designated(fe_state *st, CXCursor k)
+{
+    if (clang_getCursorKind(k) != CXCursor_UnexposedExpr ||
+        clang_getCursorType(k).kind != CXType_Void)
+        return false;
+    size_t base = fe_push_children(st, k);
+    size_t n = st->cursors.n - base;
+    bool member = false;
+    for (size_t i = base; i < st->cursors.n; i++)
+        member = member ||
+                 clang_getCursorKind(st->cursors.v[i]) == CXCursor_MemberRef;
+    st->cursors.n = base;
+    return member ? n >= 2 : n >= 2 && n <= MAX_INIT_DEPTH;
+}
+
+/* Fills aggregate A from the elements of braced list LIST, whose node
+   (place, text and type) A->node becomes; OUT: what converting LIST
+   yields (or NULL). */
+static void fill_list(fe_state *st, agg *a, CXCursor list, expr_out *out)
+{
+    ir_node *n = new_node(st, IR_INITLIST);
+    expr_out mine;
+    if (!out) {
+        memset(&mine, 0, sizeof mine);
+        mine.cursor = list;
+        out = &mine;
+    }
+    finish_expr(st, n, out);
+    a->node = n;
+    if (st->depth >= FE_MAX_DEPTH) {
+        agg_lose(a, too_deep(st, list));
+        return;
+    }
+    st->depth++;
+    init_cursor ic;
+    ic.a[0] = a;
+    ic.pos[0] = agg_first(a);
+    ic.n = 1;
+    size_t base = fe_push_children(st, list), end = st->cursors.n;
+    for (size_t i = base; i < end; i++) {
+        CXCursor k = st->cursors.v[i], value;
+        if (!clang_isExpression(clang_getCursorKind(k)))
+            continue;
+        if (is_designated(st, k)) {
+            if (!designate(st, &ic, k, &value)) {
+                expr_out eo;
+                agg_lose(a, expr(st, k, &eo));
+                continue;
+            }
+            k = value;
+        }
+        if (!place(st, &ic, k)) { /* excess: clang drops it, with a warning */
+            expr_out eo;
+            expr(st, k, &eo);
+        }
+    }
+    st->cursors.n = base;
+    st->depth--;
+}
+
+/* The implicit value of a member or element of type T that no
+   initialiser sets: zero ("{0}" for an aggregate), at LOC. */
+static ir_node *implicit_zero(fe_state *st, CXType t, sc_loc loc)
+{
+    ir_type type;
+    fe_type(st, t, &type);
+    ir_node *n = new_node(
+        st, type.cls == IR_TYPE_INT || type.cls == IR_TYPE_POINTER ? IR_INT
+            : type.cls == IR_TYPE_ARRAY || type.cls == IR_TYPE_RECORD
+                ? IR_INITLIST
+                : IR_OTHER);
+    n->type = type;
+    n->loc = loc;
+    n->text = "";
+    return n;
 }
 
 static ir_node *designator(fe_state *st, ir_decl *field, ir_node *value)
@@ -1459,35 +1905,76 @@ static ir_node *designator(fe_state *st, ir_decl *field, ir_node *value)
     return d;
 }
 
-/* "{.batch = 8, .hidden = 16}" or "{8, 16}" for a struct: each element
-   says which field it sets.  Positional elements after a designated one
-   are left unattributed (C's rule for them is not worth the risk). */
+static ir_node *agg_node(fe_state *st, agg *a);
+
+/* The value of slot S of A (member or element POS). */
+static ir_node *slot_value(fe_state *st, agg *a, const agg_slot *s,
+                           uint64_t pos)
+{
+    if (s->sub)
+        return agg_node(st, s->sub);
+    if (s->value)
+        return s->value;
+    return implicit_zero(st, agg_member_type(a, pos),
+                         a->node ? a->node->loc : a->loc);
+}
+
+/* The node of aggregate A: its list's node (or a new one, for elided
+   braces and designated members) with one kid per member set, or, when
+   A is beyond what is followed, IR_OTHER with the values it holds. */
+static ir_node *agg_node(fe_state *st, agg *a)
+{
+    ir_node *n = a->node;
+    if (!n) {
+        n = new_node(st, IR_INITLIST);
+        fe_type(st, a->type, &n->type);
+        n->loc = a->loc;
+        n->end = a->end;
+        n->text = "";
+    }
+    size_t k = 0, cap = a->n_slots + a->lost.n;
+    n->kids = cap ? arena_array(st->a, cap, sizeof *n->kids) : NULL;
+    for (uint32_t i = 0; i < a->n_slots; i++) {
+        agg_slot *s = &a->slots[i];
+        if (a->members && !s->value && !s->sub)
+            continue;
+        if (a->unknown && !s->value && !s->sub)
+            continue;
+        ir_node *v = slot_value(st, a, s, i);
+        if (a->members && !a->unknown) {
+            ir_decl *field = fe_decl_for(st, a->members->fields[i]);
+            if (!field) {
+                agg_lose(a, v);
+                continue;
+            }
+            v = designator(st, field, v);
+        }
+        n->kids[k++] = v;
+    }
+    if (a->unknown) {
+        for (size_t i = 0; i < a->lost.n; i++)
+            n->kids[k++] = a->lost.v[i];
+        n->kind = IR_OTHER;
+    }
+    fe_vec_free(&a->lost);
+    n->n_kids = (uint32_t)k;
+    return n;
+}
+
+/* "{.batch = 8, .train = {.lr = 1}}", "{8, {1}}", "{1, 2, 3}" (braces
+   elided): see the section's comment.  A list for a scalar ("{5}") keeps
+   its elements as kids. */
 HANDLER init_list(fe_state *st, CXCursor c, expr_out *out)
 {
-    ir_node *n = new_node(st, IR_INITLIST);
-    CXType type = clang_getCursorType(c);
-    bool record = clang_getCanonicalType(type).kind == CXType_Record;
-    bool positional = record;
-    unsigned position = 0;
-    size_t base = fe_push_children(st, c), end = st->cursors.n;
-    if (end > base)
-        n->kids = arena_array(st->a, end - base, sizeof *n->kids);
-    for (size_t i = base; i < end; i++) {
-        CXCursor k = st->cursors.v[i], value = k;
-        if (!clang_isExpression(clang_getCursorKind(k)))
-            continue;
-        ir_decl *field = record ? designated_field(st, k, &value) : NULL;
-        if (field)
-            positional = false;
-        else if (positional)
-            field = nth_field(st, type, position++);
-        expr_out eo;
-        ir_node *v = expr(st, value, &eo);
-        n->kids[n->n_kids++] = field ? designator(st, field, v) : v;
-    }
-    st->cursors.n = base;
-    finish_expr(st, n, out);
+    agg *a = agg_new(st, clang_getCanonicalType(clang_getCursorType(c)));
     out->pure = false;
+    if (a) {
+        fill_list(st, a, c, out);
+        return agg_node(st, a);
+    }
+    ir_node *n = new_node(st, IR_INITLIST);
+    convert_kids(st, n, c);
+    finish_expr(st, n, out);
     return n;
 }
 
