@@ -96,28 +96,63 @@ typedef double (*bench_fn)(void *ctx);
 
 #define MAX_REPS 64
 
-/* A contender: its function, and the times of its runs. */
+/* Sets the library's threads and the reference's (OpenMP's) to N. */
+static void use_threads(int n)
+{
+    sc_set_num_threads(n);
+#if defined(_OPENMP)
+    omp_set_num_threads(n);
+#endif
+}
+
+/* A contender: its function, what to do before each run (untimed, before
+   the flush; NULL for nothing), its thread count, the times of its runs. */
 typedef struct entry {
     const char *name;
     bench_fn fn;
+    bench_fn prep;
+    int threads;
     double runs[MAX_REPS];
-    double ms; /* the median */
 } entry;
 
-/* COUNT contenders on CTX in REPS rounds, each run after a flush. */
+/* COUNT contenders on CTX in REPS rounds, each run after its preparation
+   and a flush. */
 static void time_rounds(entry *e, int count, void *ctx, int reps)
 {
-    for (int k = 0; k < count; k++)
-        sink += e[k].fn(ctx); /* warm-up: code, page tables */
+    for (int k = 0; k < count; k++) {
+        use_threads(e[k].threads);
+        sink += e[k].fn(ctx); /* warm-up: code, page tables, thread pool */
+    }
     for (int r = 0; r < reps; r++)
         for (int k = 0; k < count; k++) {
+            use_threads(e[k].threads);
+            if (e[k].prep)
+                e[k].prep(ctx);
             flush_caches();
             double t0 = now_ms();
             sink += e[k].fn(ctx);
             e[k].runs[r] = now_ms() - t0;
         }
-    for (int k = 0; k < count; k++)
-        e[k].ms = median(e[k].runs, reps);
+    use_threads(1);
+}
+
+/* The median of E's REPS runs, in ms. */
+static double median_ms(const entry *e, int reps)
+{
+    double v[MAX_REPS];
+    memcpy(v, e->runs, (size_t)reps * sizeof *v);
+    return median(v, reps);
+}
+
+/* The median over rounds of (A's run [+ A2's]) / B's run: a ratio taken
+   round by round, so that a drift of the machine between rounds (other
+   processes, a frequency change) cancels. */
+static double paired(const entry *a, const entry *a2, const entry *b, int reps)
+{
+    double v[MAX_REPS];
+    for (int r = 0; r < reps; r++)
+        v[r] = (a->runs[r] + (a2 ? a2->runs[r] : 0)) / b->runs[r];
+    return median(v, reps);
 }
 
 /* ---- The problem ------------------------------------------------------ */
@@ -274,31 +309,85 @@ static double run_copy_bound(void *ctx)
     return p->bound_g[0];
 }
 
+/* A trainer's zero_grad: the gradient buffers a step accumulates into
+   start at zero, as llm.c's do. */
+static double zero_grads(void *ctx)
+{
+    problem *p = ctx;
+    size_t bytes = (size_t)p->n * (size_t)p->vp * sizeof(float);
+    memset(p->dl_ref, 0, bytes);
+    memset(p->dl_lib, 0, bytes);
+    return 0;
+}
+
+/* Gradients that already hold values (the backward adds to them). */
+static double fill_grads(void *ctx)
+{
+    problem *p = ctx;
+    size_t bytes = (size_t)p->n * (size_t)p->vp * sizeof(float);
+    memset(p->dl_lib, 0x3c, bytes); /* 0.0115 in every float */
+    return 0;
+}
+
 enum {
     E_REF,       /* the reference step */
     E_LIB,       /* the library's step */
     E_READ,      /* read bound */
     E_FWD,       /* per-sample losses */
     E_ACC,       /* accumulate bound */
-    E_BWD,       /* backward_ex, accumulating */
+    E_BWD,       /* backward_ex, accumulating into zeros */
+    E_BWD_FULL,  /* backward_ex, accumulating onto values */
     E_COPY,      /* copy bound */
     E_BWD_WRITE, /* backward_ex, writing, mean */
+    E_REF2,      /* the same on 2 threads */
+    E_LIB2,
+    E_FWD2,
+    E_BWD2,
+    E_BWD_WRITE2,
     E_COUNT
 };
 
-static void contenders(entry *e)
+/* Every contender; those from E_REF2 on when THREADS2 is 2. */
+static int contenders(entry *e, int threads2)
 {
     static const entry all[E_COUNT] = {
-        {"reference: softmax, losses, backward", run_ref_step, {0}, 0},
-        {"library: per_sample + backward_ex", run_lib_step, {0}, 0},
-        {"read bound (plain loop)", run_read_bound, {0}, 0},
-        {"sc_cross_entropy_per_sample", run_lib_forward, {0}, 0},
-        {"read+read/write bound (g += x loop)", run_acc_bound, {0}, 0},
-        {"sc_cross_entropy_backward_ex, accumulate", run_lib_backward, {0}, 0},
-        {"read+write bound (copy loop)", run_copy_bound, {0}, 0},
-        {"sc_cross_entropy_backward_ex, write", run_lib_backward_write, {0}, 0},
+        {"reference: softmax, losses, backward",
+         run_ref_step,
+         zero_grads,
+         1,
+         {0}},
+        {"library: per_sample + backward_ex", run_lib_step, zero_grads, 1, {0}},
+        {"read bound (plain loop)", run_read_bound, NULL, 1, {0}},
+        {"sc_cross_entropy_per_sample", run_lib_forward, NULL, 1, {0}},
+        {"read+read/write bound (g += x loop)", run_acc_bound, NULL, 1, {0}},
+        {"backward_ex, accumulating into zeros",
+         run_lib_backward,
+         zero_grads,
+         1,
+         {0}},
+        {"backward_ex, accumulating onto values",
+         run_lib_backward,
+         fill_grads,
+         1,
+         {0}},
+        {"read+write bound (copy loop)", run_copy_bound, NULL, 1, {0}},
+        {"backward_ex, writing", run_lib_backward_write, NULL, 1, {0}},
+        {"reference: softmax, losses, backward",
+         run_ref_step,
+         zero_grads,
+         2,
+         {0}},
+        {"library: per_sample + backward_ex", run_lib_step, zero_grads, 2, {0}},
+        {"sc_cross_entropy_per_sample", run_lib_forward, NULL, 2, {0}},
+        {"backward_ex, accumulating into zeros",
+         run_lib_backward,
+         zero_grads,
+         2,
+         {0}},
+        {"backward_ex, writing", run_lib_backward_write, NULL, 2, {0}},
     };
     memcpy(e, all, sizeof all);
+    return threads2 == 2 ? E_COUNT : E_REF2;
 }
 
 /* ---- Agreement ---------------------------------------------------------- */
@@ -433,11 +522,12 @@ static void variants(problem *p, int reps)
     for (size_t v = 0; v < sizeof names / sizeof names[0]; v++) {
         if (sc_simd_force(names[v]))
             continue;
-        entry e[2] = {{"", run_read_bound, {0}, 0},
-                      {"", run_lib_forward, {0}, 0}};
+        entry e[2] = {{"", run_read_bound, NULL, 1, {0}},
+                      {"", run_lib_forward, NULL, 1, {0}}};
         time_rounds(e, 2, p, reps);
+        double ms = median_ms(&e[1], reps);
         printf("  %-8s %8.2f ms %7.2f GB/s %6.0f%% of the read bound\n",
-               names[v], e[1].ms, mb / e[1].ms, 100 * e[0].ms / e[1].ms);
+               names[v], ms, mb / ms, 100 * paired(&e[0], NULL, &e[1], reps));
     }
     sc_simd_force(NULL);
 }
@@ -566,47 +656,53 @@ static options parse_args(int argc, char **argv)
     return o;
 }
 
-/* Sets the library's threads and the reference's (OpenMP's) to N. */
-static void use_threads(int n)
+/* One line: E's median, the rate of moving MB megabytes, and two paired
+   ratios (negative: not shown): against a baseline (E / it) and the share
+   of a bound (it / E). */
+static void line(const entry *e, int reps, double mb, double vs, double share)
 {
-    sc_set_num_threads(n);
-#if defined(_OPENMP)
-    omp_set_num_threads(n);
-#endif
+    char a[16] = "", b[16] = "";
+    double ms = median_ms(e, reps);
+    if (vs >= 0)
+        snprintf(a, sizeof a, "%.2fx", vs);
+    if (share >= 0)
+        snprintf(b, sizeof b, "%.0f%%", 100 * share);
+    printf("  %-44s %8.2f %8.1f %9s %9s\n", e->name, ms, mb / ms, a, b);
 }
 
-/* One line: NAME, T ms moving MB megabytes, against BASE (a ratio T/BASE,
-   0: none) and BOUND (its share, 0: none). */
-static void line(const char *name, double t, double mb, double base,
-                 double bound)
+/* The tables of E (COUNT contenders, REPS rounds). */
+static void print_tables(const problem *p, const entry *e, int count, int reps)
 {
-    char vs_base[16] = "", vs_bound[16] = "";
-    if (base > 0)
-        snprintf(vs_base, sizeof vs_base, "%.2fx", t / base);
-    if (bound > 0)
-        snprintf(vs_bound, sizeof vs_bound, "%.0f%%", 100 * bound / t);
-    printf("  %-44s %8.2f %8.1f %9s %9s\n", name, t, mb / t, vs_base, vs_bound);
-}
-
-/* The step table of THREADS threads; fills E. */
-static void step_table(problem *p, entry *e, int threads, int reps)
-{
-    use_threads(threads);
-    contenders(e);
-    time_rounds(e, E_COUNT, p, reps);
     double mb = (double)p->n * p->v * 4 / 1e6;
-    printf("\n%d thread%s                                          ms     GB/s"
-           "  vs ref.  of bound\n",
-           threads, threads > 1 ? "s" : " ");
-    line(e[E_REF].name, e[E_REF].ms, 6 * mb, 0, 0);
-    line(e[E_LIB].name, e[E_LIB].ms, 4 * mb, e[E_REF].ms,
-         e[E_READ].ms + e[E_ACC].ms);
-    line(e[E_READ].name, e[E_READ].ms, mb, 0, e[E_READ].ms);
-    line(e[E_FWD].name, e[E_FWD].ms, mb, 0, e[E_READ].ms);
-    line(e[E_ACC].name, e[E_ACC].ms, 3 * mb, 0, e[E_ACC].ms);
-    line(e[E_BWD].name, e[E_BWD].ms, 3 * mb, 0, e[E_ACC].ms);
-    line(e[E_COPY].name, e[E_COPY].ms, 2 * mb, 0, e[E_COPY].ms);
-    line(e[E_BWD_WRITE].name, e[E_BWD_WRITE].ms, 2 * mb, 0, e[E_COPY].ms);
+    printf("\n1 thread                                           ms     GB/s"
+           "   vs ref.  of bound\n");
+    line(&e[E_REF], reps, 6 * mb, -1, -1);
+    line(&e[E_LIB], reps, 4 * mb, paired(&e[E_LIB], NULL, &e[E_REF], reps),
+         paired(&e[E_READ], &e[E_ACC], &e[E_LIB], reps));
+    line(&e[E_READ], reps, mb, -1, 1);
+    line(&e[E_FWD], reps, mb, -1, paired(&e[E_READ], NULL, &e[E_FWD], reps));
+    line(&e[E_ACC], reps, 3 * mb, -1, 1);
+    line(&e[E_BWD], reps, 3 * mb, -1, paired(&e[E_ACC], NULL, &e[E_BWD], reps));
+    line(&e[E_BWD_FULL], reps, 3 * mb, -1,
+         paired(&e[E_ACC], NULL, &e[E_BWD_FULL], reps));
+    line(&e[E_COPY], reps, 2 * mb, -1, 1);
+    line(&e[E_BWD_WRITE], reps, 2 * mb, -1,
+         paired(&e[E_COPY], NULL, &e[E_BWD_WRITE], reps));
+    if (count <= E_REF2)
+        return;
+    printf("\n2 threads                                          ms     GB/s"
+           "   vs ref.  vs 1 thr.\n");
+    line(&e[E_REF2], reps, 6 * mb, -1,
+         paired(&e[E_REF], NULL, &e[E_REF2], reps));
+    line(&e[E_LIB2], reps, 4 * mb, paired(&e[E_LIB2], NULL, &e[E_REF2], reps),
+         paired(&e[E_LIB], NULL, &e[E_LIB2], reps));
+    line(&e[E_FWD2], reps, mb, -1, paired(&e[E_FWD], NULL, &e[E_FWD2], reps));
+    line(&e[E_BWD2], reps, 3 * mb, -1,
+         paired(&e[E_BWD], NULL, &e[E_BWD2], reps));
+    line(&e[E_BWD_WRITE2], reps, 2 * mb, -1,
+         paired(&e[E_BWD_WRITE], NULL, &e[E_BWD_WRITE2], reps));
+    printf("  (vs 1 thr. of a 2-thread line: its 1-thread time over its own, "
+           "per round)\n");
 }
 
 static int verdict(const char *what, int pass)
@@ -616,12 +712,12 @@ static int verdict(const char *what, int pass)
 }
 
 /* The targets of issue 13 (docs/runtime.md); true when all pass. */
-static int targets(const entry *one, const entry *two, double loss_rel,
+static int targets(const entry *e, int count, int reps, double loss_rel,
                    double grad_abs, double tiny)
 {
     char what[128];
     int ok = 1;
-    double ratio = one[E_LIB].ms / one[E_REF].ms;
+    double ratio = paired(&e[E_LIB], NULL, &e[E_REF], reps);
     printf("\ntargets\n");
     snprintf(what, sizeof what,
              "1 thread: library step <= 0.6x the -Ofast reference (%.2fx)",
@@ -633,13 +729,13 @@ static int targets(const entry *one, const entry *two, double loss_rel,
     snprintf(what, sizeof what, "gradients agree to 1e-6 absolute (%.2g)",
              grad_abs);
     ok &= verdict(what, grad_abs <= 1e-6);
-    double share = one[E_ACC].ms / one[E_BWD].ms;
+    double share = paired(&e[E_ACC], NULL, &e[E_BWD], reps);
     snprintf(what, sizeof what,
              "fused backward >= 85%% of its memory bound (%.0f%%)",
              100 * share);
     ok &= verdict(what, share >= 0.85);
-    if (two) {
-        double gain = one[E_LIB].ms / two[E_LIB].ms;
+    if (count > E_REF2) {
+        double gain = paired(&e[E_LIB], NULL, &e[E_LIB2], reps);
         snprintf(what, sizeof what, "2 threads >= 1.8x 1 thread (%.2fx)", gain);
         ok &= verdict(what, gain >= 1.8);
     }
@@ -665,11 +761,10 @@ int main(int argc, char **argv)
     double loss_rel, grad_abs;
     use_threads(1);
     agreement(&p, &loss_rel, &grad_abs);
-    entry one[E_COUNT], two[E_COUNT];
-    step_table(&p, one, 1, o.reps);
-    if (cores >= 2)
-        step_table(&p, two, 2, o.reps);
-    use_threads(1);
+    static entry e[E_COUNT];
+    int count = contenders(e, cores >= 2 ? 2 : 1);
+    time_rounds(e, count, &p, o.reps);
+    print_tables(&p, e, count, o.reps);
 
     double tiny = 0;
     if (!o.quick) {
@@ -681,7 +776,7 @@ int main(int argc, char **argv)
         variants(&p, o.reps < 7 ? o.reps : 7);
         bench_matmul(5);
     }
-    int ok = targets(one, cores >= 2 ? two : NULL, loss_rel, grad_abs, tiny);
+    int ok = targets(e, count, o.reps, loss_rel, grad_abs, tiny);
     use_threads(0);
     problem_free(&p);
     return ok ? 0 : 1;
