@@ -161,37 +161,41 @@ static void check_backward_ex(problem *p, int kind)
     DLTensor x = logits_of(p), y = labels_of(p, kind);
     int64_t nc = p->n * p->c;
     float *g = test_floats(nc), *g0 = test_floats(nc), *w = test_floats(p->n);
-    double *want_g = calloc((size_t)p->c, sizeof(double));
-    double *tol = calloc((size_t)p->c, sizeof(double));
+    double *want_g = calloc((size_t)nc, sizeof(double));
+    double *tol = calloc((size_t)nc, sizeof(double));
     assert_true(want_g && tol);
-    for (int64_t i = 0; i < p->n; i++)
+    for (int64_t i = 0; i < p->n; i++) {
         w[i] = test_uniform(-2, 2);
+        ref_grad_row(p, i, kind, want_g + i * p->c, tol + i * p->c);
+    }
+    double want_loss = ref_mean(p, kind);
     int64_t ns[1] = {p->n};
     DLTensor wt = test_tensor(w, ns, 1, TEST_F32);
     DLTensor gt = test_tensor(g, p->xs, 2, TEST_F32);
-    for (int variant = 0; variant < 12; variant++) {
-        int acc = variant & 1, weighted = variant & 2;
-        if (variant % 4 == 0)
-            start_gradient(p, g0, variant / 4);
+    /* Variants: writing (form -1), then accumulating onto each form of
+       starting gradient; each without and with weights. */
+    for (int variant = 0; variant < 8; variant++) {
+        int form = variant / 2 - 1, weighted = variant % 2, acc = form >= 0;
+        if (acc && !weighted)
+            start_gradient(p, g0, form);
         memcpy(g, g0, (size_t)nc * sizeof *g);
         float loss = NAN;
         assert_int_equal(sc_cross_entropy_backward_ex(
                              &x, &y, weighted ? &wt : NULL, &gt,
                              acc ? SC_GRAD_ACCUMULATE : SC_GRAD_WRITE, &loss),
                          SC_OK);
-        assert_true(test_close(loss, ref_mean(p, kind), 1e-5, 1e-5));
+        assert_true(test_close(loss, want_loss, 1e-5, 1e-5));
         for (int64_t i = 0; i < p->n; i++) {
-            ref_grad_row(p, i, kind, want_g, tol);
             double k = weighted ? w[i] * (double)p->n : 1.0;
             for (int64_t j = 0; j < p->c; j++) {
-                double base = acc ? g0[i * p->c + j] : 0.0;
-                double want = base + k * want_g[j];
-                double t = fabs(k) * tol[j] + 1.2e-7 * fabs(want) + 1e-37;
-                double got = g[i * p->c + j];
-                if (!(fabs(got - want) <= t))
+                int64_t at = i * p->c + j;
+                double base = acc ? g0[at] : 0.0;
+                double want = base + k * want_g[at];
+                double t = fabs(k) * tol[at] + 1.2e-7 * fabs(want) + 1e-37;
+                if (!(fabs(g[at] - want) <= t))
                     fail_msg("variant %d: grad[%lld, %lld] = %.9g, want %.9g "
                              "(%s)",
-                             variant, (long long)i, (long long)j, got, want,
+                             variant, (long long)i, (long long)j, g[at], want,
                              sc_simd()->name);
             }
         }
