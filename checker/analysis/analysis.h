@@ -52,6 +52,7 @@ typedef struct sig_effect {
     const char *suffix;
     const dim_poly *value;
     sc_loc loc;
+    const value_note *note; /* where the body got the value, or NULL */
 } sig_effect;
 
 /* A summary's write (mod): on some path the body may change the memory
@@ -97,6 +98,13 @@ typedef struct signature {
     const dim_poly *returns_int;
     const dim_poly **returns_int_bounds;
     uint32_t n_returns_int_bounds;
+    /* The result is memory the call allocated (RETURNS_FRESH), or a
+       struct returned by value; RESULT_EFFECTS are the members it holds
+       on every path (suffix ".batch" of the result; param unused), as
+       "n->batch = b; return n;" leaves them. */
+    bool returns_fresh;
+    sig_effect *result_effects;
+    uint32_t n_result_effects;
     bool summarised;
     bool writes_any;
     sig_write *writes;
@@ -325,6 +333,7 @@ typedef struct call_result {
     const dim_poly *returns_int; /* instantiated, or NULL */
     const dim_poly **returns_int_bounds;
     const dim_poly **effect_values; /* sig->effects' values, instantiated */
+    const dim_poly **result_effect_values; /* sig->result_effects' */
 } call_result;
 
 /* Binds the signature's symbols from the arguments and lists the

@@ -40,6 +40,9 @@ typedef struct value_note {
     const char *value;
     sc_loc loc;
     const char *how; /* "set to", "defined as", "declared as" */
+    /* Where the value set here came from, when it had a story of its own
+       ("n set to 5 here", from "CLASSES defined as 5 here"), or NULL. */
+    const struct value_note *from;
 } value_note;
 
 #define ORIGIN_MAX_VALUES 4

@@ -609,6 +609,15 @@ const signature *signature_merge(analysis *an, const signature *annotated,
     for (uint32_t k = 0; k < m->n_returns_int_bounds; k++)
         m->returns_int_bounds[k] = dim_substitute(
             an->dims, derived->returns_int_bounds[k], remap_symbol, &r);
+    m->returns_fresh = derived->returns_fresh;
+    m->n_result_effects = derived->n_result_effects;
+    m->result_effects = arena_array(an->arena, m->n_result_effects + 1,
+                                    sizeof *m->result_effects);
+    for (uint32_t k = 0; k < m->n_result_effects; k++) {
+        m->result_effects[k] = derived->result_effects[k];
+        m->result_effects[k].value = dim_substitute(
+            an->dims, derived->result_effects[k].value, remap_symbol, &r);
+    }
     /* What it may change is the body's to say: annotations never do. */
     m->summarised = derived->summarised;
     m->writes_any = derived->writes_any;

@@ -208,6 +208,18 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
             cJSON_AddItemToArray(effects, e);
         }
     }
+    if (sig->returns_fresh)
+        cJSON_AddBoolToObject(fn, "returns_fresh", 1);
+    if (sig->n_result_effects) {
+        cJSON *effects = cJSON_AddArrayToObject(fn, "result_effects");
+        for (uint32_t k = 0; k < sig->n_result_effects; k++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "member", sig->result_effects[k].suffix);
+            cJSON_AddStringToObject(
+                e, "value", poly_text(&nm, sig->result_effects[k].value));
+            cJSON_AddItemToArray(effects, e);
+        }
+    }
     if (sig->returns_int)
         cJSON_AddStringToObject(fn, "returns_int",
                                 poly_text(&nm, sig->returns_int));
@@ -544,7 +556,8 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
             (sig_effect){(uint32_t)param->valueint,
                          arena_strdup(rd->an->arena, member),
                          v->dims[0],
-                         {0}};
+                         {0},
+                         NULL};
     }
 }
 
@@ -556,6 +569,35 @@ static const dim_poly *read_poly(reader *rd, const char *text, const char *fn)
         return s->dims[0];
     fail(rd, "malformed integer result in function", fn);
     return NULL;
+}
+
+static void read_result_effects(reader *rd, const cJSON *fn_json,
+                                const char *fn)
+{
+    signature *sig = rd->sig;
+    sig->returns_fresh = json_flag(fn_json, "returns_fresh");
+    const cJSON *effects =
+        cJSON_GetObjectItemCaseSensitive(fn_json, "result_effects");
+    if (effects && !cJSON_IsArray(effects)) {
+        fail(rd, "malformed result effects in function", fn);
+        return;
+    }
+    sig->result_effects =
+        arena_array(rd->an->arena, (size_t)cJSON_GetArraySize(effects) + 1,
+                    sizeof *sig->result_effects);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, effects)
+    {
+        const char *member = json_string(e, "member");
+        const char *value = json_string(e, "value");
+        const dim_poly *v = value ? read_poly(rd, value, fn) : NULL;
+        if (!member || member[0] != '.' || !is_member_path(member) || !v) {
+            fail(rd, "malformed result effect in function", fn);
+            return;
+        }
+        sig->result_effects[sig->n_result_effects++] = (sig_effect){
+            0, arena_strdup(rd->an->arena, member), v, {0}, NULL};
+    }
 }
 
 static void read_int_result(reader *rd, const cJSON *fn_json, const char *fn)
@@ -620,6 +662,7 @@ static signature *read_function(reader *rd, const cJSON *fn_json)
     read_loss_and_effects(rd, fn_json, name);
     read_writes(rd, fn_json, name);
     read_int_result(rd, fn_json, name);
+    read_result_effects(rd, fn_json, name);
     return rd->failed ? NULL : rd->sig;
 }
 

@@ -174,6 +174,11 @@ static bool read_findings(diag_list *list, const cJSON *findings)
             return false; /* a rule this checker no longer has */
         diag *d = diag_add(list, r, read_loc(list, f), "%s", msg);
         d->severity = (sc_severity)jnum(f, "severity");
+        const cJSON *end = cJSON_GetObjectItemCaseSensitive(f, "end");
+        const cJSON *focus = cJSON_GetObjectItemCaseSensitive(f, "focus");
+        if (cJSON_IsObject(end) && cJSON_IsObject(focus))
+            diag_set_range(list, d, read_loc(list, end),
+                           read_loc(list, focus));
         const cJSON *n;
         cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(f, "notes"))
             diag_add_note(list, d, read_loc(list, n), "%s",
@@ -331,6 +336,12 @@ static cJSON *findings_json(const diag_list *list)
             cJSON_AddStringToObject(f, "rule", d->rule->id);
         cJSON_AddNumberToObject(f, "severity", d->severity);
         cJSON_AddStringToObject(f, "message", d->message);
+        if (d->end.line) { /* the underlined call and the argument */
+            cJSON_AddItemToObject(f, "end", loc_json(cJSON_CreateObject(),
+                                                     d->end));
+            cJSON_AddItemToObject(f, "focus", loc_json(cJSON_CreateObject(),
+                                                       d->focus));
+        }
         cJSON *notes = cJSON_AddArrayToObject(f, "notes");
         for (size_t k = 0; k < d->n_notes; k++) {
             cJSON *n = loc_json(cJSON_CreateObject(), d->notes[k].loc);

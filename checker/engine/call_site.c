@@ -106,42 +106,39 @@ static const call_result *check_call(walk *w, const ir_node *n,
 
 /* ---- What the call changes ---------------------------------------------- */
 
-/* The locations at PATH ("->cfg.batch", "->layers->*", "->*" for all of
-   it) below object OBJ, given to FN; an unknown pointer on the way makes
+/* What a callee may write at PATH below location LOC (".cfg.batch",
+   ".layers->*": all that the pointer there reaches, "->h" through it)
+   becomes unknown.  A pointer on the way that may point anywhere makes
    the write reach anything others can reach. */
-static void write_path(walk *w, loc_id obj, const char *path,
+static void write_path(walk *w, loc_id loc, const char *path,
                        const ir_node *site)
 {
-    loc_id loc = obj;
     while (*path) {
         if (path[0] == '-' && path[1] == '>') {
-            path += 2;
-            if (*path == '*') { /* all it points to */
-                clobber_deep(w, loc, site);
-                return;
-            }
-            continue;
-        }
-        if (path[0] == '.')
-            path++;
-        size_t n = strcspn(path, ".-");
-        loc_id f = loc_field_named(w, loc, arena_strndup(w->scratch, path, n));
-        path += n;
-        if (!f) {
-            clobber_deep(w, loc, site);
-            return;
-        }
-        loc = f;
-        if (path[0] == '-' && path[1] == '>' && path[2] != '*') {
             const aval *p = cell_read(w, loc);
             if (!p->pts || p->pts->unknown) {
                 clobber_outside(w, site);
                 return;
             }
+            path += 2;
             for (uint32_t i = 0; i < p->pts->n; i++)
-                write_path(w, p->pts->targets[i], path, site);
+                if (*path == '*')
+                    clobber_deep(w, p->pts->targets[i], site);
+                else
+                    write_path(w, p->pts->targets[i],
+                               arena_printf(w->scratch, ".%s", path), site);
             return;
         }
+        if (path[0] == '.')
+            path++;
+        size_t n = strcspn(path, ".-");
+        loc_id f = loc_field_named(w, loc, arena_strndup(w->scratch, path, n));
+        if (!f) { /* a member the caller cannot name: all of it */
+            clobber_deep(w, loc, site);
+            return;
+        }
+        loc = f;
+        path += n;
     }
     const location *l = loc_get(w, loc);
     if (l->type.cls == IR_TYPE_INT || l->type.cls == IR_TYPE_POINTER)
@@ -167,6 +164,20 @@ static const ir_decl *global_named(walk *w, const char *key)
     return NULL;
 }
 
+/* Memory an argument points to is of the parameter's pointee type (what
+   malloc returned may not have been seen as one yet). */
+static void learn_pointees(walk *w, const ir_node *call, uint32_t i,
+                           const ptset *p)
+{
+    const ir_type *t = param_type(call, i);
+    if (!t || t->cls != IR_TYPE_POINTER || t->pointer_depth != 1 ||
+        t->elem_cls != IR_TYPE_RECORD)
+        return;
+    ir_type pointee = {.cls = IR_TYPE_RECORD, .record = t->record};
+    for (uint32_t k = 0; p && k < p->n; k++)
+        loc_learn_type(w, p->targets[k], &pointee);
+}
+
 static void apply_write(walk *w, const sig_write *wr, const value *vals,
                         uint32_t n_args, const ir_node *site)
 {
@@ -184,6 +195,7 @@ static void apply_write(walk *w, const sig_write *wr, const value *vals,
         return;
     }
     /* "->B" below each object the argument points to. */
+    learn_pointees(w, site, (uint32_t)wr->param, p);
     const char *rest = wr->suffix[0] == '-' ? wr->suffix + 2 : wr->suffix;
     for (uint32_t i = 0; i < p->n; i++) {
         if (!rest[0] || rest[0] == '*')
@@ -192,6 +204,19 @@ static void apply_write(walk *w, const sig_write *wr, const value *vals,
             write_path(w, p->targets[i],
                        arena_printf(w->scratch, ".%s", rest), site);
     }
+}
+
+/* The note of the integer argument a summary's value is, if it is one
+   ("l->B = b": the note of what was passed as b). */
+static const value_note *arg_note_of(const call_result *r, const dim_poly *v)
+{
+    dim_sym s;
+    if (!dim_is_symbol(v, &s))
+        return NULL;
+    for (uint32_t i = 0; i < r->sig->n_params && i < r->n_args; i++)
+        if (r->sig->params[i].is_int && r->sig->params[i].int_sym == s)
+            return r->args[i].int_note;
+    return NULL;
 }
 
 /* What the callee leaves in its arguments' members on every path. */
@@ -207,6 +232,7 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
         const ptset *p = vals[e->param].v->pts;
         if (!p || p->unknown || p->n != 1)
             continue;
+        learn_pointees(w, n, e->param, p);
         /* "->cfg.batch": fields of the object the argument points to;
            a member through a further pointer is not applied. */
         const char *rest = e->suffix + 2;
@@ -221,7 +247,11 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
         if (!loc || loc_get(w, loc)->type.cls != IR_TYPE_INT)
             continue;
         const location *l = loc_get(w, loc);
-        const value_note *note = names_set_note(w, l->display, v, n->loc);
+        value_note *note = names_set_note(w, l->display, v, n->loc);
+        if (note) { /* and where the value came from */
+            const value_note *arg = arg_note_of(r, e->value);
+            note->from = arg ? arg : e->note ? e->note->from : NULL;
+        }
         const aval *val = int_convert(w, aval_int(w, v, note),
                                       &(ir_type){.cls = IR_TYPE_INT}, &l->type,
                                       n);
@@ -246,13 +276,10 @@ static void apply_summary(walk *w, const ir_node *n, const signature *sig,
     for (uint32_t i = 0; i < sig->n_params && i < n_args; i++)
         if (sig->params[i].escapes)
             escape_argument(w, &vals[i]);
+    /* Code nobody can see, run by the callee, reaches only what others
+       can reach: what the callee let escape (above) is among it; what the
+       caller keeps to itself is not. */
     if (sig->writes_any) {
-        for (uint32_t i = 0; i < n_args; i++) {
-            const ir_type *pt = param_type(n, i);
-            if (vals[i].v->pts && !(pt && pt->pointee_const))
-                for (uint32_t k = 0; k < vals[i].v->pts->n; k++)
-                    clobber_deep(w, vals[i].v->pts->targets[k], n);
-        }
         collect_writes_anything(w);
         clobber_outside(w, n);
     }
@@ -397,6 +424,40 @@ static shape_origin *returned_origin(walk *w, const call_result *r,
     return o;
 }
 
+/* The members the callee leaves in its result (fresh memory, or a struct
+   returned by value), written into OBJ, the result at this call. */
+static void apply_result_effects(walk *w, const ir_node *n,
+                                 const call_result *r, loc_id obj)
+{
+    const signature *sig = r->sig;
+    if (n->type.cls == IR_TYPE_POINTER && n->type.pointer_depth == 1 &&
+        n->type.elem_cls == IR_TYPE_RECORD) {
+        ir_type pointee = {.cls = IR_TYPE_RECORD, .record = n->type.record};
+        loc_learn_type(w, obj, &pointee);
+    }
+    for (uint32_t k = 0; k < sig->n_result_effects; k++) {
+        const char *rest = sig->result_effects[k].suffix;
+        const dim_poly *v = r->result_effect_values[k];
+        loc_id loc = obj;
+        while (loc && v && *rest == '.') {
+            rest++;
+            size_t len = strcspn(rest, ".");
+            loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
+            rest += len;
+        }
+        if (!loc || !v || loc_get(w, loc)->type.cls != IR_TYPE_INT)
+            continue;
+        const location *l = loc_get(w, loc);
+        value_note *note = names_set_note(w, l->display, v, n->loc);
+        const sig_effect *e = &sig->result_effects[k];
+        if (note) {
+            const value_note *arg = arg_note_of(r, e->value);
+            note->from = arg ? arg : e->note ? e->note->from : NULL;
+        }
+        cell_replace(w, loc, aval_int(w, v, note));
+    }
+}
+
 /* Fresh memory: the allocation site is its object. */
 static const ptset *fresh(walk *w, const ir_node *n)
 {
@@ -444,7 +505,8 @@ static value result_of(walk *w, const ir_node *n, const signature *sig,
         aval proto = {0};
         /* A RETURNS_SHAPE result is a buffer the call made (SPEC 3). */
         bool made = allocates || (sig && sig->returns && !sig->returns_via);
-        if (made && n->type.elem_cls != IR_TYPE_RECORD)
+        if ((made && n->type.elem_cls != IR_TYPE_RECORD) ||
+            (sig && sig->returns_fresh))
             proto.pts = fresh(w, n);
         if (r && r->returns)
             proto.extent = (shaped){r->returns,
@@ -476,6 +538,15 @@ value call_eval(walk *w, const ir_node *n)
     if (r)
         observe_arguments(w, n, r, vals);
     value v = result_of(w, n, sig, r, lib && e == LIB_ALLOC);
+    if (r && sig->n_result_effects && !w->st.dead) {
+        if (n->type.cls == IR_TYPE_RECORD) { /* the struct lives here */
+            aval whole = *v.v;
+            whole.pts = fresh(w, n);
+            v.v = aval_new(w, &whole);
+        }
+        if (v.v->pts && v.v->pts->n == 1)
+            apply_result_effects(w, n, r, v.v->pts->targets[0]);
+    }
     if (lib && e == LIB_ALLOC && n->type.cls == IR_TYPE_POINTER) {
         aval sized = *v.v;
         sized.bytes = bytes_asked(w, n, vals, n_args);

@@ -24,6 +24,10 @@ struct summary_acc {
     bool have_ret, ret_varies, seen_varies;
     shaped ret, seen;
     const aval *ret_int; /* integer results, joined */
+    /* What every return leaves in the result: fresh memory or a struct. */
+    bool result_seen, result_broken, result_fresh;
+    sig_effect *result_effects;
+    uint32_t n_result_effects;
     sc_loc ret_loc;
 };
 
@@ -166,6 +170,108 @@ void collect_escape(walk *w, const aval *ptr)
 
 /* ---- Exits -------------------------------------------------------------- */
 
+/* The member path of LOC below OBJ (".cfg.batch"), or NULL. */
+static const char *path_below(walk *w, loc_id loc, loc_id obj)
+{
+    const char *path = "";
+    for (; loc && loc != obj; loc = loc_get(w, loc)->parent) {
+        const location *l = loc_get(w, loc);
+        if (!l->parent || l->field[0] == '[')
+            return NULL;
+        path = arena_printf(w->scratch, ".%s%s", l->field, path);
+    }
+    return loc ? path : NULL;
+}
+
+typedef struct member_scan {
+    walk *w;
+    loc_id obj;
+    sig_effect *out;
+    uint32_t n, cap;
+} member_scan;
+
+static bool expressible(walk *w, const dim_poly *v);
+
+/* The integer members below LOC whose values the caller can name. */
+static void scan_members(member_scan *m, loc_id loc, unsigned depth)
+{
+    walk *w = m->w;
+    for (loc_id c = loc_get(w, loc)->first_child; c && depth < 8;
+         c = loc_get(w, c)->next_sibling) {
+        const location *l = loc_get(w, c);
+        if (l->type.cls == IR_TYPE_RECORD) {
+            scan_members(m, c, depth + 1);
+            continue;
+        }
+        const char *path = path_below(w, c, m->obj);
+        const aval *v = l->type.cls == IR_TYPE_INT ? cell_read(w, c) : NULL;
+        if (!path || !v || !expressible(w, v->num) ||
+            m->n == SUMMARY_MAX_WRITES)
+            continue;
+        if (m->n == m->cap) {
+            m->cap = m->cap ? 2 * m->cap : 8;
+            sig_effect *more = arena_array(w->scratch, m->cap, sizeof *more);
+            if (m->n)
+                memcpy(more, m->out, m->n * sizeof *more);
+            m->out = more;
+        }
+        m->out[m->n++] = (sig_effect){0, path, v->num,
+                                      v->note ? v->note->loc : w->f->loc,
+                                      v->note};
+    }
+}
+
+/* The object a return gives its caller the members of: memory this body
+   allocated, or a struct returned by value; 0 when neither. */
+static loc_id returned_object(walk *w, const ir_node *n, const value *v,
+                              bool *fresh)
+{
+    *fresh = false;
+    if (v->type.cls == IR_TYPE_POINTER) {
+        const ptset *p = v->v->pts;
+        if (!p || p->unknown || p->n != 1)
+            return 0;
+        const location *o = loc_get(w, loc_get(w, p->targets[0])->object);
+        *fresh = o->kind == OBJ_ALLOC && !o->weak;
+        return *fresh ? loc_get(w, p->targets[0])->object : 0;
+    }
+    const ir_node *e = n->n_kids ? expr_strip_casts(n->kids[0]) : NULL;
+    if (v->type.cls != IR_TYPE_RECORD || !e || !expr_is_pure(e))
+        return 0;
+    place pl = expr_place(w, e);
+    return pl.loc && pl.strong ? pl.loc : 0;
+}
+
+/* Keeps the result members on which every return agrees. */
+static void collect_result(walk *w, const ir_node *n, const value *v)
+{
+    summary_acc *s = w->sum;
+    if (v->v->is_null || s->result_broken)
+        return; /* "return NULL" from a constructor: nothing to read */
+    bool fresh;
+    loc_id obj = returned_object(w, n, v, &fresh);
+    if (!obj || (s->result_seen && fresh != s->result_fresh)) {
+        s->result_broken = true;
+        return;
+    }
+    member_scan m = {w, obj, NULL, 0, 0};
+    scan_members(&m, obj, 0);
+    if (!s->result_seen) {
+        s->result_seen = true, s->result_fresh = fresh;
+        s->result_effects = m.out, s->n_result_effects = m.n;
+        return;
+    }
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < s->n_result_effects; i++)
+        for (uint32_t k = 0; k < m.n; k++)
+            if (strcmp(m.out[k].suffix, s->result_effects[i].suffix) == 0 &&
+                m.out[k].value == s->result_effects[i].value) {
+                s->result_effects[keep++] = s->result_effects[i];
+                break;
+            }
+    s->n_result_effects = keep;
+}
+
 void collect_return(walk *w, const ir_node *n, const value *v)
 {
     summary_acc *s = w->sum;
@@ -173,6 +279,9 @@ void collect_return(walk *w, const ir_node *n, const value *v)
         return;
     s->exit = state_join(w, &s->exit, &w->st, w->f->body);
     s->have_exit = true;
+    if (v && n->n_kids &&
+        (v->type.cls == IR_TYPE_POINTER || v->type.cls == IR_TYPE_RECORD))
+        collect_result(w, n, v);
     if (v && n->n_kids && v->type.cls == IR_TYPE_INT) {
         s->ret_int = s->ret_int ? aval_join(w, s->ret_int, v->v, w->f->body, 0)
                                 : v->v;
@@ -347,7 +456,7 @@ static void add_effect(walk *w, uint32_t param, const char *suffix,
         memcpy(effects, sig->effects, sig->n_effects * sizeof *effects);
     effects[sig->n_effects++] =
         (sig_effect){param, arena_strdup(w->an->arena, suffix), v->num,
-                     v->note ? v->note->loc : w->f->loc};
+                     v->note ? v->note->loc : w->f->loc, v->note};
     sig->effects = effects;
 }
 
@@ -391,6 +500,17 @@ signature *collect_finish(walk *w)
     }
     w->st = body_end;
     summarise_result(w);
+    if (s->result_seen && !s->result_broken) {
+        sig->returns_fresh = s->result_fresh;
+        sig->result_effects = arena_array(w->an->arena, s->n_result_effects + 1,
+                                          sizeof *sig->result_effects);
+        for (uint32_t i = 0; i < s->n_result_effects; i++) {
+            sig->result_effects[i] = s->result_effects[i];
+            sig->result_effects[i].suffix =
+                arena_strdup(w->an->arena, s->result_effects[i].suffix);
+        }
+        sig->n_result_effects = s->n_result_effects;
+    }
     for (uint32_t i = 0; i < sig->n_params; i++)
         sig->params[i].escapes = s->escapes[i];
     sig->writes = s->writes, sig->n_writes = s->n_writes;

@@ -242,6 +242,15 @@ static void copy_fields(walk *w, const place *dst, const place *src,
             value v = place_read(w, &s, site);
             if (seen_outside(w, &d) && v.v->pts)
                 escape_targets(w, v.v);
+            if (v.v->note && d.loc) { /* "l.B set to 64", not the source's */
+                value_note *note = arena_alloc(w->an->arena, sizeof *note);
+                *note = *v.v->note;
+                note->name = arena_strdup(w->an->arena,
+                                          loc_get(w, d.loc)->display);
+                aval r = *v.v;
+                r.note = note;
+                v.v = aval_new(w, &r);
+            }
             place_write(w, &d, v.v, site);
         } else if (f->type.cls == IR_TYPE_ARRAY && d.loc && s.loc) {
             place de = one(loc_elements(w, d.loc), false, &f->type);
@@ -269,6 +278,8 @@ static void copy_record(walk *w, const place *dst, const ir_node *src_expr,
     } else {
         whole = expr_eval(w, src_expr).v; /* a call's result */
         src.anywhere = true;
+        if (whole->pts && whole->pts->n == 1) /* what the callee left in it */
+            src = one(whole->pts->targets[0], true, &dst->type);
     }
     unsigned n = 0;
     copy_fields(w, dst, &src, dst->type.record, site, &n);
@@ -302,7 +313,7 @@ static shaped declared_of(walk *w, const ir_decl *d)
         d->index < w->f->n_locals)
         return w->declared[d->index];
     if (d->kind == IR_DECL_GLOBAL)
-        return names_declared(w, d, 0, NULL);
+        return names_declared(w, d, 0, NULL, NULL);
     if (d->kind == IR_DECL_PARAM && d->owner == w->f)
         return none; /* at entry, in its cell */
     return none;
@@ -355,9 +366,9 @@ static value eval_member(walk *w, const ir_node *n)
         return v;
     /* SHAPE(B, C) on a field names the same object's fields. */
     loc_id object = p.loc ? loc_get(w, p.loc)->parent : 0;
-    shaped decl = names_declared(w, f, object, NULL);
+    shaped decl = names_declared(w, f, object, NULL, n->text);
     if (!p.loc && decl.shape) /* no stable object: its siblings unknown */
-        decl = names_declared(w, f, 0, NULL);
+        decl = names_declared(w, f, 0, NULL, n->text);
     return with_declared(w, v, p.loc, decl, &f->type);
 }
 
@@ -458,9 +469,11 @@ void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
     if (t->cls == IR_TYPE_INT) {
         const aval *c = converted_store(w, v.v, &v.type, t, site, p->loc);
         aval r = *c;
-        r.note = c->note ? c->note
-                         : names_set_note(w, place_display(w, p, NULL), c->num,
-                                          site->loc);
+        value_note *set =
+            names_set_note(w, place_display(w, p, NULL), c->num, site->loc);
+        if (set) /* "b set to 16 here": the user's b, then its source */
+            set->from = c->note;
+        r.note = set ? set : c->note;
         place_write(w, p, aval_new(w, &r), site);
         return;
     }
@@ -468,6 +481,8 @@ void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
         escape_targets(w, v.v);
     if (target && (v.v->extent.shape || v.v->observed.shape))
         v.v = retold(w, v.v, target, site);
+    if (target && v.v->pts && v.v->pts->n == 1 && target->name[0])
+        loc_name(w, v.v->pts->targets[0], target->name);
     if (t->cls == IR_TYPE_POINTER && !v.v->pts && !v.v->is_null &&
         v.type.cls == IR_TYPE_INT)
         v.v = &aval_nothing; /* an integer made a pointer: anywhere */
@@ -703,6 +718,12 @@ static value eval_cast(walk *w, const ir_node *n)
         return make(&aval_nothing, &n->type); /* an integer as an address */
     if (n->type.cls == IR_TYPE_POINTER && expr_is_null_constant(n->kids[0]))
         return make(aval_new(w, &(aval){.is_null = true}), &n->type);
+    if (n->type.cls == IR_TYPE_POINTER && n->type.pointer_depth == 1 &&
+        n->type.elem_cls == IR_TYPE_RECORD && v.v->pts) {
+        ir_type pointee = {.cls = IR_TYPE_RECORD, .record = n->type.record};
+        for (uint32_t i = 0; i < v.v->pts->n; i++)
+            loc_learn_type(w, v.v->pts->targets[i], &pointee);
+    }
     if (n->type.cls == IR_TYPE_POINTER && v.v->bytes && n->type.elem_bytes)
         return make(allocated(w, v.v, n), &n->type);
     return make(v.v, &n->type);

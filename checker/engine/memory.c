@@ -222,6 +222,41 @@ void memory_init(walk *w)
     w->st.cells = w->st.marks = w->st.outside = pmap_empty();
 }
 
+static const char *child_display(walk *w, const location *p,
+                                 const char *name);
+
+/* Gives LOC's children the displays their parent's gives them, and the
+   notes of their cells the new names. */
+static void rename_children(walk *w, loc_id loc)
+{
+    for (loc_id c = w->locs->items[loc].first_child; c;
+         c = w->locs->items[c].next_sibling) {
+        location *l = &w->locs->items[c];
+        const char *old = l->display;
+        l->display = child_display(w, &w->locs->items[loc], l->field);
+        const aval *v = pmap_get(w->st.cells, c);
+        if (v && v->note && strcmp(v->note->name, old) == 0) {
+            value_note *note = arena_alloc(w->an->arena, sizeof *note);
+            *note = *v->note;
+            note->name = arena_strdup(w->an->arena, l->display);
+            aval r = *v;
+            r.note = note;
+            w->st.cells = pmap_set(w->scratch, w->st.cells, c, aval_new(w, &r));
+        }
+        rename_children(w, c);
+    }
+}
+
+void loc_name(walk *w, loc_id obj, const char *pointer)
+{
+    location *l = &w->locs->items[obj];
+    if (l->kind == OBJ_ALLOC && !l->parent && !l->named) {
+        l->display = arena_printf(w->scratch, "*%s", pointer);
+        l->named = true;
+        rename_children(w, obj);
+    }
+}
+
 const location *loc_get(const walk *w, loc_id id)
 {
     return &w->locs->items[id];
@@ -294,21 +329,45 @@ loc_id loc_alloc(walk *w, const ir_node *site)
                       .display = site->text ? site->text : "?"};
     if (site->type.cls == IR_TYPE_POINTER)
         proto.type = pointee_type(&site->type);
+    else if (site->type.cls == IR_TYPE_RECORD) /* a struct returned */
+        proto.type = site->type;
     return table_add(w, &k, &proto);
 }
 
 /* "cfg.batch", "l->B" from the parent's display. */
 static const char *child_display(walk *w, const location *p, const char *name)
 {
-    if (p->kind == OBJ_ENTRY && !p->parent && p->display[0] == '*')
+    if ((p->kind == OBJ_ENTRY || p->kind == OBJ_ALLOC) && !p->parent &&
+        p->display[0] == '*')
         return arena_printf(w->scratch, "%s->%s", p->display + 1, name);
     return arena_printf(w->scratch, "%s.%s", p->display, name);
+}
+
+/* Memory whose type was not known when it was made (malloc's void *)
+   takes the type it is used as. */
+static void learn_record(walk *w, loc_id loc, const ir_record *r)
+{
+    location *l = &w->locs->items[loc];
+    if (!l->record && r && l->type.cls != IR_TYPE_INT &&
+        l->type.cls != IR_TYPE_POINTER) {
+        l->record = r;
+        l->type.cls = IR_TYPE_RECORD;
+        l->type.record = r;
+    }
+}
+
+void loc_learn_type(walk *w, loc_id loc, const ir_type *pointee)
+{
+    if (pointee->cls == IR_TYPE_RECORD)
+        learn_record(w, loc, pointee->record);
 }
 
 loc_id loc_field(walk *w, loc_id parent, const ir_decl *field)
 {
     if (parent == w->locs->unknown || !field)
         return w->locs->unknown;
+    if (field->parent)
+        learn_record(w, parent, field->parent);
     loc_key k = {OBJ_VAR, parent, field};
     loc_id id = table_find(w, &k);
     if (id)

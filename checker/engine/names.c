@@ -94,7 +94,7 @@ static const dim_poly *resolve_constant(resolver *r, const char *path)
     value_note *note = arena_alloc(w->an->arena, sizeof *note);
     *note = (value_note){arena_strdup(w->an->arena, path),
                          arena_printf(w->an->arena, "%lld", (long long)value),
-                         loc, how};
+                         loc, how, NULL};
     record_value(r, path, v, note);
     return v;
 }
@@ -222,10 +222,12 @@ static const char *decl_display(walk *w, const ir_decl *d, loc_id object)
 }
 
 static shaped declared_by_annotation(walk *w, const ir_decl *d,
-                                     const ir_annotation *ann, loc_id object)
+                                     const ir_annotation *ann, loc_id object,
+                                     const char *name)
 {
     shaped r = {NULL, NULL};
-    const char *name = decl_display(w, d, object);
+    if (!name)
+        name = decl_display(w, d, object);
     resolver res = {w, object, d->kind == IR_DECL_FIELD ? d->parent : NULL,
                     ann, NULL};
     shape_origin *o = names_origin(w, ORIGIN_DECLARED, ann->loc, name);
@@ -244,15 +246,15 @@ static shaped declared_by_annotation(walk *w, const ir_decl *d,
 }
 
 static shaped declared_by_array(walk *w, const ir_decl *d, loc_id object,
-                                const aval *const *dims)
+                                const aval *const *dims, const char *name)
 {
     shaped r = {NULL, NULL};
     if (d->type.cls != IR_TYPE_ARRAY || d->type.array_rank == 0)
         return r;
     analysis *an = w->an;
     shape *s = shape_new(an->arena, d->type.array_rank);
-    shape_origin *o =
-        names_origin(w, ORIGIN_ARRAY, d->loc, decl_display(w, d, object));
+    shape_origin *o = names_origin(w, ORIGIN_ARRAY, d->loc,
+                                   name ? name : decl_display(w, d, object));
     resolver res = {w, 0, NULL, NULL, o};
     const char *written = "";
     for (uint32_t i = 0; i < d->type.array_rank; i++) {
@@ -274,12 +276,14 @@ static shaped declared_by_array(walk *w, const ir_decl *d, loc_id object,
 }
 
 shaped names_declared(walk *w, const ir_decl *d, loc_id object,
-                      const aval *const *dims)
+                      const aval *const *dims, const char *name)
 {
+    if (name)
+        name = arena_strdup(w->an->arena, name);
     const ir_annotation *ann = shape_annotation(w, d);
     if (ann)
-        return declared_by_annotation(w, d, ann, object);
-    return declared_by_array(w, d, object, dims);
+        return declared_by_annotation(w, d, ann, object, name);
+    return declared_by_array(w, d, object, dims, name);
 }
 
 void names_enter_scope(walk *w, const ir_decl *d)
@@ -308,7 +312,7 @@ const value_note *names_constant_note(walk *w, const ir_node *n,
         value_note *note = arena_alloc(an->arena, sizeof *note);
         *note = (value_note){n->macro->name,
                              arena_printf(an->arena, "%lld", (long long)value),
-                             n->macro->loc, "defined as"};
+                             n->macro->loc, "defined as", NULL};
         return note;
     }
     const char *text = n->text;
@@ -325,12 +329,12 @@ const value_note *names_constant_note(walk *w, const ir_node *n,
         return NULL;
     value_note *note = arena_alloc(an->arena, sizeof *note);
     *note = (value_note){
-        text, arena_printf(an->arena, "%lld", (long long)value), loc, how};
+        text, arena_printf(an->arena, "%lld", (long long)value), loc, how, NULL};
     return note;
 }
 
-const value_note *names_set_note(walk *w, const char *name, const dim_poly *v,
-                                 sc_loc loc)
+value_note *names_set_note(walk *w, const char *name, const dim_poly *v,
+                           sc_loc loc)
 {
     int64_t k;
     if (!dim_is_const(v, &k))
@@ -339,6 +343,6 @@ const value_note *names_set_note(walk *w, const char *name, const dim_poly *v,
     value_note *note = arena_alloc(an->arena, sizeof *note);
     *note = (value_note){arena_strdup(an->arena, name),
                          arena_printf(an->arena, "%lld", (long long)k), loc,
-                         "set to"};
+                         "set to", NULL};
     return note;
 }

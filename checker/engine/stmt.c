@@ -79,13 +79,23 @@ static void bound_place(walk *w, const ir_node *x, const dim_poly *bound)
     cell_replace(w, p.loc, aval_bounded(w, cell_read(w, p.loc), bound));
 }
 
+/* A - B when it is the same constant for every value of the symbols.
+   Branches are decided only this way: a condition tests flags, status
+   codes and counters, which SPEC 2's "sizes are >= 1" says nothing
+   about (a parameter may be 0; a countdown ends at 0). */
+static bool constant_difference(walk *w, const dim_poly *a, const dim_poly *b,
+                                int64_t *k)
+{
+    return a && b && dim_is_const(dim_sub(w->an->dims, a, b), k);
+}
+
 /* Whether "A OP B" (OP normalised to '<' or IR_OP_LE) cannot hold. */
 static bool never(walk *w, int op, const dim_poly *a, const dim_poly *b)
 {
-    dim_order o = dim_order_of(w->an->dims, a, b);
-    if (op == '<')
-        return o == DIM_ORDER_GE || o == DIM_ORDER_GT || o == DIM_ORDER_EQ;
-    return o == DIM_ORDER_GT;
+    int64_t k;
+    if (!constant_difference(w, a, b, &k))
+        return false;
+    return op == '<' ? k >= 0 : k > 0;
 }
 
 /* A < B or A <= B where the branch is taken. */
@@ -126,9 +136,9 @@ static void refine_compare(walk *w, const ir_node *c, bool truth)
     case IR_OP_NE: {
         value va = expr_eval(w, a), vb = expr_eval(w, b);
         bool equal_branch = (c->op == IR_OP_EQ) == truth;
-        dim_relation r = dim_compare(w->an->dims, va.v->num, vb.v->num);
-        if ((equal_branch && r == DIM_CANNOT_EQUAL) ||
-            (!equal_branch && r == DIM_EQUAL))
+        int64_t k;
+        if (constant_difference(w, va.v->num, vb.v->num, &k) &&
+            (equal_branch ? k != 0 : k == 0))
             w->st.dead = true;
         break;
     }
@@ -204,7 +214,7 @@ static void declare_local(walk *w, const ir_node *n)
     if (!d || d->owner != w->f || d->index >= w->f->n_locals)
         return;
     loc_id loc = loc_var(w, d);
-    shaped decl = names_declared(w, d, 0, array_sizes(w, d));
+    shaped decl = names_declared(w, d, 0, array_sizes(w, d), NULL);
     w->declared[d->index] = decl;
     names_enter_scope(w, d); /* in scope from its own initialiser on */
     names_observe(w, SHAPE_EVENT_DECLARED, d, d->loc, decl);

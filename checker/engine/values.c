@@ -252,7 +252,7 @@ const aval *aval_join(walk *w, const aval *a, const aval *b, const void *site,
 
 const aval *aval_bounded(walk *w, const aval *v, const dim_poly *bound)
 {
-    if (!bound || v->num == bound)
+    if (!bound) /* (the value itself may be one: a clamp says so) */
         return v;
     for (uint8_t i = 0; i < v->n_bounds; i++)
         if (v->bounds[i] == bound)

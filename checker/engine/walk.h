@@ -64,6 +64,7 @@ typedef struct location {
     uint32_t wide;  /* the class of every cell of its type */
     uint32_t depth; /* pointer hops from a variable */
     const char *display; /* "cfg.batch", "l->B", "*p" */
+    bool named;          /* OBJ_ALLOC: by the variable that holds it */
     loc_id first_child, next_sibling;
 } location;
 
@@ -166,6 +167,11 @@ loc_id loc_unknown(walk *w);
 loc_id loc_field(walk *w, loc_id parent, const ir_decl *field);
 loc_id loc_field_named(walk *w, loc_id parent, const char *name);
 loc_id loc_elements(walk *w, loc_id parent);
+/* Memory of unknown type (what malloc returned) used as a POINTEE. */
+void loc_learn_type(walk *w, loc_id loc, const ir_type *pointee);
+/* An allocation is shown by the pointer variable it went to first ("*net",
+   so that its fields read "net->batch"), until then by its call. */
+void loc_name(walk *w, loc_id obj, const char *pointer);
 /* The parameter LOC hangs from and its path ("->B", ".cfg.batch"), or -1. */
 int loc_param_path(walk *w, loc_id loc, const char **suffix);
 /* The global LOC hangs from (its key, as sig_write says) and the path. */
@@ -241,15 +247,16 @@ void names_observe(walk *w, shape_event_kind kind, const ir_decl *d,
 /* D's declared shape: its SHAPE, or its array type.  OBJECT is the
    struct a field is in (0 for a variable); DIMS, for a variable's array
    type, the values of its size expressions (NULL: constants only), with
-   the notes of where they were set. */
+   the notes of where they were set; NAME, how the user wrote what holds
+   it ("net->output"), or NULL for the declaration's own name. */
 shaped names_declared(walk *w, const ir_decl *d, loc_id object,
-                      const aval *const *dims);
+                      const aval *const *dims, const char *name);
 /* Where the constant N (VALUE, written as a macro or constant name) was
    defined, or NULL. */
 const value_note *names_constant_note(walk *w, const ir_node *n,
                                       int64_t value);
-const value_note *names_set_note(walk *w, const char *name,
-                                 const dim_poly *v, sc_loc loc);
+value_note *names_set_note(walk *w, const char *name, const dim_poly *v,
+                           sc_loc loc);
 void names_enter_scope(walk *w, const ir_decl *d);
 
 /* ---- expr.c ------------------------------------------------------------- */

@@ -1376,7 +1376,10 @@ HANDLER simple(fe_state *st, CXCursor c, ir_kind kind, expr_out *out)
         n->kids[0] = n->kids[1];
         n->kids[1] = t;
     }
-    out->pure = kind != IR_INDEX && kids_pure;
+    /* A conditional is never folded, nor anything around it: "n = a < b ?
+       a : b" is a clamp the analysis reads from its parts, even when they
+       are constants (SPEC 4, shape-batch-extent). */
+    out->pure = kind != IR_INDEX && kind != IR_COND && kids_pure;
     return fold(n, c, out->pure);
 }
 

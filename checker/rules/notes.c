@@ -77,7 +77,10 @@ void note_value(analysis *an, diag *d, const value_note *v)
 {
     if (!v || !v->loc.file)
         return;
-    add_note_once(an, d, v->loc, value_text(an, v));
+    /* The value and where it came from, a few steps at most. */
+    for (int depth = 0; v && v->loc.file && depth < NOTE_CHAIN_MAX;
+         depth++, v = v->from)
+        add_note_once(an, d, v->loc, value_text(an, v));
 }
 
 void origin_lines(analysis *an, const shape_origin *o, origin_line_fn *fn,
@@ -86,8 +89,9 @@ void origin_lines(analysis *an, const shape_origin *o, origin_line_fn *fn,
     for (int depth = 0; o && depth < NOTE_CHAIN_MAX; depth++, o = o->from) {
         fn(ud, o->loc, origin_text(an, o));
         for (int i = 0; i < o->n_values; i++)
-            if (o->values[i].loc.file)
-                fn(ud, o->values[i].loc, value_text(an, &o->values[i]));
+            for (const value_note *v = &o->values[i]; v && v->loc.file;
+                 v = v->from)
+                fn(ud, v->loc, value_text(an, v));
     }
 }
 
@@ -160,11 +164,12 @@ static void note_symbol(void *ud, dim_sym s)
         note_value(ss->an, ss->d, ss->r->args[b->arg].int_note);
 }
 
-void note_bindings(analysis *an, diag *d, const call_result *r, uint32_t i)
+void note_bindings(analysis *an, diag *d, const call_result *r, uint32_t i,
+                   int dim)
 {
     const shape *p = i < r->sig->n_params ? r->sig->params[i].shape : NULL;
     sym_seen ss = {r, an, d};
     for (uint32_t k = 0; p && k < p->rank; k++)
-        if (p->dims[k])
+        if (p->dims[k] && (dim < 0 || (uint32_t)dim == k))
             dim_poly_symbols(p->dims[k], note_symbol, &ss);
 }

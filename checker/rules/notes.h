@@ -30,8 +30,9 @@ void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i);
    function's body that requires it. */
 void note_param(analysis *an, diag *d, const signature *sig, uint32_t i);
 
-/* The notes on the values bound to the view's symbols of argument I
-   ("n = 32 (passed as 'BATCH')"): where each came from. */
-void note_bindings(analysis *an, diag *d, const call_result *r, uint32_t i);
+/* The notes on the values bound to the symbols of dim DIM of argument I's
+   view (every dim when DIM is -1): where each came from. */
+void note_bindings(analysis *an, diag *d, const call_result *r, uint32_t i,
+                   int dim);
 
 #endif /* SHAPECHECK_NOTES_H */

@@ -78,7 +78,7 @@ static void check(analysis *an, call_check *chk)
     diag_set_range(an->diags, d, chk->end, r->args[longer].loc);
     note_argument(an, d, r, li);
     note_argument(an, d, r, bi);
-    note_bindings(an, d, r, li);
+    note_bindings(an, d, r, li, 0);
 }
 
 const sc_rule sc_rule_batch_extent = {

@@ -87,7 +87,7 @@ static void check(analysis *an, call_check *chk)
     diag_set_range(an->diags, d, chk->end, r->args[focus].loc);
     note_argument(an, d, r, li);
     note_argument(an, d, r, bi);
-    note_bindings(an, d, r, focus);
+    note_bindings(an, d, r, focus, 0);
     if (sig->loss_via) /* a summarised loss: show where it reaches one */
         diag_add_note(an->diags, d, sig->loss_loc,
                       "'%s' passes '%s' and '%s' to the loss '%s' here",

@@ -109,8 +109,8 @@ static void note_conflict(analysis *an, diag *d, const call_result *r,
             note_value(an, d, r->args[b->arg].int_note);
         else
             note_origin(an, d, r->args[b->arg].extent.origin);
-    } else {
-        note_bindings(an, d, r, c->arg);
+    } else { /* the rows read, or every dim the view is made of */
+        note_bindings(an, d, r, c->arg, c->kind == CONFLICT_ROWS ? 0 : -1);
     }
     note_param(an, d, r->sig, c->arg);
 }

@@ -37,7 +37,8 @@ int main(void)
 
     float *h = new_matrix(BATCH / 4, CLASSES);
     matmul(h, x, w, BATCH, FEATURES, CLASSES); // expected-error {{'h' has shape [8, 10] but parameter 'out' of 'matmul' expects [rows, cols] = [32, 10]}}
-    // expected-note@-2 {{'h' has shape [8, 10], returned by 'new_matrix'}}
+    // expected-note@-2 {{'h' has shape [8, 10], returned by 'new_matrix', CLASSES = 10}}
+    // expected-note@13 {{CLASSES defined as 10 here}}
     // expected-note@11 {{BATCH defined as 32 here}}
 
     printf("%f\n", (double)loss);

@@ -29,6 +29,7 @@ int main(int argc, char **argv)
     // expected-note@21 {{'p' takes its shape [16, 5] from 'logits'}}
     // expected-note@19 {{'logits' declared as an array of shape [b, CLASSES], b = 16, CLASSES = 5}}
     // expected-note@18 {{b set to 16 here}}
+    // expected-note@11 {{BATCH defined as 16 here}}
     // expected-note@12 {{CLASSES declared as 5 here}}
     // expected-note@23 {{'labels' declared as an array of shape [HALF], HALF = 8}}
     // expected-note@13 {{HALF declared as 8 here}}

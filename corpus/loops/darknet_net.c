@@ -86,7 +86,7 @@ static network *build_network(int batch)
 {
     network *net = make_network(2);
     if (!net || !net->layers)
-        return net;
+        return NULL; /* (leaks a half-made network: out of memory) */
     net->batch = batch;
     build_layers(net);
     return net;
@@ -249,6 +249,7 @@ static int validate_classifier(void)
         // expected-note@234 {{net->batch set to 100 here}}
         // expected-note@20 {{VAL_BATCH defined as 100 here}}
         // expected-note@234 {{net->outputs set to 5 here}}
+        // expected-note@18 {{CLASSES defined as 5 here}}
         // expected-note@235 {{'truth' has shape [64], returned by 'alloc_labels', BATCH = 64}}
         // expected-note@19 {{BATCH defined as 64 here}}
     }
