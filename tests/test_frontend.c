@@ -835,6 +835,26 @@ static void test_bit_fields_static_and_unions(void **state)
     done(&p);
 }
 
+static void test_element_sizes_and_system_functions(void **state)
+{
+    (void)state;
+    parsed p;
+    ir_tu *tu = parse(&p, "int_types.c");
+    assert_int_equal(global(tu, "dp")->type.elem_bytes, 8);
+    assert_int_equal(global(tu, "grid")->type.elem_bytes, 4);  /* innermost */
+    assert_int_equal(global(tu, "rowp")->type.elem_bytes, 16); /* float[4] */
+    assert_int_equal(global(tu, "vp")->type.elem_bytes, 0);    /* void */
+    assert_int_equal(global(tu, "names")->type.elem_bytes, sizeof(char *));
+    assert_int_equal(global(tu, "counter")->type.elem_bytes, 0);
+    assert_int_equal(func(tu, "length", true)->params[0]->type.elem_bytes, 1);
+    ir_node *call = find_node(func(tu, "length", true)->body, IR_CALL, NULL);
+    assert_non_null(call->callee);
+    assert_string_equal(call->callee->name, "strlen");
+    assert_true(call->callee->in_system_header);
+    assert_false(func(tu, "length", true)->in_system_header);
+    done(&p);
+}
+
 /* ---- Initialiser lists ------------------------------------------------ */
 
 /* N is DESIGNATOR(FIELD, value): the value. */
@@ -1207,6 +1227,7 @@ int main(void)
         cmocka_unit_test(test_expression_ends),
         cmocka_unit_test(test_integer_types),
         cmocka_unit_test(test_bit_fields_static_and_unions),
+        cmocka_unit_test(test_element_sizes_and_system_functions),
         cmocka_unit_test(test_nested_initialisers),
         cmocka_unit_test(test_array_initialisers),
         cmocka_unit_test(test_union_and_string_initialisers),

@@ -801,6 +801,26 @@ static void int_facts(fe_state *st, CXType c, ir_type *out)
     out->int_signed = signed_kind(c.kind);
 }
 
+/* The size in bytes of one element of canonical pointer or array type C:
+   what the pointer points to, an array's innermost element; 0 when not
+   known (void, incomplete, variable size).  Sizes of builtin types are
+   remembered per kind. */
+static uint32_t elem_bytes(fe_state *st, CXType c)
+{
+    CXType e = clang_getCanonicalType(clang_getPointeeType(c));
+    if (c.kind != CXType_Pointer)
+        for (e = c; is_array_kind(e.kind);)
+            e = clang_getCanonicalType(clang_getArrayElementType(e));
+    bool builtin = (unsigned)e.kind < sizeof st->builtin_bytes;
+    if (builtin && st->builtin_bytes[e.kind])
+        return st->builtin_bytes[e.kind] - 1;
+    long long size = clang_Type_getSizeOf(e);
+    uint32_t bytes = size > 0 && size <= UINT32_MAX ? (uint32_t)size : 0;
+    if (builtin && bytes < 255)
+        st->builtin_bytes[e.kind] = (uint8_t)(bytes + 1);
+    return bytes;
+}
+
 /* VALUE in decimal, in the TU's arena (printf is slow for this many). */
 static const char *decimal(fe_state *st, int64_t value)
 {
@@ -871,8 +891,10 @@ void fe_type(fe_state *st, CXType t, ir_type *out)
             break;
         }
     }
-    if (out->cls == IR_TYPE_POINTER || out->cls == IR_TYPE_ARRAY)
+    if (out->cls == IR_TYPE_POINTER || out->cls == IR_TYPE_ARRAY) {
         out->elem_cls = class_of(e.kind);
+        out->elem_bytes = elem_bytes(st, c);
+    }
     if (e.kind == CXType_Record) {
         CXCursor d = clang_getTypeDeclaration(e);
         if (!clang_Cursor_isNull(d))
@@ -1405,6 +1427,8 @@ static ir_func *create_func(fe_state *st, CXCursor fn, bool top_level)
     f->loc = fe_cursor_loc(st, fn);
     f->is_definition = clang_isCursorDefinition(fn) != 0;
     f->is_static = clang_Cursor_getStorageClass(fn) == CX_SC_Static;
+    f->in_system_header =
+        clang_Location_isInSystemHeader(clang_getCursorLocation(fn)) != 0;
     CXType t = clang_getCanonicalType(clang_getCursorType(fn));
     f->has_prototype = t.kind == CXType_FunctionProto;
     /* libclang calls "int f()" variadic too; has_prototype says that */

@@ -128,6 +128,8 @@ typedef struct fe_state {
     /* Width in bits of each builtin integer type kind, once asked (0: not
        yet): clang_Type_getSizeOf for every integer expression would cost. */
     uint8_t int_bits[CXType_LastBuiltin + 1];
+    /* The same for their size in bytes, plus one (0: not yet). */
+    uint8_t builtin_bytes[CXType_LastBuiltin + 1];
 
     const fe_command *cmd; /* the command (its -U options) */
     bool have_file_keys;   /* FILE_KEYS is filled */
