@@ -577,6 +577,14 @@ static value eval_logical(walk *w, const ir_node *n)
     return unknown_at(w, n);
 }
 
+/* A number written as digits (not a macro or constant name). */
+static bool is_literal(const ir_node *n)
+{
+    n = expr_strip_casts(n);
+    return n && n->kind == IR_INT && !n->macro && n->text &&
+           n->text[0] >= '0' && n->text[0] <= '9';
+}
+
 static value eval_binary(walk *w, const ir_node *n)
 {
     if (n->n_kids < 2)
@@ -603,7 +611,14 @@ static value eval_binary(walk *w, const ir_node *n)
     const dim_poly *r = int_arith(w, n->op, x, y, &n->type);
     if (!r)
         return unknown_at(w, n);
-    return make(aval_int(w, r, NULL), &n->type);
+    /* "2 * c.batch" is 8 because c.batch was set to 4: its story, when
+       the other operand is a plain number (two stories would mislead). */
+    const value_note *note = NULL;
+    if (is_literal(n->kids[1]))
+        note = a.v->note;
+    else if (is_literal(n->kids[0]))
+        note = b.v->note;
+    return make(aval_int(w, r, note), &n->type);
 }
 
 bool expr_is_pure(const ir_node *n)
@@ -767,11 +782,21 @@ static bool is_statement(ir_kind k)
            k == IR_NULLSTMT;
 }
 
+/* Statements inside an expression may run or not: their writes and calls
+   count, but a call that does not return (an assert's __assert_fail)
+   does not make what follows unreachable. */
+static void eval_statements(walk *w, const ir_node *n)
+{
+    bool dead = w->st.dead;
+    eval_opaque(w, n);
+    w->st.dead = dead;
+}
+
 static value eval_other(walk *w, const ir_node *n)
 {
     for (uint32_t i = 0; i < n->n_kids; i++) {
         if (n->kids[i] && is_statement(n->kids[i]->kind))
-            eval_opaque(w, n->kids[i]);
+            eval_statements(w, n->kids[i]);
         else
             expr_eval(w, n->kids[i]);
     }
@@ -818,7 +843,7 @@ value expr_eval(walk *w, const ir_node *n)
         return n->n_kids ? eval_unary(w, n) : unknown_at(w, n);
     default:
         if (is_statement(n->kind)) {
-            eval_opaque(w, n);
+            eval_statements(w, n);
             return unknown_at(w, n);
         }
         return eval_other(w, n);

@@ -303,6 +303,20 @@ static void walk_unknown_loop(walk *w, const ir_node *n)
     w->st = state_top(w, n);
 }
 
+/* Whether the body runs at least once: a do loop, or a condition that
+   cannot be false on entry ("for (i = 0; i < 3; i++)"). */
+static bool must_enter(walk *w, const ir_node *n)
+{
+    const ir_node *cond = loop_part(n, 1);
+    if (n->op == IR_LOOP_DO || !cond)
+        return true;
+    state before = w->st;
+    stmt_refine(w, cond, false);
+    bool enters = w->st.dead;
+    w->st = before;
+    return enters;
+}
+
 static void walk_loop(walk *w, const ir_node *n)
 {
     if (n->op < IR_LOOP_FOR || n->op > IR_LOOP_DO || n->n_kids != 4) {
@@ -315,8 +329,13 @@ static void walk_loop(walk *w, const ir_node *n)
     w->loops = &l;
     bool was_in_loop = w->in_loop;
     w->in_loop = true;
+    state head = w->st, exit, first_exit = {.dead = true};
+    /* The first round of a loop that must be entered runs on every path
+       that reaches the loop: walked on its own, with its findings and
+       what a summary may say of it (a loss called in a training loop). */
+    if (must_enter(w, n))
+        head = loop_pass(w, n, &l, &head, &first_exit);
     w->conditional++;
-    state head = w->st, exit;
     bool settled = false;
     w->silent++;
     for (int round = 0; round < LOOP_MAX_ROUNDS && !w->over_budget; round++) {
@@ -334,7 +353,7 @@ static void walk_loop(walk *w, const ir_node *n)
         head = state_join(w, &head, &top, n);
     }
     loop_pass(w, n, &l, &head, &exit); /* the walk whose findings count */
-    w->st = exit;
+    w->st = state_join(w, &exit, &first_exit, n);
     w->conditional--;
     w->in_loop = was_in_loop;
     w->loops = l.outer;

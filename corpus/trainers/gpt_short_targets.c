@@ -25,7 +25,8 @@ int main(void)
     float loss = gpt_loss(&cfg, logits, targets); // expected-error {{logits and labels must have the same first dimension: 'logits' is [16, 16] but 'targets' is [8] in call to 'gpt_loss' [shape-batch-mismatch]}}
     // expected-note@18 {{'logits' has shape [16, 16], returned by 'alloc_matrix', cfg.V = 16}}
     // expected-note@14 {{cfg.V set to 16 here}}
-    // expected-note@21 {{'targets' has shape [8], returned by 'load_tokens'}}
+    // expected-note@21 {{'targets' has shape [8], returned by 'load_tokens', cfg.B = 2}}
+    // expected-note@14 {{cfg.B set to 2 here}}
     printf("loss %.4f\n", (double)loss);
     return 0;
 }

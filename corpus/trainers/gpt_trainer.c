@@ -26,7 +26,8 @@ int main(void)
     float loss = gpt_loss(&cfg, logits, targets); // expected-warning {{'targets' holds 32 rows but the loss reads 16: the rest are never used [shape-batch-extent]}}
     // expected-note@19 {{'logits' has shape [16, 16], returned by 'alloc_matrix', cfg.V = 16}}
     // expected-note@15 {{cfg.V set to 16 here}}
-    // expected-note@22 {{'targets' has shape [32], returned by 'load_tokens'}}
+    // expected-note@22 {{'targets' has shape [32], returned by 'load_tokens', cfg.B = 2}}
+    // expected-note@15 {{cfg.B set to 2 here}}
     printf("loss %.4f\n", (double)loss);
     return 0;
 }
