@@ -7,6 +7,11 @@
  * for the rows the loader fills and the loss reads, errors.  Every
  * finding is inside a loop whose calls take the network by pointer and
  * never write its batch.
+ *
+ * Fails until the engine handles tests/engine-cases/
+ * miss_heap_sibling_fields.c, miss_heap_callee_field_store.c and
+ * miss_init_returns_heap_struct.c (today: silent; with the network on the
+ * stack every finding is reported).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,22 +208,22 @@ static int train_classifier(void)
         load_batch(net->input, truth, net->batch, i * net->batch);
         forward_network(net);
         float err = cross_entropy(net->output, truth, net->batch, CLASSES); // expected-warning {{'truth' holds 100 rows but the loss reads 64: the rest are never used [shape-batch-extent]}}
-        // expected-note@37 {{'net->output' declared with shape [batch, outputs], net->batch = 64, net->outputs = 5}}
-        // expected-note@197 {{net->batch set to 64 here}}
-        // expected-note@19 {{BATCH defined as 64 here}}
-        // expected-note@198 {{net->outputs set to 5 here}}
-        // expected-note@199 {{'truth' has shape [100], returned by 'alloc_labels', VAL_BATCH = 100}}
-        // expected-note@20 {{VAL_BATCH defined as 100 here}}
-        // expected-note@18 {{CLASSES defined as 5 here}}
+        // expected-note@42 {{'net->output' declared with shape [batch, outputs], net->batch = 64, net->outputs = 5}}
+        // expected-note@202 {{net->batch set to 64 here}}
+        // expected-note@24 {{BATCH defined as 64 here}}
+        // expected-note@203 {{net->outputs set to 5 here}}
+        // expected-note@204 {{'truth' has shape [100], returned by 'alloc_labels', VAL_BATCH = 100}}
+        // expected-note@25 {{VAL_BATCH defined as 100 here}}
+        // expected-note@23 {{CLASSES defined as 5 here}}
         softmax_delta(net->layers[1].delta, net->output, truth, net->batch, // expected-warning {{'truth' holds 100 rows but the loss reads 64: the rest are never used [shape-batch-extent]}}
                       CLASSES);
-        // expected-note@37 {{'net->output' declared with shape [batch, outputs], net->batch = 64, net->outputs = 5}}
-        // expected-note@197 {{net->batch set to 64 here}}
-        // expected-note@19 {{BATCH defined as 64 here}}
-        // expected-note@198 {{net->outputs set to 5 here}}
-        // expected-note@199 {{'truth' has shape [100], returned by 'alloc_labels', VAL_BATCH = 100}}
-        // expected-note@20 {{VAL_BATCH defined as 100 here}}
-        // expected-note@18 {{CLASSES defined as 5 here}}
+        // expected-note@42 {{'net->output' declared with shape [batch, outputs], net->batch = 64, net->outputs = 5}}
+        // expected-note@202 {{net->batch set to 64 here}}
+        // expected-note@24 {{BATCH defined as 64 here}}
+        // expected-note@203 {{net->outputs set to 5 here}}
+        // expected-note@204 {{'truth' has shape [100], returned by 'alloc_labels', VAL_BATCH = 100}}
+        // expected-note@25 {{VAL_BATCH defined as 100 here}}
+        // expected-note@23 {{CLASSES defined as 5 here}}
         backward_network(net);
         update_network(net);
         printf("step %d: loss %.4f\n", i, (double)err);
@@ -238,20 +243,20 @@ static int validate_classifier(void)
     float total = 0;
     for (int i = 0; i < 2; i++) {
         load_batch(net->input, truth, net->batch, 100000 + i * net->batch); // expected-error {{'truth' has shape [64] but parameter 'y' of 'load_batch' expects [n] = [100] [shape-mismatch]}}
-        // expected-note@235 {{'truth' has shape [64], returned by 'alloc_labels', BATCH = 64}}
-        // expected-note@19 {{BATCH defined as 64 here}}
-        // expected-note@234 {{net->batch set to 100 here}}
-        // expected-note@20 {{VAL_BATCH defined as 100 here}}
-        // expected-note@168 {{parameter 'y' of 'load_batch' declared with shape [n]}}
+        // expected-note@240 {{'truth' has shape [64], returned by 'alloc_labels', BATCH = 64}}
+        // expected-note@24 {{BATCH defined as 64 here}}
+        // expected-note@239 {{net->batch set to 100 here}}
+        // expected-note@25 {{VAL_BATCH defined as 100 here}}
+        // expected-note@173 {{parameter 'y' of 'load_batch' declared with shape [n]}}
         forward_network(net);
         total += cross_entropy(net->output, truth, net->batch, CLASSES); // expected-error {{logits and labels must have the same first dimension: 'net->output' is [100, 5] but 'truth' is [64] in call to 'cross_entropy' [shape-batch-mismatch]}}
-        // expected-note@37 {{'net->output' declared with shape [batch, outputs], net->batch = 100, net->outputs = 5}}
-        // expected-note@234 {{net->batch set to 100 here}}
-        // expected-note@20 {{VAL_BATCH defined as 100 here}}
-        // expected-note@234 {{net->outputs set to 5 here}}
-        // expected-note@18 {{CLASSES defined as 5 here}}
-        // expected-note@235 {{'truth' has shape [64], returned by 'alloc_labels', BATCH = 64}}
-        // expected-note@19 {{BATCH defined as 64 here}}
+        // expected-note@42 {{'net->output' declared with shape [batch, outputs], net->batch = 100, net->outputs = 5}}
+        // expected-note@239 {{net->batch set to 100 here}}
+        // expected-note@25 {{VAL_BATCH defined as 100 here}}
+        // expected-note@239 {{net->outputs set to 5 here}}
+        // expected-note@23 {{CLASSES defined as 5 here}}
+        // expected-note@240 {{'truth' has shape [64], returned by 'alloc_labels', BATCH = 64}}
+        // expected-note@24 {{BATCH defined as 64 here}}
     }
     printf("validation loss %.4f\n", (double)(total / 2));
     free(truth);

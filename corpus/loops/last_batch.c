@@ -3,6 +3,9 @@
  * last batch's inputs and logits are n = 8 rows, but the loss still reads
  * a full BATCH = 32 rows.  The labels buffer holds 32, the logits 8: the
  * logits are too short for the rows the loss reads, on every epoch.
+ *
+ * Fails until the engine handles tests/engine-cases/
+ * fp_clamp_of_constants.c (today: an extra warning at sgd_step).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,11 +104,11 @@ int main(void)
         gather(&data, last_x, labels, start, n);
         matmul(last_logits, last_x, w, n, FEATURES, CLASSES);
         loss += cross_entropy(last_logits, labels, B, CLASSES) * n; // expected-error {{logits and labels must have the same first dimension: 'last_logits' is [8, 4] but 'labels' is [32] in call to 'cross_entropy' [shape-batch-mismatch]}}
-        // expected-note@98 {{'last_logits' has shape [8, 4], returned by 'alloc_matrix', n = 8, CLASSES = 4}}
-        // expected-note@96 {{n set to 8 here}}
-        // expected-note@14 {{CLASSES defined as 4 here}}
-        // expected-note@78 {{'labels' declared with shape [BATCH], BATCH = 32}}
-        // expected-note@15 {{BATCH defined as 32 here}}
+        // expected-note@101 {{'last_logits' has shape [8, 4], returned by 'alloc_matrix', n = 8, CLASSES = 4}}
+        // expected-note@99 {{n set to 8 here}}
+        // expected-note@17 {{CLASSES defined as 4 here}}
+        // expected-note@81 {{'labels' declared with shape [BATCH], BATCH = 32}}
+        // expected-note@18 {{BATCH defined as 32 here}}
         sgd_step(w, last_x, last_logits, labels, n, CLASSES);
         free(last_x);
         free(last_logits);

@@ -7,6 +7,9 @@
  * all n rows, and the labels are read from the front of the full-size
  * labels buffer (a prefix, SPEC 4).  last_batch.c is the same trainer
  * with the fix missing on the loss's side.
+ *
+ * Fails until the engine handles tests/engine-cases/
+ * fp_clamp_of_constants.c (today: two warnings on the last batch).
  */
 // expected-no-diagnostics
 #include <stdio.h>
