@@ -155,7 +155,7 @@ static void test_call_site_per_thread(void **state)
 
 /* A problem over SC_PARALLEL_MIN elements: rows of a GPT-2-sized row,
    padded, with weights, and a gradient to accumulate onto. */
-enum { BIG_N = 13, BIG_C = 20011, BIG_STRIDE = 20032 };
+enum { BIG_N = 17, BIG_C = 20011, BIG_STRIDE = 20032 };
 
 typedef struct big {
     float *x, *g0, *w;

@@ -122,10 +122,11 @@ SC_API void sc_assert_failed(sc_status status, const char *call,
 /* ---- Settings ------------------------------------------------------- */
 
 /* Calls with at least this many elements (rows times columns of the
-   largest tensor they read) split their rows across threads; below it,
-   waking a thread costs more than it saves (bench/run_ce_bench.sh
-   measures the crossing). */
-#define SC_PARALLEL_MIN ((int64_t)1 << 16)
+   largest tensor they read; 1 MB of floats) split their rows across
+   threads.  Below it, waking a thread that has gone to sleep (10 to 50 us
+   where it was measured) costs as much as the second thread saves
+   (docs/runtime.md, "Threads"). */
+#define SC_PARALLEL_MIN ((int64_t)1 << 18)
 
 /* The most threads a large call uses, for every thread of the process:
    N >= 1, or 0 for OpenMP's default (OMP_NUM_THREADS, else one per core).
