@@ -55,6 +55,7 @@ int train(void)
     int y[4] = {0};
     use(y, 2 * l.B); // expected-error {{'y' has shape [4] but parameter 'x' of 'use' expects [B] = [8] [shape-mismatch]}}
     // expected-note@55 {{'y' declared as an array of shape [4]}}
+    // expected-note@54 {{l.B set to 4 here}}
     // expected-note@20 {{parameter 'x' of 'use' declared with shape [B]}}
     free(l.shard_indices);
     return 0;
