@@ -316,10 +316,11 @@ static void apply_library(walk *w, const ir_node *n, lib_effect e,
     }
 }
 
-/* A library function the table does not know: it may write through and
-   keep the pointers it is given, but cannot name the program's globals
-   (docs/memory-model.md: library code is assumed not to call back into
-   code that does). */
+/* A library function the table does not know, or a function whose
+   annotations are all the program has of it (a kernel, an allocator, a
+   --models declaration): it may write through and keep the pointers it is
+   given, but does not name the program's globals (docs/memory-model.md:
+   an assumption, as for library code). */
 static void apply_system(walk *w, const ir_node *n, const value *vals,
                          uint32_t n_args)
 {
@@ -358,8 +359,8 @@ static void apply_call(walk *w, const ir_node *n, const signature *sig,
              libc_model(n->callee->name, &e))
         apply_library(w, n, e, vals, n_args);
     else if (n->callee && !has_body(w, n->callee) &&
-             n->callee->in_system_header)
-        apply_system(w, n, vals, n_args);
+             (n->callee->in_system_header || (sig && !sig->derived)))
+        apply_system(w, n, vals, n_args); /* library code, or a kernel */
     else
         apply_unknown(w, n, vals, n_args);
     if (sig && sig->no_return)

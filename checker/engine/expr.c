@@ -466,6 +466,8 @@ void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
                  const ir_node *site)
 {
     const ir_type *t = &p->type;
+    if (p->loc && t->cls == IR_TYPE_INT) /* a bit-field's width is its own */
+        t = &loc_get(w, p->loc)->type;
     if (t->cls == IR_TYPE_INT) {
         const aval *c = converted_store(w, v.v, &v.type, t, site, p->loc);
         aval r = *c;

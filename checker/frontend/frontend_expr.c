@@ -1093,6 +1093,13 @@ static size_t expr_children(fe_state *st, CXCursor c, CXCursor *out, size_t max)
     return n;
 }
 
+static bool is_comparison(int op)
+{
+    return op == '<' || op == '>' || op == IR_OP_LE || op == IR_OP_GE ||
+           op == IR_OP_EQ || op == IR_OP_NE || op == IR_OP_LAND ||
+           op == IR_OP_LOR;
+}
+
 /* Replaces pure integer expression N by its value when clang folds it. */
 static ir_node *fold(ir_node *n, CXCursor c, bool pure)
 {
@@ -1350,6 +1357,10 @@ HANDLER binary(fe_state *st, CXCursor c, expr_out *out)
     finish_expr(st, n, out);
     /* An unknown op is not an assignment: its left side is converted. */
     out->pure = n->kind == IR_BINARY && lhs.pure && rhs.pure;
+    /* A comparison stays a comparison: what a condition compares (a clamp,
+       a bound) matters to the analysis more than its 0 or 1. */
+    if (is_comparison(n->op))
+        return n;
     return fold(n, c, out->pure);
 }
 
