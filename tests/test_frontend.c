@@ -968,6 +968,14 @@ static void test_union_and_string_initialisers(void **state)
     const ir_node *u = list_of(kid(anon->kids[0], 0), 1);
     assert_int_node(designated(u->kids[0], "x"), 1);
     assert_int_node(designated(anon->kids[1], "z"), 2);
+    /* a union holds the member set last */
+    const ir_node *later = list_of(global(tu, "later")->init, 1);
+    assert_int_equal(designated(later->kids[0], "f")->type.cls, IR_TYPE_FLOAT);
+    /* GNU "[a ... b]" is not followed: the list is unknown, its values
+       kept */
+    const ir_node *ranged = global(tu, "ranged")->init;
+    assert_int_equal(ranged->kind, IR_OTHER);
+    assert_non_null(find_node((ir_node *)ranged, IR_INT, "7"));
     done(&p);
 }
 

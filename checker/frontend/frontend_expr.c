@@ -1479,6 +1479,14 @@ static const init_members *members_of(fe_state *st, CXType t)
 
 typedef struct agg agg;
 
+/* A value an aggregate beyond what is followed keeps (a list in the
+   scratch arena: aggregates replaced by later initialisers are dropped
+   without being freed). */
+struct lost {
+    ir_node *node;
+    struct lost *next;
+};
+
 /* A member or element being initialised: a value, or an aggregate
    filled member by member. */
 typedef struct agg_slot {
@@ -1494,9 +1502,10 @@ struct agg {
     uint64_t count;              /* members, or elements (UINT64_MAX: open) */
     agg_slot *slots;
     uint32_t n_slots, cap;
-    uint32_t active; /* union: the member set */
-    bool unknown;    /* beyond what is followed: becomes IR_OTHER */
-    fe_vec lost;     /* UNKNOWN: values converted, kept as its kids */
+    uint32_t active;   /* union: the member set */
+    bool unknown;      /* beyond what is followed: becomes IR_OTHER */
+    struct lost *lost; /* UNKNOWN: values converted, kept as its kids */
+    uint32_t n_lost;
     ir_node *node;   /* the braced list's own node, or NULL (elided) */
     sc_loc loc, end; /* of the first and last value placed */
 };
@@ -1572,11 +1581,16 @@ static agg_slot *agg_slot_at(fe_state *st, agg *a, uint64_t pos)
 }
 
 /* Keeps node N among what A's own node will hold once A is unknown. */
-static void agg_lose(agg *a, ir_node *n)
+static void agg_lose(fe_state *st, agg *a, ir_node *n)
 {
     a->unknown = true;
-    if (n)
-        fe_vec_push(&a->lost, n);
+    if (!n)
+        return;
+    struct lost *l = arena_alloc(st->scratch, sizeof *l);
+    l->node = n;
+    l->next = a->lost;
+    a->lost = l;
+    a->n_lost++;
 }
 
 /* Notes N's place in A's extent. */
@@ -1601,7 +1615,7 @@ static agg *agg_open(fe_state *st, agg *a, uint64_t pos)
     if (!sub)
         return NULL;
     if (s->value) /* a whole value, partly overridden: not followed */
-        agg_lose(sub, s->value);
+        agg_lose(st, sub, s->value);
     s->value = NULL;
     s->sub = sub;
     return sub;
@@ -1858,7 +1872,7 @@ static void fill_list(fe_state *st, agg *a, CXCursor list, expr_out *out)
     finish_expr(st, n, out);
     a->node = n;
     if (st->depth >= FE_MAX_DEPTH) {
-        agg_lose(a, too_deep(st, list));
+        agg_lose(st, a, too_deep(st, list));
         return;
     }
     st->depth++;
@@ -1874,7 +1888,7 @@ static void fill_list(fe_state *st, agg *a, CXCursor list, expr_out *out)
         if (is_designated(st, k)) {
             if (!designate(st, &ic, k, &value)) {
                 expr_out eo;
-                agg_lose(a, expr(st, k, &eo));
+                agg_lose(st, a, expr(st, k, &eo));
                 continue;
             }
             k = value;
@@ -1946,7 +1960,7 @@ static ir_node *agg_node(fe_state *st, agg *a)
         n->end = a->end;
         n->text = "";
     }
-    size_t k = 0, cap = a->n_slots + a->lost.n;
+    size_t k = 0, cap = a->n_slots + a->n_lost;
     n->kids = cap ? arena_array(st->a, cap, sizeof *n->kids) : NULL;
     for (uint32_t i = 0; i < a->n_slots; i++) {
         agg_slot *s = &a->slots[i];
@@ -1958,7 +1972,7 @@ static ir_node *agg_node(fe_state *st, agg *a)
         if (a->members && !a->unknown) {
             ir_decl *field = fe_decl_for(st, a->members->fields[i]);
             if (!field) {
-                agg_lose(a, v);
+                agg_lose(st, a, v);
                 continue;
             }
             v = designator(st, field, v);
@@ -1966,11 +1980,16 @@ static ir_node *agg_node(fe_state *st, agg *a)
         n->kids[k++] = v;
     }
     if (a->unknown) {
-        for (size_t i = 0; i < a->lost.n; i++)
-            n->kids[k++] = a->lost.v[i];
+        size_t from = k;
+        for (struct lost *l = a->lost; l; l = l->next)
+            n->kids[k++] = l->node;
+        for (size_t i = from, j = k; i + 1 < j; i++, j--) { /* in order */
+            ir_node *t = n->kids[i];
+            n->kids[i] = n->kids[j - 1];
+            n->kids[j - 1] = t;
+        }
         n->kind = IR_OTHER;
     }
-    fe_vec_free(&a->lost);
     n->n_kids = (uint32_t)k;
     return n;
 }

@@ -44,3 +44,5 @@ union number num = {.f = 1.5f};
 union number first = {7};
 struct named label = {"abc", 3};
 struct with_union anonymous = {.x = 1, .z = 2};
+union number later = {.i = 1, .f = 2.0f};
+int ranged[4] = {[0 ... 2] = 7};
