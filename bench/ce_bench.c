@@ -357,8 +357,11 @@ enum {
     E_BWD_WRITE, /* backward_ex, writing, mean */
     E_REF2,      /* the same on 2 threads */
     E_LIB2,
+    E_READ2,
     E_FWD2,
+    E_ACC2,
     E_BWD2,
+    E_COPY2,
     E_BWD_WRITE2,
     E_COUNT
 };
@@ -366,41 +369,33 @@ enum {
 /* Every contender; those from E_REF2 on when THREADS2 is 2. */
 static int contenders(entry *e, int threads2)
 {
-    static const entry all[E_COUNT] = {
-        {"reference: softmax, losses, backward",
-         run_ref_step,
-         zero_grads,
-         1,
-         {0}},
-        {"library: per_sample + backward_ex", run_lib_step, zero_grads, 1, {0}},
-        {"read bound (plain loop)", run_read_bound, NULL, 1, {0}},
-        {"sc_cross_entropy_per_sample", run_lib_forward, NULL, 1, {0}},
-        {"read+read/write bound (g += x loop)", run_acc_bound, NULL, 1, {0}},
-        {"backward_ex, accumulating into zeros",
-         run_lib_backward,
-         zero_grads,
-         1,
-         {0}},
-        {"backward_ex, accumulating onto values",
-         run_lib_backward,
-         fill_grads,
-         1,
-         {0}},
-        {"read+write bound (copy loop)", run_copy_bound, NULL, 1, {0}},
-        {"backward_ex, writing", run_lib_backward_write, NULL, 1, {0}},
-        {"reference: softmax, losses, backward",
-         run_ref_step,
-         zero_grads,
-         2,
-         {0}},
-        {"library: per_sample + backward_ex", run_lib_step, zero_grads, 2, {0}},
-        {"sc_cross_entropy_per_sample", run_lib_forward, NULL, 2, {0}},
-        {"backward_ex, accumulating into zeros",
-         run_lib_backward,
-         zero_grads,
-         2,
-         {0}},
-        {"backward_ex, writing", run_lib_backward_write, NULL, 2, {0}},
+    static const char *const ref = "reference: softmax, losses, backward";
+    static const char *const lib = "library: per_sample + backward_ex";
+    static const char *const read = "read bound (plain loop)";
+    static const char *const fwd = "sc_cross_entropy_per_sample";
+    static const char *const acc = "read+read/write bound (g += x loop)";
+    static const char *const bwd = "backward_ex, accumulating into zeros";
+    static const char *const full = "backward_ex, accumulating onto values";
+    static const char *const copy = "read+write bound (copy loop)";
+    static const char *const write = "backward_ex, writing";
+    const entry all[E_COUNT] = {
+        [E_REF] = {ref, run_ref_step, zero_grads, 1, {0}},
+        [E_LIB] = {lib, run_lib_step, zero_grads, 1, {0}},
+        [E_READ] = {read, run_read_bound, NULL, 1, {0}},
+        [E_FWD] = {fwd, run_lib_forward, NULL, 1, {0}},
+        [E_ACC] = {acc, run_acc_bound, NULL, 1, {0}},
+        [E_BWD] = {bwd, run_lib_backward, zero_grads, 1, {0}},
+        [E_BWD_FULL] = {full, run_lib_backward, fill_grads, 1, {0}},
+        [E_COPY] = {copy, run_copy_bound, NULL, 1, {0}},
+        [E_BWD_WRITE] = {write, run_lib_backward_write, NULL, 1, {0}},
+        [E_REF2] = {ref, run_ref_step, zero_grads, 2, {0}},
+        [E_LIB2] = {lib, run_lib_step, zero_grads, 2, {0}},
+        [E_READ2] = {read, run_read_bound, NULL, 2, {0}},
+        [E_FWD2] = {fwd, run_lib_forward, NULL, 2, {0}},
+        [E_ACC2] = {acc, run_acc_bound, NULL, 2, {0}},
+        [E_BWD2] = {bwd, run_lib_backward, zero_grads, 2, {0}},
+        [E_COPY2] = {copy, run_copy_bound, NULL, 2, {0}},
+        [E_BWD_WRITE2] = {write, run_lib_backward_write, NULL, 2, {0}},
     };
     memcpy(e, all, sizeof all);
     return threads2 == 2 ? E_COUNT : E_REF2;
@@ -680,53 +675,65 @@ static options parse_args(int argc, char **argv)
     return o;
 }
 
-/* One line: E's median, the rate of moving MB megabytes, and two paired
-   ratios (negative: not shown): against a baseline (E / it) and the share
-   of a bound (it / E). */
-static void line(const entry *e, int reps, double mb, double vs, double share)
+/* One line: E's median, the rate of moving MB megabytes, and three paired
+   ratios (negative: not shown): against the reference (E / it), the share
+   of a bound (it / E), and, on 2 threads, the gain over 1 thread. */
+static void line(const entry *e, int reps, double mb, double vs, double share,
+                 double gain)
 {
-    char a[16] = "", b[16] = "";
+    char a[16] = "", b[16] = "", c[16] = "";
     double ms = median_ms(e, reps);
     if (vs >= 0)
         snprintf(a, sizeof a, "%.2fx", vs);
     if (share >= 0)
         snprintf(b, sizeof b, "%.0f%%", 100 * share);
-    printf("  %-44s %8.2f %8.1f %9s %9s\n", e->name, ms, mb / ms, a, b);
+    if (gain >= 0)
+        snprintf(c, sizeof c, "%.2fx", gain);
+    printf("  %-44s %8.2f %8.1f %8s %8s %9s\n", e->name, ms, mb / ms, a, b, c);
+}
+
+/* The ratios of a library call E over its bound B and, on 2 threads, over
+   its 1-thread run ONE (NULL on 1 thread). */
+static void call_line(const entry *e, const entry *b, const entry *one,
+                      int reps, double mb)
+{
+    line(e, reps, mb, -1, paired(b, NULL, e, reps),
+         one ? paired(one, NULL, e, reps) : -1);
 }
 
 /* The tables of E (COUNT contenders, REPS rounds). */
 static void print_tables(const problem *p, const entry *e, int count, int reps)
 {
     double mb = (double)p->n * p->v * 4 / 1e6;
-    printf("\n1 thread                                           ms     GB/s"
-           "   vs ref.  of bound\n");
-    line(&e[E_REF], reps, 6 * mb, -1, -1);
-    line(&e[E_LIB], reps, 4 * mb, paired(&e[E_LIB], NULL, &e[E_REF], reps),
-         paired(&e[E_READ], &e[E_ACC], &e[E_LIB], reps));
-    line(&e[E_READ], reps, mb, -1, 1);
-    line(&e[E_FWD], reps, mb, -1, paired(&e[E_READ], NULL, &e[E_FWD], reps));
-    line(&e[E_ACC], reps, 3 * mb, -1, 1);
-    line(&e[E_BWD], reps, 3 * mb, -1, paired(&e[E_ACC], NULL, &e[E_BWD], reps));
-    line(&e[E_BWD_FULL], reps, 3 * mb, -1,
-         paired(&e[E_ACC], NULL, &e[E_BWD_FULL], reps));
-    line(&e[E_COPY], reps, 2 * mb, -1, 1);
-    line(&e[E_BWD_WRITE], reps, 2 * mb, -1,
-         paired(&e[E_COPY], NULL, &e[E_BWD_WRITE], reps));
-    if (count <= E_REF2)
-        return;
-    printf("\n2 threads                                          ms     GB/s"
-           "   vs ref.  vs 1 thr.\n");
-    line(&e[E_REF2], reps, 6 * mb, -1,
-         paired(&e[E_REF], NULL, &e[E_REF2], reps));
-    line(&e[E_LIB2], reps, 4 * mb, paired(&e[E_LIB2], NULL, &e[E_REF2], reps),
-         paired(&e[E_LIB], NULL, &e[E_LIB2], reps));
-    line(&e[E_FWD2], reps, mb, -1, paired(&e[E_FWD], NULL, &e[E_FWD2], reps));
-    line(&e[E_BWD2], reps, 3 * mb, -1,
-         paired(&e[E_BWD], NULL, &e[E_BWD2], reps));
-    line(&e[E_BWD_WRITE2], reps, 2 * mb, -1,
-         paired(&e[E_BWD_WRITE], NULL, &e[E_BWD_WRITE2], reps));
-    printf("  (vs 1 thr. of a 2-thread line: its 1-thread time over its own, "
-           "per round)\n");
+    for (int two = 0; two <= (count > E_REF2); two++) {
+        int k = two ? E_REF2 - E_REF : 0; /* the 2-thread twin's offset */
+        const entry *ref = &e[E_REF + k], *lib = &e[two ? E_LIB2 : E_LIB];
+        const entry *read = &e[two ? E_READ2 : E_READ];
+        const entry *acc = &e[two ? E_ACC2 : E_ACC];
+        const entry *copy = &e[two ? E_COPY2 : E_COPY];
+        printf("\n%s                                          ms     GB/s  vs "
+               "ref. of bound vs 1 thr.\n",
+               two ? "2 threads" : "1 thread ");
+        line(ref, reps, 6 * mb, -1, -1,
+             two ? paired(&e[E_REF], NULL, ref, reps) : -1);
+        line(lib, reps, 4 * mb, paired(lib, NULL, ref, reps),
+             paired(read, acc, lib, reps),
+             two ? paired(&e[E_LIB], NULL, lib, reps) : -1);
+        line(read, reps, mb, -1, 1,
+             two ? paired(&e[E_READ], NULL, read, reps) : -1);
+        call_line(&e[two ? E_FWD2 : E_FWD], read, two ? &e[E_FWD] : NULL, reps,
+                  mb);
+        line(acc, reps, 3 * mb, -1, 1,
+             two ? paired(&e[E_ACC], NULL, acc, reps) : -1);
+        call_line(&e[two ? E_BWD2 : E_BWD], acc, two ? &e[E_BWD] : NULL, reps,
+                  3 * mb);
+        if (!two)
+            call_line(&e[E_BWD_FULL], acc, NULL, reps, 3 * mb);
+        line(copy, reps, 2 * mb, -1, 1,
+             two ? paired(&e[E_COPY], NULL, copy, reps) : -1);
+        call_line(&e[two ? E_BWD_WRITE2 : E_BWD_WRITE], copy,
+                  two ? &e[E_BWD_WRITE] : NULL, reps, 2 * mb);
+    }
 }
 
 static int verdict(const char *what, int pass)
