@@ -110,6 +110,11 @@ typedef struct signature {
     sig_write *writes;
     uint32_t n_writes;
     bool no_return; /* never returns (exit, abort) */
+    /* What the summary says of memory its pointer parameters reach held
+       only if code nobody can see, which the body calls, could not reach
+       that memory (docs/memory-model.md): a caller whose arguments others
+       can reach uses the annotations only. */
+    bool assumes_private;
 } signature;
 
 /* ---- Observing shapes (editors: hover, inlay hints) -------------------- */
@@ -275,9 +280,9 @@ typedef struct call_arg {
     /* The extent: what the buffer holds, from declared facts (SHAPE, an
        array type, RETURNS_SHAPE); shape NULL when not known. */
     shaped extent;
-    bool exact;       /* a tensor object's own shape: read whole, no prefix */
-    shaped observed;  /* what it was seen to hold (notes, never errors) */
-    bool is_null;     /* a null pointer: fits any shape */
+    bool exact;      /* a tensor object's own shape: read whole, no prefix */
+    shaped observed; /* what it was seen to hold (notes, never errors) */
+    bool is_null;    /* a null pointer: fits any shape */
     const dim_poly *int_value;  /* integer arguments: the value, or NULL */
     const value_note *int_note; /* where that value came from, or NULL */
     /* Proven upper bounds of the integer value ("n = a < b ? a : b" is at
@@ -328,8 +333,8 @@ typedef struct call_result {
     const shape **views;
     bool *prefix;
     bool *aligned; /* the extent's dims pair with the view's (not a reshape) */
-    const shape *returns; /* instantiated RETURNS_SHAPE, or NULL */
-    const shape *returns_seen; /* instantiated sig->returns_seen, or NULL */
+    const shape *returns;        /* instantiated RETURNS_SHAPE, or NULL */
+    const shape *returns_seen;   /* instantiated sig->returns_seen, or NULL */
     const dim_poly *returns_int; /* instantiated, or NULL */
     const dim_poly **returns_int_bounds;
     const dim_poly **effect_values; /* sig->effects' values, instantiated */

@@ -204,17 +204,6 @@ static bool reads_prefix(const signature *sig, uint32_t i, const call_arg *a)
     return !sc.free;
 }
 
-/* The product of S's dims, or NULL when one is unknown or S has '...'. */
-static const dim_poly *element_count(dim_ctx *D, const shape *s)
-{
-    if (s->ellipsis >= 0)
-        return NULL;
-    const dim_poly *n = dim_const(D, 1);
-    for (uint32_t i = 0; i < s->rank && n; i++)
-        n = dim_mul(D, n, s->dims[i]);
-    return n;
-}
-
 /* Every aligned dim of the view against the extent. */
 static void check_dims(inst *in)
 {
@@ -226,9 +215,8 @@ static void check_dims(inst *in)
         const dim_poly *v = r->views[pd->arg]->dims[pd->param_dim];
         dim_sym s;
         if (!e || !v ||
-            lone_free_symbol(r->sig,
-                             r->sig->params[pd->arg].shape->dims[pd->param_dim],
-                             &s))
+            lone_free_symbol(
+                r->sig, r->sig->params[pd->arg].shape->dims[pd->param_dim], &s))
             continue; /* unknown, or checked as it bound */
         if (pd->param_dim == 0 && pd->arg_dim == 0 && r->prefix[pd->arg]) {
             if (dim_order_of(D, v, e) == DIM_ORDER_GT)
@@ -248,8 +236,8 @@ static void check_counts(inst *in)
         if (in->aligned[i] || !r->views[i] || !r->args[i].extent.shape ||
             r->args[i].is_null)
             continue;
-        const dim_poly *v = element_count(D, r->views[i]);
-        const dim_poly *e = element_count(D, r->args[i].extent.shape);
+        const dim_poly *v = shape_elements(D, r->views[i]);
+        const dim_poly *e = shape_elements(D, r->args[i].extent.shape);
         if (!v || !e)
             continue;
         bool bad = r->prefix[i] ? dim_order_of(D, v, e) == DIM_ORDER_GT
@@ -283,9 +271,8 @@ static void instantiate_views(inst *in, const signature *sig, uint32_t n_args)
     for (uint32_t i = 0; i < n_args && i < sig->n_params; i++) {
         if (!sig->params[i].shape)
             continue;
-        r->views[i] = shape_substitute(an->arena, an->dims,
-                                       sig->params[i].shape, instantiate_sym,
-                                       in);
+        r->views[i] = shape_substitute(
+            an->arena, an->dims, sig->params[i].shape, instantiate_sym, in);
         r->prefix[i] = reads_prefix(sig, i, &r->args[i]);
     }
 }
@@ -312,17 +299,17 @@ call_result *call_instantiate(analysis *an, const signature *sig,
         r->returns = shape_substitute(an->arena, an->dims, sig->returns,
                                       instantiate_sym, &in);
     if (sig->returns_int)
-        r->returns_int = dim_substitute(an->dims, sig->returns_int,
-                                        instantiate_sym, &in);
-    r->returns_int_bounds = arena_array(
-        an->arena, sig->n_returns_int_bounds + 1, sizeof *r->returns_int_bounds);
+        r->returns_int =
+            dim_substitute(an->dims, sig->returns_int, instantiate_sym, &in);
+    r->returns_int_bounds =
+        arena_array(an->arena, sig->n_returns_int_bounds + 1,
+                    sizeof *r->returns_int_bounds);
     for (uint32_t k = 0; k < sig->n_returns_int_bounds; k++)
         r->returns_int_bounds[k] = dim_substitute(
             an->dims, sig->returns_int_bounds[k], instantiate_sym, &in);
     if (sig->returns_seen)
-        r->returns_seen = shape_substitute(an->arena, an->dims,
-                                           sig->returns_seen, instantiate_sym,
-                                           &in);
+        r->returns_seen = shape_substitute(
+            an->arena, an->dims, sig->returns_seen, instantiate_sym, &in);
     r->result_effect_values = arena_array(an->arena, sig->n_result_effects + 1,
                                           sizeof *r->result_effect_values);
     for (uint32_t k = 0; k < sig->n_result_effects; k++)

@@ -140,6 +140,16 @@ bool shape_same(const shape *a, const shape *b)
     return true;
 }
 
+const dim_poly *shape_elements(dim_ctx *ctx, const shape *s)
+{
+    if (s->ellipsis >= 0)
+        return NULL;
+    const dim_poly *n = dim_const(ctx, 1);
+    for (uint32_t i = 0; i < s->rank && n; i++)
+        n = s->dims[i] ? dim_mul(ctx, n, s->dims[i]) : NULL;
+    return n;
+}
+
 shape *shape_substitute(arena *a, dim_ctx *ctx, const shape *s,
                         dim_subst_fn subst, void *ud)
 {

@@ -31,7 +31,7 @@ typedef enum origin_kind {
     ORIGIN_RETURNED, /* returned by a RETURNS_SHAPE function */
     ORIGIN_PARAM,    /* a SHAPE parameter of the function being analysed */
     ORIGIN_CALLEE_RETURN, /* where a summarised function gets its result */
-    ORIGIN_ALLOCATED, /* malloc and friends: the elements its size holds */
+    ORIGIN_ALLOCATED,     /* malloc and friends: the elements its size holds */
 } origin_kind;
 
 /* One value of a symbol that a shape used: "B = 32", set at LOC. */
@@ -93,6 +93,10 @@ bool shape_align(const shape *a, const shape *b, shape_pair_fn fn, void *ud);
 
 /* True when every dim of A is pointer-equal to B's (same rank/ellipsis). */
 bool shape_same(const shape *a, const shape *b);
+
+/* The product of S's dims (its element count), or NULL when a dim is
+   unknown or S has '...'. */
+const dim_poly *shape_elements(dim_ctx *ctx, const shape *s);
 
 /* Replaces symbols in every dim (dim_substitute). */
 shape *shape_substitute(arena *a, dim_ctx *ctx, const shape *s,

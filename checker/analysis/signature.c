@@ -86,8 +86,8 @@ static bool lookup_for_macro(void *ud, const char *path, int64_t *value)
     return constant_lookup_at(me->sc, path, value, &loc, &how, me->depth + 1);
 }
 
-static bool eval_macro(const const_scope *sc, const ir_macro *m,
-                       int64_t *value, unsigned depth)
+static bool eval_macro(const const_scope *sc, const ir_macro *m, int64_t *value,
+                       unsigned depth)
 {
     macro_eval me = {sc, depth};
     dim_error err;
@@ -166,7 +166,7 @@ typedef struct sig_builder {
     analysis *an;
     signature *sig;
     const ir_func *decl;
-    strmap free_syms; /* name -> dim_sym + 1 (so 0 is "absent") */
+    strmap free_syms;         /* name -> dim_sym + 1 (so 0 is "absent") */
     const ir_annotation *ann; /* the one being read */
 } sig_builder;
 
@@ -248,7 +248,7 @@ static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
     dim_shape_ast *ast = dim_parse(ann->text, &err);
     if (!ast) {
         annotation_problem(b->an, ann->loc, "malformed shape '%s': %s",
-                          shape_excerpt(b->an->arena, ann->text), err.message);
+                           shape_excerpt(b->an->arena, ann->text), err.message);
         return NULL;
     }
     shape *s = shape_new(b->an->arena, (uint32_t)ast->rank);
@@ -261,8 +261,8 @@ static shape *parse_sig_shape(sig_builder *b, const ir_annotation *ann)
                                    resolve_in_signature, b, &err);
         if (err.column)
             annotation_problem(b->an, ann->loc, "malformed shape '%s': %s",
-                              shape_excerpt(b->an->arena, ann->text),
-                              err.message);
+                               shape_excerpt(b->an->arena, ann->text),
+                               err.message);
     }
     dim_shape_ast_free(ast);
     return s;
@@ -285,10 +285,10 @@ static void add_param_shape(sig_builder *b, uint32_t i,
     if (sp->written) {
         if (strcmp(sp->written, written) != 0)
             annotation_problem(b->an, ann->loc,
-                              "conflicting annotations for parameter '%s' of "
-                              "'%s': %s here but %s at %s:%u",
-                              pd->name, b->sig->name, written, sp->written,
-                              sp->loc.file, sp->loc.line);
+                               "conflicting annotations for parameter '%s' of "
+                               "'%s': %s here but %s at %s:%u",
+                               pd->name, b->sig->name, written, sp->written,
+                               sp->loc.file, sp->loc.line);
         return;
     }
     shape *s = parse_sig_shape(b, ann);
@@ -296,9 +296,9 @@ static void add_param_shape(sig_builder *b, uint32_t i,
         return;
     if (s->rank > 0 && !can_hold_shape(&pd->type)) {
         annotation_problem(b->an, ann->loc,
-                          "SHAPE on parameter '%s', which cannot hold a "
-                          "shape: only pointers, arrays and tensors can",
-                          pd->name);
+                           "SHAPE on parameter '%s', which cannot hold a "
+                           "shape: only pointers, arrays and tensors can",
+                           pd->name);
         return;
     }
     sp->shape = s, sp->written = written, sp->loc = ann->loc;
@@ -312,10 +312,10 @@ static void add_returns(sig_builder *b, const ir_annotation *ann)
     if (sig->returns_written) {
         if (strcmp(sig->returns_written, written) != 0)
             annotation_problem(b->an, ann->loc,
-                              "conflicting annotations for the result of "
-                              "'%s': %s here but %s at %s:%u",
-                              sig->name, written, sig->returns_written,
-                              sig->returns_loc.file, sig->returns_loc.line);
+                               "conflicting annotations for the result of "
+                               "'%s': %s here but %s at %s:%u",
+                               sig->name, written, sig->returns_written,
+                               sig->returns_loc.file, sig->returns_loc.line);
         return;
     }
     shape *s = parse_sig_shape(b, ann);
@@ -323,9 +323,9 @@ static void add_returns(sig_builder *b, const ir_annotation *ann)
         return;
     if (s->rank > 0 && !can_hold_shape(&b->decl->ret)) {
         annotation_problem(b->an, ann->loc,
-                          "RETURNS_SHAPE on '%s', whose result cannot hold a "
-                          "shape",
-                          sig->name);
+                           "RETURNS_SHAPE on '%s', whose result cannot hold a "
+                           "shape",
+                           sig->name);
         return;
     }
     sig->returns = s, sig->returns_written = written;
@@ -342,9 +342,9 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
     int idx[2] = {-1, -1};
     if (!comma || strchr(comma + 1, ',')) {
         annotation_problem(an, ann->loc,
-                          "SHAPE_LOSS takes two parameter names (logits, "
-                          "labels), not '%s'",
-                          shape_excerpt(an->arena, text));
+                           "SHAPE_LOSS takes two parameter names (logits, "
+                           "labels), not '%s'",
+                           shape_excerpt(an->arena, text));
         return;
     }
     const char *parts[2][2] = {{text, comma}, {comma + 1, text + strlen(text)}};
@@ -361,26 +361,26 @@ static void add_loss(sig_builder *b, const ir_annotation *ann)
         idx[k] = param_index(b->decl, s, (size_t)(e - s));
         if (idx[k] < 0) {
             annotation_problem(an, ann->loc,
-                              "SHAPE_LOSS names '%s', which is not a "
-                              "parameter of '%s'",
-                              names[k], b->sig->name);
+                               "SHAPE_LOSS names '%s', which is not a "
+                               "parameter of '%s'",
+                               names[k], b->sig->name);
             return;
         }
     }
     if (idx[0] == idx[1]) {
         annotation_problem(an, ann->loc,
-                          "SHAPE_LOSS names '%s' twice: logits and labels "
-                          "must be two parameters",
-                          names[0]);
+                           "SHAPE_LOSS names '%s' twice: logits and labels "
+                           "must be two parameters",
+                           names[0]);
         return;
     }
     if (b->sig->loss_logits >= 0 &&
         (b->sig->loss_logits != idx[0] || b->sig->loss_labels != idx[1])) {
         annotation_problem(an, ann->loc,
-                          "conflicting SHAPE_LOSS annotations for '%s': here "
-                          "and at %s:%u",
-                          b->sig->name, b->sig->loss_loc.file,
-                          b->sig->loss_loc.line);
+                           "conflicting SHAPE_LOSS annotations for '%s': here "
+                           "and at %s:%u",
+                           b->sig->name, b->sig->loss_loc.file,
+                           b->sig->loss_loc.line);
         return;
     }
     b->sig->loss_logits = idx[0], b->sig->loss_labels = idx[1];
@@ -398,9 +398,9 @@ static void add_function_annotation(sig_builder *b, const ir_annotation *ann)
         break;
     case IR_ANN_SHAPE:
         annotation_problem(b->an, ann->loc,
-                          "SHAPE on function '%s': use RETURNS_SHAPE for its "
-                          "result, SHAPE on its parameters",
-                          b->sig->name);
+                           "SHAPE on function '%s': use RETURNS_SHAPE for its "
+                           "result, SHAPE on its parameters",
+                           b->sig->name);
         break;
     }
 }
@@ -418,11 +418,11 @@ static void add_declaration(sig_builder *b, const ir_func *f)
                 add_param_shape(b, i, ann);
             else
                 annotation_problem(b->an, ann->loc,
-                                  "%s on parameter '%s': it belongs on the "
-                                  "function",
-                                  ann->kind == IR_ANN_LOSS ? "SHAPE_LOSS"
-                                                           : "RETURNS_SHAPE",
-                                  pd->name);
+                                   "%s on parameter '%s': it belongs on the "
+                                   "function",
+                                   ann->kind == IR_ANN_LOSS ? "SHAPE_LOSS"
+                                                            : "RETURNS_SHAPE",
+                                   pd->name);
         }
     }
     for (uint32_t k = 0; k < f->n_annotations; k++)
@@ -599,10 +599,10 @@ const signature *signature_merge(analysis *an, const signature *annotated,
         m->effects[k].value = dim_substitute(
             an->dims, derived->effects[k].value, remap_symbol, &r);
     }
-    m->returns_int = derived->returns_int
-                         ? dim_substitute(an->dims, derived->returns_int,
-                                          remap_symbol, &r)
-                         : NULL;
+    m->returns_int =
+        derived->returns_int
+            ? dim_substitute(an->dims, derived->returns_int, remap_symbol, &r)
+            : NULL;
     m->n_returns_int_bounds = derived->n_returns_int_bounds;
     m->returns_int_bounds = arena_array(an->arena, m->n_returns_int_bounds + 1,
                                         sizeof *m->returns_int_bounds);
@@ -624,6 +624,7 @@ const signature *signature_merge(analysis *an, const signature *annotated,
     m->writes = derived->writes;
     m->n_writes = derived->n_writes;
     m->no_return = derived->no_return;
+    m->assumes_private = derived->assumes_private;
     m->derived = true;
     return m;
 }
@@ -660,9 +661,9 @@ void signatures_group(analysis *an)
 void func_group_annotate(analysis *an, func_group *g)
 {
     signature *annotated = annotated_signature(an, g);
-    const signature *read =
-        func_group_definition(g) ? NULL
-                                 : strmap_get(&an->external, g->decls[0]->key);
+    const signature *read = func_group_definition(g)
+                                ? NULL
+                                : strmap_get(&an->external, g->decls[0]->key);
     g->annotated = annotated;
     g->sig = signature_merge(an, annotated, read);
 }

@@ -152,6 +152,8 @@ static void add_writes(cJSON *fn, const signature *sig)
         cJSON_AddBoolToObject(fn, "writes_any", 1);
     if (sig->no_return)
         cJSON_AddBoolToObject(fn, "no_return", 1);
+    if (sig->assumes_private)
+        cJSON_AddBoolToObject(fn, "assumes_private", 1);
     if (!sig->n_writes)
         return;
     cJSON *writes = cJSON_AddArrayToObject(fn, "writes");
@@ -490,14 +492,15 @@ static void read_writes(reader *rd, const cJSON *fn_json, const char *fn)
     sig->summarised = json_flag(fn_json, "summarised");
     sig->writes_any = json_flag(fn_json, "writes_any");
     sig->no_return = json_flag(fn_json, "no_return");
+    sig->assumes_private = json_flag(fn_json, "assumes_private");
     const cJSON *writes = cJSON_GetObjectItemCaseSensitive(fn_json, "writes");
     if (writes && !cJSON_IsArray(writes)) {
         fail(rd, "malformed writes in function", fn);
         return;
     }
-    sig->writes = arena_array(rd->an->arena,
-                              (size_t)cJSON_GetArraySize(writes) + 1,
-                              sizeof *sig->writes);
+    sig->writes =
+        arena_array(rd->an->arena, (size_t)cJSON_GetArraySize(writes) + 1,
+                    sizeof *sig->writes);
     const cJSON *w;
     cJSON_ArrayForEach(w, writes)
     {
@@ -511,10 +514,10 @@ static void read_writes(reader *rd, const cJSON *fn_json, const char *fn)
             fail(rd, "malformed write in function", fn);
             return;
         }
-        sig->writes[sig->n_writes++] = (sig_write){
-            by_param ? param->valueint : -1,
-            global ? arena_strdup(rd->an->arena, global) : NULL,
-            arena_strdup(rd->an->arena, member)};
+        sig->writes[sig->n_writes++] =
+            (sig_write){by_param ? param->valueint : -1,
+                        global ? arena_strdup(rd->an->arena, global) : NULL,
+                        arena_strdup(rd->an->arena, member)};
     }
 }
 
@@ -595,8 +598,8 @@ static void read_result_effects(reader *rd, const cJSON *fn_json,
             fail(rd, "malformed result effect in function", fn);
             return;
         }
-        sig->result_effects[sig->n_result_effects++] = (sig_effect){
-            0, arena_strdup(rd->an->arena, member), v, {0}, NULL};
+        sig->result_effects[sig->n_result_effects++] =
+            (sig_effect){0, arena_strdup(rd->an->arena, member), v, {0}, NULL};
     }
 }
 

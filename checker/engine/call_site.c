@@ -85,8 +85,8 @@ static call_arg *build_args(walk *w, const ir_node *n, const signature *sig,
 static void run_rules(walk *w, const ir_node *n, const call_result *r)
 {
     call_check chk = {r, n->callee->name, n->loc, n->end, NULL};
-    chk.claimed = arena_array(w->scratch, r->n_conflicts + 1,
-                              sizeof *chk.claimed);
+    chk.claimed =
+        arena_array(w->scratch, r->n_conflicts + 1, sizeof *chk.claimed);
     for (size_t i = 0; i < sc_n_rules; i++)
         if (sc_rules[i]->on_call)
             sc_rules[i]->on_call(w->an, &chk);
@@ -201,8 +201,8 @@ static void apply_write(walk *w, const sig_write *wr, const value *vals,
         if (!rest[0] || rest[0] == '*')
             clobber_deep(w, p->targets[i], site);
         else
-            write_path(w, p->targets[i],
-                       arena_printf(w->scratch, ".%s", rest), site);
+            write_path(w, p->targets[i], arena_printf(w->scratch, ".%s", rest),
+                       site);
     }
 }
 
@@ -252,9 +252,9 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
             const value_note *arg = arg_note_of(r, e->value);
             note->from = arg ? arg : e->note ? e->note->from : NULL;
         }
-        const aval *val = int_convert(w, aval_int(w, v, note),
-                                      &(ir_type){.cls = IR_TYPE_INT}, &l->type,
-                                      n);
+        const aval *val =
+            int_convert(w, aval_int(w, v, note), &(ir_type){.cls = IR_TYPE_INT},
+                        &l->type, n);
         cell_write(w, loc, val, !l->weak, n);
     }
 }
@@ -349,8 +349,7 @@ static bool has_body(walk *w, const ir_func *f)
 }
 
 static void apply_call(walk *w, const ir_node *n, const signature *sig,
-                       const call_result *r, const value *vals,
-                       uint32_t n_args)
+                       const call_result *r, const value *vals, uint32_t n_args)
 {
     lib_effect e;
     if (sig && sig->summarised)
@@ -369,6 +368,32 @@ static void apply_call(walk *w, const ir_node *n, const signature *sig,
 
 /* ---- Observations and the result ---------------------------------------- */
 
+/* A flat buffer (malloc's [rows*cols] elements) passed whole as a view
+   of the same element count ([rows, cols]) takes the view's dims as its
+   extent: the same memory, told in the rows a loss compares. */
+static void reshape_flat_extent(walk *w, const ir_node *n, const ir_node *a,
+                                const shape *view, const aval *v)
+{
+    dim_ctx *D = w->an->dims;
+    const shape *flat = v->extent.shape;
+    if (flat->rank != 1 || view->rank < 2 || !flat->dims[0] ||
+        shape_elements(D, view) != flat->dims[0])
+        return;
+    place p = expr_place(w, a);
+    if (!p.loc || !p.strong)
+        return;
+    shape_origin *o =
+        names_origin(w, ORIGIN_INFERRED, n->loc, a->text ? a->text : "?");
+    o->written = shape_format(w->an->arena, D, view);
+    o->callee = n->callee->name;
+    o->from = v->extent.origin;
+    aval seen = *cell_read(w, p.loc);
+    if (seen.extent.shape != flat)
+        return;
+    seen.extent = (shaped){view, o};
+    cell_replace(w, p.loc, aval_new(w, &seen));
+}
+
 /* A pointer variable or member with no extent passed to a SHAPE
    parameter was seen to be used as that view: an observation (notes,
    hover, what a summary requires of a parameter), never a contract. */
@@ -377,23 +402,25 @@ static void observe_arguments(walk *w, const ir_node *n, const call_result *r,
 {
     for (uint32_t i = 0; i < r->n_args; i++) {
         const ir_node *a = expr_strip_casts(n->kids[1 + i]);
-        if (!r->views[i] || vals[i].v->extent.shape ||
-            (a->kind != IR_VAR && a->kind != IR_MEMBER) ||
+        if (!r->views[i] || (a->kind != IR_VAR && a->kind != IR_MEMBER) ||
             vals[i].type.cls != IR_TYPE_POINTER)
             continue;
+        if (vals[i].v->extent.shape) {
+            reshape_flat_extent(w, n, a, r->views[i], vals[i].v);
+            continue;
+        }
         place p = expr_place(w, a);
         if (!p.loc || !p.strong)
             continue;
-        shape_origin *o = names_origin(w, ORIGIN_INFERRED, n->loc,
-                                       a->text ? a->text : "?");
+        shape_origin *o =
+            names_origin(w, ORIGIN_INFERRED, n->loc, a->text ? a->text : "?");
         o->written = shape_format(w->an->arena, w->an->dims, r->views[i]);
         o->callee = n->callee->name;
         aval seen = *cell_read(w, p.loc);
         seen.observed = (shaped){r->views[i], o};
         cell_replace(w, p.loc, aval_new(w, &seen));
         if (a->kind == IR_VAR)
-            names_observe(w, SHAPE_EVENT_TAKEN, a->decl, a->loc,
-                          seen.observed);
+            names_observe(w, SHAPE_EVENT_TAKEN, a->decl, a->loc, seen.observed);
     }
 }
 
@@ -402,8 +429,8 @@ static void observe_arguments(walk *w, const ir_node *n, const call_result *r,
 static shape_origin *returned_origin(walk *w, const call_result *r,
                                      const ir_node *n, const shape *s)
 {
-    shape_origin *o = names_origin(w, ORIGIN_RETURNED, n->loc,
-                                   n->text ? n->text : "?");
+    shape_origin *o =
+        names_origin(w, ORIGIN_RETURNED, n->loc, n->text ? n->text : "?");
     o->written = shape_format(w->an->arena, w->an->dims, s);
     o->callee = n->callee->name;
     for (uint32_t k = 0; k < r->n_bindings && o->n_values < ORIGIN_MAX_VALUES;
@@ -415,10 +442,10 @@ static shape_origin *returned_origin(walk *w, const call_result *r,
     }
     const signature *sig = r->sig;
     if (sig->derived && sig->returns_loc.file && sig->returns_via) {
-        shape_origin *inner = names_origin(w, ORIGIN_CALLEE_RETURN,
-                                           sig->returns_loc, sig->name);
-        inner->written = s == r->returns ? sig->returns_written
-                                         : sig->returns_seen_written;
+        shape_origin *inner =
+            names_origin(w, ORIGIN_CALLEE_RETURN, sig->returns_loc, sig->name);
+        inner->written =
+            s == r->returns ? sig->returns_written : sig->returns_seen_written;
         inner->callee = sig->returns_via;
         o->from = inner;
     }
@@ -470,8 +497,8 @@ static const ptset *fresh(walk *w, const ir_node *n)
 
 /* The size in bytes malloc, calloc, realloc or aligned_alloc is asked
    for, or NULL. */
-static const dim_poly *bytes_asked(walk *w, const ir_node *n,
-                                   const value *vals, uint32_t n_args)
+static const dim_poly *bytes_asked(walk *w, const ir_node *n, const value *vals,
+                                   uint32_t n_args)
 {
     const char *f = n->callee ? n->callee->name : "";
     if (strcmp(f, "malloc") == 0 && n_args == 1)
@@ -498,9 +525,9 @@ static value result_of(walk *w, const ir_node *n, const signature *sig,
             v.v = aval_bounded(w, v.v, r->returns_int_bounds[k]);
     } else if (n->type.cls == IR_TYPE_RECORD && r && r->returns) {
         /* A tensor made by a constructor: its own shape, read whole. */
-        aval proto = {.extent = {r->returns,
-                                 returned_origin(w, r, n, r->returns)},
-                      .exact = true};
+        aval proto = {
+            .extent = {r->returns, returned_origin(w, r, n, r->returns)},
+            .exact = true};
         v.v = aval_new(w, &proto);
     } else if (n->type.cls == IR_TYPE_POINTER) {
         aval proto = {0};
@@ -510,14 +537,53 @@ static value result_of(walk *w, const ir_node *n, const signature *sig,
             (sig && sig->returns_fresh))
             proto.pts = fresh(w, n);
         if (r && r->returns)
-            proto.extent = (shaped){r->returns,
-                                    returned_origin(w, r, n, r->returns)};
+            proto.extent =
+                (shaped){r->returns, returned_origin(w, r, n, r->returns)};
         if (r && r->returns_seen)
             proto.observed = (shaped){
                 r->returns_seen, returned_origin(w, r, n, r->returns_seen)};
         v.v = aval_new(w, &proto);
     }
     return v;
+}
+
+/* Whether a summary that relied on its caller's memory being private
+   holds at this call: no argument reaches memory others can reach.  A
+   call that relies on it makes this walk rely on it too, when the memory
+   is its own caller's. */
+static bool trusted(walk *w, const signature *sig, const value *vals,
+                    uint32_t n_args)
+{
+    if (!sig->assumes_private)
+        return true;
+    bool from_caller = false;
+    for (uint32_t i = 0; i < n_args; i++) {
+        const aval *v = vals[i].v;
+        if (vals[i].type.cls != IR_TYPE_POINTER &&
+            vals[i].type.cls != IR_TYPE_ARRAY)
+            continue;
+        if (v->is_null)
+            continue;
+        if (!v->pts || v->pts->unknown)
+            return false; /* may point anywhere */
+        for (uint32_t k = 0; k < v->pts->n; k++)
+            if (!loc_private(w, v->pts->targets[k], &from_caller))
+                return false;
+    }
+    if (from_caller)
+        w->relies_private = true;
+    return true;
+}
+
+/* The signature a call is checked with: the whole one, or, where its
+   summary cannot be trusted, the annotations alone. */
+static const signature *usable(walk *w, const ir_node *n, const signature *sig,
+                               const value *vals, uint32_t n_args)
+{
+    if (!sig || !sig->summarised || trusted(w, sig, vals, n_args))
+        return sig;
+    func_group *g = func_group_of(w->an, n->callee);
+    return g ? g->annotated : NULL;
 }
 
 value call_eval(walk *w, const ir_node *n)
@@ -528,13 +594,14 @@ value call_eval(walk *w, const ir_node *n)
     value *vals = arena_array(w->scratch, n_args + 1, sizeof *vals);
     for (uint32_t i = 0; i < n_args; i++)
         vals[i] = expr_eval(w, n->kids[1 + i]);
-    const signature *sig = n->callee ? signature_of(w->an, n->callee) : NULL;
+    const signature *sig = usable(
+        w, n, n->callee ? signature_of(w->an, n->callee) : NULL, vals, n_args);
     const call_result *r = NULL;
     if (sig && !w->st.dead)
         r = check_call(w, n, sig, vals, n_args);
     lib_effect e = LIB_PURE;
-    bool lib = n->callee && !has_body(w, n->callee) &&
-               libc_model(n->callee->name, &e);
+    bool lib =
+        n->callee && !has_body(w, n->callee) && libc_model(n->callee->name, &e);
     apply_call(w, n, sig, r, vals, n_args);
     if (r)
         observe_arguments(w, n, r, vals);

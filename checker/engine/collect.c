@@ -92,8 +92,7 @@ static void add_write(walk *w, int param, const char *global,
     }
     if (s->n_writes == s->cap_writes) {
         s->cap_writes = s->cap_writes ? s->cap_writes * 2 : 8;
-        sig_write *v =
-            arena_array(w->an->arena, s->cap_writes, sizeof *v);
+        sig_write *v = arena_array(w->an->arena, s->cap_writes, sizeof *v);
         if (s->n_writes)
             memcpy(v, s->writes, s->n_writes * sizeof *v);
         s->writes = v;
@@ -104,16 +103,20 @@ static void add_write(walk *w, int param, const char *global,
                     arena_strdup(a, suffix)};
 }
 
-/* The path of a location no member path names (array elements): all of
-   the object it is in, "->...->*". */
+/* A location no member path names (array elements) is written as the
+   nearest part of it that one does: the array member ("->state"), or,
+   for the elements a pointer points to, all of them ("->p->*"). */
 static loc_id whole_object(walk *w, loc_id loc, const char **deep)
 {
-    const location *o = loc_get(w, loc_get(w, loc)->object);
     *deep = "";
-    if (o->kind != OBJ_ENTRY)
-        return loc_get(w, loc)->object;
-    *deep = "->*";
-    return o->entry_of;
+    while (loc && loc_get(w, loc)->parent && loc_get(w, loc)->field[0] == '[')
+        loc = loc_get(w, loc)->parent;
+    const location *l = loc_get(w, loc);
+    if (l->kind == OBJ_ENTRY && !l->parent) {
+        *deep = "->*";
+        return l->entry_of;
+    }
+    return loc;
 }
 
 void collect_write(walk *w, loc_id loc)
@@ -215,9 +218,8 @@ static void scan_members(member_scan *m, loc_id loc, unsigned depth)
                 memcpy(more, m->out, m->n * sizeof *more);
             m->out = more;
         }
-        m->out[m->n++] = (sig_effect){0, path, v->num,
-                                      v->note ? v->note->loc : w->f->loc,
-                                      v->note};
+        m->out[m->n++] = (sig_effect){
+            0, path, v->num, v->note ? v->note->loc : w->f->loc, v->note};
     }
 }
 
@@ -283,12 +285,11 @@ void collect_return(walk *w, const ir_node *n, const value *v)
         (v->type.cls == IR_TYPE_POINTER || v->type.cls == IR_TYPE_RECORD))
         collect_result(w, n, v);
     if (v && n->n_kids && v->type.cls == IR_TYPE_INT) {
-        s->ret_int = s->ret_int ? aval_join(w, s->ret_int, v->v, w->f->body, 0)
-                                : v->v;
+        s->ret_int =
+            s->ret_int ? aval_join(w, s->ret_int, v->v, w->f->body, 0) : v->v;
         return;
     }
-    if (!v || !n->n_kids || expr_is_null_constant(n->kids[0]) ||
-        v->v->is_null)
+    if (!v || !n->n_kids || expr_is_null_constant(n->kids[0]) || v->v->is_null)
         return; /* "return NULL": any shape fits */
     if (!s->have_ret) {
         s->ret = v->v->extent, s->seen = v->v->observed;
@@ -385,13 +386,11 @@ static void summarise_int_result(walk *w)
         return;
     if (expressible(w, v->num))
         sig->returns_int = v->num;
-    sig->returns_int_bounds =
-        arena_array(w->an->arena, v->n_bounds + 1,
-                    sizeof *sig->returns_int_bounds);
+    sig->returns_int_bounds = arena_array(w->an->arena, v->n_bounds + 1,
+                                          sizeof *sig->returns_int_bounds);
     for (uint8_t i = 0; i < v->n_bounds; i++)
         if (expressible(w, v->bounds[i]))
-            sig->returns_int_bounds[sig->n_returns_int_bounds++] =
-                v->bounds[i];
+            sig->returns_int_bounds[sig->n_returns_int_bounds++] = v->bounds[i];
 }
 
 static void summarise_result(walk *w)
@@ -471,8 +470,8 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
     const aval *v = value;
     const location *l = loc_get(w, key);
     const char *suffix;
-    int param = l->type.cls == IR_TYPE_INT ? loc_param_path(w, key, &suffix)
-                                           : -1;
+    int param =
+        l->type.cls == IR_TYPE_INT ? loc_param_path(w, key, &suffix) : -1;
     if (param < 0 || suffix[0] != '-' || w->sum->assigned[param] ||
         !expressible(w, v->num))
         return;
@@ -516,6 +515,7 @@ signature *collect_finish(walk *w)
     sig->writes = s->writes, sig->n_writes = s->n_writes;
     sig->writes_any = s->writes_any;
     sig->no_return = !s->have_exit;
+    sig->assumes_private = w->relies_private;
     sig->summarised = true;
     sig->derived = true;
     return sig;
@@ -523,8 +523,8 @@ signature *collect_finish(walk *w)
 
 /* The summary's symbol for member path SUFFIX of parameter PARAM, made on
    first use so that effects and shapes can name it. */
-const dim_poly *collect_path_symbol(walk *w, uint32_t param,
-                                    const char *suffix, const char *display)
+const dim_poly *collect_path_symbol(walk *w, uint32_t param, const char *suffix,
+                                    const char *display)
 {
     signature *sig = w->sum->sig;
     for (uint32_t k = 0; k < sig->n_paths; k++)

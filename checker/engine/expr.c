@@ -198,11 +198,11 @@ static bool seen_outside(walk *w, const place *p)
         return true;
     if (p->loc) {
         const location *l = loc_get(w, p->loc);
-        return l->external || is_escaped(w, l->object);
+        return l->external || is_escaped(w, p->loc);
     }
     for (uint32_t i = 0; p->at && i < p->at->n; i++) {
         const location *l = loc_get(w, p->at->targets[i]);
-        if (l->external || is_escaped(w, l->object))
+        if (l->external || is_escaped(w, p->at->targets[i]))
             return true;
     }
     return p->at && p->at->unknown;
@@ -245,8 +245,8 @@ static void copy_fields(walk *w, const place *dst, const place *src,
             if (v.v->note && d.loc) { /* "l.B set to 64", not the source's */
                 value_note *note = arena_alloc(w->an->arena, sizeof *note);
                 *note = *v.v->note;
-                note->name = arena_strdup(w->an->arena,
-                                          loc_get(w, d.loc)->display);
+                note->name =
+                    arena_strdup(w->an->arena, loc_get(w, d.loc)->display);
                 aval r = *v.v;
                 r.note = note;
                 v.v = aval_new(w, &r);
@@ -404,8 +404,32 @@ static value eval_addr(walk *w, const ir_node *n)
         }
         return make(aval_new(w, &r), &n->type);
     }
-    return pointer_to(w, p.loc, inner_v.v->extent, inner_v.v->exact,
-                      &n->type);
+    return pointer_to(w, p.loc, inner_v.v->extent, inner_v.v->exact, &n->type);
+}
+
+/* malloc's fresh memory seen as pointer type T (a cast, or the implicit
+   conversion of an assignment): it holds as many elements as its size
+   allows (a declared fact, like an array type). */
+static const aval *allocated(walk *w, const aval *v, const ir_type *t,
+                             const ir_node *n)
+{
+    dim_ctx *D = w->an->dims;
+    const dim_poly *count =
+        dim_div(D, v->bytes, dim_const(D, (int64_t)t->elem_bytes));
+    if (!count)
+        return v;
+    shape *s = shape_new(w->an->arena, 1);
+    s->dims[0] = count;
+    const ir_node *call = expr_strip_casts(n);
+    shape_origin *o = names_origin(w, ORIGIN_ALLOCATED, call->loc,
+                                   call->text ? call->text : "?");
+    o->written = shape_format(w->an->arena, D, s);
+    o->callee =
+        call->kind == IR_CALL && call->callee ? call->callee->name : "malloc";
+    aval r = *v;
+    r.bytes = NULL;
+    r.extent = (shaped){s, o};
+    return aval_new(w, &r);
 }
 
 /* ++/-- and compound assignment compute in the place's type. */
@@ -435,10 +459,9 @@ static shape_origin *assigned_origin(walk *w, const shape_origin *from,
                                      const shape *s, const ir_decl *target,
                                      const ir_node *site)
 {
-    shape_origin *o =
-        names_origin(w, ORIGIN_ASSIGNED, site->loc, target->name);
-    if (from && (from->kind == ORIGIN_RETURNED ||
-                 from->kind == ORIGIN_ALLOCATED) &&
+    shape_origin *o = names_origin(w, ORIGIN_ASSIGNED, site->loc, target->name);
+    if (from &&
+        (from->kind == ORIGIN_RETURNED || from->kind == ORIGIN_ALLOCATED) &&
         from->loc.line == site->loc.line && from->loc.file == site->loc.file) {
         *o = *from;
         o->name = target->name, o->loc = site->loc;
@@ -454,8 +477,8 @@ static const aval *retold(walk *w, const aval *v, const ir_decl *target,
 {
     aval r = *v;
     if (r.extent.shape)
-        r.extent.origin = assigned_origin(w, r.extent.origin, r.extent.shape,
-                                          target, site);
+        r.extent.origin =
+            assigned_origin(w, r.extent.origin, r.extent.shape, target, site);
     if (r.observed.shape)
         r.observed.origin = assigned_origin(w, r.observed.origin,
                                             r.observed.shape, target, site);
@@ -479,6 +502,9 @@ void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
         place_write(w, p, aval_new(w, &r), site);
         return;
     }
+    if (t->cls == IR_TYPE_POINTER && v.v->bytes && t->elem_bytes)
+        v.v = allocated(w, v.v, t,
+                        site->kind == IR_ASSIGN ? site->kids[1] : site);
     if (t->cls == IR_TYPE_POINTER && v.v->pts && seen_outside(w, p))
         escape_targets(w, v.v);
     if (target && (v.v->extent.shape || v.v->observed.shape))
@@ -503,6 +529,20 @@ static const ir_decl *named_var(const ir_node *n)
     return n && n->kind == IR_VAR ? n->decl : NULL;
 }
 
+/* N, stored whole in TARGET: an unknown integer made by N itself (a
+   call's result, a conditional) is shown by TARGET's name. */
+static value eval_named(walk *w, const ir_node *n, const ir_decl *target)
+{
+    if (!target || !target->name[0] || target->type.cls != IR_TYPE_INT)
+        return expr_eval(w, n);
+    const ir_node *top = w->name_top;
+    const char *hint = w->name_hint;
+    w->name_top = n, w->name_hint = target->name;
+    value v = expr_eval(w, n);
+    w->name_top = top, w->name_hint = hint;
+    return v;
+}
+
 static value eval_assign(walk *w, const ir_node *n)
 {
     const ir_node *lhs = n->kids[0];
@@ -511,13 +551,14 @@ static value eval_assign(walk *w, const ir_node *n)
         copy_record(w, &dst, n->kids[1], n, named_var(lhs));
         return unknown_at(w, n);
     }
-    value rhs = expr_eval(w, n->kids[1]);
+    value rhs = n->op == '=' ? eval_named(w, n->kids[1], named_var(lhs))
+                             : expr_eval(w, n->kids[1]);
     place p = expr_place(w, lhs);
     if (n->op != '=') { /* x op= e: in the common type, then stored */
         value cur = place_read(w, &p, n);
         bool shift = n->op == IR_OP_SHL || n->op == IR_OP_SHR;
-        ir_type t = shift ? int_promoted(&p.type)
-                          : int_common(&p.type, &rhs.type);
+        ir_type t =
+            shift ? int_promoted(&p.type) : int_common(&p.type, &rhs.type);
         const dim_poly *r =
             int_arith(w, n->op, operand(w, cur, &t, n),
                       shift ? rhs.v->num : operand(w, rhs, &t, n), &t);
@@ -548,10 +589,11 @@ static value eval_incdec(walk *w, const ir_node *n)
         /* In the promoted type, then stored back (uint8_t 255 + 1 is 0). */
         ir_type promoted = int_promoted(&p.type);
         const dim_poly *one = dim_const(w->an->dims, 1);
-        next = make(aval_int(w, int_arith(w, inc ? '+' : '-', cur.v->num, one,
-                                          &promoted),
-                             NULL),
-                    &promoted);
+        next = make(
+            aval_int(w,
+                     int_arith(w, inc ? '+' : '-', cur.v->num, one, &promoted),
+                     NULL),
+            &promoted);
     }
     expr_assign(w, &p, next, named_var(n->kids[0]), n);
     bool pre = n->op == IR_OP_PREINC || n->op == IR_OP_PREDEC;
@@ -702,29 +744,6 @@ static value eval_unary(walk *w, const ir_node *n)
     return unknown_at(w, n);
 }
 
-/* malloc's fresh memory seen as N's element type: it holds as many
-   elements as its size allows (a declared fact, like an array type). */
-static const aval *allocated(walk *w, const aval *v, const ir_node *n)
-{
-    dim_ctx *D = w->an->dims;
-    const dim_poly *count =
-        dim_div(D, v->bytes, dim_const(D, (int64_t)n->type.elem_bytes));
-    if (!count)
-        return v;
-    shape *s = shape_new(w->an->arena, 1);
-    s->dims[0] = count;
-    const ir_node *call = expr_strip_casts(n);
-    shape_origin *o = names_origin(w, ORIGIN_ALLOCATED, call->loc,
-                                   call->text ? call->text : "?");
-    o->written = shape_format(w->an->arena, D, s);
-    o->callee = call->kind == IR_CALL && call->callee ? call->callee->name
-                                                      : "malloc";
-    aval r = *v;
-    r.bytes = NULL;
-    r.extent = (shaped){s, o};
-    return aval_new(w, &r);
-}
-
 static value eval_cast(walk *w, const ir_node *n)
 {
     value v = expr_eval(w, n->kids[0]);
@@ -742,7 +761,7 @@ static value eval_cast(walk *w, const ir_node *n)
             loc_learn_type(w, v.v->pts->targets[i], &pointee);
     }
     if (n->type.cls == IR_TYPE_POINTER && v.v->bytes && n->type.elem_bytes)
-        return make(allocated(w, v.v, n), &n->type);
+        return make(allocated(w, v.v, &n->type, n), &n->type);
     return make(v.v, &n->type);
 }
 
@@ -829,8 +848,7 @@ value expr_eval(walk *w, const ir_node *n)
         place p = expr_place(w, n);
         value v = place_read(w, &p, n);
         if (n->type.cls == IR_TYPE_ARRAY && p.loc) /* a row: no shape */
-            return pointer_to(w, p.loc, (shaped){NULL, NULL}, false,
-                              &n->type);
+            return pointer_to(w, p.loc, (shaped){NULL, NULL}, false, &n->type);
         return v;
     }
     case IR_CAST:
@@ -920,7 +938,7 @@ static void init_place(walk *w, const place *p, const ir_node *init,
     } else if (p->type.cls == IR_TYPE_ARRAY) {
         expr_eval(w, init); /* a string literal */
     } else {
-        expr_assign(w, p, expr_eval(w, init), target, init);
+        expr_assign(w, p, eval_named(w, init, target), target, init);
     }
 }
 

@@ -72,8 +72,7 @@ signature *engine_walk_function(analysis *an, const ir_func *f,
     w.scratch = an->scratch;
     memory_init(&w);
     strmap_init(&w.free_syms, w.scratch);
-    w.declared =
-        arena_array(w.scratch, f->n_locals + 1, sizeof *w.declared);
+    w.declared = arena_array(w.scratch, f->n_locals + 1, sizeof *w.declared);
     collect_init(&w);
     enter_params(&w);
     stmt_walk(&w, f->body);

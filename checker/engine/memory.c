@@ -26,7 +26,7 @@
 
 #include "walk.h"
 
-#define LOC_MAX_DEPTH 8     /* pointer hops before memory is "unknown" */
+#define LOC_MAX_DEPTH 8      /* pointer hops before memory is "unknown" */
 #define LOC_MAX_COUNT 200000 /* locations per walk (the budget) */
 #define DEEP_MAX 64          /* objects one deep clobber or escape visits */
 
@@ -51,7 +51,7 @@ typedef struct loc_key {
 struct loc_table {
     location *items; /* [0] unused */
     uint32_t n, cap;
-    loc_key *keys;   /* open addressing, index into items */
+    loc_key *keys; /* open addressing, index into items */
     uint32_t *slots;
     uint32_t n_slots;
     loc_id unknown;
@@ -137,15 +137,13 @@ static uint32_t alias_class(walk *w, const location *l)
 {
     const location *p = l->parent ? &w->locs->items[l->parent] : NULL;
     if (l->field_decl && p && p->record && l->field[0] != '[')
-        return class_id(w, p->record->is_union
-                               ? arena_printf(w->scratch, "U:%p",
-                                              (const void *)p->record)
-                               : arena_printf(w->scratch, "F:%p:%s",
-                                              (const void *)p->record,
-                                              l->field));
-    return class_id(w,
-                    arena_printf(w->scratch, "S:%s",
-                                 type_class(w, &l->type, l->record)));
+        return class_id(
+            w, p->record->is_union
+                   ? arena_printf(w->scratch, "U:%p", (const void *)p->record)
+                   : arena_printf(w->scratch, "F:%p:%s",
+                                  (const void *)p->record, l->field));
+    return class_id(w, arena_printf(w->scratch, "S:%s",
+                                    type_class(w, &l->type, l->record)));
 }
 
 /* The class every cell of L's type is in ("C:i32"): what a write of that
@@ -215,15 +213,17 @@ void memory_init(walk *w)
     w->locs = t;
     table_rehash(w);
     loc_key k = {OBJ_UNKNOWN, 0, NULL};
-    location proto = {.kind = OBJ_UNKNOWN, .external = true,
-                      .entry_valued = true, .weak = true, .display = "?"};
+    location proto = {.kind = OBJ_UNKNOWN,
+                      .external = true,
+                      .entry_valued = true,
+                      .weak = true,
+                      .display = "?"};
     proto.type.cls = IR_TYPE_OTHER;
     t->unknown = table_add(w, &k, &proto);
     w->st.cells = w->st.marks = w->st.outside = pmap_empty();
 }
 
-static const char *child_display(walk *w, const location *p,
-                                 const char *name);
+static const char *child_display(walk *w, const location *p, const char *name);
 
 /* Gives LOC's children the displays their parent's gives them, and the
    notes of their cells the new names. */
@@ -307,11 +307,15 @@ loc_id loc_entry(walk *w, loc_id pointer)
     loc_id id = table_find(w, &k);
     if (id)
         return id;
+    bool caller = pl->from_caller ||
+                  (pl->kind == OBJ_VAR && !pl->parent && pl->var &&
+                   pl->var->kind == IR_DECL_PARAM && pl->var->owner == w->f);
     location proto = {.kind = OBJ_ENTRY,
                       .entry_of = pointer,
                       .type = pointee_type(&pl->type),
                       .external = true,
                       .entry_valued = true,
+                      .from_caller = caller,
                       .depth = pl->depth + 1,
                       .display = arena_printf(w->scratch, "*%s", pl->display)};
     return table_add(w, &k, &proto);
@@ -380,6 +384,7 @@ loc_id loc_field(walk *w, loc_id parent, const ir_decl *field)
                       .type = field->type,
                       .external = p->external,
                       .entry_valued = p->entry_valued,
+                      .from_caller = p->from_caller,
                       .weak = p->weak,
                       .depth = p->depth,
                       .display = child_display(w, p, field->name)};
@@ -412,13 +417,14 @@ loc_id loc_elements(walk *w, loc_id parent)
                       .kind = p->kind,
                       .external = p->external,
                       .entry_valued = p->entry_valued,
+                      .from_caller = p->from_caller,
                       .weak = true,
                       .depth = p->depth,
                       .display = arena_printf(w->scratch, "%s[]", p->display)};
     if (p->type.cls == IR_TYPE_ARRAY) {
         proto.type = p->type;
-        proto.type.cls = p->type.pointer_depth ? IR_TYPE_POINTER
-                                               : p->type.elem_cls;
+        proto.type.cls =
+            p->type.pointer_depth ? IR_TYPE_POINTER : p->type.elem_cls;
         proto.type.array_rank = 0;
         proto.type.array_dims = NULL;
     } else {
@@ -485,20 +491,29 @@ const char *loc_global_path(walk *w, loc_id loc, const char **suffix)
 
 /* ---- Cells -------------------------------------------------------------- */
 
-bool is_escaped(const walk *w, loc_id obj)
+/* Whether LOC, or what it is part of, escaped in state ST. */
+static bool escaped_in(const walk *w, const state *st, loc_id loc)
 {
-    return pmap_get(w->st.marks, mark_key(obj, MARK_ESCAPED)) != NULL;
+    for (; loc; loc = loc_get(w, loc)->parent)
+        if (pmap_get(st->marks, mark_key(loc, MARK_ESCAPED)))
+            return true;
+    return false;
+}
+
+bool is_escaped(const walk *w, loc_id loc)
+{
+    return escaped_in(w, &w->st, loc);
 }
 
 /* Whether others can reach LOC's cell in state W->st. */
 static bool reachable_outside(const walk *w, const location *l)
 {
-    return l->external || is_escaped(w, l->object);
+    return l->external || is_escaped(w, (loc_id)(l - w->locs->items));
 }
 
 /* The clobber that hides LOC's initial value, if any: the site it
    happened at. */
-static const void *clobber_of(const walk *w, const state *st, loc_id loc)
+static const void *clobber_of(walk *w, const state *st, loc_id loc)
 {
     const void *site = pmap_get(st->marks, MARK_TOP);
     if (site)
@@ -507,11 +522,15 @@ static const void *clobber_of(const walk *w, const state *st, loc_id loc)
     for (loc_id at = loc; at; at = loc_get(w, at)->parent)
         if ((site = pmap_get(st->marks, mark_key(at, MARK_LOC))))
             return site;
-    bool outside = l->external ||
-                   pmap_get(st->marks, mark_key(l->object, MARK_ESCAPED));
-    if (!outside)
+    bool escaped = escaped_in(w, st, loc);
+    if (!l->external && !escaped)
         return NULL;
-    if ((site = pmap_get(st->marks, MARK_ALL)) ||
+    /* Code nobody can see reached what others can reach, not what the
+       caller kept to itself (the summary says it relied on that). */
+    bool unseen = !l->from_caller || escaped;
+    if (!unseen && pmap_get(st->marks, MARK_ALL))
+        w->relies_private = true; /* its value survived by that alone */
+    if ((unseen && (site = pmap_get(st->marks, MARK_ALL))) ||
         (site = pmap_get(st->marks, mark_key(l->akey, MARK_CLASS))) ||
         (site = pmap_get(st->marks, mark_key(l->wide, MARK_CLASS))))
         return site;
@@ -538,9 +557,9 @@ static const aval *entry_value(walk *w, loc_id loc)
     int param = loc_param_path(w, loc, &suffix);
     if (param >= 0 && w->sum) { /* the summary's symbols: callers bind them */
         const dim_poly *sym =
-            suffix[0] ? collect_path_symbol(w, (uint32_t)param, suffix,
-                                            l->display)
-                      : collect_param_symbol(w, (uint32_t)param);
+            suffix[0]
+                ? collect_path_symbol(w, (uint32_t)param, suffix, l->display)
+                : collect_param_symbol(w, (uint32_t)param);
         if (sym)
             return aval_int(w, sym, NULL);
     }
@@ -618,6 +637,10 @@ static void clobber_present(void *ud, uint32_t key, const void *value)
     const location *l = loc_get(w, key);
     if (key == cc->except)
         return;
+    if (cc->all && l->from_caller && !is_escaped(w, key)) {
+        w->relies_private = true; /* the caller's own: see clobber_of */
+        return;
+    }
     if (cc->all || l->akey == cc->class_a || l->akey == cc->class_b ||
         l->wide == cc->class_a || l->wide == cc->class_b)
         w->st.cells = pmap_set(w->scratch, w->st.cells, key,
@@ -639,11 +662,10 @@ static void clobber_aliases(walk *w, loc_id loc, const ir_node *site)
     bool is_field = l->field_decl && l->field[0] != '[';
     /* A field's write may be any cell of its scalar class; a scalar's
        write may be any field of its type. */
-    cc.class_b = is_field
-                     ? class_id(w, arena_printf(w->scratch, "S:%s",
-                                                type_class(w, &l->type,
-                                                           l->record)))
-                     : l->wide;
+    cc.class_b =
+        is_field ? class_id(w, arena_printf(w->scratch, "S:%s",
+                                            type_class(w, &l->type, l->record)))
+                 : l->wide;
     mark(w, mark_key(cc.class_a, MARK_CLASS), site);
     mark(w, mark_key(cc.class_b, MARK_CLASS), site);
     pmap outside = w->st.outside;
@@ -717,8 +739,8 @@ void clobber_anywhere(walk *w, const ir_type *t, const ir_node *site)
         return;
     }
     clobber_ctx cc = {w, site, type_wide_class(w, &probe), 0, 0, false};
-    cc.class_b = class_id(w, arena_printf(w->scratch, "S:%s",
-                                          type_class(w, t, probe.record)));
+    cc.class_b = class_id(
+        w, arena_printf(w->scratch, "S:%s", type_class(w, t, probe.record)));
     mark(w, mark_key(cc.class_a, MARK_CLASS), site);
     mark(w, mark_key(cc.class_b, MARK_CLASS), site);
     pmap outside = w->st.outside;
@@ -776,10 +798,11 @@ static void pointees(deep_ctx *d, loc_id loc, void (*fn)(deep_ctx *, loc_id))
     if (!v->pts || v->pts->unknown)
         d->overflow = true;
     for (uint32_t i = 0; v->pts && i < v->pts->n; i++)
-        fn(d, loc_get(w, v->pts->targets[i])->object);
+        fn(d, v->pts->targets[i]);
 }
 
-/* Collects OBJ and every object its pointers may reach. */
+/* Collects LOC (an object, or the member a pointer points to: only that
+   part) and everything its pointers may reach. */
 static void deep_collect(deep_ctx *d, loc_id obj)
 {
     if (deep_visit(d, obj))
@@ -789,7 +812,6 @@ static void deep_collect(deep_ctx *d, loc_id obj)
 void clobber_deep(walk *w, loc_id obj, const ir_node *site)
 {
     deep_ctx d = {.w = w};
-    obj = loc_get(w, obj)->object;
     deep_collect(&d, obj);
     for (uint32_t i = 0; i < d.n; i++) {
         collect_write(w, d.seen[i]);
@@ -800,6 +822,21 @@ void clobber_deep(walk *w, loc_id obj, const ir_node *site)
     }
     if (d.overflow) /* reaches memory we cannot name: anything outside */
         clobber_outside(w, site);
+}
+
+bool loc_private(walk *w, loc_id loc, bool *from_caller)
+{
+    deep_ctx d = {.w = w};
+    deep_collect(&d, loc);
+    if (d.overflow)
+        return false;
+    for (uint32_t i = 0; i < d.n; i++) {
+        const location *l = loc_get(w, d.seen[i]);
+        if (is_escaped(w, d.seen[i]) || (l->external && !l->from_caller))
+            return false;
+        *from_caller = *from_caller || l->from_caller;
+    }
+    return true;
 }
 
 /* Adds the present cells below LOC to the cells others can reach. */
@@ -816,7 +853,7 @@ static void publish_cells(walk *w, loc_id loc)
 void escape_deep(walk *w, loc_id obj)
 {
     deep_ctx d = {.w = w};
-    deep_collect(&d, loc_get(w, obj)->object);
+    deep_collect(&d, obj);
     for (uint32_t i = 0; i < d.n; i++) {
         const location *l = loc_get(w, d.seen[i]);
         if (l->external || is_escaped(w, d.seen[i]))

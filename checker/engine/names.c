@@ -74,7 +74,7 @@ static const dim_poly *resolve_sibling(resolver *r, const char *path)
         if (!name_is(fd->name, path, head))
             continue;
         const aval *v = path_read(r->w, r->object,
-                                   arena_printf(r->w->scratch, ".%s", path));
+                                  arena_printf(r->w->scratch, ".%s", path));
         if (v)
             record_value(r, path, v->num, v->note);
         return v ? v->num : NULL;
@@ -99,6 +99,24 @@ static const dim_poly *resolve_constant(resolver *r, const char *path)
     return v;
 }
 
+/* SPEC 2 for a field's annotation: a sibling field of the same object, a
+   constant, or a free symbol, one per object (so that two fields of one
+   object that say B mean one B), never a variable of whoever reads the
+   field.  With no stable object, a name is unknown. */
+static const dim_poly *resolve_in_field(resolver *r, const char *path)
+{
+    if (r->object) {
+        const dim_poly *v = resolve_sibling(r, path);
+        if (v)
+            return v;
+    }
+    const dim_poly *c = resolve_constant(r, path);
+    if (c || !r->object)
+        return c;
+    return names_free_symbol(
+        r->w, arena_printf(r->w->scratch, "@%u", (unsigned)r->object), path);
+}
+
 /* SPEC 2: sibling field, variable in scope, constant, free symbol.  A
    name that stands for something unknown is NULL: that dim is unknown. */
 static const dim_poly *resolve_in_body(void *ud, const char *path, int column)
@@ -106,11 +124,8 @@ static const dim_poly *resolve_in_body(void *ud, const char *path, int column)
     (void)column;
     resolver *r = ud;
     walk *w = r->w;
-    if (r->record && r->object) {
-        const dim_poly *v = resolve_sibling(r, path);
-        if (v)
-            return v;
-    }
+    if (r->record) /* a field's annotation: no local of the reader's */
+        return resolve_in_field(r, path);
     size_t head = strcspn(path, ".-");
     const ir_decl *d = lookup_var(w, path, head);
     if (d && (path[head] != '\0' || d->type.cls == IR_TYPE_INT)) {
@@ -124,8 +139,6 @@ static const dim_poly *resolve_in_body(void *ud, const char *path, int column)
     const dim_poly *c = resolve_constant(r, path);
     if (c)
         return c;
-    if (r->record && !r->object) /* no stable object: its fields are unknown */
-        return NULL;
     return names_free_symbol(w, NULL, path);
 }
 
@@ -141,8 +154,8 @@ static void note_constants_in(resolver *r, const char *text)
         const char *start = p;
         while (isalnum((unsigned char)*p) || *p == '_')
             p++;
-        resolve_constant(r, arena_strndup(r->w->scratch, start,
-                                          (size_t)(p - start)));
+        resolve_constant(
+            r, arena_strndup(r->w->scratch, start, (size_t)(p - start)));
     }
 }
 
@@ -183,8 +196,8 @@ bool names_can_hold_shape(const ir_type *t)
 
 /* Tells the observer (an editor's hover and inlay hints), if there is one,
    what D holds at AT.  Fixpoint iterations stay silent. */
-void names_observe(walk *w, shape_event_kind kind, const ir_decl *d,
-                   sc_loc at, shaped value)
+void names_observe(walk *w, shape_event_kind kind, const ir_decl *d, sc_loc at,
+                   shaped value)
 {
     const shape_observer *obs = w->an->observer;
     if (!obs || w->silent || !d || !d->name[0])
@@ -201,11 +214,10 @@ static const ir_annotation *shape_annotation(walk *w, const ir_decl *d)
         if (ann->kind == IR_ANN_SHAPE)
             return ann;
         if (!w->silent)
-            annotation_problem(w->an, ann->loc,
-                               "%s on '%s': it belongs on a function",
-                               ann->kind == IR_ANN_LOSS ? "SHAPE_LOSS"
-                                                        : "RETURNS_SHAPE",
-                               d->name);
+            annotation_problem(
+                w->an, ann->loc, "%s on '%s': it belongs on a function",
+                ann->kind == IR_ANN_LOSS ? "SHAPE_LOSS" : "RETURNS_SHAPE",
+                d->name);
     }
     return NULL;
 }
@@ -228,8 +240,8 @@ static shaped declared_by_annotation(walk *w, const ir_decl *d,
     shaped r = {NULL, NULL};
     if (!name)
         name = decl_display(w, d, object);
-    resolver res = {w, object, d->kind == IR_DECL_FIELD ? d->parent : NULL,
-                    ann, NULL};
+    resolver res = {w, object, d->kind == IR_DECL_FIELD ? d->parent : NULL, ann,
+                    NULL};
     shape_origin *o = names_origin(w, ORIGIN_DECLARED, ann->loc, name);
     o->written = shape_written(w->an->arena, ann->text);
     res.origin = o;
@@ -290,8 +302,7 @@ void names_enter_scope(walk *w, const ir_decl *d)
 {
     if (w->n_scope == w->cap_scope) {
         w->cap_scope = w->cap_scope ? w->cap_scope * 2 : 16;
-        const ir_decl **s =
-            arena_array(w->scratch, w->cap_scope, sizeof *s);
+        const ir_decl **s = arena_array(w->scratch, w->cap_scope, sizeof *s);
         if (w->n_scope)
             memcpy(s, w->scope, w->n_scope * sizeof *s);
         w->scope = s;
@@ -304,8 +315,7 @@ void names_enter_scope(walk *w, const ir_decl *d)
 /* Where the constant N (an integer written as a macro or constant name)
    was defined: the macro definition expanded there when the front end
    says which, else the name's definition in the TU. */
-const value_note *names_constant_note(walk *w, const ir_node *n,
-                                      int64_t value)
+const value_note *names_constant_note(walk *w, const ir_node *n, int64_t value)
 {
     analysis *an = w->an;
     if (n->macro) {
@@ -328,8 +338,9 @@ const value_note *names_constant_note(walk *w, const ir_node *n,
         found != value)
         return NULL;
     value_note *note = arena_alloc(an->arena, sizeof *note);
-    *note = (value_note){
-        text, arena_printf(an->arena, "%lld", (long long)value), loc, how, NULL};
+    *note =
+        (value_note){text, arena_printf(an->arena, "%lld", (long long)value),
+                     loc, how, NULL};
     return note;
 }
 

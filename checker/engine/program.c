@@ -114,7 +114,8 @@ static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
                        callees *out)
 {
     todo->n = 0;
-    todo->items = grow(an, todo->items, todo->n, &todo->cap, sizeof *todo->items);
+    todo->items =
+        grow(an, todo->items, todo->n, &todo->cap, sizeof *todo->items);
     todo->items[todo->n++] = body;
     while (todo->n) {
         const ir_node *x = todo->items[--todo->n];
@@ -123,14 +124,14 @@ static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
         if (x->kind == IR_CALL && x->callee) {
             func_group *g = func_group_of(an, x->callee);
             if (g && func_group_definition(g)) {
-                out->items = grow(an, out->items, out->n, &out->cap,
-                                  sizeof *out->items);
+                out->items =
+                    grow(an, out->items, out->n, &out->cap, sizeof *out->items);
                 out->items[out->n++] = g;
             }
         }
         for (uint32_t i = 0; i < x->n_kids; i++) {
-            todo->items = grow(an, todo->items, todo->n, &todo->cap,
-                               sizeof *todo->items);
+            todo->items =
+                grow(an, todo->items, todo->n, &todo->cap, sizeof *todo->items);
             todo->items[todo->n++] = x->kids[i];
         }
     }
@@ -138,8 +139,8 @@ static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
 
 static void push_order(graph *gr, func_group *g)
 {
-    gr->order = grow(gr->an, gr->order, gr->n_order, &gr->cap_order,
-                     sizeof *gr->order);
+    gr->order =
+        grow(gr->an, gr->order, gr->n_order, &gr->cap_order, sizeof *gr->order);
     gr->order[gr->n_order++] = g;
 }
 
@@ -154,8 +155,8 @@ static void open_frame(graph *gr, frame *f, func_group *g)
 {
     g->visited = true;
     g->index = g->low = gr->next_index++;
-    gr->stack = grow(gr->an, gr->stack, gr->n_stack, &gr->cap_stack,
-                     sizeof *gr->stack);
+    gr->stack =
+        grow(gr->an, gr->stack, gr->n_stack, &gr->cap_stack, sizeof *gr->stack);
     gr->stack[gr->n_stack++] = g;
     g->on_stack = true;
     *f = (frame){g, {0}, 0};
@@ -204,7 +205,8 @@ static void visit(graph *gr, func_group *start)
     }
 }
 
-/* ---- The walks ------------------------------------------------------------ */
+/* ---- The walks ------------------------------------------------------------
+ */
 
 static diag_list *findings_of(analysis *an, const analysis_options *o,
                               const ir_tu *tu, diag_list *all)
@@ -220,8 +222,8 @@ static diag_list *findings_of(analysis *an, const analysis_options *o,
 /* Walks every body of G (a function defined in a header is walked with
    each TU that holds its body, for its findings there); the first walk's
    summary completes G's signature. */
-static void walk_group(analysis *an, const analysis_options *o,
-                       func_group *g, diag_list *all)
+static void walk_group(analysis *an, const analysis_options *o, func_group *g,
+                       diag_list *all)
 {
     const signature *derived = NULL;
     bool first = true;
@@ -304,9 +306,10 @@ static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
 
 /* The walk of a body recurses once per nesting level of its statements and
    expressions (the front end accepts up to 2,000); a loop's rounds and a
-   statement's joins add frames of their own (tests/limits measure it).  The analysis therefore runs on a thread of
-   its own with room to spare, whatever stack the caller has (8 MB for a
-   process's main thread, often less for a library user's threads). */
+   statement's joins add frames of their own (tests/limits measure it).  The
+   analysis therefore runs on a thread of its own with room to spare, whatever
+   stack the caller has (8 MB for a process's main thread, often less for a
+   library user's threads). */
 #define ANALYSIS_STACK_SIZE (256u << 20)
 
 typedef struct analyze_job {

@@ -108,10 +108,10 @@ static void refine_less(walk *w, const ir_node *a, const ir_node *b, bool le)
         return;
     }
     if (boundable(a) && vb.v->num)
-        bound_place(w, a,
-                    le ? vb.v->num
-                       : dim_sub(w->an->dims, vb.v->num,
-                                 dim_const(w->an->dims, 1)));
+        bound_place(
+            w, a,
+            le ? vb.v->num
+               : dim_sub(w->an->dims, vb.v->num, dim_const(w->an->dims, 1)));
 }
 
 static void refine_compare(walk *w, const ir_node *c, bool truth)
@@ -177,7 +177,8 @@ void stmt_refine(walk *w, const ir_node *cond, bool truth)
             if (null_if == truth) {
                 place p = expr_place(w, var);
                 if (p.loc && p.strong)
-                    cell_replace(w, p.loc, aval_new(w, &(aval){.is_null = true}));
+                    cell_replace(w, p.loc,
+                                 aval_new(w, &(aval){.is_null = true}));
             }
             return;
         }
@@ -203,8 +204,8 @@ static const aval **array_sizes(walk *w, const ir_decl *d)
         return NULL;
     const aval **dims = arena_array(w->scratch, t->array_rank, sizeof *dims);
     for (uint32_t i = 0; i < t->array_rank; i++)
-        dims[i] = t->array_dims[i] ? expr_eval(w, t->array_dims[i]).v
-                                   : &aval_nothing;
+        dims[i] =
+            t->array_dims[i] ? expr_eval(w, t->array_dims[i]).v : &aval_nothing;
     return dims;
 }
 

@@ -73,6 +73,19 @@ static void sym_grow(walk *w)
     t->items = items, t->cap = cap;
 }
 
+/* Whether SITE is TOP or a node under TOP's casts: a value made there is
+   the whole of what is stored, and takes the variable's name. */
+static bool on_name_spine(const ir_node *top, const void *site)
+{
+    for (const ir_node *n = top; n; n = n->kids[0]) {
+        if ((const void *)n == site)
+            return true;
+        if (n->kind != IR_CAST || n->n_kids != 1)
+            return false;
+    }
+    return false;
+}
+
 const dim_poly *site_symbol(walk *w, const void *site, loc_id loc, int tag,
                             const char *display)
 {
@@ -88,6 +101,8 @@ const dim_poly *site_symbol(walk *w, const void *site, loc_id loc, int tag,
             return e->poly;
     }
     dim_ctx *D = w->an->dims;
+    if (!loc && w->name_top && on_name_spine(w->name_top, site))
+        display = w->name_hint;
     const dim_poly *p = dim_symbol(D, dim_sym_new(D, display ? display : "?"));
     t->items[h] = (sym_entry){site, loc, tag, p};
     if (2 * ++t->n > t->cap)
@@ -329,7 +344,12 @@ const aval *int_convert(walk *w, const aval *v, const ir_type *from,
             return v;
         return aval_int(w, dim_const(w->an->dims, wrapped), NULL);
     }
-    if (!known_width(from) || holds_all(from, to))
+    /* A size in a 64-bit type (size_t, long) converted to a 32-bit one
+       keeps its value: sizes are taken to fit in 31 bits, as an array of
+       2^31 elements would not fit any of the checker's programs.  Any
+       narrower conversion of a symbol is unknown. */
+    bool size_to_int = from->int_bits == 64 && to->int_bits == 32;
+    if (!known_width(from) || holds_all(from, to) || size_to_int)
         return v;
     return aval_int(w, site_symbol(w, site, 0, 'c', "?"), NULL);
 }
@@ -420,8 +440,8 @@ static const dim_poly *shift(dim_ctx *D, int op, const dim_poly *a, int64_t k)
     return op == IR_OP_SHL ? dim_mul(D, a, f) : dim_div(D, a, f);
 }
 
-const dim_poly *int_arith(walk *w, int op, const dim_poly *a,
-                          const dim_poly *b, const ir_type *t)
+const dim_poly *int_arith(walk *w, int op, const dim_poly *a, const dim_poly *b,
+                          const ir_type *t)
 {
     if (!a || !b)
         return NULL;

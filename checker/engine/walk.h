@@ -50,19 +50,22 @@ typedef struct location {
     const char *field;         /* name in PARENT, "[]" for elements */
     const ir_decl *field_decl; /* the field, or NULL */
     obj_kind kind;
-    const ir_decl *var;   /* OBJ_VAR: the variable */
-    loc_id entry_of;      /* OBJ_ENTRY: the pointer whose target it is */
-    const ir_node *site;  /* OBJ_ALLOC: the call */
-    ir_type type;         /* what it holds */
+    const ir_decl *var;      /* OBJ_VAR: the variable */
+    loc_id entry_of;         /* OBJ_ENTRY: the pointer whose target it is */
+    const ir_node *site;     /* OBJ_ALLOC: the call */
+    ir_type type;            /* what it holds */
     const ir_record *record; /* the record it is (or holds), or NULL */
-    bool external;  /* others can reach it: globals, static locals, entry
-                       objects, unknown memory */
+    bool external;     /* others can reach it: globals, static locals, entry
+                          objects, unknown memory */
     bool entry_valued; /* absent cells hold their value at entry (external
                           objects and by-value parameters) */
-    bool weak;      /* stands for several runtime cells: updates are weak */
-    uint32_t akey;  /* alias class (memory.c): who else may be it */
-    uint32_t wide;  /* the class of every cell of its type */
-    uint32_t depth; /* pointer hops from a variable */
+    bool from_caller;  /* what a pointer parameter reaches: its caller's
+                          memory, which code nobody can see reaches only
+                          if the caller let it (docs/memory-model.md) */
+    bool weak;         /* stands for several runtime cells: updates are weak */
+    uint32_t akey;     /* alias class (memory.c): who else may be it */
+    uint32_t wide;     /* the class of every cell of its type */
+    uint32_t depth;    /* pointer hops from a variable */
     const char *display; /* "cfg.batch", "l->B", "*p" */
     bool named;          /* OBJ_ALLOC: by the variable that holds it */
     loc_id first_child, next_sibling;
@@ -90,11 +93,11 @@ typedef struct aval {
     const dim_poly *bounds[BOUNDS_MAX];
     uint8_t n_bounds;
     /* Pointers: targets, and what the buffer is known to hold. */
-    const ptset *pts; /* NULL: anywhere */
-    shaped extent;    /* declared facts only (SPEC 3) */
-    bool exact;       /* a tensor object's own shape */
-    shaped observed;  /* what a call needed or wrote: notes only */
-    bool is_null;     /* certainly null */
+    const ptset *pts;      /* NULL: anywhere */
+    shaped extent;         /* declared facts only (SPEC 3) */
+    bool exact;            /* a tensor object's own shape */
+    shaped observed;       /* what a call needed or wrote: notes only */
+    bool is_null;          /* certainly null */
     const dim_poly *bytes; /* fresh memory from malloc: its size in bytes */
 } aval;
 
@@ -116,10 +119,10 @@ typedef struct place {
 /* ---- State -------------------------------------------------------------- */
 
 typedef struct state {
-    pmap cells;    /* loc -> const aval *: absent is its initial value */
-    pmap marks;    /* clobbers and escapes (memory.c) */
-    pmap outside;  /* present cells others can reach: loc -> loc */
-    bool dead;     /* unreachable */
+    pmap cells;   /* loc -> const aval *: absent is its initial value */
+    pmap marks;   /* clobbers and escapes (memory.c) */
+    pmap outside; /* present cells others can reach: loc -> loc */
+    bool dead;    /* unreachable */
 } state;
 
 /* ---- One walk ----------------------------------------------------------- */
@@ -137,19 +140,26 @@ typedef struct walk {
     state st;
     loc_table *locs;
     sym_table *syms;
-    strmap free_syms; /* body-wide free symbols: name -> poly */
+    strmap free_syms;      /* body-wide free symbols: name -> poly */
     const ir_decl **scope; /* locals in scope, innermost last */
     uint32_t n_scope, cap_scope;
-    shaped *declared;   /* per local: its SHAPE / array extent */
-    loop_ctx *loops;    /* innermost loop or switch */
-    unsigned silent;    /* > 0: a fixpoint iteration, no findings */
+    shaped *declared;     /* per local: its SHAPE / array extent */
+    loop_ctx *loops;      /* innermost loop or switch */
+    unsigned silent;      /* > 0: a fixpoint iteration, no findings */
     unsigned conditional; /* inside a branch, loop or switch */
-    bool after_exit;    /* a return, goto or label was walked */
-    bool in_loop;       /* inside a loop body (allocations are weak) */
-    summary_acc *sum;   /* what the summary collects */
-    uint64_t steps;     /* work done (WORK_BUDGET_FUNCTION) */
+    bool after_exit;      /* a return, goto or label was walked */
+    bool in_loop;         /* inside a loop body (allocations are weak) */
+    summary_acc *sum;     /* what the summary collects */
+    uint64_t steps;       /* work done (WORK_BUDGET_FUNCTION) */
+    bool relies_private;  /* what it knows of its caller's memory survived
+                             code nobody can see (see location.from_caller) */
     bool over_budget;
-    diag_list quiet;    /* findings of silent walks, dropped */
+    /* A value made while evaluating what is stored in a named integer
+       variable is shown by that variable's name ("batch", not "atoi"):
+       the nodes from NAME_TOP down through casts are its sites. */
+    const ir_node *name_top;
+    const char *name_hint;
+    diag_list quiet; /* findings of silent walks, dropped */
     diag_list *loud;
 } walk;
 
@@ -197,7 +207,12 @@ void clobber_deep(walk *w, loc_id obj, const ir_node *site);
 void clobber_outside(walk *w, const ir_node *site);
 /* The address of OBJ (and all it reaches) is now known to others. */
 void escape_deep(walk *w, loc_id obj);
-bool is_escaped(const walk *w, loc_id obj);
+/* Whether nothing others can reach is among LOC and all its pointers
+   reach (the caller's memory counts as private: *FROM_CALLER says it is
+   there). */
+bool loc_private(walk *w, loc_id loc, bool *from_caller);
+/* Whether LOC, or what it is part of, escaped. */
+bool is_escaped(const walk *w, loc_id loc);
 
 state state_copy(const state *s);
 /* A joined with B at SITE (values that differ become SITE's symbols). */
@@ -219,15 +234,15 @@ const dim_poly *site_symbol(walk *w, const void *site, loc_id loc, int tag,
 const aval *aval_unknown(walk *w, const void *site, loc_id loc,
                          const ir_type *t);
 bool aval_equal(const aval *a, const aval *b);
-const aval *aval_join(walk *w, const aval *a, const aval *b,
-                      const void *site, loc_id loc);
+const aval *aval_join(walk *w, const aval *a, const aval *b, const void *site,
+                      loc_id loc);
 /* V converted from type FROM to TO as C converts (SITE names the result
    when it is unknown). */
 const aval *int_convert(walk *w, const aval *v, const ir_type *from,
                         const ir_type *to, const void *site);
 /* A OP B in type T. */
-const dim_poly *int_arith(walk *w, int op, const dim_poly *a,
-                          const dim_poly *b, const ir_type *t);
+const dim_poly *int_arith(walk *w, int op, const dim_poly *a, const dim_poly *b,
+                          const ir_type *t);
 /* C's integer promotion of T, and the common type of A and B (the usual
    arithmetic conversions), for integer types. */
 ir_type int_promoted(const ir_type *t);
@@ -242,8 +257,8 @@ const dim_poly *names_free_symbol(walk *w, const char *prefix,
 shape_origin *names_origin(walk *w, origin_kind kind, sc_loc loc,
                            const char *name);
 bool names_can_hold_shape(const ir_type *t);
-void names_observe(walk *w, shape_event_kind kind, const ir_decl *d,
-                   sc_loc at, shaped value);
+void names_observe(walk *w, shape_event_kind kind, const ir_decl *d, sc_loc at,
+                   shaped value);
 /* D's declared shape: its SHAPE, or its array type.  OBJECT is the
    struct a field is in (0 for a variable); DIMS, for a variable's array
    type, the values of its size expressions (NULL: constants only), with
@@ -253,8 +268,7 @@ shaped names_declared(walk *w, const ir_decl *d, loc_id object,
                       const aval *const *dims, const char *name);
 /* Where the constant N (VALUE, written as a macro or constant name) was
    defined, or NULL. */
-const value_note *names_constant_note(walk *w, const ir_node *n,
-                                      int64_t value);
+const value_note *names_constant_note(walk *w, const ir_node *n, int64_t value);
 value_note *names_set_note(walk *w, const char *name, const dim_poly *v,
                            sc_loc loc);
 void names_enter_scope(walk *w, const ir_decl *d);
@@ -310,8 +324,8 @@ void collect_loss(walk *w, const signature *callee, const ir_node *call);
 signature *collect_finish(walk *w);
 /* The summary's symbol for member path SUFFIX of parameter PARAM
    ("->B"), and for integer parameter PARAM (NULL if it is none). */
-const dim_poly *collect_path_symbol(walk *w, uint32_t param,
-                                    const char *suffix, const char *display);
+const dim_poly *collect_path_symbol(walk *w, uint32_t param, const char *suffix,
+                                    const char *display);
 const dim_poly *collect_param_symbol(walk *w, uint32_t param);
 
 #endif /* SHAPECHECK_WALK_H */

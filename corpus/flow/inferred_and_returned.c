@@ -34,6 +34,7 @@ int main(void)
     // expected-note@-3 {{'logits' has shape [32, 10], inferred from the call to 'matmul'}}
     // expected-note@-3 {{'half' declared as an array of shape [BATCH / 2], BATCH = 32}}
     // expected-note@11 {{BATCH defined as 32 here}}
+    // expected-note@26 {{'logits' holds [320] elements, allocated by 'malloc'}}
 
     float *h = new_matrix(BATCH / 4, CLASSES);
     matmul(h, x, w, BATCH, FEATURES, CLASSES); // expected-error {{'h' has shape [8, 10] but parameter 'out' of 'matmul' expects [rows, cols] = [32, 10]}}

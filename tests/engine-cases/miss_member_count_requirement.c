@@ -14,6 +14,8 @@
  * travel as struct members; a call is checked against the summary of the
  * callee).  Where the finding goes (the call, or the loss with the call
  * in a note) is the engine's choice: this file expects it at the call.
+ *
+ * engine-case: open (not run by ctest until the engine handles it)
  */
 #include <stdlib.h>
 

@@ -14,6 +14,8 @@
  *
  * The texts below say what the notes should carry, not their final
  * wording.
+ *
+ * engine-case: open (not run by ctest until the engine handles it)
  */
 #include <stdlib.h>
 

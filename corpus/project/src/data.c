@@ -11,12 +11,12 @@ void read_labels(int *out, int count, unsigned seed)
     }
 }
 
-/* Returns [count]: the shape read_labels fills. */
+/* Returns [count]: the elements its malloc holds. */
 int *load_labels(int count, unsigned seed)
 {
     int *labels = malloc(sizeof(int) * (size_t)count);
     if (!labels)
         return NULL;
     read_labels(labels, count, seed);
-    return labels; // expected-note {{'load_labels' returns [count] here (shape from 'read_labels')}}
+    return labels; // expected-note {{'load_labels' returns [count] here (shape from 'malloc')}}
 }
