@@ -1,0 +1,123 @@
+/*
+ * index.h - the project index (SPEC 7, docs/facts.md): every translation
+ * unit's facts (ir_io.h), kept in a folder (BUILD_DIR/.shapecheck by
+ * default), so that a run or an editor that analyses a few units gets the
+ * rest of the program without parsing it, as clangd's background index
+ * does.
+ *
+ * One entry per unit of the compile database, named by the unit's source
+ * file.  An entry records the command it was parsed with (the compile
+ * command, the models, the bundled headers, the checker itself) and every
+ * file the unit read, with its size, time and content hash.  An entry is
+ * fresh while all of that is unchanged; a stale entry is never used.
+ * Entries are written to a temporary name and renamed into place, so
+ * several processes (a parallel build's compile steps) may share an index.
+ *
+ * The command line uses this through driver.h; the language server calls
+ * it directly:
+ *
+ *   index_open        once, for the compile database's folder
+ *   index_refresh     in the background: parse what is missing or stale,
+ *                     with progress ($/progress) and a way to stop
+ *   index_analyse     the open documents (their buffers) against the rest
+ *                     of the program, on open, change and save
+ *   index_dependents  after a save: which units a changed file can affect
+ *
+ * An sc_index is used by one thread at a time.  The functions never print:
+ * problems go to O->messages.
+ */
+#ifndef SHAPECHECK_INDEX_H
+#define SHAPECHECK_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+struct shape_fact_list;
+
+typedef struct sc_index sc_index;
+
+typedef struct index_options {
+    const char *build_dir; /* the folder of compile_commands.json */
+    const char *index_dir; /* NULL: BUILD_DIR/.shapecheck */
+    /* As in driver_options: the --models headers and extra arguments every
+       unit is parsed with (an entry made with others is stale). */
+    const char *const *models;
+    int n_models;
+    const char *const *extra_args;
+    int n_extra_args;
+    const char *const *extra_args_before;
+    int n_extra_args_before;
+    int jobs;       /* parsing threads of index_refresh; 0: one per core */
+    FILE *messages; /* problems, one line each; NULL: stderr */
+} index_options;
+
+/* Opens the index of O->build_dir: reads its compile database (nothing is
+   parsed, nothing written yet).  Everything O points to is copied.  NULL,
+   with a message naming the file in ERR, when the database cannot be read
+   or lists no C translation unit. */
+sc_index *index_open(const index_options *o, char *err, size_t err_size);
+void index_close(sc_index *ix);
+
+/* The folder of the entries (O->index_dir or BUILD_DIR/.shapecheck). */
+const char *index_dir(const sc_index *ix);
+
+/* Whether the folder has at least one entry: false before the first
+   refresh or -p run ("no index"). */
+bool index_exists(const sc_index *ix);
+
+/* The units of the compile database, in its order: their source files as
+   absolute paths. */
+size_t index_n_units(const sc_index *ix);
+const char *index_unit_file(const sc_index *ix, size_t i);
+
+/* Whether unit I has a fresh entry now (its files are hashed again when
+   their size or time changed). */
+bool index_unit_fresh(sc_index *ix, size_t i);
+
+/* Called after each unit index_refresh parses, in completion order, from
+   the thread that called index_refresh.  Return false to stop: the entries
+   stored so far stay, the rest stay missing or stale. */
+typedef bool (*index_progress_fn)(void *ud, size_t done, size_t total,
+                                  const char *file);
+
+/* Parses every unit whose entry is missing or stale and stores its facts.
+   Returns SC_EXIT_CLEAN, or SC_EXIT_TROUBLE when a unit could not be
+   parsed or its entry not written (said on O->messages).  A unit with
+   compiler errors is stored as it is (its analysis reports them). */
+int index_refresh(sc_index *ix, index_progress_fn progress, void *ud);
+
+/* An open document: PATH as the editor names it (absolute, or relative to
+   the current folder), TEXT its buffer (NULL: the file on disk). */
+typedef struct index_document {
+    const char *path;
+    const char *text;
+    size_t length;
+} index_document;
+
+/* Analyses DOCS, parsed from their buffers, together with every other
+   unit of the database that has a fresh entry (stale and missing ones are
+   left out, said once on O->messages).  A document that is not a unit of
+   the database is parsed with no compiler arguments.  The findings of the
+   documents' units go to LIST (unsorted, compiler errors included, as
+   driver_run gives them), wherever they point (a header, another file);
+   what the analysis learnt of their variables goes to FACTS (may be NULL).
+   Nothing is written to the index: a buffer is not the file on disk.
+   Returns SC_EXIT_CLEAN or SC_EXIT_TROUBLE (a document could not be
+   parsed, or has compiler errors). */
+int index_analyse(sc_index *ix, const index_document *docs, size_t n_docs,
+                  diag_list *list, struct shape_fact_list *facts);
+
+/* The units whose findings may change when FILES change (sources or
+   headers, absolute or relative to the current folder): the units that
+   read one of them, and, transitively, the units that call a function
+   one of those defines (their summaries may change).  Read from the
+   entries as they are (refresh first after a save).  Sets *UNITS to a
+   malloc'd array of absolute paths, in database order, owned by the
+   index until the next call or index_close; returns their number. */
+size_t index_dependents(sc_index *ix, const char *const *files, size_t n_files,
+                        const char *const **units);
+
+#endif /* SHAPECHECK_INDEX_H */
