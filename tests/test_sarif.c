@@ -295,6 +295,50 @@ static void test_result_with_notes(void **state)
     fixture_free(&fx);
 }
 
+/* Code scanning shows a related location only when the message links to
+   it: each note's text is in the message, with a link [FILE:LINE](ID) to
+   its related location (SARIF 3.11.6); brackets in link text are escaped,
+   shapes' brackets outside links are not. */
+static void test_message_links_notes(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx);
+    add_sample_findings(&fx);
+    char *odd = test_write(fx.root, "src/w[1].c", "int w;\n");
+    assert_non_null(odd);
+    diag *d = diag_add(&fx.list, &test_rule, at(fx.far, 1, 1),
+                       "three notes.");
+    diag_add_note(&fx.list, d, at(odd, 1, 5), "odd name");
+    diag_add_note(&fx.list, d, at(NULL, 0, 0), "nowhere");
+    diag_add_note(&fx.list, d, at(fx.header, 0, 0), "no line");
+    cJSON *log = sarif_of(&fx.list, fx.root);
+    const cJSON *run = run_of(log);
+    const cJSON *res = result_for(run, "shape-batch-mismatch");
+    assert_string_equal(
+        get_string(get(res, "message"), "text"),
+        "logits and labels must have the same first dimension: 'logits' is "
+        "[32, 10] but 'labels' is [64] in call to 'loss'. Notes: 'logits' "
+        "declared as an array of shape [32, 10] ([train.c:3](0)); 'loss' "
+        "declared here ([model.h:1](1)).");
+    /* Every link names a relatedLocation with that id, and exactly one. */
+    const cJSON *related = get(res, "relatedLocations");
+    assert_int_equal(get_int(cJSON_GetArrayItem(related, 1), "id"), 1);
+    /* No notes: the message alone. */
+    assert_string_equal(
+        get_string(get(result_for(run, "shape-mismatch"), "message"), "text"),
+        "'x' is [3] but parameter 'v' of 'f' is [4]");
+    /* A message ending in '.', a file name with brackets, a note without a
+       file (no link), one without a line. */
+    assert_string_equal(
+        get_string(get(result_for(run, "test-note"), "message"), "text"),
+        "three notes. Notes: odd name ([w\\[1\\].c:1](0)); nowhere; "
+        "no line ([model.h](2)).");
+    cJSON_Delete(log);
+    free(odd);
+    fixture_free(&fx);
+}
+
 static void test_uri_encoding_and_columns(void **state)
 {
     (void)state;
@@ -504,6 +548,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_log_header),
         cmocka_unit_test(test_rules_are_the_table),
         cmocka_unit_test(test_result_with_notes),
+        cmocka_unit_test(test_message_links_notes),
         cmocka_unit_test(test_uri_encoding_and_columns),
         cmocka_unit_test(test_file_outside_the_checkout),
         cmocka_unit_test(test_compiler_diagnostic),

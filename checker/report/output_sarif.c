@@ -8,9 +8,13 @@
  * scanning shows results and drops notifications, and an error that kept a
  * file from being analysed should be seen where the code is.
  */
+#define _XOPEN_SOURCE 700 /* open_memstream */
+
 #include "output_formats.h"
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -185,6 +189,60 @@ static cJSON *related_locations(sarif_writer *w, const diag *d)
     return related;
 }
 
+/* A note's link text: its file's name and line ("loss.c:25"), with the
+   characters SARIF's link syntax reserves ('[', ']', '\\') escaped. */
+static const char *link_text(sarif_writer *w, sc_loc loc)
+{
+    const char *base = strrchr(loc.file, '/');
+    base = base ? base + 1 : loc.file;
+    size_t n = strlen(base);
+    char *out = arena_alloc(w->arena, 2 * n + 1);
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        if (base[i] == '[' || base[i] == ']' || base[i] == '\\')
+            *p++ = '\\';
+        *p++ = base[i];
+    }
+    *p = '\0';
+    return loc.line ? arena_printf(w->arena, "%s:%u", out, loc.line) : out;
+}
+
+/* message.text: the message, then each note's text followed by an embedded
+   link to its related location ("([loss.c:25](1))", SARIF 3.11.6), as
+   GitHub code scanning shows related locations only when the message links
+   to them.  A note without a file has no location to link to.  Brackets
+   outside the links (shapes: "[32, 10]") need no escaping. */
+static const char *message_text(sarif_writer *w, const diag *d)
+{
+    const char *text = finding_utf8(w->arena, finding_message(d));
+    if (!d->n_notes)
+        return text;
+    /* Linear in the notes: a chain of calls may have many. */
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    if (!out)
+        return text;
+    size_t len = strlen(text);
+    fprintf(out, "%s%s%s", text, len && text[len - 1] == '.' ? " " : ". ",
+            d->n_notes == 1 ? "Note: " : "Notes: ");
+    for (size_t i = 0; i < d->n_notes; i++) {
+        const diag_note *note = &d->notes[i];
+        fputs(finding_utf8(w->arena, note->message), out);
+        if (note->loc.file)
+            fprintf(out, " ([%s](%zu))",
+                    finding_utf8(w->arena, link_text(w, note->loc)), i);
+        fputs(i + 1 < d->n_notes ? "; " : ".", out);
+    }
+    if (fclose(out) != 0 || !buf) {
+        free(buf);
+        return text;
+    }
+    text = arena_strdup(w->arena, buf);
+    free(buf);
+    return text;
+}
+
 static cJSON *result_object(sarif_writer *w, const diag *d,
                             const fingerprint *fp)
 {
@@ -193,9 +251,8 @@ static cJSON *result_object(sarif_writer *w, const diag *d,
     cJSON_AddStringToObject(res, "ruleId", rule->id);
     cJSON_AddNumberToObject(res, "ruleIndex", (double)rule_index(w, rule));
     cJSON_AddStringToObject(res, "level", finding_severity_name(d->severity));
-    cJSON_AddItemToObject(
-        res, "message",
-        text_object("text", finding_utf8(w->arena, finding_message(d))));
+    cJSON_AddItemToObject(res, "message",
+                          text_object("text", message_text(w, d)));
     cJSON *phys = physical_location(w, d->loc);
     if (phys) {
         cJSON *loc = cJSON_CreateObject();
