@@ -12,6 +12,15 @@
  * known" (docs/limits.md).  What the body does not change keeps its value
  * and its shape; what it changes is joined.
  *
+ * An inner loop is walked again at every round of the loops around it.
+ * Redone from scratch, a nest of depth d would cost 3^d walks of the
+ * innermost body (ggml's 8-deep repeat kernels).  So each loop keeps its
+ * last entry state and head fixpoint: the same entry reuses the head at
+ * once, and a new entry starts from its join with the last fixpoint (an
+ * over-approximation of the loop's states, so still a sound head; the
+ * entries of an inner loop only grow as the outer head does), which then
+ * settles in one round.
+ *
  * break, continue and return end their path; goto ends it too, and a
  * label starts from "nothing known", which is sound for any goto.
  */
@@ -318,6 +327,73 @@ static bool must_enter(walk *w, const ir_node *n)
     return enters;
 }
 
+/* ---- Loop heads remembered across visits -------------------------------- */
+
+typedef struct memo_entry {
+    const ir_node *loop;
+    state entry, head;
+} memo_entry;
+
+struct loop_memo {
+    memo_entry *items;
+    uint32_t n, cap; /* cap: a power of two */
+};
+
+static uint32_t memo_hash(const ir_node *n)
+{
+    uintptr_t x = (uintptr_t)n;
+    return (uint32_t)((x >> 4) * 2654435761u);
+}
+
+static memo_entry *memo_find(walk *w, const ir_node *n, bool add)
+{
+    loop_memo *m = w->memo;
+    if (!m) {
+        if (!add)
+            return NULL;
+        m = w->memo = arena_alloc(w->scratch, sizeof *m);
+        m->cap = 16, m->n = 0;
+        m->items = arena_array(w->scratch, m->cap, sizeof *m->items);
+    }
+    if (add && 2 * (m->n + 1) > m->cap) {
+        memo_entry *old = m->items;
+        uint32_t old_cap = m->cap;
+        m->cap *= 2, m->n = 0;
+        m->items = arena_array(w->scratch, m->cap, sizeof *m->items);
+        for (uint32_t i = 0; i < old_cap; i++)
+            if (old[i].loop)
+                *memo_find(w, old[i].loop, true) = old[i];
+    }
+    uint32_t h = memo_hash(n) & (m->cap - 1);
+    for (; m->items[h].loop; h = (h + 1) & (m->cap - 1))
+        if (m->items[h].loop == n)
+            return &m->items[h];
+    if (!add)
+        return NULL;
+    m->n++;
+    m->items[h].loop = n;
+    return &m->items[h];
+}
+
+/* The head to start loop N's rounds from, given the state ENTRY before
+   them; *KNOWN when it is already the fixpoint. */
+static state memo_start(walk *w, const ir_node *n, const state *entry,
+                        bool *known)
+{
+    memo_entry *e = memo_find(w, n, false);
+    *known = e && state_equal(w, &e->entry, entry);
+    if (*known)
+        return e->head;
+    return e ? state_join(w, entry, &e->head, n) : *entry;
+}
+
+static void memo_keep(walk *w, const ir_node *n, const state *entry,
+                      const state *head)
+{
+    memo_entry *e = memo_find(w, n, true);
+    e->entry = *entry, e->head = *head;
+}
+
 static void walk_loop(walk *w, const ir_node *n)
 {
     if (n->op < IR_LOOP_FOR || n->op > IR_LOOP_DO || n->n_kids != 4) {
@@ -337,15 +413,15 @@ static void walk_loop(walk *w, const ir_node *n)
     if (must_enter(w, n))
         head = loop_pass(w, n, &l, &head, &first_exit);
     w->conditional++;
+    state entry = head;
     bool settled = false;
+    head = memo_start(w, n, &entry, &settled);
     w->silent++;
-    for (int round = 0; round < LOOP_MAX_ROUNDS && !w->over_budget; round++) {
+    for (int round = 0; !settled && round < LOOP_MAX_ROUNDS && !w->over_budget;
+         round++) {
         state back = loop_pass(w, n, &l, &head, &exit);
         state next = state_join(w, &head, &back, n);
-        if (state_equal(w, &next, &head)) {
-            settled = true;
-            break;
-        }
+        settled = state_equal(w, &next, &head);
         head = next;
     }
     w->silent--;
@@ -353,6 +429,7 @@ static void walk_loop(walk *w, const ir_node *n)
         state top = state_top(w, n);
         head = state_join(w, &head, &top, n);
     }
+    memo_keep(w, n, &entry, &head);
     loop_pass(w, n, &l, &head, &exit); /* the walk whose findings count */
     w->st = state_join(w, &exit, &first_exit, n);
     w->conditional--;

@@ -128,6 +128,7 @@ typedef struct state {
 /* ---- One walk ----------------------------------------------------------- */
 
 typedef struct loop_ctx loop_ctx;
+typedef struct loop_memo loop_memo;
 typedef struct summary_acc summary_acc;
 typedef struct loc_table loc_table;
 typedef struct sym_table sym_table;
@@ -145,6 +146,7 @@ typedef struct walk {
     uint32_t n_scope, cap_scope;
     shaped *declared;     /* per local: its SHAPE / array extent */
     loop_ctx *loops;      /* innermost loop or switch */
+    loop_memo *memo;      /* each loop's last head fixpoint (stmt.c) */
     unsigned silent;      /* > 0: a fixpoint iteration, no findings */
     unsigned conditional; /* inside a branch, loop or switch */
     bool after_exit;      /* a return, goto or label was walked */
