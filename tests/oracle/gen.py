@@ -52,11 +52,12 @@ class Val:
     the environment (argv sizes A0..A2, loop variable i), the constructs it
     went through, and whether it is a constant expression."""
 
-    def __init__(self, c, f, tags=(), const=False):
+    def __init__(self, c, f, tags=(), const=False, enum=False):
         self.c = c
         self.f = f
         self.tags = frozenset(tags)
         self.const = const
+        self.enum = enum
 
     def __call__(self, env):
         return self.f(env)
@@ -64,6 +65,11 @@ class Val:
     def paren(self):
         simple = self.c.replace("_", "").replace(".", "").replace("->", "")
         return self.c if simple.isalnum() else f"({self.c})"
+
+    def cmp(self):
+        """For a comparison: an enum constant as an int (two anonymous
+        enums compared is a -Wenum-compare warning)."""
+        return f"(int){self.c}" if self.enum else self.paren()
 
 
 def const_val(n, text=None, tags=()):
@@ -352,9 +358,10 @@ def v_narrow(s, e):
             return v_local(s, e)
         s.prog.need("struct bits", "struct bits {\n    unsigned w : 6;\n"
                                    "    unsigned h : 3;\n};")
-        b = s.prog.name("bf")
+        b, w = s.prog.name("bf"), s.prog.name("w")
         s.emit(f"struct bits {b} = {{0, 0}};")
-        s.emit(f"{b}.w = 64u + (unsigned){e.paren()};")
+        s.emit(f"unsigned {w} = 64u + (unsigned){e.paren()};")
+        s.emit(f"{b}.w = {w};")  # (a constant would be a -Woverflow warning)
         return Val(f"{b}.w", e.f, e.tags | {"narrow-int"})
     else:
         z = s.prog.name("z")
@@ -442,7 +449,9 @@ def base_value(s):
         return const_val(n, name)
     if kind == "enum":
         prog.need(name, f"enum {{ {name} = {n} }};")
-        return const_val(n, name)
+        v = const_val(n, name)
+        v.enum = True
+        return v
     if kind == "const-global":
         prog.need(name, f"static const int {name} = {n};")
         return Val(name, lambda env: n)
@@ -610,7 +619,7 @@ def candidates(s, target, rows=True):
     if others and rows:
         o = s.rng.choice(others)
     if others and rows and o.c != target.c:
-        out.append(Val(f"{target.paren()} < {o.paren()} ? {target.paren()} : {o.paren()}",
+        out.append(Val(f"{target.cmp()} < {o.cmp()} ? {target.paren()} : {o.paren()}",
                        lambda env, t=target, o=o: min(t(env), o(env)),
                        target.tags | o.tags | {"prefix", "clamp"}))
     return out
@@ -703,7 +712,7 @@ def plan_call(s, name):
         target = rng.choice([rows, rows, lb.logical[0]])
         bufs = {"logits": lg, "labels": lb}
         both = lb.logical[0] if lb.decl and len(lb.logical) == 1 else None
-        clamp = [Val(f"{rows.paren()} < {both.paren()} ? {rows.paren()} : {both.paren()}",
+        clamp = [Val(f"{rows.cmp()} < {both.cmp()} ? {rows.paren()} : {both.paren()}",
                      lambda env: min(rows(env), both(env)),
                      rows.tags | both.tags | {"prefix", "clamp", "clamp-both"})] \
             if both and lg.decl and rows.c != both.c else []
@@ -726,7 +735,8 @@ def plan_call(s, name):
     elif name in ("relu", "relu_u8"):
         b = rng.choice(fb)
         n = pick(s, candidates(s, count_val(b)) + candidates(s, b.logical[0]))
-        if name == "relu_u8" and rng.random() < 0.5:
+        if name == "relu_u8" and rng.random() < 0.5 and len({n(e) for e in s.envs}) > 1:
+            # (a constant gcc can fold would be narrowed at compile time: -Woverflow)
             n = Val(f"256 + {n.paren()}", lambda env, n=n: 256 + n(env),
                     n.tags | {"narrow-int"}, n.const)
         ints["n"] = n

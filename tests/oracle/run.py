@@ -35,8 +35,12 @@ DEFAULT_CHECKER = os.path.join(harness.ROOT, "build-oracle", "checker", "shapech
 
 
 def seed_range(text):
-    a, _, b = text.partition(":")
-    return range(int(a), int(b)) if b else range(int(a), int(a) + 1)
+    """A:B (A..B-1), or seeds and ranges separated by commas."""
+    seeds = []
+    for part in text.split(","):
+        a, _, b = part.partition(":")
+        seeds += range(int(a), int(b)) if b else [int(a)]
+    return seeds
 
 
 def check_seed(seed, checker, objs, work_root, out_dir, cc):
@@ -192,7 +196,8 @@ def print_targets(t, wanted):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seeds", default="0:100", help="A:B, the seeds A..B-1 (default 0:100)")
+    ap.add_argument("--seeds", default="0:100",
+                    help="A:B, the seeds A..B-1 (default 0:100); or a list, 3,7,10:20")
     ap.add_argument("-j", type=int, default=os.cpu_count() or 1, help="programs at once")
     ap.add_argument("--checker", default=os.environ.get("SHAPECHECK", DEFAULT_CHECKER))
     ap.add_argument("--cc", default=os.environ.get("CC_ORACLE", "gcc"))

@@ -105,6 +105,33 @@ def check_program(path, objs, work, cc):
     return errors
 
 
+def check_strip(path, work, cc):
+    """shrink.py's strip() of PATH builds and runs alone (ASan, UBSan)."""
+    import subprocess
+    import shrink
+    with open(path) as f:
+        text = f.read()
+    argv = harness.parse_inputs(text)[0]
+    stripped = shrink.quiet_unused(shrink.strip(text, argv, "stripped"), cc)
+    if "oracle_" in stripped:
+        return ["strip() left an oracle_ call"]
+    src = os.path.join(work, "stripped.c")
+    with open(src, "w") as f:
+        f.write(stripped)
+    exe = os.path.join(work, "stripped")
+    b = subprocess.run([cc] + harness.CORPUS_CFLAGS + ["-I", harness.ANNOTATIONS, src,
+                                                       "-o", exe],
+                       capture_output=True, text=True)
+    if b.returncode:
+        return [f"the stripped program does not build:\n{b.stderr}"]
+    env = dict(os.environ, **harness.SAN_ENV)
+    env["ASAN_OPTIONS"] = env["ASAN_OPTIONS"].replace("detect_leaks=0", "detect_leaks=1")
+    r = subprocess.run([exe], capture_output=True, text=True, env=env)
+    if r.returncode or harness.SANITIZER_RE.search(r.stderr):
+        return [f"the stripped program fails: {r.stderr[-2000:]}"]
+    return []
+
+
 def main(checker=None, cc="gcc"):
     work = tempfile.mkdtemp(prefix="oracle-selftest-")
     failed = 0
@@ -113,6 +140,8 @@ def main(checker=None, cc="gcc"):
         programs = sorted(p for p in os.listdir(SELFTEST) if p.endswith(".c"))
         for name in programs:
             errors = check_program(os.path.join(SELFTEST, name), objs, work, cc)
+            if name == "stripped_alone.c":
+                errors += check_strip(os.path.join(SELFTEST, name), work, cc)
             print(f"selftest {name}: {'ok' if not errors else 'FAILED'}")
             for e in errors:
                 print("  " + e)

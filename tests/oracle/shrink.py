@@ -68,15 +68,33 @@ class Shrinker:
                               for f in findings):
             return False
         outcome = harness.evaluate(src, self.checker, self.objs, self.work, self.cc,
-                                   self.inputs)
-        if outcome.failure:
-            return False
-        site = outcome.sites.get(target)
-        message = next(f["message"] for f in findings
-                       if f.get("rule") == self.rule and f.get("line") == target)
-        return bool(site and site.matched_some_run and
-                    harness.fp_class(self.rule, site, message) == self.fp_class and
-                    message_kind(message) == self.kind)
+                                   self.inputs, findings)
+        verdict = harness.classify(outcome, src)
+        return any(line == target and rule == self.rule and cls == self.fp_class and
+                   message_kind(message) == self.kind
+                   for cls, line, rule, message in verdict.false_positives)
+
+
+DECL_RE = re.compile(r"^(\s*)((?:struct|union) \w+|int|unsigned) (\w+);$")
+
+
+def initialised(text):
+    """TEXT with every local declared without a value given one (0, {0}):
+    the program assigns each before use, but shrinking may remove an
+    assignment, and an uninitialised size is undefined behaviour that
+    neither ASan nor UBSan reports."""
+    out, in_type = [], False
+    for line in text.splitlines():
+        if re.match(r"(struct|union) \w+ \{$", line):
+            in_type = True  # members, not locals
+        elif line.startswith("};"):
+            in_type = False
+        m = not in_type and DECL_RE.match(line)
+        if m:
+            zero = "{0}" if m.group(2).split()[0] in ("struct", "union") else "0"
+            line = f"{m.group(1)}{m.group(2)} {m.group(3)} = {zero};"
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def message_kind(message):
@@ -90,14 +108,17 @@ def message_kind(message):
     return "other"
 
 
-def run_for_class(site, fp_class):
-    """The argv of a run where SITE matched the way its class says: exactly
-    for "value", through the prefix rule for "prefix"."""
+def runs_for_class(site, fp_class, inputs):
+    """The argv sets to shrink with: one run where SITE matched the way its
+    class says (exactly for "value", through the prefix rule for "prefix"),
+    or, for the batch-extent warning, every run."""
+    if fp_class.startswith("batch-extent") or not site.matched_runs:
+        return inputs
     want = {"value": "exact", "prefix": "prefix", "reshape": "reshape"}.get(fp_class)
     for argv, how in site.matched_runs:
         if want in how:
-            return argv
-    return site.matched_runs[0][0]
+            return [argv]
+    return [site.matched_runs[0][0]]
 
 
 def target_line(text):
@@ -242,12 +263,17 @@ def strip(text, argv, note):
     out = []
     for line in text.splitlines():
         s = line.strip()
-        if s.startswith("// oracle-inputs:") or s.startswith("oracle_reg("):
+        if s.startswith("// oracle-inputs:"):
+            continue
+        if s.startswith("oracle_reg("):
+            array = split_args(s, s.index("("))[0][0]  # oracle_reg zeroed it
+            out.append(line[:len(line) - len(line.lstrip())] +
+                       f"memset({array}, 0, sizeof {array});")
             continue
         if s.startswith("/* oracle program"):
             continue
         if line == '#include "oracle_rt.h"':
-            out += ["#include <stdlib.h>", "", KEEP]
+            out += ["#include <stdlib.h>", "#include <string.h>", "", "@KEEP@"]
             continue
         line = line.replace("oracle_at(__LINE__); ", "")
         line = line.replace("oracle_enter(__LINE__); ", "").replace(" oracle_leave();", "")
@@ -272,11 +298,48 @@ def strip(text, argv, note):
                    .replace(", sizeof(float));", ", sizeof(float)));")
                    .replace(", sizeof(int));", ", sizeof(int)));"))
         out.append("")
-    return collapse_blank("\n".join(out)).rstrip() + "\n"
+    text = "\n".join(out)
+    text = text.replace("@KEEP@", KEEP if "keep(" in text.replace("*keep(void", "") else "")
+    return collapse_blank(text).rstrip() + "\n"
 
 
 def collapse_blank(text):
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+UNUSED_RE = re.compile(r":(\d+):\d+: warning: (?:unused variable|unused parameter|"
+                       r"variable) ‘(\w+)’(?: set but not used)?")
+UNUSED_FN_RE = re.compile(r":(\d+):\d+: warning: ‘(\w+)’ defined but not used")
+
+
+def quiet_unused(text, cc):
+    """TEXT with what shrinking left unused marked used ((void)x;) or, for
+    a function, removed: the corpus builds with -Wall -Wextra -Werror."""
+    for _ in range(20):
+        with tempfile.NamedTemporaryFile("w", suffix=".c", delete=False) as f:
+            f.write(text)
+        r = subprocess.run([cc, "-std=c11", "-Wall", "-Wextra", "-fsyntax-only", "-I",
+                            harness.ANNOTATIONS, f.name], capture_output=True, text=True)
+        os.unlink(f.name)
+        lines = text.splitlines()
+        m = UNUSED_RE.search(r.stderr)
+        fn = UNUSED_FN_RE.search(r.stderr)
+        if m:
+            n, name = int(m.group(1)) - 1, m.group(2)
+            if lines[n].rstrip().endswith(")") and n + 1 < len(lines) and lines[n + 1] == "{":
+                n += 1  # a parameter: after the function's brace
+            indent = "    " if lines[n] == "{" else lines[n][:len(lines[n]) - len(lines[n].lstrip())]
+            lines.insert(n + 1, f"{indent}(void){name};")
+        elif fn:
+            start = int(fn.group(1)) - 1
+            end = block_end(lines, start + 1) if lines[start + 1:start + 2] == ["{"] else None
+            if end is None:
+                return text
+            del lines[start:end + 1]
+        else:
+            return text
+        text = "\n".join(lines) + "\n"
+    return text
 
 
 def clang_format(text):
@@ -302,7 +365,7 @@ def verbose_explanation(src, objs, work, cc, argv, line):
     for row in r.stderr.splitlines():
         if row.startswith(f"oracle: line {line}:") and not out:
             on = True
-        elif on and depth == 0 and row.startswith("oracle: line "):
+        elif on and depth == 0 and row.startswith("oracle:"):
             break
         if on:
             out.append(row.rstrip())
@@ -329,18 +392,21 @@ def check_stripped(text, checker, cc, work, rule):
     if not any(f["rule"] == rule and f["line"] == line for f in findings):
         return False, findings
     exe = os.path.join(work, "stripped")
-    b = subprocess.run([cc] + harness.CFLAGS + ["-I", harness.ANNOTATIONS, src, "-o", exe],
+    b = subprocess.run([cc] + harness.CORPUS_CFLAGS + ["-I", harness.ANNOTATIONS, src,
+                                                       "-o", exe],
                        capture_output=True, text=True)
     if b.returncode != 0:
         return False, findings
-    env = dict(os.environ, **harness.SAN_ENV)
+    env = dict(os.environ, **harness.SAN_ENV)  # with leak checks, as the corpus runs
+    env["ASAN_OPTIONS"] = env["ASAN_OPTIONS"].replace("detect_leaks=0", "detect_leaks=1")
     run = subprocess.run([exe], capture_output=True, text=True, env=env, timeout=20)
     return run.returncode == 0 and not harness.SANITIZER_RE.search(run.stderr), findings
 
 
 def header(seed, fp_class, tags, finding, argv, explanation, description):
     def para(text):
-        return textwrap.fill(text, 76, initial_indent=" * ", subsequent_indent=" * ")
+        return textwrap.fill(text, 76, initial_indent=" * ", subsequent_indent=" * ",
+                             break_on_hyphens=False)
     rows = ["/*",
             para(f"fp_{seed}: a false positive found by the differential oracle "
                  f"(tests/oracle, seed {seed}), shrunk by tests/oracle/shrink.py."),
@@ -387,12 +453,15 @@ def main():
                      + (f" at line {args.line}" if args.line else ""))
         fp_class, line, rule, message = fps[0]
         log(f"shrink: {fp_class} false positive at line {line}: {message} [{rule}]")
-        lines = text.splitlines()
-        lines[line - 1] += f" {TARGET}"
-        inputs = [run_for_class(outcome.sites[line], fp_class)]  # one run is enough
+        inputs = runs_for_class(outcome.sites[line], fp_class, harness.parse_inputs(text))
         shrinker = Shrinker(args.checker, args.cc, work, rule, fp_class,
                             message_kind(message), inputs)
-        if not shrinker.interesting(lines):
+        for start in (initialised(text), text):
+            lines = start.splitlines()
+            lines[line - 1] += f" {TARGET}"
+            if shrinker.interesting(lines):
+                break
+        else:
             sys.exit("shrink.py: the false positive does not reproduce")
         lines = shrink(lines, shrinker.interesting, log)
         small = collapse_blank("\n".join(lines)) + "\n"
@@ -406,12 +475,14 @@ def main():
             f.write(small)
         outcome = harness.evaluate(final, args.checker, objs, work, args.cc, inputs)
         target = target_line(small)
-        argv = outcome.matching_run.get(target, [])
+        site = outcome.sites[target]
+        argv = (site.same_extent_runs[0] if fp_class == "batch-extent" and
+                site.same_extent_runs else outcome.matching_run.get(target, []))
         finding = next(f for f in outcome.findings
                        if f["rule"] == rule and f["line"] == target)
         explanation = verbose_explanation(final, objs, work, args.cc, argv, target)
         note = f"false positive ({fp_class}): this call matched"
-        stripped = strip(small, argv, note)
+        stripped = quiet_unused(strip(small, argv, note), args.cc)
         formatted = clang_format(stripped)
         ok, findings = False, []
         if formatted:

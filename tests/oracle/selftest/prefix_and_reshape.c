@@ -55,7 +55,8 @@ int main(void)
     oracle_at(__LINE__); pool2(&half[0][0], &logits[0][0], 8, 4); // @site call t expect=mismatch
     oracle_at(__LINE__); flatten(flat, &logits[0][0], 8, 4); // @site call t expect=match
     oracle_at(__LINE__); flatten(&half[0][0], &logits[0][0], 8, 4); // @site call t expect=mismatch
-    oracle_at(__LINE__); relu_u8(&logits[0][0], 256 + 32); // @site call t expect=match
+    int wide = 256 + 32;
+    oracle_at(__LINE__); relu_u8(&logits[0][0], wide); // @site call t expect=match
     oracle_at(__LINE__); relu_u8(&logits[0][0], 33); // @site call t expect=mismatch
     return 0;
 }
