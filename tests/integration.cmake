@@ -136,3 +136,25 @@ sc_integration_test(docs_options
 sc_integration_test(cache
   sh ${IT}/cache.sh ${SC} ${IT_WORK}/cache ${CORPUS}/project
     ${PROJECT_SOURCE_DIR}/annotations)
+
+# In the build graph (SPEC section 7, docs/build-integration.md): each
+# installs the checker component into a folder of its own.
+# shapecheck_add_check() on corpus/project, with Ninja and Makefiles.
+sc_integration_test(build_graph_cmake
+  sh ${IT}/build_graph.sh ${CMAKE_COMMAND} ${PROJECT_BINARY_DIR}
+    ${PROJECT_SOURCE_DIR} ${IT_WORK}/build_graph_cmake)
+# A generated project of 200 units: an edit re-runs one facts action and
+# the link, and the report is the cold build's.
+if(SC_PYTHON3)
+  sc_integration_test(build_graph_incremental
+    sh ${IT}/build_graph_incremental.sh ${CMAKE_COMMAND} ${PROJECT_BINARY_DIR}
+      ${PROJECT_SOURCE_DIR} ${IT_WORK}/build_graph_incremental)
+  # The Bazel aspect, with Debian's bazel-bootstrap; skipped without it.
+  sc_integration_test(build_graph_bazel
+    ${SC_PYTHON3} ${IT}/bazel_aspect.py ${CMAKE_COMMAND} ${PROJECT_BINARY_DIR}
+      ${PROJECT_SOURCE_DIR} ${IT_WORK}/build_graph_bazel)
+  set_tests_properties(integration.build_graph_bazel PROPERTIES
+    SKIP_RETURN_CODE 77 TIMEOUT 900)
+  set_tests_properties(integration.build_graph_incremental PROPERTIES
+    SKIP_RETURN_CODE 77)
+endif()
