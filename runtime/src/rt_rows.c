@@ -208,24 +208,20 @@ static void grad_first_pass(const sc_rows_job *j, grad_row *r)
    again from the logits. */
 static void grad_second_pass(const sc_rows_job *j, grad_row *r)
 {
-    /* Backwards: the row's last chunks, the first pass's latest, are still
-       in L1. */
-    int64_t last = (r->c - 1) / SC_CHUNK * SC_CHUNK;
-    for (int64_t at = last; at >= 0; at -= SC_CHUNK) {
+    for (int64_t at = 0; at < r->c;) {
+        int from_x = at >= r->stored;
         int64_t end = at + SC_CHUNK < r->c ? at + SC_CHUNK : r->c;
-        for (int64_t lo = at; lo < end;) {
-            int from_x = lo >= r->stored;
-            int64_t hi = !from_x && end > r->stored ? r->stored : end;
-            sc_second k = {from_x ? r->x + lo : NULL,
-                           r->t ? r->t + lo : NULL,
-                           r->g + lo,
-                           r->st.ref,
-                           (float)(1.0 / r->st.sum),
-                           (float)r->scale,
-                           from_x && j->accumulate};
-            j->ops->second(&k, hi - lo);
-            lo = hi;
-        }
+        if (!from_x && end > r->stored)
+            end = r->stored; /* the stored part of a chunk first */
+        sc_second k = {from_x ? r->x + at : NULL,
+                       r->t ? r->t + at : NULL,
+                       r->g + at,
+                       r->st.ref,
+                       (float)(1.0 / r->st.sum),
+                       (float)r->scale,
+                       from_x && j->accumulate};
+        j->ops->second(&k, end - at);
+        at = end;
     }
 }
 
