@@ -30,6 +30,41 @@ for f in shapecheckConfig.cmake shapecheckChecker.cmake \
     fail "the checker component did not install $f"
 done
 
+# The facts actions' flags are the compile commands' (-D, -I, -std), with
+# generator expressions of the configuration and the compile language,
+# per-source definitions and CMAKE_C_FLAGS (build_graph_flags/).
+if command -v ninja >/dev/null 2>&1; then
+  "$cmake" -G Ninja -S "$here/build_graph_flags" -B "$work/flags" \
+    -DCMAKE_BUILD_TYPE=Debug \
+    "-DSC_MODULE=$source/integrations/cmake/ShapecheckAddCheck.cmake" \
+    >"$work/flags.configure" 2>&1 ||
+    fail "build_graph_flags: configure: $(cat "$work/flags.configure")"
+  ninja -C "$work/flags" -t commands >"$work/flags.commands" 2>&1
+  python3 - "$work/flags.commands" <<'PY' || fail "build_graph_flags"
+import shlex, sys
+lines = open(sys.argv[1]).read().splitlines()
+def words(line):
+    parts = line.split(" && ")
+    return shlex.split([p for p in parts if " -c " in p or
+                        "--emit-facts" in p][-1])
+def flags(ws):
+    return sorted({w for w in ws if w.startswith(("-D", "-I", "-std="))})
+for src in ("lib.c", "app.c"):
+    compile = [words(l) for l in lines
+               if " -c " in l and l.endswith("/" + src)]
+    facts = [words(l) for l in lines if "--emit-facts" in l
+             and "/%s.scfacts " % src in l]
+    if len(compile) != 1 or len(facts) != 1:
+        sys.exit("%s: %d compile and %d facts commands" %
+                 (src, len(compile), len(facts)))
+    args = facts[0][facts[0].index("--") + 1:]
+    if flags(compile[0]) != flags(args):
+        sys.exit("%s: compiled with %s, facts with %s" %
+                 (src, flags(compile[0]), flags(args)))
+    print("%s: %s" % (src, " ".join(flags(args))))
+PY
+fi
+
 # TEMPORARY until --emit-facts lands (issue 11 item 1).
 "$work/prefix/bin/shapecheck" --help 2>&1 | grep -q -- --emit-facts || {
   echo "$(basename "$0"): SKIPPED: this shapecheck has no --emit-facts yet"
