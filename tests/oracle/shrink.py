@@ -354,25 +354,34 @@ def clang_format(text):
 
 
 def verbose_explanation(src, objs, work, cc, argv, line):
-    """ORACLE_VERBOSE's account of the target call in the run with ARGV."""
+    """ORACLE_VERBOSE's account of the target call in the run with ARGV:
+    the first execution of it that matched (a call in a loop may not match
+    on every trip)."""
     exe = os.path.join(work, "explain")
     ok, _ = harness.compile_program(src, exe, objs, cc)
     if not ok:
         return []
     env = dict(os.environ, ORACLE_VERBOSE="1", **harness.SAN_ENV)
     r = subprocess.run([exe] + argv, capture_output=True, text=True, env=env)
-    out, on, depth = [], False, 0
+    blocks, block, depth = [], None, 0
     for row in r.stderr.splitlines():
-        if row.startswith(f"oracle: line {line}:") and not out:
-            on = True
-        elif on and depth == 0 and row.startswith("oracle:"):
-            break
-        if on:
-            out.append(row.rstrip())
+        if block is None and row.startswith(f"oracle: line {line}:"):
+            block, depth = [], 0
+        elif block is not None and depth == 0 and row.startswith("oracle:"):
+            blocks.append(block)
+            block = None
+            if row.startswith(f"oracle: line {line}:"):
+                block = []
+        if block is not None:
+            block.append(row.rstrip())
             depth += row.endswith("{") - row.startswith("oracle: }")
             if depth == 0 and row.startswith("oracle: }"):
-                break
-    return out
+                blocks.append(block)
+                block = None
+    if block:
+        blocks.append(block)
+    clean = [b for b in blocks if not any("mismatch" in x or "loss: views" in x for x in b)]
+    return (clean or blocks or [[]])[0]
 
 
 def check_stripped(text, checker, cc, work, rule):
