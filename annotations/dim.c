@@ -788,6 +788,8 @@ typedef struct draft_term {
     size_t off;
 } draft_term;
 
+#define ORDER_MEMO_SIZE 1024 /* a power of two */
+
 struct dim_ctx {
     arena_block *arena;
     /* Scratch polynomials of one exact division or one decision: reset
@@ -808,6 +810,14 @@ struct dim_ctx {
     size_t n_df, cap_df;
     dim_sym *ds;
     size_t n_ds, cap_ds;
+    /* The last orders decided, by operand pair: a flow analysis joins the
+       same values' bounds over and over (each loop round, each branch).
+       Polynomials are interned and live as long as the context, so a
+       pair of pointers names one question for good. */
+    struct order_memo {
+        const dim_poly *a, *b;
+        dim_order order;
+    } orders[ORDER_MEMO_SIZE];
 };
 
 /* ITEMS (an array of SIZE-byte items, *CAP of them) with room for NEED:
@@ -2315,13 +2325,10 @@ static bool prove_difference(dim_ctx *ctx, const dim_poly *a, const dim_poly *b,
    the bounds go.  The two proofs are the same computation on the two
    differences, so swapping A and B swaps them: the answer is symmetric
    by construction. */
-dim_order dim_order_of(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+static dim_order decide_order(dim_ctx *ctx, const dim_poly *a,
+                              const dim_poly *b)
 {
     unsigned ge, le;
-    if (!a || !b)
-        return DIM_ORDER_UNKNOWN;
-    if (a == b)
-        return DIM_ORDER_EQ;
     if (!prove_difference(ctx, a, b, &ge) || !prove_difference(ctx, b, a, &le))
         return DIM_ORDER_UNKNOWN;
     if ((ge & PROVED_GE) && (le & PROVED_GE))
@@ -2333,6 +2340,26 @@ dim_order dim_order_of(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
     if (ge & PROVED_GE)
         return DIM_ORDER_GE;
     return le & PROVED_GE ? DIM_ORDER_LE : DIM_ORDER_UNKNOWN;
+}
+
+dim_order dim_order_of(dim_ctx *ctx, const dim_poly *a, const dim_poly *b)
+{
+    if (!a || !b)
+        return DIM_ORDER_UNKNOWN;
+    if (a == b)
+        return DIM_ORDER_EQ;
+    /* Two constants whose difference fits are ordered at once; one that
+       overflows goes the general way, which calls it unknown. */
+    int64_t x, y, d;
+    if (dim_is_const(a, &x) && dim_is_const(b, &y) &&
+        !__builtin_sub_overflow(x, y, &d) && !__builtin_sub_overflow(y, x, &d))
+        return x < y ? DIM_ORDER_LT : x > y ? DIM_ORDER_GT : DIM_ORDER_EQ;
+    uintptr_t h = ((uintptr_t)a >> 4) * 31u + ((uintptr_t)b >> 4);
+    struct order_memo *m =
+        &ctx->orders[(h * 2654435761u) & (ORDER_MEMO_SIZE - 1)];
+    if (m->a != a || m->b != b)
+        *m = (struct order_memo){a, b, decide_order(ctx, a, b)};
+    return m->order;
 }
 
 /* The relation is read off the order, so the two always agree. */

@@ -163,8 +163,10 @@ typedef struct shape_observer {
    analysis per function and per run.  Past a budget the function's
    result is "unknown" (no findings after that point, no summary): never
    a guess. */
-#define WORK_BUDGET_FUNCTION 4000000u
-#define WORK_BUDGET_RUN 400000000u
+#define WORK_BUDGET_FUNCTION 2000000u
+#define WORK_BUDGET_RUN 100000000u
+/* ... and the memory one walk may hold (its states, values, symbols). */
+#define WORK_BUDGET_MEMORY ((size_t)512 << 20)
 
 typedef struct analysis {
     ir_tu *const *tus; /* every translation unit of the program */

@@ -545,6 +545,7 @@ static int analyse_cached(cached_run *r, diag_list *list)
         .n_read_summaries = d->o->n_read_summaries,
         .write_summaries_dir = d->o->write_summaries_dir,
         .messages = d->o->messages,
+        .verbose = d->o->verbose ? d->o->messages : NULL,
         .per_tu = r->findings,
         .finished = cache_finished,
         .finished_ud = r,
@@ -654,6 +655,7 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
         .n_read_summaries = d->o->n_read_summaries,
         .write_summaries_dir = d->o->write_summaries_dir,
         .messages = d->o->messages,
+        .verbose = d->o->verbose ? d->o->messages : NULL,
     };
     int analysed = analyze_program(tus, n_tus, list, &ao);
     for (uint32_t i = 0; i < n_tus; i++)

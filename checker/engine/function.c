@@ -11,7 +11,8 @@ bool walk_step(walk *w)
     if (w->over_budget)
         return false;
     if (++w->steps > WORK_BUDGET_FUNCTION ||
-        w->an->work + w->steps > WORK_BUDGET_RUN)
+        w->an->work + w->steps > WORK_BUDGET_RUN ||
+        arena_used(w->scratch) > WORK_BUDGET_MEMORY)
         w->over_budget = true;
     return !w->over_budget;
 }

@@ -880,6 +880,7 @@ static const void *join_cell(void *ud, uint32_t key, const void *x,
                              const void *y)
 {
     join_ctx *j = ud;
+    walk_step(j->w); /* joins are work too (a struct of 200 fields) */
     const aval *a = x ? x : cell_initial(j->w, j->a, key);
     const aval *b = y ? y : cell_initial(j->w, j->b, key);
     return aval_join(j->w, a, b, j->site, key);

@@ -29,10 +29,24 @@ const aval *aval_new(walk *w, const aval *proto)
     return v;
 }
 
+/* Plain integers (no note, no bounds) are made over and over (every
+   constant evaluated, every symbol stored): one per value is enough, as
+   values are never changed once made. */
+#define PLAIN_INTS 512 /* a power of two */
+
 const aval *aval_int(walk *w, const dim_poly *num, const value_note *note)
 {
     aval proto = {.num = num, .note = note};
-    return aval_new(w, &proto);
+    if (note || !num)
+        return aval_new(w, &proto);
+    if (!w->plain_ints)
+        w->plain_ints =
+            arena_array(w->scratch, PLAIN_INTS, sizeof *w->plain_ints);
+    uintptr_t h = ((uintptr_t)num >> 4) * 2654435761u;
+    const aval **slot = &w->plain_ints[h & (PLAIN_INTS - 1)];
+    if (!*slot || (*slot)->num != num)
+        *slot = aval_new(w, &proto);
+    return *slot;
 }
 
 /* ---- Site symbols ------------------------------------------------------- */

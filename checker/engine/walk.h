@@ -144,17 +144,18 @@ typedef struct walk {
     strmap free_syms;      /* body-wide free symbols: name -> poly */
     const ir_decl **scope; /* locals in scope, innermost last */
     uint32_t n_scope, cap_scope;
-    shaped *declared;     /* per local: its SHAPE / array extent */
-    loop_ctx *loops;      /* innermost loop or switch */
-    loop_memo *memo;      /* each loop's last head fixpoint (stmt.c) */
-    unsigned silent;      /* > 0: a fixpoint iteration, no findings */
-    unsigned conditional; /* inside a branch, loop or switch */
-    bool after_exit;      /* a return, goto or label was walked */
-    bool in_loop;         /* inside a loop body (allocations are weak) */
-    summary_acc *sum;     /* what the summary collects */
-    uint64_t steps;       /* work done (WORK_BUDGET_FUNCTION) */
-    bool relies_private;  /* what it knows of its caller's memory survived
-                             code nobody can see (see location.from_caller) */
+    shaped *declared;        /* per local: its SHAPE / array extent */
+    loop_ctx *loops;         /* innermost loop or switch */
+    loop_memo *memo;         /* each loop's last head fixpoint (stmt.c) */
+    const aval **plain_ints; /* aval_int's values without a note */
+    unsigned silent;         /* > 0: a fixpoint iteration, no findings */
+    unsigned conditional;    /* inside a branch, loop or switch */
+    bool after_exit;         /* a return, goto or label was walked */
+    bool in_loop;            /* inside a loop body (allocations are weak) */
+    summary_acc *sum;        /* what the summary collects */
+    uint64_t steps;          /* work done (WORK_BUDGET_FUNCTION) */
+    bool relies_private;     /* what it knows of its caller's memory survived
+                                code nobody can see (see location.from_caller) */
     bool over_budget;
     /* A value made while evaluating what is stored in a named integer
        variable is shown by that variable's name ("batch", not "atoi"):

@@ -13,6 +13,9 @@
 
 #define ARENA_BLOCK (64 * 1024)
 #define ARENA_ALIGN 16
+/* Standard blocks a reset keeps for reuse (16 MB): a walk that needed
+   many blocks is likely followed by another that does. */
+#define ARENA_SPARE_MAX 256
 
 typedef struct arena_block {
     struct arena_block *next;
@@ -22,6 +25,8 @@ typedef struct arena_block {
 
 struct arena {
     arena_block *head;
+    arena_block *spare; /* zeroed standard blocks, kept by arena_reset */
+    size_t n_spare;
     size_t total;
 };
 
@@ -40,41 +45,57 @@ arena *arena_new(void)
     return xcalloc(sizeof(arena));
 }
 
+static void blocks_free(arena_block *b)
+{
+    for (arena_block *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+}
+
 void arena_free(arena *a)
 {
     if (!a)
         return;
-    for (arena_block *b = a->head, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
+    blocks_free(a->head);
+    blocks_free(a->spare);
     free(a);
 }
 
 void arena_reset(arena *a)
 {
-    arena_block *keep = NULL;
     for (arena_block *b = a->head, *next; b; b = next) {
         next = b->next;
-        if (!keep && b->size == ARENA_BLOCK) {
-            keep = b;
+        if (b->size != ARENA_BLOCK || a->n_spare >= ARENA_SPARE_MAX) {
+            free(b);
             continue;
         }
-        free(b);
+        memset(b->data, 0, b->used); /* blocks hand out zeroed memory */
+        b->used = 0;
+        b->next = a->spare;
+        a->spare = b;
+        a->n_spare++;
     }
-    if (keep) {
-        memset(keep->data, 0, keep->used); /* blocks hand out zeroed memory */
-        keep->used = 0;
-        keep->next = NULL;
-    }
-    a->head = keep;
+    a->head = NULL;
     a->total = 0;
+}
+
+static arena_block *new_block(arena *a, size_t size)
+{
+    if (size == ARENA_BLOCK && a->spare) {
+        arena_block *b = a->spare;
+        a->spare = b->next;
+        a->n_spare--;
+        return b;
+    }
+    arena_block *b = xcalloc(sizeof(arena_block) + size);
+    b->size = size;
+    return b;
 }
 
 static arena_block *arena_add_block(arena *a, size_t size)
 {
-    arena_block *b = xcalloc(sizeof(arena_block) + size);
-    b->size = size;
+    arena_block *b = new_block(a, size);
     if (a->head && size > ARENA_BLOCK) {
         /* Keep the current small block first: it still has room. */
         b->next = a->head->next;
@@ -102,7 +123,7 @@ void *arena_alloc(arena *a, size_t size)
     }
     void *p = b->data + b->used;
     b->used += size;
-    return p; /* blocks are calloc'd and never reused: already zero */
+    return p; /* blocks are calloc'd, or zeroed when kept: already zero */
 }
 
 void *arena_array(arena *a, size_t n, size_t size)

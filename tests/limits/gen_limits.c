@@ -232,6 +232,45 @@ static void branches(int nested)
     emit(nested ? "    sink(buf, v0 + 5);\n}\n" : "    sink(buf, 5);\n}\n");
 }
 
+/* A struct of 3,000 ints copied whole in 150 branches inside a loop:
+   each join where the branches meet touches every field, and the walk
+   needs more than its memory budget.  The function's own mismatch after
+   the loop is past the budget (not reported); the next function's is. */
+static void work_budget(void)
+{
+    emit("#include \"shapecheck.h\"\n\n"
+         "void sink(float *x SHAPE(n), int n);\n"
+         "struct big {\n");
+    for (int i = 0; i < 3000; i++)
+        emit("    int f%d;\n", i);
+    emit("};\nstruct big make(int k);\n"
+         "void heavy(int c)\n{\n    float buf[4];\n"
+         "    for (int i = 0; i < c; i++) {\n"
+         "        struct big b = make(0);\n");
+    for (int k = 0; k < 150; k++)
+        emit("        %sif (c == %d)\n            b = make(%d);\n",
+             k ? "else " : "", k + 2, k);
+    emit("        sink(buf, b.f0);\n    }\n    sink(buf, 5);\n}\n"
+         "void light(void)\n{\n    float buf[4];\n    sink(buf, 6);\n}\n");
+}
+
+/* Twelve loops nested, a wrong call in the innermost: each loop is walked
+   a few times per round of the loop around it, so without remembering
+   the inner loops' fixpoints this is 3^12 walks of the innermost body. */
+static void nested_loops(void)
+{
+    emit("#include \"shapecheck.h\"\n\n"
+         "void sink(float *x SHAPE(n), int n);\n"
+         "void nest(int c)\n{\n    float buf[4];\n    int t = 0;\n");
+    for (int i = 0; i < 12; i++)
+        emit("%*sfor (int i%d = 0; i%d < c; i%d++) {\n", 4 * (i + 1), "", i, i,
+             i);
+    emit("%*st += i11;\n%*ssink(buf, 5);\n", 52, "", 52, "");
+    for (int i = 11; i >= 0; i--)
+        emit("%*s}\n", 4 * (i + 1), "");
+    emit("    (void)t;\n}\n");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -250,6 +289,8 @@ int main(int argc, char **argv)
         {"mutual_recursion", mutual_recursion},
         {"macros", macros},
         {"polynomial", polynomial},
+        {"work_budget", work_budget},
+        {"nested_loops", nested_loops},
     };
     out = fopen(argv[2], "w");
     if (!out) {
