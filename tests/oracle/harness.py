@@ -49,26 +49,45 @@ class Site:
     tags: frozenset
     expect: str = None  # the generator's prediction, when it made one
     verdicts: list = field(default_factory=list)  # one per execution
+    runs: list = field(default_factory=list)      # the run (argv set) of each verdict
     differs: list = field(default_factory=list)   # extent-batch-differs, per execution
+    differs_runs: list = field(default_factory=list)  # the run of each of those
     ambiguous: list = field(default_factory=list)  # observed-differs, per execution
     via: set = field(default_factory=set)  # how its clean matches fit: prefix, reshape, exact
     scratch_only: list = field(default_factory=list)  # a mismatch only against a scratch
     matched_runs: list = field(default_factory=list)  # (argv, how) of each clean match
+    mismatched_in: set = field(default_factory=set)  # argv (a tuple) of runs with a mismatch
     same_extent_runs: list = field(default_factory=list)  # argv where a loss's extents agreed
 
     @property
     def executed(self):
         return bool(self.verdicts)
 
+    # A finding says the call mismatches on every run: on some execution of
+    # it (a loop's first trip, say), not on all of them.  So executions are
+    # judged per run: a run is a counter-example when none of its
+    # executions of the call mismatched and one matched cleanly.
+
+    def _per_run(self):
+        groups = {}
+        for run, v, a in zip(self.runs, self.verdicts, self.ambiguous):
+            groups.setdefault(run, []).append((v, a))
+        return groups.values()
+
     @property
     def matched_some_run(self):
-        """A match that no reading of the SPEC can call a mismatch: not a
-        read that disagrees with a scratch buffer's observed shape."""
-        return any(v == "match" and not a for v, a in zip(self.verdicts, self.ambiguous))
+        """A run in which the call never mismatched and matched in a way no
+        reading of the SPEC can call a mismatch (not a read that disagrees
+        with a scratch buffer's observed shape)."""
+        return any(all(v != "mismatch" for v, _ in execs) and
+                   any(v == "match" and not a for v, a in execs)
+                   for execs in self._per_run())
 
     @property
     def mismatched_always(self):
-        return self.executed and all(v == "mismatch" for v in self.verdicts)
+        """Every run that reached the call mismatched at some execution."""
+        return self.executed and all(any(v == "mismatch" for v, _ in execs)
+                                     for execs in self._per_run())
 
     @property
     def undecidable(self):
@@ -78,7 +97,11 @@ class Site:
 
     @property
     def extents_same_some_run(self):
-        return any(not d for d in self.differs)
+        """A run in which the loss's extents agreed at every execution."""
+        groups = {}
+        for run, d in zip(self.differs_runs, self.differs):
+            groups.setdefault(run, []).append(d)
+        return any(not any(ds) for ds in groups.values())
 
     @property
     def observed(self):
@@ -161,8 +184,8 @@ def run_program(exe, inputs, sites, timeout=20):
     """Runs EXE once per argv set and records each ORACLE line in SITES.
     Returns (failure, detail, matching_run)."""
     env = dict(os.environ, **SAN_ENV)
-    matching_run = {}
-    for argv in inputs:
+    matching_run = {}  # until every run is in: a failure returns none
+    for run, argv in enumerate(inputs):
         try:
             r = subprocess.run([exe] + argv, capture_output=True, text=True,
                                timeout=timeout, env=env)
@@ -181,18 +204,35 @@ def run_program(exe, inputs, sites, timeout=20):
             if site is None:
                 return "site", f"ORACLE line {line} is no @site line", matching_run
             site.verdicts.append(m.group(2))
+            site.runs.append(run)
+            if m.group(2) == "mismatch":
+                site.mismatched_in.add(tuple(argv))
             site.ambiguous.append(bool(m.group(4)))
             site.scratch_only.append(bool(m.group(7)))
             if site.role in ("call", "inner", "helper") and m.group(2) != "unknown":
                 site.differs.append(bool(m.group(3)))
+                site.differs_runs.append(run)
                 if not m.group(3):
                     site.same_extent_runs.append(argv)
             if m.group(2) == "match" and not m.group(4):
-                matching_run.setdefault(line, argv)
                 how = {w for w, g in (("prefix", 5), ("reshape", 6)) if m.group(g)}
                 site.via |= how or {"exact"}
                 site.matched_runs.append((argv, how or {"exact"}))
-    return None, "", matching_run
+    return None, "", counter_examples(sites)
+
+
+def counter_examples(sites):
+    """Keeps, as each site's matches, only those of runs in which it never
+    mismatched (the runs that refute a finding); returns line -> the argv
+    of the first such run."""
+    matching_run = {}
+    for line, site in sites.items():
+        site.matched_runs = [(a, h) for a, h in site.matched_runs
+                             if tuple(a) not in site.mismatched_in]
+        site.via = set().union(*(h for _, h in site.matched_runs))
+        if site.matched_runs:
+            matching_run[line] = site.matched_runs[0][0]
+    return matching_run
 
 
 def checker_command(checker, src):
