@@ -135,6 +135,42 @@ static void test_tensor_checks(void **state)
                 "[2305843009213693952, 1]");
 }
 
+/* Every dtype is named, and one whose code DLPack does not name (or that
+   this DLPack predates) by its number: never a bare "code32". */
+static void test_dtype_names(void **state)
+{
+    (void)state;
+    ce_args a;
+    ce_init(&a);
+    a.logits.dtype = test_dtype(kDLBfloat, 16);
+    ce_all_fail(&a, SC_ERR_DTYPE,
+                "'logits' has dtype bfloat16 but must be float32");
+    a.logits.dtype = test_dtype(kDLComplex, 64);
+    ce_all_fail(&a, SC_ERR_DTYPE,
+                "'logits' has dtype complex64 but must be float32");
+    a.logits.dtype = test_dtype(200, 32);
+    ce_all_fail(&a, SC_ERR_DTYPE,
+                "'logits' has dtype code 200, 32 bits but must be float32");
+    a.logits.dtype = test_dtype(kDLComplex + 1, 8); /* kDLBool in DLPack 0.8 */
+    ce_all_fail(&a, SC_ERR_DTYPE,
+                "'logits' has dtype code 6, 8 bits but must be float32");
+    a.logits.dtype = test_dtype(200, 32);
+    a.logits.dtype.lanes = 4;
+    ce_all_fail(&a, SC_ERR_DTYPE,
+                "'logits' has dtype code 200, 32 bits, 4 lanes but must be "
+                "float32");
+    a.logits.dtype = test_dtype(255, 255); /* the longest there is */
+    a.logits.dtype.lanes = 65535;
+    ce_all_fail(&a, SC_ERR_DTYPE,
+                "'logits' has dtype code 255, 255 bits, 65535 lanes but must "
+                "be float32");
+    ce_init(&a);
+    a.labels.dtype = test_dtype(200, 32);
+    ce_all_fail(&a, SC_ERR_DTYPE,
+                "'labels' has dtype code 200, 32 bits but must be float32, "
+                "int32 or int64");
+}
+
 static void test_layout_and_data(void **state)
 {
     (void)state;
@@ -782,6 +818,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tensor_checks),
+        cmocka_unit_test(test_dtype_names),
         cmocka_unit_test(test_layout_and_data),
         cmocka_unit_test(test_loss_shapes),
         cmocka_unit_test(test_label_range),

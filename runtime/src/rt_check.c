@@ -38,12 +38,17 @@ char *sc_format_dtype(char *buf, size_t size, DLDataType dt)
 {
     static const char *const codes[] = {"int",    "uint",   "float",
                                         "handle", "bfloat", "complex"};
-    const char *code =
-        dt.code < sizeof codes / sizeof codes[0] ? codes[dt.code] : "code";
-    if (dt.lanes == 1)
-        snprintf(buf, size, "%s%u", code, (unsigned)dt.bits);
+    if (dt.code >= sizeof codes / sizeof codes[0]) {
+        if (dt.lanes == 1)
+            snprintf(buf, size, "code %u, %u bits", (unsigned)dt.code,
+                     (unsigned)dt.bits);
+        else
+            snprintf(buf, size, "code %u, %u bits, %u lanes", (unsigned)dt.code,
+                     (unsigned)dt.bits, (unsigned)dt.lanes);
+    } else if (dt.lanes == 1)
+        snprintf(buf, size, "%s%u", codes[dt.code], (unsigned)dt.bits);
     else
-        snprintf(buf, size, "%s%ux%u", code, (unsigned)dt.bits,
+        snprintf(buf, size, "%s%ux%u", codes[dt.code], (unsigned)dt.bits,
                  (unsigned)dt.lanes);
     return buf;
 }
@@ -174,7 +179,7 @@ sc_status sc_check_tensor(const DLTensor *t, const char *name, int min_rank,
         return st;
     int dt = dtype_bit(t->dtype);
     if (!(dt & dtypes)) {
-        char have[32];
+        char have[48];
         return sc_fail(SC_ERR_DTYPE, "'%s' has dtype %s but must be %s", name,
                        sc_format_dtype(have, sizeof have, t->dtype),
                        dtype_list(dtypes));

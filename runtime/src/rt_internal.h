@@ -115,7 +115,9 @@ sc_status sc_check_shared_arrays(const DLTensor *const *t,
    when it does not fit); returns BUF, to use inside a printf. */
 char *sc_format_dims(char *buf, size_t size, const int64_t *dims, int rank);
 
-/* Writes "float32", "int64", "float32x4"... into BUF; returns BUF. */
+/* Writes "float32", "int64", "float32x4"... into BUF, or for a type code
+   DLPack does not name (here) "code 200, 32 bits" and "code 200, 32 bits,
+   4 lanes"; returns BUF.  48 bytes hold any dtype. */
 char *sc_format_dtype(char *buf, size_t size, DLDataType dt);
 
 /* Labels of a loss, validated against logits [n, c]. */
