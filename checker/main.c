@@ -4,7 +4,7 @@
  * findings (disabled rules, NOLINT, baseline) and how to write them.
  * Everything else lives in the checker library; this file only wires it.
  */
-#define _POSIX_C_SOURCE 200809L /* fileno, isatty */
+#define _POSIX_C_SOURCE 200809L /* fileno, isatty, open_memstream */
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,12 +14,15 @@
 #include <unistd.h>
 
 #include "baseline.h"
-#include "config.h"
+#include "config_set.h"
 #include "driver.h"
+#include "isolate.h"
 #include "lsp.h"
 #include "output.h"
+#include "output_file.h"
 #include "output_formats.h"
 #include "repo_path.h"
+#include "run_log.h"
 #include "suppress.h"
 #include "verify.h"
 
@@ -35,7 +38,6 @@ typedef struct options {
     const char **extra_args; /* --extra-arg */
     int n_extra_args;
     const char **extra_args_before; /* storage behind run.extra_args_before */
-    const char **all_extra_args;    /* the config's, then --extra-arg */
     const char *output;             /* -o */
     out_format format;
     const char *baseline;       /* --baseline */
@@ -44,6 +46,7 @@ typedef struct options {
     bool quiet;
     bool lsp;
     bool no_config;
+    const char *emit_facts; /* --emit-facts OUT */
 } options;
 
 static void usage(FILE *out)
@@ -76,9 +79,18 @@ static void usage(FILE *out)
         "  --stats               print parse and analysis times on stderr\n"
         "  --cache-dir DIR       keep per-file results in DIR: a later run\n"
         "                        parses only what changed\n"
+        "  --emit-facts OUT      write the facts of one unit to OUT (a\n"
+        "                        .scfacts file), like cc -c; inputs ending\n"
+        "                        in .scfacts are read as facts (the link\n"
+        "                        step)\n"
+        "  --index DIR           keep the project index in DIR (default:\n"
+        "                        BUILD_DIR/.shapecheck)\n"
+        "  --no-index            neither read nor write the project index\n"
         "  --quiet               no progress line\n"
         "  -v                    list dropped compiler options\n"
         "  --lsp                 run as a language server on stdin/stdout\n"
+        "  --compile-commands-dir=DIR\n"
+        "                        the same as -p DIR (clangd's name)\n"
         "  --list-rules          print the rules and exit\n"
         "  -h, --help            this text\n"
         "  --version             print the version\n"
@@ -136,6 +148,10 @@ enum {
     OPT_WRITE_SUMMARIES,
     OPT_STATS,
     OPT_CACHE_DIR,
+    OPT_EMIT_FACTS,
+    OPT_INDEX,
+    OPT_NO_INDEX,
+    OPT_COMPILE_COMMANDS_DIR,
 };
 
 /* One option; returns -1 (exit 2), 1 (exit 0) or 0 (go on). */
@@ -143,6 +159,7 @@ static int apply_option(int ch, options *o, char **argv)
 {
     switch (ch) {
     case 'p':
+    case OPT_COMPILE_COMMANDS_DIR:
         o->run.build_dir = optarg;
         return 0;
     case 'o':
@@ -183,6 +200,15 @@ static int apply_option(int ch, options *o, char **argv)
         return 0;
     case OPT_CACHE_DIR:
         o->run.cache_dir = optarg;
+        return 0;
+    case OPT_EMIT_FACTS:
+        o->emit_facts = optarg;
+        return 0;
+    case OPT_INDEX:
+        o->run.index_dir = optarg;
+        return 0;
+    case OPT_NO_INDEX:
+        o->run.no_index = true;
         return 0;
     case OPT_EXTRA_ARG:
         o->extra_args[o->n_extra_args++] = optarg;
@@ -225,6 +251,26 @@ static int apply_option(int ch, options *o, char **argv)
     }
 }
 
+/* Options that another one makes meaningless are refused rather than
+   ignored, so that nobody waits for a SARIF log --verify never writes. */
+static bool options_compatible(const options *o)
+{
+    const char *why = NULL;
+    if (o->lsp && (o->run.n_files || o->run.has_dashdash))
+        why = "--lsp takes no files or compiler arguments: the editor sends "
+              "the documents";
+    else if (o->lsp && (o->output || o->verify || o->baseline ||
+                        o->write_baseline || o->format != FORMAT_TEXT))
+        why = "--lsp answers on standard output: -o, --format, --verify and "
+              "the baseline options do not apply";
+    else if (o->verify && o->format != FORMAT_TEXT)
+        why = "--verify writes its own text report: it cannot be combined "
+              "with --format=sarif or --format=json";
+    if (why)
+        fprintf(stderr, "shapecheck: error: %s\n", why);
+    return why == NULL;
+}
+
 static int parse_options(int argc, char **argv, options *o)
 {
     static const struct option longopts[] = {
@@ -235,11 +281,16 @@ static int parse_options(int argc, char **argv, options *o)
         {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"lsp", no_argument, NULL, OPT_LSP},
+        {"compile-commands-dir", required_argument, NULL,
+         OPT_COMPILE_COMMANDS_DIR},
         {"no-config", no_argument, NULL, OPT_NO_CONFIG},
         {"read-summaries", required_argument, NULL, OPT_READ_SUMMARIES},
         {"write-summaries", required_argument, NULL, OPT_WRITE_SUMMARIES},
         {"stats", no_argument, NULL, OPT_STATS},
         {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+        {"emit-facts", required_argument, NULL, OPT_EMIT_FACTS},
+        {"index", required_argument, NULL, OPT_INDEX},
+        {"no-index", no_argument, NULL, OPT_NO_INDEX},
         {"extra-arg", required_argument, NULL, OPT_EXTRA_ARG},
         {"extra-arg-before", required_argument, NULL, OPT_EXTRA_ARG_BEFORE},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -286,53 +337,29 @@ static int parse_options(int argc, char **argv, options *o)
         o->run.compiler_args = (const char *const *)argv + dd + 1;
         o->run.n_compiler_args = (size_t)(argc - dd - 1);
     }
+    /* The language server takes its compile database and its threads from
+       -p and -j. */
     if (!o->lsp && !o->run.build_dir && o->run.n_files == 0) {
         fprintf(stderr, "shapecheck: error: no input files (give FILE... or "
                         "-p BUILD_DIR)\n");
         usage(stderr);
         return -1;
     }
-    return 0;
+    return options_compatible(o) ? 0 : -1;
 }
 
 /* ---- Configuration ---------------------------------------------------- */
 
-/* The config's extra arguments, then --extra-arg's (so the command line's
-   come later and win). */
-static int set_extra_args(options *o, const config *cfg)
+/* The .shapecheck of each analysed file (config_set.h), looked for from
+   the file's folder, else from -p's folder, else from the current one.
+   The driver applies it per command; the command line wins: --models
+   replaces its models, --extra-arg comes after its extra arguments. */
+static config_set *open_configs(const options *o)
 {
-    size_t n = cfg->n_extra_args + (size_t)o->n_extra_args;
-    o->all_extra_args = calloc(n + 1, sizeof *o->all_extra_args);
-    if (!o->all_extra_args)
-        return -1;
-    for (size_t i = 0; i < cfg->n_extra_args; i++)
-        o->all_extra_args[i] = cfg->extra_args[i];
-    for (int i = 0; i < o->n_extra_args; i++)
-        o->all_extra_args[cfg->n_extra_args + (size_t)i] = o->extra_args[i];
-    o->run.extra_args = o->all_extra_args;
-    o->run.n_extra_args = (int)n;
-    return 0;
-}
-
-/* The .shapecheck nearest the first file (or the current folder).  The
-   command line wins: --models replaces its models; --extra-arg comes after
-   its extra arguments, so it overrides them.  (Its extra arguments are
-   appended to each command, whether from a database or from "--".) */
-static int apply_config(options *o, config *cfg)
-{
-    char err[1024];
-    const char *anchor = o->run.n_files ? o->run.files[0] : "./.";
     if (o->no_config || o->lsp)
-        return set_extra_args(o, cfg);
-    if (config_for_file(cfg, anchor, err, sizeof err) != 0) {
-        fprintf(stderr, "shapecheck: error: %s\n", err);
-        return -1;
-    }
-    if (cfg->path && o->run.n_models == 0) {
-        o->run.models = cfg->models;
-        o->run.n_models = (int)cfg->n_models;
-    }
-    return set_extra_args(o, cfg);
+        return NULL;
+    const char *fallbacks[] = {o->run.build_dir, "."};
+    return config_set_new(fallbacks, 2);
 }
 
 /* ---- Progress --------------------------------------------------------- */
@@ -358,12 +385,13 @@ static int worst(int a, int b)
    fingerprints number identical findings as they stand then).  A run that
    could not analyse everything (STATUS SC_EXIT_TROUBLE) writes no
    baseline: it would lose the findings of what it missed. */
-static int filter_findings(const options *o, const config *cfg,
+static int filter_findings(const options *o, config_set *cfgs,
                            const baseline *base, int status, diag_list *list,
                            const char *repo_root)
 {
     char err[1024];
-    config_drop_disabled(cfg, list);
+    if (cfgs)
+        config_set_drop_disabled(cfgs, list);
     suppress_apply(list);
     if (o->write_baseline && status == SC_EXIT_TROUBLE) {
         fprintf(stderr,
@@ -419,7 +447,8 @@ static int run_verify(const diag_list *list, const driver *d, FILE *out)
 }
 
 static int write_report(const options *o, const diag_list *list,
-                        const char *repo_root, FILE *out)
+                        const char *repo_root, const sarif_invocation *inv,
+                        FILE *out)
 {
     char err[1024];
     int rc = 0;
@@ -428,7 +457,7 @@ static int write_report(const options *o, const diag_list *list,
         output_text(out, list);
         break;
     case FORMAT_SARIF:
-        rc = output_sarif(out, list, repo_root, err, sizeof err);
+        rc = output_sarif_run(out, list, repo_root, inv, err, sizeof err);
         break;
     case FORMAT_JSON:
         rc = output_json(out, list, err, sizeof err);
@@ -441,87 +470,153 @@ static int write_report(const options *o, const diag_list *list,
     return diag_count_findings(list) ? SC_EXIT_FINDINGS : SC_EXIT_CLEAN;
 }
 
-/* -o FILE: written beside it and renamed into place, so a failed run
-   never leaves a half-written report over a good one. */
+/* The report is made in memory, then written whole (output_file.h): to
+   -o FILE under a new name renamed into place, so a failed run never
+   leaves a half-written report over a good one; to standard output with
+   every write checked ("> /dev/full" says why and fails). */
 static int report(const options *o, const diag_list *list, const driver *d,
-                  const char *repo_root)
+                  const char *repo_root, const sarif_invocation *inv)
 {
-    if (!o->output)
-        return o->verify ? run_verify(list, d, stdout)
-                         : write_report(o, list, repo_root, stdout);
-    size_t n = strlen(o->output) + 8;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return SC_EXIT_TROUBLE;
-    snprintf(tmp, n, "%s.tmp", o->output);
-    FILE *out = fopen(tmp, "w");
+    char *data = NULL, err[1024];
+    size_t n = 0;
+    FILE *out = open_memstream(&data, &n);
     if (!out) {
-        fprintf(stderr, "shapecheck: error: cannot write %s: %s\n", tmp,
-                strerror(errno));
-        free(tmp);
+        fprintf(stderr, "shapecheck: error: out of memory\n");
         return SC_EXIT_TROUBLE;
     }
     int status = o->verify ? run_verify(list, d, out)
-                           : write_report(o, list, repo_root, out);
-    bool ok = fclose(out) == 0 && status != SC_EXIT_TROUBLE &&
-              rename(tmp, o->output) == 0;
-    if (!ok) {
-        fprintf(stderr, "shapecheck: error: cannot write %s\n", o->output);
-        remove(tmp);
+                           : write_report(o, list, repo_root, inv, out);
+    if (fclose(out) != 0)
+        status = SC_EXIT_TROUBLE;
+    bool keep_old = o->output && status == SC_EXIT_TROUBLE;
+    if (!keep_old &&
+        output_file_write(o->output, data, n, err, sizeof err) != 0) {
+        fprintf(stderr, "shapecheck: error: %s\n", err);
         status = SC_EXIT_TROUBLE;
     }
-    free(tmp);
+    free(data);
+    return status;
+}
+
+/* -o must not name an input of the run (the analysed files, the models,
+   summaries, baseline and compile database), a read-only file, a
+   symbolic link or a folder: said before anything is analysed. */
+static bool output_allowed(const options *o, const driver *d)
+{
+    if (!o->output)
+        return true;
+    size_t n_cmds = driver_n_commands(d), n = 0;
+    size_t cap = n_cmds + (size_t)o->run.n_models + o->run.n_read_summaries + 3;
+    const char **inputs = calloc(cap, sizeof *inputs);
+    char *db = NULL, err[1024];
+    if (!inputs)
+        return false;
+    for (size_t i = 0; i < n_cmds; i++)
+        inputs[n++] = driver_file(d, i);
+    for (int i = 0; i < o->run.n_models; i++)
+        inputs[n++] = o->run.models[i];
+    for (size_t i = 0; i < o->run.n_read_summaries; i++)
+        inputs[n++] = o->run.read_summaries[i];
+    inputs[n++] = o->baseline;
+    if (o->run.build_dir &&
+        (db = malloc(strlen(o->run.build_dir) + 32)) != NULL) {
+        sprintf(db, "%s/compile_commands.json", o->run.build_dir);
+        inputs[n++] = db;
+    }
+    int rc = output_file_check(o->output, inputs, n, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "shapecheck: error: -o %s\n", err);
+    free(db);
+    free(inputs);
+    return rc == 0;
+}
+
+/* Analyses, then filters and reports the findings.  What the driver says
+   on standard error is kept for the SARIF log's notifications. */
+static int run_and_report(options *o, driver *d, config_set *cfgs,
+                          const baseline *base, run_log *log, int status)
+{
+    diag_list list;
+    diag_list_init(&list);
+    status = worst(status, driver_run(d, &list));
+    diag_list_sort(&list);
+    arena *scratch = arena_new();
+    const char *cwd = driver_cwd(d) ? driver_cwd(d) : ".";
+    const char *repo_root = repo_path_top_level(scratch, cwd);
+    if (!repo_root)
+        repo_root = cwd;
+    status =
+        worst(status, filter_findings(o, cfgs, base, status, &list, repo_root));
+    /* Bad input that left nothing to analyse (the only file is missing)
+       gives no report: the previous -o file stays as it was. */
+    if (status != SC_EXIT_TROUBLE || driver_n_analysed(d) > 0) {
+        sarif_invocation inv = {.exit_code = status};
+        if (log)
+            inv.messages = run_log_lines(log, &inv.n_messages);
+        status = worst(status, report(o, &list, d, repo_root, &inv));
+    }
+    arena_free(scratch);
+    diag_list_free(&list);
+    return status;
+}
+
+/* --emit-facts OUT SRC -- ARGS: one unit's facts, as "cc -c" makes an
+   object; nothing is reported but the unit's compiler errors. */
+static int emit_facts(const options *o, driver *d, int status)
+{
+    if (status != SC_EXIT_CLEAN)
+        return status;
+    diag_list list;
+    diag_list_init(&list);
+    status = driver_emit_facts(d, o->emit_facts, &list);
+    diag_list_sort(&list);
+    output_text(stdout, &list);
+    diag_list_free(&list);
     return status;
 }
 
 static int check(options *o)
 {
-    config cfg = {0};
-    if (apply_config(o, &cfg) != 0) {
-        config_free(&cfg);
-        return SC_EXIT_TROUBLE;
-    }
+    config_set *cfgs = open_configs(o);
+    o->run.configs = cfgs;
+    o->run.extra_args = o->extra_args;
+    o->run.n_extra_args = o->n_extra_args;
+    run_log *log = run_log_new(stderr);
+    o->run.messages = log ? run_log_stream(log) : stderr;
     /* An unusable baseline stops the run before anything is written. */
     baseline base = {0};
     char err[1024];
+    int status = SC_EXIT_TROUBLE;
+    driver *d = NULL;
     if (o->baseline &&
         baseline_load(&base, o->baseline, err, sizeof err) != 0) {
         fprintf(stderr, "shapecheck: error: %s\n", err);
-        config_free(&cfg);
-        return SC_EXIT_TROUBLE;
+        goto out;
     }
     if (!o->quiet && isatty(fileno(stderr)))
         o->run.progress = show_progress;
-    int status;
-    driver *d = driver_new(&o->run, &status);
+    if (o->emit_facts)
+        o->run.no_index = true; /* a build system's action: hermetic */
+    d = driver_new(&o->run, &status);
+    if (d && o->emit_facts) {
+        status = emit_facts(o, d, status);
+        goto out;
+    }
     /* Nothing to analyse, because the inputs could not be had (an
        unreadable compile database): no report, so that none is
        overwritten. */
-    if (!d || (status == SC_EXIT_TROUBLE && driver_n_commands(d) == 0)) {
-        driver_free(d);
-        baseline_free(&base);
-        config_free(&cfg);
-        return SC_EXIT_TROUBLE;
+    if (!d || (status == SC_EXIT_TROUBLE && driver_n_commands(d) == 0) ||
+        !output_allowed(o, d)) {
+        status = SC_EXIT_TROUBLE;
+        goto out;
     }
-    diag_list list;
-    diag_list_init(&list);
-    if (d)
-        status = worst(status, driver_run(d, &list));
-    diag_list_sort(&list);
-    arena *scratch = arena_new();
-    const char *cwd = d ? driver_cwd(d) : ".";
-    const char *repo_root = repo_path_top_level(scratch, cwd);
-    if (!repo_root)
-        repo_root = cwd;
-    status = worst(status,
-                   filter_findings(o, &cfg, &base, status, &list, repo_root));
-    if (d)
-        status = worst(status, report(o, &list, d, repo_root));
-    arena_free(scratch);
-    diag_list_free(&list);
+    status = run_and_report(o, d, cfgs, &base, log, status);
+out:
     driver_free(d);
     baseline_free(&base);
-    config_free(&cfg);
+    config_set_free(cfgs);
+    run_log_free(log);
+    o->run.messages = stderr;
     return status;
 }
 
@@ -531,12 +626,22 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     int status = rc < 0 ? SC_EXIT_TROUBLE : SC_EXIT_CLEAN;
     if (rc == 0)
+        isolate_start(); /* while this is the only thread */
+    if (rc == 0)
         status = o.lsp ? lsp_serve(stdin, stdout) : check(&o);
     free(o.models);
     free(o.files);
     free(o.extra_args);
     free(o.extra_args_before);
-    free(o.all_extra_args);
     free(o.summaries);
+    /* --version, --list-rules: what went to standard output must have got
+       there ("> /dev/full"). */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr,
+                "shapecheck: error: cannot write to standard output: "
+                "%s\n",
+                strerror(errno));
+        status = SC_EXIT_TROUBLE;
+    }
     return status;
 }

@@ -20,6 +20,7 @@
  */
 #include "summary_io.h"
 
+#include "json_check.h"
 #include "source_file.h"
 
 #include <cjson/cJSON.h>
@@ -672,7 +673,19 @@ static signature *read_function(reader *rd, const cJSON *fn_json)
 int summary_read_text(analysis *an, const char *text, const char *name,
                       char *err, size_t err_size)
 {
-    cJSON *doc = cJSON_Parse(text);
+    /* Damage is said where it is, as for compile databases; a key written
+       twice is an error, not a value silently ignored. */
+    const char *stop = NULL, *dup = NULL;
+    cJSON *doc = cJSON_ParseWithOpts(text, &stop, 1);
+    if (!doc || (dup = json_check_duplicate_key(doc)) != NULL) {
+        if (dup)
+            snprintf(err, err_size, "%s: key '%s' written twice in one object",
+                     name, dup);
+        else
+            json_check_error(name, text, stop, err, err_size);
+        cJSON_Delete(doc);
+        return -1;
+    }
     reader rd = {.an = an, .path = name, .err = err, .err_size = err_size};
     const cJSON *version =
         cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-summary");

@@ -4,19 +4,21 @@
  * run killed half-way never leaves a torn entry; one that cannot be read
  * anyway is a miss.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdir, stat's st_mtim, realpath */
+#define _POSIX_C_SOURCE 200809L /* mkdir, stat's st_mtim, O_NOFOLLOW */
 
 #include "cache.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "source_file.h"
 #include "summary_io.h"
 
 #define CACHE_FORMAT_VERSION 1
@@ -42,23 +44,6 @@ static uint64_t hash_str(uint64_t h, const char *s)
 }
 
 #define FNV_OFFSET 14695981039346656037ull
-
-/* The content hash of PATH; false when it cannot be read. */
-static bool hash_file(const char *path, uint64_t *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    uint64_t h = FNV_OFFSET;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = fnv1a(h, buf, n);
-    bool ok = !ferror(f);
-    fclose(f);
-    *out = h;
-    return ok;
-}
 
 /* ---- Opening ----------------------------------------------------------- */
 
@@ -121,74 +106,160 @@ static char *entry_path(const cache *c, const fe_command *cmd)
 
 /* ---- Reading ----------------------------------------------------------- */
 
+/* Anything an entry holds is checked before it is used: the folder is
+   shared, entries outlive checkers, and a file can be damaged or replaced
+   by anything (a symbolic link to /dev/zero, a value of 1e300).  Whatever
+   does not check out makes the entry a miss. */
+
+/* Entries are small; a bigger file is not one of ours. */
+#define CACHE_MAX_ENTRY ((size_t)64 << 20)
+
 static const char *jstr(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static double jnum(const cJSON *o, const char *key)
+/* The whole number KEY of O, in [0, MAX]; false when it is missing, not a
+   number, not whole or out of range. */
+static bool jcount(const cJSON *o, const char *key, double max, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+    if (!cJSON_IsNumber(v))
+        return false;
+    double d = v->valuedouble;
+    if (!(d >= 0 && d <= max) || d != (double)(uint64_t)d)
+        return false;
+    *out = d;
+    return true;
+}
+
+/* The content hash of the regular file PATH, reading at most SIZE + 1
+   bytes (a file that grew is changed anyway). */
+static bool hash_regular_file(const char *path, off_t size, uint64_t *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    uint64_t h = FNV_OFFSET, total = 0;
+    char buf[65536];
+    size_t n;
+    while (total <= (uint64_t)size && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        h = fnv1a(h, buf, n);
+        total += n;
+    }
+    bool ok = !ferror(f) && total == (uint64_t)size;
+    fclose(f);
+    *out = h;
+    return ok;
 }
 
 /* Whether the file an input record names is as it was: same size and
-   time, or (touched but not changed) the same content. */
+   time, or (touched but not changed) the same content.  Only regular
+   files are inputs. */
 static bool input_unchanged(const cJSON *in)
 {
     const char *path = jstr(in, "path"), *hash = jstr(in, "hash");
+    double size, sec, nsec;
     struct stat st;
-    if (!path || !hash || stat(path, &st) != 0)
+    if (!path || !hash || !jcount(in, "size", 9e15, &size) ||
+        !jcount(in, "mtime", 9e15, &sec) ||
+        !jcount(in, "mtime_ns", 999999999, &nsec) || stat(path, &st) != 0 ||
+        !S_ISREG(st.st_mode) || (double)st.st_size != size)
         return false;
-    if ((double)st.st_size == jnum(in, "size") &&
-        (double)st.st_mtim.tv_sec == jnum(in, "mtime") &&
-        (double)st.st_mtim.tv_nsec == jnum(in, "mtime_ns"))
+    if ((double)st.st_mtim.tv_sec == sec && (double)st.st_mtim.tv_nsec == nsec)
         return true;
     uint64_t h;
     char hex[17];
-    if (!hash_file(path, &h))
+    if (!hash_regular_file(path, st.st_size, &h))
         return false;
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
     return strcmp(hex, hash) == 0;
 }
 
-static sc_loc read_loc(diag_list *list, const cJSON *o)
+/* A location: "file" (optional), "line" and "col" whole numbers. */
+static bool read_loc(diag_list *list, const cJSON *o, sc_loc *loc)
 {
-    const char *file = jstr(o, "file");
-    sc_loc loc = {file ? arena_strdup(list->arena, file) : NULL,
-                  (unsigned)jnum(o, "line"), (unsigned)jnum(o, "col")};
-    return loc;
+    const cJSON *file = cJSON_GetObjectItemCaseSensitive(o, "file");
+    double line, col;
+    if (!cJSON_IsObject(o) || (file && !cJSON_IsString(file)) ||
+        !jcount(o, "line", UINT_MAX, &line) ||
+        !jcount(o, "col", UINT_MAX, &col))
+        return false;
+    loc->file = file ? arena_strdup(list->arena, file->valuestring) : NULL;
+    loc->line = (unsigned)line;
+    loc->col = (unsigned)col;
+    return true;
+}
+
+/* The severity of a finding of RULE (NULL: a compiler error): the one a
+   finding of RULE has (diag_add), so that a damaged entry cannot turn an
+   error into a note. */
+static bool read_severity(const cJSON *f, const sc_rule *rule, sc_severity *out)
+{
+    double v;
+    if (!jcount(f, "severity", SC_SEV_ERROR, &v))
+        return false;
+    *out = (sc_severity)v;
+    return *out == (rule ? rule->severity : SC_SEV_ERROR);
+}
+
+static bool read_notes(diag_list *list, diag *d, const cJSON *notes)
+{
+    if (!cJSON_IsArray(notes))
+        return false;
+    const cJSON *n;
+    cJSON_ArrayForEach(n, notes)
+    {
+        sc_loc loc;
+        const char *msg = jstr(n, "message");
+        if (!msg || !read_loc(list, n, &loc))
+            return false;
+        diag_add_note(list, d, loc, "%s", msg);
+    }
+    return true;
+}
+
+static bool read_finding(diag_list *list, const cJSON *f)
+{
+    const char *rule_id = jstr(f, "rule"), *msg = jstr(f, "message");
+    const cJSON *rule_item = cJSON_GetObjectItemCaseSensitive(f, "rule");
+    const sc_rule *rule = rule_id ? sc_rule_find(rule_id) : NULL;
+    sc_severity severity;
+    sc_loc loc;
+    if (!msg || (rule_item && !rule) || !read_severity(f, rule, &severity) ||
+        !read_loc(list, f, &loc))
+        return false; /* a rule this checker no longer has, or damage */
+    diag *d = diag_add(list, rule, loc, "%s", msg);
+    d->severity = severity;
+    const cJSON *end = cJSON_GetObjectItemCaseSensitive(f, "end");
+    const cJSON *focus = cJSON_GetObjectItemCaseSensitive(f, "focus");
+    if (end || focus) {
+        sc_loc e, fo;
+        if (!read_loc(list, end, &e) || !read_loc(list, focus, &fo))
+            return false;
+        diag_set_range(list, d, e, fo);
+    }
+    return read_notes(list, d, cJSON_GetObjectItemCaseSensitive(f, "notes"));
 }
 
 static bool read_findings(diag_list *list, const cJSON *findings)
 {
+    if (!cJSON_IsArray(findings))
+        return false;
     const cJSON *f;
     cJSON_ArrayForEach(f, findings)
     {
-        const char *rule = jstr(f, "rule"), *msg = jstr(f, "message");
-        if (!msg)
+        if (!cJSON_IsObject(f) || !read_finding(list, f))
             return false;
-        const sc_rule *r = rule ? sc_rule_find(rule) : NULL;
-        if (rule && !r)
-            return false; /* a rule this checker no longer has */
-        diag *d = diag_add(list, r, read_loc(list, f), "%s", msg);
-        d->severity = (sc_severity)jnum(f, "severity");
-        const cJSON *end = cJSON_GetObjectItemCaseSensitive(f, "end");
-        const cJSON *focus = cJSON_GetObjectItemCaseSensitive(f, "focus");
-        if (cJSON_IsObject(end) && cJSON_IsObject(focus))
-            diag_set_range(list, d, read_loc(list, end),
-                           read_loc(list, focus));
-        const cJSON *n;
-        cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(f, "notes"))
-            diag_add_note(list, d, read_loc(list, n), "%s",
-                          jstr(n, "message") ? jstr(n, "message") : "");
     }
     return true;
 }
 
 static bool read_imports(cache_entry *e, const cJSON *imports)
 {
+    if (!cJSON_IsArray(imports))
+        return false;
     size_t n = (size_t)cJSON_GetArraySize(imports);
     e->imports = calloc(n + 1, sizeof *e->imports);
     if (!e->imports)
@@ -199,10 +270,30 @@ static bool read_imports(cache_entry *e, const cJSON *imports)
         const char *key = jstr(im, "key"), *text = jstr(im, "text");
         if (!key || !text)
             return false;
-        e->imports[e->n_imports].key = strdup(key);
-        e->imports[e->n_imports++].text = strdup(text);
+        cache_import *out = &e->imports[e->n_imports++];
+        out->key = strdup(key);
+        out->text = strdup(text);
+        if (!out->key || !out->text)
+            return false;
     }
     return true;
+}
+
+/* Whether TEXT reads back as a summary, as the analysis will read it
+   (a throwaway analysis reads it): one that does not is a miss, not a
+   failed run. */
+static bool summary_usable(const char *text)
+{
+    analysis an;
+    memset(&an, 0, sizeof an);
+    an.arena = arena_new();
+    an.dims = dim_ctx_new();
+    strmap_init(&an.external, an.arena);
+    char err[256];
+    bool ok = summary_read_text(&an, text, "cache", err, sizeof err) == 0;
+    dim_ctx_free(an.dims);
+    arena_free(an.arena);
+    return ok;
 }
 
 /* The entry in DOC when it is one and its inputs are unchanged. */
@@ -210,8 +301,10 @@ static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
 {
     const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(doc, "inputs");
     const char *summary = jstr(doc, "summary"), *file = jstr(doc, "file");
-    if (jnum(doc, "shapecheck-cache") != CACHE_FORMAT_VERSION || !summary ||
-        !file || strcmp(file, cmd->file) != 0 || !cJSON_IsArray(inputs))
+    double version;
+    if (!jcount(doc, "shapecheck-cache", 1e9, &version) ||
+        version != CACHE_FORMAT_VERSION || !summary || !file ||
+        strcmp(file, cmd->file) != 0 || !cJSON_IsArray(inputs))
         return NULL;
     const cJSON *in;
     cJSON_ArrayForEach(in, inputs)
@@ -219,6 +312,8 @@ static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
         if (!input_unchanged(in))
             return NULL;
     }
+    if (!summary_usable(summary))
+        return NULL;
     cache_entry *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
@@ -234,15 +329,46 @@ static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
     return e;
 }
 
+/* PATH's text when it is a regular file (not a link, a device or a pipe:
+   opening one must not block or read forever) of at most CACHE_MAX_ENTRY
+   bytes; else NULL. */
+static char *read_entry(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    char *text = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        (size_t)st.st_size <= CACHE_MAX_ENTRY)
+        text = malloc((size_t)st.st_size + 1);
+    size_t n = 0;
+    while (text && n < (size_t)st.st_size) {
+        ssize_t k = read(fd, text + n, (size_t)st.st_size - n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        n += (size_t)k;
+    }
+    close(fd);
+    if (text && n != (size_t)st.st_size) {
+        free(text);
+        return NULL; /* it shrank while read: being replaced */
+    }
+    if (text)
+        text[n] = '\0';
+    return text;
+}
+
 cache_entry *cache_lookup(cache *c, const fe_command *cmd)
 {
     if (cmd->unsaved)
         return NULL; /* an editor's buffer is never cached */
     char *path = entry_path(c, cmd);
-    size_t len;
-    char *text = path ? source_read(path, &len) : NULL;
+    char *text = path ? read_entry(path) : NULL;
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
-    cache_entry *e = doc ? entry_from_json(doc, cmd) : NULL;
+    cache_entry *e = cJSON_IsObject(doc) ? entry_from_json(doc, cmd) : NULL;
     cJSON_Delete(doc);
     free(text);
     free(path);
@@ -299,7 +425,8 @@ static cJSON *inputs_json(const fe_command *cmd, const ir_tu *tu)
         struct stat st;
         uint64_t h;
         char hex[17];
-        if (!path || stat(path, &st) != 0 || !hash_file(path, &h)) {
+        if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+            !hash_regular_file(path, st.st_size, &h)) {
             free(path);
             cJSON_Delete(inputs);
             return NULL; /* an input we cannot check: do not cache */
@@ -337,10 +464,10 @@ static cJSON *findings_json(const diag_list *list)
         cJSON_AddNumberToObject(f, "severity", d->severity);
         cJSON_AddStringToObject(f, "message", d->message);
         if (d->end.line) { /* the underlined call and the argument */
-            cJSON_AddItemToObject(f, "end", loc_json(cJSON_CreateObject(),
-                                                     d->end));
-            cJSON_AddItemToObject(f, "focus", loc_json(cJSON_CreateObject(),
-                                                       d->focus));
+            cJSON_AddItemToObject(f, "end",
+                                  loc_json(cJSON_CreateObject(), d->end));
+            cJSON_AddItemToObject(f, "focus",
+                                  loc_json(cJSON_CreateObject(), d->focus));
         }
         cJSON *notes = cJSON_AddArrayToObject(f, "notes");
         for (size_t k = 0; k < d->n_notes; k++) {

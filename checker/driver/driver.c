@@ -16,9 +16,23 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "args.h"
 #include "cache.h"
 #include "compdb.h"
+#include "config_set.h"
+#include "index.h"
+#include "ir_io.h"
+#include "isolate.h"
+#include "parse_pool.h"
 #include "shape_facts.h"
+#include "units.h"
+
+/* What became of a command's words, for -v. */
+typedef struct command_extra {
+    const compdb_removed *cleaned; /* what compdb.c took out */
+    const char **removed;          /* and what add_extra_args took out */
+    int n_removed;
+} command_extra;
 
 struct driver {
     const driver_options *o;
@@ -29,6 +43,16 @@ struct driver {
     size_t n_dbs;
     const char *no_args[1];
     const char ***extra_argv; /* per command: the argv add_extra_args made */
+    command_extra *extras;    /* per command */
+    size_t n_analysed;        /* units parsed or had from the cache */
+    const char **sources;     /* the FILEs that are not facts files */
+    size_t n_sources;
+    const char **facts; /* the FILEs ending in ".scfacts", in order */
+    size_t n_facts;
+    sc_index *index; /* the project index, or NULL */
+    bool own_index;
+    bool store_index;    /* parsed units are stored in the index */
+    bool whole_database; /* every unit of -p's database is a command */
 };
 
 /* ---- The bundled headers ----------------------------------------------- */
@@ -103,6 +127,11 @@ static void add_command(driver *d, const fe_command *cmd)
     if (!copy)
         return;
     *copy = *cmd;
+    /* The database it came from says what cleaning removed. */
+    const compdb_removed *cleaned = NULL;
+    for (size_t k = 0; k < d->n_dbs && (!cleaned || !cleaned->n); k++)
+        cleaned = compdb_removed_for(&d->dbs[k], cmd);
+    d->extras[d->n].cleaned = cleaned;
     d->cmds[d->n++] = copy;
 }
 
@@ -144,8 +173,8 @@ static compdb *database_for(driver *d, compdb *pdb, const char *file,
 static void commands_for_files(driver *d, compdb *pdb, int *status)
 {
     const driver_options *o = d->o;
-    for (size_t i = 0; i < o->n_files; i++) {
-        const char *file = o->files[i];
+    for (size_t i = 0; i < d->n_sources; i++) {
+        const char *file = d->sources[i];
         compdb *db = database_for(d, pdb, file, status);
         const fe_command *cmd = db ? compdb_lookup(db, file) : NULL;
         if (cmd) {
@@ -162,18 +191,42 @@ static void commands_for_files(driver *d, compdb *pdb, int *status)
     }
 }
 
+/* Whether FILE names a facts file (the link step's input). */
+static bool is_facts_file(const char *file)
+{
+    size_t n = strlen(file);
+    return n > 8 && strcmp(file + n - 8, ".scfacts") == 0;
+}
+
+/* Sorts the FILEs into sources and facts files, each in order. */
+static bool split_inputs(driver *d)
+{
+    const driver_options *o = d->o;
+    d->sources = calloc(o->n_files + 1, sizeof *d->sources);
+    d->facts = calloc(o->n_files + 1, sizeof *d->facts);
+    if (!d->sources || !d->facts)
+        return false;
+    for (size_t i = 0; i < o->n_files; i++) {
+        if (is_facts_file(o->files[i]))
+            d->facts[d->n_facts++] = o->files[i];
+        else
+            d->sources[d->n_sources++] = o->files[i];
+    }
+    return true;
+}
+
 static int gather(driver *d)
 {
     const driver_options *o = d->o;
     int status = SC_EXIT_CLEAN;
     d->no_args[0] = "clang";
-    d->dbs = calloc(o->n_files + 2, sizeof *d->dbs);
-    if (!d->dbs)
+    d->dbs = calloc(o->n_files + 3, sizeof *d->dbs);
+    if (!d->dbs || !split_inputs(d))
         return SC_EXIT_TROUBLE;
     compdb *pdb = NULL;
     if (o->has_dashdash) {
         pdb = &d->dbs[d->n_dbs++];
-        compdb_from_args(pdb, o->files, o->n_files, o->compiler_args,
+        compdb_from_args(pdb, d->sources, d->n_sources, o->compiler_args,
                          o->n_compiler_args);
     } else if (o->build_dir) {
         char *path = malloc(strlen(o->build_dir) + 32);
@@ -187,48 +240,193 @@ static int gather(driver *d)
     }
     size_t cap = o->n_files + (pdb ? pdb->n_commands : 0) + 1;
     d->cmds = calloc(cap, sizeof *d->cmds);
-    if (!d->cmds)
+    d->extras = calloc(cap, sizeof *d->extras);
+    if (!d->cmds || !d->extras)
         return SC_EXIT_TROUBLE;
     if (pdb && (o->has_dashdash || o->n_files == 0)) {
         for (size_t i = 0; i < pdb->n_commands; i++)
             add_command(d, &pdb->commands[i]);
+        d->whole_database = !o->has_dashdash;
         return status;
     }
     commands_for_files(d, pdb, &status);
     return status;
 }
 
-/* Puts the extra arguments into every command's argv: the "before" ones
-   right after the compiler, the others at the end (clang-tidy's
-   --extra-arg-before and --extra-arg).  Returns false when out of
-   memory. */
-static bool add_extra_args(driver *d)
+/* The .shapecheck of command C, in *CFG (NULL without configurations);
+   false, said, when it cannot be used. */
+static bool command_config(const driver *d, const fe_command *c,
+                           const config **cfg)
+{
+    char err[1024];
+    *cfg = NULL;
+    if (!d->o->configs ||
+        config_set_for_file(d->o->configs, c->file, cfg, err, sizeof err) == 0)
+        return true;
+    fprintf(d->o->messages, "shapecheck: error: %s\n", err);
+    return false;
+}
+
+/* Command I's words: the compiler; --extra-arg-before's; its own; its
+   .shapecheck's extra-args and models ("-include", unless the command
+   line gave --models); --extra-arg's (clang-tidy's order: the command
+   line comes last and wins).  Then the options libclang must not see are
+   taken out (args.h) and kept for -v.  False when out of memory or the
+   configuration cannot be used. */
+static bool finish_command(driver *d, size_t i)
 {
     const driver_options *o = d->o;
-    int before = o->n_extra_args_before, after = o->n_extra_args;
-    if (before == 0 && after == 0)
-        return true;
+    fe_command *c = d->cmds[i];
+    const config *cfg;
+    if (!command_config(d, c, &cfg))
+        return false;
+    size_t own = c->argc > 0 ? (size_t)c->argc - 1 : 0;
+    size_t cfg_args = cfg ? cfg->n_extra_args : 0;
+    size_t cfg_models = cfg && o->n_models == 0 ? cfg->n_models : 0;
+    size_t argc = 1 + (size_t)o->n_extra_args_before + own + cfg_args +
+                  2 * cfg_models + (size_t)o->n_extra_args;
+    /* One block: the argv, then room for the words taken out. */
+    const char **argv = calloc(2 * argc + 1, sizeof *argv);
+    if (!argv)
+        return false;
+    size_t n = 0;
+    argv[n++] = c->argc > 0 ? c->argv[0] : "clang";
+    for (int k = 0; k < o->n_extra_args_before; k++)
+        argv[n++] = o->extra_args_before[k];
+    for (size_t k = 0; k < own; k++)
+        argv[n++] = c->argv[1 + k];
+    for (size_t k = 0; k < cfg_args; k++)
+        argv[n++] = cfg->extra_args[k];
+    for (size_t k = 0; k < cfg_models; k++) {
+        argv[n++] = "-include";
+        argv[n++] = cfg->models[k];
+    }
+    for (int k = 0; k < o->n_extra_args; k++)
+        argv[n++] = o->extra_args[k];
+    int count = (int)n;
+    command_extra *x = &d->extras[i];
+    x->removed = argv + argc + 1;
+    args_drop_unwanted(argv, &count, 1, x->removed, &x->n_removed);
+    d->extra_argv[i] = argv;
+    c->argv = argv, c->argc = count;
+    return true;
+}
+
+/* Puts every command's extra words in place (finish_command).  A
+   configuration that cannot be used stops the run: no command is left. */
+static int add_extra_args(driver *d)
+{
     d->extra_argv = calloc(d->n + 1, sizeof *d->extra_argv);
     if (!d->extra_argv)
-        return false;
-    for (size_t i = 0; i < d->n; i++) {
-        fe_command *c = d->cmds[i];
-        int rest = c->argc > 0 ? c->argc - 1 : 0;
-        int argc = 1 + before + rest + after;
-        const char **argv = calloc((size_t)argc + 1, sizeof *argv);
-        if (!argv)
-            return false;
-        argv[0] = c->argc > 0 ? c->argv[0] : "clang";
-        for (int k = 0; k < before; k++)
-            argv[1 + k] = o->extra_args_before[k];
-        for (int k = 0; k < rest; k++)
-            argv[1 + before + k] = c->argv[1 + k];
-        for (int k = 0; k < after; k++)
-            argv[1 + before + rest + k] = o->extra_args[k];
-        d->extra_argv[i] = argv;
-        c->argv = argv, c->argc = argc;
+        return SC_EXIT_TROUBLE;
+    for (size_t i = 0; i < d->n; i++)
+        if (!finish_command(d, i)) {
+            for (size_t k = 0; k < d->n; k++) {
+                free((void *)d->extra_argv[k]);
+                free(d->cmds[k]);
+            }
+            d->n = 0;
+            return SC_EXIT_TROUBLE;
+        }
+    return SC_EXIT_CLEAN;
+}
+
+/* Nothing to analyse ("-p build -- ARGS" with no FILE, a database with no
+   C file) is a mistake to say, not a clean run. */
+static int check_has_units(const driver *d)
+{
+    const driver_options *o = d->o;
+    if (d->n || d->n_facts)
+        return SC_EXIT_CLEAN;
+    if (o->has_dashdash)
+        fprintf(o->messages, "shapecheck: error: no translation unit to "
+                             "analyse: give the source files before '--'\n");
+    else if (o->build_dir)
+        fprintf(o->messages,
+                "shapecheck: error: %s/compile_commands.json: no C "
+                "translation units\n",
+                o->build_dir);
+    else
+        fprintf(o->messages, "shapecheck: error: no C source to analyse\n");
+    return SC_EXIT_TROUBLE;
+}
+
+/* The compile database the index lists: -p's; else, for "FILE -- ARGS"
+   (CMake's CMAKE_C_CLANG_TIDY), the one above the current folder, where
+   the build runs the command; else the one found above the first file.
+   A database that cannot be read here means no index, not an error: the
+   run's own commands are already gathered. */
+static compdb *index_database(driver *d)
+{
+    const driver_options *o = d->o;
+    if (o->build_dir && !o->has_dashdash)
+        return d->n_dbs ? &d->dbs[0] : NULL;
+    if (!o->has_dashdash)
+        return d->n_dbs && d->dbs[0].path ? &d->dbs[0] : NULL;
+    char *path = NULL;
+    if (o->build_dir) {
+        path = malloc(strlen(o->build_dir) + 32);
+        if (path)
+            sprintf(path, "%s/compile_commands.json", o->build_dir);
+    } else {
+        path = compdb_find(d->cwd ? d->cwd : ".");
     }
-    return true;
+    char err[1024];
+    compdb *db = &d->dbs[d->n_dbs];
+    bool ok = path && compdb_load(db, path, err, sizeof err) == 0;
+    free(path);
+    if (!ok)
+        return NULL;
+    d->n_dbs++;
+    return db;
+}
+
+/* Whether one of the run's commands is its unit's in the database: else
+   the run is not part of that program (a scratch file under a build
+   folder, "FILE -- ARGS" with other flags) and the index is neither read,
+   written nor mentioned (docs/facts.md, "Which runs use the index"). */
+static bool part_of_index(const driver *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (index_command_matches(d->index, d->cmds[i]))
+            return true;
+    return false;
+}
+
+static void open_index(driver *d)
+{
+    const driver_options *o = d->o;
+    d->store_index = !o->index_read_only;
+    if (o->index) {
+        d->index = o->index;
+        return;
+    }
+    compdb *db = o->no_index ? NULL : index_database(d);
+    if (!db || !db->path || db->n_commands == 0)
+        return;
+    char *folder = strdup(db->path);
+    if (!folder)
+        return;
+    index_options io = {
+        .build_dir = dirname(folder),
+        .index_dir = o->index_dir,
+        .models = o->models,
+        .n_models = o->n_models,
+        .extra_args = o->extra_args,
+        .n_extra_args = o->n_extra_args,
+        .extra_args_before = o->extra_args_before,
+        .n_extra_args_before = o->n_extra_args_before,
+        .jobs = o->jobs,
+        .messages = o->messages,
+    };
+    d->index = index_open_db(&io, db);
+    d->own_index = d->index != NULL;
+    free(folder);
+    if (d->index && !part_of_index(d)) {
+        index_close(d->index);
+        d->index = NULL;
+        d->own_index = false;
+    }
 }
 
 driver *driver_new(const driver_options *o, int *status)
@@ -241,8 +439,11 @@ driver *driver_new(const driver_options *o, int *status)
     d->o = o;
     d->cwd = getcwd(NULL, 0);
     *status = gather(d);
-    if (!add_extra_args(d))
+    if (d->cmds && add_extra_args(d) != SC_EXIT_CLEAN)
         *status = SC_EXIT_TROUBLE;
+    if (*status == SC_EXIT_CLEAN)
+        *status = check_has_units(d);
+    open_index(d);
     return d;
 }
 
@@ -256,12 +457,22 @@ void driver_free(driver *d)
         free(d->cmds[i]);
     }
     free(d->extra_argv);
+    free(d->extras);
     free(d->cmds);
+    if (d->own_index)
+        index_close(d->index);
+    free(d->sources);
+    free(d->facts);
     for (size_t i = 0; i < d->n_dbs; i++)
         compdb_free(&d->dbs[i]);
     free(d->dbs);
     free(d->cwd);
     free(d);
+}
+
+size_t driver_n_analysed(const driver *d)
+{
+    return d->n_analysed + d->n_facts;
 }
 
 const char *driver_cwd(const driver *d)
@@ -298,94 +509,61 @@ bool driver_set_unsaved(driver *d, const char *file, const char *text,
 
 /* ---- Parsing in parallel --------------------------------------------- */
 
-/* One translation unit to parse, and what came of it. */
-typedef struct parse_job {
-    const fe_command *cmd;
-    ir_tu *tu; /* NULL when it could not be parsed */
+/* FILE as findings name it: relative to where we started, when under it. */
+static const char *shown_name(const driver *d, const char *f)
+{
+    size_t n = d->cwd ? strlen(d->cwd) : 0;
+    if (n && strncmp(f, d->cwd, n) == 0 && f[n] == '/')
+        return f + n + 1;
+    return f;
+}
+
+/* After each unit, from the parsing threads (under their lock). */
+static void parse_done(void *ud, size_t n_done, size_t total,
+                       const parse_job *job)
+{
+    const driver *d = ud;
+    const driver_options *o = d->o;
+    if (o->progress)
+        o->progress(o->progress_ud, n_done, total,
+                    shown_name(d, job->cmd->file));
+}
+
+/* Keeps the parsed units' facts in the project index; the first failure
+   is a warning (the run's findings never depend on the index). */
+static void store_parsed(driver *d, const parse_job *jobs, size_t n)
+{
     char err[1024];
-    const char **dropped;
-    int n_dropped;
-} parse_job;
-
-typedef struct parse_pool {
-    const driver *d;
-    parse_job *jobs;
-    size_t n;
-    size_t next, done; /* under lock */
-    pthread_mutex_t lock;
-} parse_pool;
-
-/* A worker: one frontend (one CXIndex) per thread, jobs taken in order. */
-static void *parse_worker(void *arg)
-{
-    parse_pool *pool = arg;
-    const driver_options *o = pool->d->o;
-    frontend *fe = frontend_new(driver_include_dir(), o->models, o->n_models);
-    frontend_set_root(fe, pool->d->cwd);
-    for (;;) {
-        pthread_mutex_lock(&pool->lock);
-        size_t i = pool->next++;
-        pthread_mutex_unlock(&pool->lock);
-        if (i >= pool->n)
-            break;
-        parse_job *job = &pool->jobs[i];
-        job->tu = frontend_parse(fe, job->cmd, &job->dropped, &job->n_dropped,
-                                 job->err, sizeof job->err);
-        pthread_mutex_lock(&pool->lock);
-        pool->done++;
-        if (o->progress) /* the file as findings name it */
-            o->progress(o->progress_ud, pool->done, pool->n,
-                        driver_file(pool->d, i));
-        pthread_mutex_unlock(&pool->lock);
-    }
-    frontend_free(fe);
-    return NULL;
+    bool warned = false;
+    for (size_t i = 0; d->index && d->store_index && i < n; i++)
+        if (jobs[i].tu &&
+            index_store(d->index, jobs[i].cmd, jobs[i].tu, d->cwd, err,
+                        sizeof err) != 0 &&
+            !warned) {
+            fprintf(d->o->messages,
+                    "shapecheck: warning: the project index is not "
+                    "complete: %s\n",
+                    err);
+            warned = true;
+        }
 }
 
-/* The front end recurses once per nesting level of the source: give the
-   threads room for the deepest input it accepts. */
-#define PARSE_STACK_SIZE (64u << 20)
-
-static void parse_all(parse_pool *pool, int jobs)
-{
-    /* libclang parses on a thread of its own with a small stack unless
-       told not to; ours have PARSE_STACK_SIZE, deep enough for the nesting
-       the front end accepts.  A user's own setting wins. */
-    setenv("LIBCLANG_NOTHREADS", "1", 0);
-    if (jobs < 1)
-        jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (jobs < 1)
-        jobs = 1;
-    if ((size_t)jobs > pool->n)
-        jobs = pool->n ? (int)pool->n : 1;
-    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, PARSE_STACK_SIZE);
-    int started = 0;
-    for (int i = 0; threads && i < jobs; i++)
-        if (pthread_create(&threads[i], &attr, parse_worker, pool) == 0)
-            started++;
-    if (started == 0) /* no threads to be had: do it here */
-        parse_worker(pool);
-    for (int i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    pthread_attr_destroy(&attr);
-    free(threads);
-}
-
-/* Parses JOBS (N of them) in the pool's threads and comes back to the
-   starting folder (libclang applies -working-directory by moving the
-   whole process). */
+/* Parses JOBS (N of them): each in a worker process where it can be had
+   (parse_pool.h), so that a unit that crashes libclang is that unit's
+   error. */
 static void parse_jobs(driver *d, parse_job *jobs, size_t n)
 {
-    parse_pool pool = {.d = d, .jobs = jobs, .n = n};
-    pthread_mutex_init(&pool.lock, NULL);
-    parse_all(&pool, d->o->jobs);
-    pthread_mutex_destroy(&pool.lock);
-    if (d->cwd && chdir(d->cwd) != 0)
-        fprintf(d->o->messages, "shapecheck: warning: cannot return to %s\n",
-                d->cwd);
+    parse_options po = {
+        .include_dir = driver_include_dir(),
+        .force_includes = d->o->models,
+        .n_force_includes = d->o->n_models,
+        .root = d->cwd,
+        .jobs = d->o->jobs,
+        .done = parse_done,
+        .ud = d,
+    };
+    parse_run(jobs, n, &po);
+    store_parsed(d, jobs, n);
 }
 
 /* ---- Running ---------------------------------------------------------- */
@@ -401,30 +579,54 @@ static void add_compiler_diags(diag_list *list, const ir_tu *tu)
     }
 }
 
+static void say_dropped(const driver *d, const fe_command *cmd,
+                        const char *const *words, int n)
+{
+    for (int k = 0; k < n; k++) {
+        bool pair = k + 1 < n && args_unwanted_with_value(words[k]);
+        fprintf(d->o->messages,
+                "shapecheck: %s: dropped compiler option '%s%s%s'\n", cmd->file,
+                words[k], pair ? " " : "", pair ? words[k + 1] : "");
+        k += pair;
+    }
+}
+
+/* -v: the options of JOB's command that libclang never saw: those the
+   checker takes out (args.h), then those clang did not know. */
+static void list_dropped(const driver *d, const parse_job *job)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->cmds[i] == job->cmd) {
+            const command_extra *x = &d->extras[i];
+            if (x->cleaned)
+                say_dropped(d, job->cmd, x->cleaned->words, x->cleaned->n);
+            say_dropped(d, job->cmd, x->removed, x->n_removed);
+        }
+    say_dropped(d, job->cmd, job->dropped, job->n_dropped);
+}
+
 /* Reports what parsing said of each job, in command order (so the
    messages do not depend on the threads); collects the parsed TUs. */
-static int collect(const driver *d, parse_job *jobs, size_t n_jobs, ir_tu **tus,
+static int collect(driver *d, parse_job *jobs, size_t n_jobs, ir_tu **tus,
                    uint32_t *n_tus, diag_list *list)
 {
     const driver_options *o = d->o;
     int status = SC_EXIT_CLEAN;
     for (size_t i = 0; i < n_jobs; i++) {
         parse_job *job = &jobs[i];
+        if (o->verbose)
+            list_dropped(d, job);
         if (!job->tu) {
             fprintf(o->messages, "shapecheck: error: %s\n", job->err);
             status = SC_EXIT_TROUBLE;
             continue;
         }
-        if (o->verbose)
-            for (int k = 0; k < job->n_dropped; k++)
-                fprintf(o->messages,
-                        "shapecheck: %s: dropped compiler option '%s'\n",
-                        job->cmd->file, job->dropped[k]);
         if (job->tu->has_errors) {
             add_compiler_diags(list, job->tu);
             status = SC_EXIT_TROUBLE;
         }
         tus[(*n_tus)++] = job->tu;
+        d->n_analysed++;
     }
     return status;
 }
@@ -595,6 +797,7 @@ static int run_cached(driver *d, cache *c, diag_list *list, double *parse_time)
     for (size_t i = 0; i < d->n; i++) {
         if (r.entries[i]) {
             hits++;
+            d->n_analysed++;
             for (size_t k = 0; k < r.entries[i]->findings.n; k++)
                 diag_copy(list, &r.entries[i]->findings.items[k]);
         }
@@ -648,6 +851,20 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
     *parse_time = seconds_now() - started;
     uint32_t n_tus = 0;
     int status = collect(d, jobs, d->n, tus, &n_tus, list);
+    run_units units;
+    int loaded = units_gather(&units, tus, n_tus,
+                              &(units_inputs){
+                                  .facts = d->facts,
+                                  .n_facts = d->n_facts,
+                                  .index = d->whole_database ? NULL : d->index,
+                                  .cmds = (const fe_command *const *)d->cmds,
+                                  .n_cmds = d->n,
+                                  .root = d->cwd,
+                                  .jobs = d->o->jobs,
+                                  .messages = d->o->messages,
+                              },
+                              list);
+    status = status > loaded ? status : loaded;
     shape_observer observer = {shape_facts_observe, facts};
     analysis_options ao = {
         .observer = facts ? &observer : NULL,
@@ -657,7 +874,8 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
         .messages = d->o->messages,
         .verbose = d->o->verbose ? d->o->messages : NULL,
     };
-    int analysed = analyze_program(tus, n_tus, list, &ao);
+    int analysed = units_analyse(&units, list, &ao);
+    units_free(&units);
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);
     free(tus);
@@ -670,7 +888,10 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
     double started = seconds_now(), parse_time = 0;
     cache *c = NULL;
     int status = SC_EXIT_CLEAN;
-    if (d->o->cache_dir && !facts) {
+    d->n_analysed = 0;
+    /* The cache knows neither facts files nor the index's units. */
+    bool partial = d->index && !d->whole_database;
+    if (d->o->cache_dir && !facts && !d->n_facts && !partial) {
         char err[1024];
         char *extra = cache_extra_key(d);
         c = extra ? cache_open(d->o->cache_dir, extra, err, sizeof err) : NULL;
@@ -685,7 +906,57 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
     status = c ? run_cached(d, c, list, &parse_time)
                : run_uncached(d, list, facts, &parse_time);
     cache_close(c);
+    isolate_recycle(); /* the run's TUs are freed */
     if (d->o->stats)
         print_stats(d, parse_time, seconds_now() - started - parse_time);
+    return status;
+}
+
+int driver_store_units(driver *d, size_t first, size_t n)
+{
+    if (first >= d->n)
+        return SC_EXIT_CLEAN;
+    if (n > d->n - first)
+        n = d->n - first;
+    parse_job *jobs = calloc(n + 1, sizeof *jobs);
+    if (!jobs)
+        return SC_EXIT_TROUBLE;
+    for (size_t i = 0; i < n; i++)
+        jobs[i].cmd = d->cmds[first + i];
+    parse_jobs(d, jobs, n);
+    int status = SC_EXIT_CLEAN;
+    for (size_t i = 0; i < n; i++) {
+        if (!jobs[i].tu) {
+            fprintf(d->o->messages, "shapecheck: error: %s\n", jobs[i].err);
+            status = SC_EXIT_TROUBLE;
+        }
+        ir_tu_free(jobs[i].tu);
+    }
+    free(jobs);
+    isolate_recycle();
+    return status;
+}
+
+int driver_emit_facts(driver *d, const char *out, diag_list *list)
+{
+    if (d->n != 1 || d->n_facts) {
+        fprintf(d->o->messages,
+                "shapecheck: error: --emit-facts takes one source file, not "
+                "%zu\n",
+                d->n + d->n_facts);
+        return SC_EXIT_TROUBLE;
+    }
+    parse_job job = {.cmd = d->cmds[0]};
+    parse_jobs(d, &job, 1);
+    ir_tu *tu = NULL;
+    uint32_t n_tus = 0;
+    int status = collect(d, &job, 1, &tu, &n_tus, list);
+    char err[1024];
+    if (tu && ir_tu_write_file(tu, d->cwd, out, err, sizeof err) != 0) {
+        fprintf(d->o->messages, "shapecheck: error: %s\n", err);
+        status = SC_EXIT_TROUBLE;
+    }
+    ir_tu_free(tu);
+    isolate_recycle();
     return status;
 }

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compdb.h"
 #include "diag.h"
 
 struct shape_fact_list;
@@ -77,6 +78,9 @@ const char *index_unit_file(const sc_index *ix, size_t i);
    their size or time changed). */
 bool index_unit_fresh(sc_index *ix, size_t i);
 
+/* Whether unit I has an entry at all, fresh or stale. */
+bool index_unit_has_entry(const sc_index *ix, size_t i);
+
 /* Called after each unit index_refresh parses, in completion order, from
    the thread that called index_refresh.  Return false to stop: the entries
    stored so far stay, the rest stay missing or stale. */
@@ -119,5 +123,38 @@ int index_analyse(sc_index *ix, const index_document *docs, size_t n_docs,
    index until the next call or index_close; returns their number. */
 size_t index_dependents(sc_index *ix, const char *const *files, size_t n_files,
                         const char *const **units);
+
+/* ---- For the driver (driver.c, units.c) ------------------------------ */
+
+/* index_open for a database the caller has read (borrowed: it must
+   outlive the index).  NULL only when out of memory. */
+sc_index *index_open_db(const index_options *o, const compdb *db);
+
+/* The folder of the compile database. */
+const char *index_build_dir(const sc_index *ix);
+
+/* The unit whose source is FILE (relative to DIR, NULL: the current
+   folder), or -1 when the database has none. */
+long index_unit_of(const sc_index *ix, const char *file, const char *dir);
+
+/* Whether CMD (extra arguments already in its argv) is the database's
+   command of its unit, so that an entry made from it is fresh: not when
+   its file is no unit, nor when "FILE -- ARGS" gives other arguments (a
+   test's, or an experiment's). */
+bool index_command_matches(const sc_index *ix, const fe_command *cmd);
+
+/* Unit I's facts, read from its entry, file names relative to ROOT.  Call
+   only for a unit index_unit_fresh found fresh.  NULL, with a message,
+   when the entry cannot be read after all.  Thread-safe. */
+ir_tu *index_load(const sc_index *ix, size_t i, const char *root, char *err,
+                  size_t err_size);
+
+/* Stores TU, just parsed with CMD (extra arguments already in its argv, as
+   the driver's commands have them), as the entry of CMD's unit; file
+   names in TU are relative to ROOT.  Nothing is stored for a file that is
+   not a unit of the database, or with another command
+   (index_command_matches).  0, or -1 with a message.  Thread-safe. */
+int index_store(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
+                const char *root, char *err, size_t err_size);
 
 #endif /* SHAPECHECK_INDEX_H */

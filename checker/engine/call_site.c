@@ -290,6 +290,8 @@ static void apply_summary(walk *w, const ir_node *n, const signature *sig,
 /* Pointer arguments a callee may write through: not pointers to const. */
 static bool writable(const ir_node *n, uint32_t i, const value *v)
 {
+    if (v->v->is_null) /* glob(p, 0, NULL, &g): no callback, no write */
+        return false;
     const ir_type *pt = param_type(n, i);
     return v->type.cls == IR_TYPE_POINTER || v->type.cls == IR_TYPE_ARRAY
                ? !(pt && pt->pointee_const)

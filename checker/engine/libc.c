@@ -71,6 +71,8 @@ static const lib_row rows[] = {
     {"ftell", LIB_PURE},
     {"fwrite", LIB_PURE},
     {"getenv", LIB_PURE},
+    {"glob", LIB_WRITES},
+    {"globfree", LIB_WRITES},
     {"labs", LIB_PURE},
     {"log", LIB_PURE},
     {"logf", LIB_PURE},

@@ -11,6 +11,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* getcwd */
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,12 +60,16 @@ static int write_summaries(analysis *an, const analysis_options *o)
         char *path =
             arena_printf(an->arena, "%s/%s.json", o->write_summaries_dir, name);
         FILE *f = fopen(path, "w");
+        snprintf(err, sizeof err, "%s", strerror(errno));
         int rc = f ? summary_write(an, an->tus[t], f, err, sizeof err) : -1;
-        if (f && fclose(f) != 0)
+        if (f && fclose(f) != 0 && rc == 0) {
+            snprintf(err, sizeof err, "%s", strerror(errno));
             rc = -1;
+        }
         if (rc != 0) {
             fprintf(o->messages ? o->messages : stderr,
-                    "shapecheck: error: cannot write summary %s\n", path);
+                    "shapecheck: error: cannot write summary %s: %s\n", path,
+                    err);
             return 2;
         }
     }

@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "args.h"
+#include "json_check.h"
 #include "source_file.h"
 
 /* ---- Small containers in an arena ------------------------------------- */
@@ -143,37 +145,16 @@ static bool ends_with(const char *s, const char *suffix)
 
 /* ---- Cleaning a command ------------------------------------------------ */
 
-/* Flags that only name outputs (the object, dependency files): the front
-   end writes nothing, and "-MF x" would make libclang write x. */
-typedef enum flag_form {
-    FLAG_ALONE,      /* "-c" */
-    FLAG_WITH_VALUE, /* "-o FILE" or "-oFILE" */
-    FLAG_JOINED,     /* "-Wp,-MD,FILE" */
-} flag_form;
-
-static const struct {
-    const char *flag;
-    flag_form form;
-} output_flags[] = {
-    {"-c", FLAG_ALONE},         {"-MD", FLAG_ALONE},
-    {"-MMD", FLAG_ALONE},       {"-o", FLAG_WITH_VALUE},
-    {"-MF", FLAG_WITH_VALUE},   {"-MT", FLAG_WITH_VALUE},
-    {"-MQ", FLAG_WITH_VALUE},   {"-Wp,-MD,", FLAG_JOINED},
-    {"-Wp,-MMD,", FLAG_JOINED},
-};
-
-/* How many words an output flag at ARG takes (0: ARG is not one). */
+/* Flags that only name the object file: the front end writes nothing.
+   They are ignored as SPEC 5 says, without a word; the dependency-file
+   flags, which also write or print, are dropped and listed (args.h). */
 static int output_flag_words(const char *arg)
 {
-    for (size_t i = 0; i < sizeof output_flags / sizeof output_flags[0]; i++) {
-        const char *flag = output_flags[i].flag;
-        flag_form form = output_flags[i].form;
-        if (form != FLAG_JOINED && strcmp(arg, flag) == 0)
-            return form == FLAG_WITH_VALUE ? 2 : 1;
-        if (form != FLAG_ALONE && strncmp(arg, flag, strlen(flag)) == 0)
-            return 1;
-    }
-    return 0;
+    if (strcmp(arg, "-c") == 0)
+        return 1;
+    if (strcmp(arg, "-o") == 0)
+        return 2;
+    return strncmp(arg, "-o", 2) == 0 ? 1 : 0; /* "-ofile" */
 }
 
 /* The source files of a command: a word naming one of them is dropped
@@ -208,8 +189,9 @@ static bool is_source_arg(arena *a, const sources *src, const char *arg)
    threads a relative path could be resolved against another command's
    directory. */
 static const char *const path_flags[] = {
-    "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros",
-    "-isysroot", "--sysroot", "-F", "-iprefix", "-iwithprefix",
+    "-I",       "-isystem", "-iquote",      "-idirafter",
+    "-include", "-imacros", "-isysroot",    "--sysroot",
+    "-F",       "-iprefix", "-iwithprefix",
 };
 
 /* The length of the path flag ARG starts with (0: none), and whether the
@@ -238,29 +220,46 @@ static const char *absolute_value(arena *a, const char *dir, const char *flag,
     return word;
 }
 
+/* The words of IN at I that clean_args keeps as they are: an option with
+   its separate value ("-x c", "-Xclang -v": the value is never taken for
+   an option of its own), else one word. */
+static size_t kept_words(const char *const *in, size_t n_in, size_t i)
+{
+    return args_takes_value(in[i]) && i + 1 < n_in ? 2 : 1;
+}
+
 /* ARGV0 followed by the words of IN that are neither output flags nor
-   sources, as a NULL-terminated array in A; path values made absolute. */
+   sources nor unwanted options (args.h), as a NULL-terminated array in A;
+   path values made absolute.  The unwanted options go to REMOVED. */
 static const char **clean_args(arena *a, const char *argv0,
                                const char *const *in, size_t n_in,
-                               const sources *src, int *argc)
+                               const sources *src, int *argc, strvec *removed)
 {
     strvec out = {0};
     strvec_push(a, &out, argv0);
     for (size_t i = 0; i < n_in; i++) {
         int skip = output_flag_words(in[i]);
+        int unwanted = skip ? 0 : args_unwanted_words(in, (int)n_in, (int)i);
         bool separate = false;
         size_t flag_len = path_flag(in[i], &separate);
         if (skip) {
             i += (size_t)skip - 1;
+        } else if (unwanted) {
+            for (int k = 0; k < unwanted; k++)
+                strvec_push(a, removed, in[i + (size_t)k]);
+            i += (size_t)unwanted - 1;
         } else if (flag_len && separate && i + 1 < n_in) {
             strvec_push(a, &out, in[i]);
             const char *v = absolute_value(a, src->dir, "", 0, in[i + 1]);
             strvec_push(a, &out, v ? v : in[i + 1]);
             i++;
         } else if (flag_len && !separate) {
-            const char *v = absolute_value(a, src->dir, in[i], flag_len,
-                                           in[i] + flag_len);
+            const char *v =
+                absolute_value(a, src->dir, in[i], flag_len, in[i] + flag_len);
             strvec_push(a, &out, v ? v : in[i]);
+        } else if (kept_words(in, n_in, i) == 2) {
+            strvec_push(a, &out, in[i]);
+            strvec_push(a, &out, in[++i]);
         } else if (!is_source_arg(a, src, in[i])) {
             strvec_push(a, &out, in[i]);
         }
@@ -318,23 +317,6 @@ static const char *split_command(arena *a, const char *s, strvec *words)
 
 /* ---- Reading the database ---------------------------------------------- */
 
-/* "PATH:LINE:COL: malformed JSON", the position counted in TEXT up to
-   where cJSON stopped. */
-static void json_error(const char *path, const char *text, const char *stop,
-                       char *err, size_t err_size)
-{
-    unsigned line = 1, col = 1;
-    for (const char *p = text; stop && p < stop && *p; p++) {
-        if (*p == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    snprintf(err, err_size, "%s:%u:%u: malformed JSON", path, line, col);
-}
-
 /* The string member NAME of OBJ, or NULL with *WHY saying what is wrong. */
 static const char *get_string(arena *a, const cJSON *obj, const char *name,
                               const char **why)
@@ -380,7 +362,8 @@ static const char *get_words(arena *a, const cJSON *entry, strvec *words)
 /* One entry as a cleaned command.  JSON_DIR: the folder of the database,
    which a relative "directory" is relative to.  NULL, or what is wrong. */
 static const char *read_entry(arena *a, const cJSON *entry,
-                              const char *json_dir, fe_command *cmd)
+                              const char *json_dir, fe_command *cmd,
+                              compdb_removed *out_removed)
 {
     if (!cJSON_IsObject(entry))
         return "not an object";
@@ -396,8 +379,11 @@ static const char *read_entry(arena *a, const cJSON *entry,
     cmd->directory = path_absolute(a, json_dir, dir);
     cmd->file = path_absolute(a, cmd->directory, file);
     sources src = {cmd->directory, &file, &cmd->file, 1};
-    cmd->argv =
-        clean_args(a, words.v[0], words.v + 1, words.n - 1, &src, &cmd->argc);
+    strvec removed = {0};
+    cmd->argv = clean_args(a, words.v[0], words.v + 1, words.n - 1, &src,
+                           &cmd->argc, &removed);
+    out_removed->words = removed.v;
+    out_removed->n = (int)removed.n;
     return NULL;
 }
 
@@ -413,6 +399,7 @@ static int read_entries(compdb *db, arena *a, const cJSON *root,
     }
     size_t n = (size_t)cJSON_GetArraySize(root);
     db->commands = arena_array(a, n, sizeof *db->commands);
+    db->removed = arena_array(a, n, sizeof *db->removed);
     strset seen;
     strset_init(a, &seen, n);
     const char *json_dir =
@@ -422,7 +409,8 @@ static int read_entries(compdb *db, arena *a, const cJSON *root,
     cJSON_ArrayForEach(entry, root)
     {
         fe_command *cmd = &db->commands[db->n_commands];
-        const char *why = read_entry(a, entry, json_dir, cmd);
+        const char *why =
+            read_entry(a, entry, json_dir, cmd, &db->removed[db->n_commands]);
         index++;
         if (why) {
             snprintf(err, err_size, "%s: entry %zu: %s", path, index, why);
@@ -460,7 +448,7 @@ int compdb_parse(compdb *db, const char *path, const char *text, size_t len,
     int rc = -1;
     arena *a = arena_new();
     if (!root)
-        json_error(path, text, stop, err, err_size);
+        json_check_error(path, text, stop, err, err_size);
     else
         rc = read_entries(db, a, root, path, err, err_size);
     cJSON_Delete(root);
@@ -491,15 +479,18 @@ int compdb_from_args(compdb *db, const char *const *files, size_t n_files,
     size_t first = n_args && args[0][0] != '-' ? 1 : 0;
     sources src = {cwd, files, abs, n_files};
     int argc;
+    strvec removed = {0};
     const char **argv = clean_args(a, "clang", first ? args + 1 : args,
-                                   n_args - first, &src, &argc);
+                                   n_args - first, &src, &argc, &removed);
     db->commands = arena_array(a, n_files, sizeof *db->commands);
+    db->removed = arena_array(a, n_files, sizeof *db->removed);
     for (size_t i = 0; i < n_files; i++) {
         fe_command *cmd = &db->commands[i];
         cmd->file = arena_strdup(a, files[i]);
         cmd->directory = cwd;
         cmd->argv = argv;
         cmd->argc = argc;
+        db->removed[i] = (compdb_removed){removed.v, (int)removed.n};
     }
     db->n_commands = n_files;
     return 0;
@@ -556,6 +547,16 @@ const fe_command *compdb_lookup(const compdb *db, const char *path)
     }
     arena_free(a);
     return found;
+}
+
+const compdb_removed *compdb_removed_for(const compdb *db,
+                                         const fe_command *cmd)
+{
+    static const compdb_removed none;
+    if (!db->removed || cmd < db->commands ||
+        cmd >= db->commands + db->n_commands)
+        return &none;
+    return &db->removed[cmd - db->commands];
 }
 
 void compdb_free(compdb *db)

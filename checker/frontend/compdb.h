@@ -10,18 +10,28 @@
 
 #include "frontend.h"
 
+/* The words cleaning took out of one command because libclang must not see
+   them (dependency generation, driver queries: args.h), for -v to list. */
+typedef struct compdb_removed {
+    const char *const *words;
+    int n;
+} compdb_removed;
+
 typedef struct compdb {
     fe_command *commands; /* one per translation unit, in database order */
     size_t n_commands;
-    const char *path;     /* the file it was read from, or NULL */
-    void *storage;        /* private: owns every string */
+    compdb_removed *removed; /* per command */
+    const char *path;        /* the file it was read from, or NULL */
+    void *storage;           /* private: owns every string */
 } compdb;
 
 /* Reads PATH (a compile_commands.json).  Each entry's "arguments" array, or
    its "command" string split as a shell would ("..." and '...' quoting,
    backslash escapes), becomes a cleaned command: compiler kept as argv[0];
-   "-c", "-o FILE" / "-oFILE", the dependency-file flags (-MD, -MMD,
-   -MF/-MT/-MQ FILE) and the source file itself removed.  A relative
+   "-c", "-o FILE" / "-oFILE" and the source file itself removed, and so
+   are the options libclang must not see (args.h: dependency generation,
+   -M, -MM, -MD, -MF FILE..., and driver queries, -###, --version, -v,
+   -print-*...), which are recorded (compdb_removed_for).  A relative
    "directory" is made absolute against the folder holding PATH, a relative
    "file" against "directory".  Only C sources (file names ending in ".c")
    are kept, the first entry of each file only.
@@ -38,7 +48,7 @@ int compdb_parse(compdb *db, const char *path, const char *text, size_t len,
 
 /* Builds one command per FILE from ARGS (the words after "--"): a first word
    that does not start with '-' is the compiler and is skipped (argv[0] is
-   then "clang"); "-c", "-o FILE", the dependency-file flags and any word
+   then "clang"); "-c", "-o FILE", the options of args.h and any word
    naming one of FILES are dropped.  FILE is kept as given; DIRECTORY is the
    current directory.  Returns 0. */
 int compdb_from_args(compdb *db, const char *const *files, size_t n_files,
@@ -52,6 +62,10 @@ char *compdb_find(const char *dir);
    whose file ends with "/PATH" (clang-tidy matches by suffix); NULL if
    none. */
 const fe_command *compdb_lookup(const compdb *db, const char *path);
+
+/* What cleaning removed from CMD, a command of DB (none for any other). */
+const compdb_removed *compdb_removed_for(const compdb *db,
+                                         const fe_command *cmd);
 
 void compdb_free(compdb *db);
 

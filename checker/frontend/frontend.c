@@ -2587,7 +2587,7 @@ static void finish_tu(fe_state *st)
 static ir_tu *extract(const frontend *fe, CXTranslationUnit ctu,
                       const fe_command *cmd)
 {
-    arena *a = arena_new();
+    arena *a = arena_new_shared(); /* a worker's TU goes to the checker */
     ir_tu *tu = arena_alloc(a, sizeof *tu);
     tu->arena = a;
     tu->main_file = arena_strdup(a, cmd->file);

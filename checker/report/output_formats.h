@@ -26,6 +26,20 @@
 int output_sarif(FILE *out, const diag_list *list, const char *repo_root,
                  char *err, size_t err_size);
 
+/* How the run went, for the SARIF log's invocation (issue 12): a run that
+   exits with status 2 is not "executionSuccessful", and what it said on
+   standard error ("shapecheck: error: train.c: no such file or
+   directory") becomes its toolExecutionNotifications. */
+typedef struct sarif_invocation {
+    int exit_code;               /* the checker's status (SPEC 5) */
+    const char *const *messages; /* its lines on standard error */
+    size_t n_messages;
+} sarif_invocation;
+
+/* output_sarif, with INV's account of the run (NULL: as output_sarif). */
+int output_sarif_run(FILE *out, const diag_list *list, const char *repo_root,
+                     const sarif_invocation *inv, char *err, size_t err_size);
+
 /* {"version": 1, "findings": [...]}, as docs/json-format.md says; file
    names are written as the findings hold them.  Returns 0, or -1 with a
    message in ERR. */

@@ -274,16 +274,58 @@ static bool has_compiler_errors(const diag_list *list)
     return false;
 }
 
-static cJSON *run_object(sarif_writer *w, const diag_list *list)
+/* One line the checker said on standard error, as a notification:
+   "shapecheck: error: WHAT" is an error notification with text WHAT. */
+static cJSON *notification(const char *line)
+{
+    static const struct {
+        const char *prefix, *level;
+    } kinds[] = {{"shapecheck: error: ", "error"},
+                 {"shapecheck: warning: ", "warning"},
+                 {"shapecheck: ", "note"}};
+    const char *level = "note", *text = line;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t n = strlen(kinds[i].prefix);
+        if (strncmp(line, kinds[i].prefix, n) == 0) {
+            level = kinds[i].level;
+            text = line + n;
+            break;
+        }
+    }
+    cJSON *note = cJSON_CreateObject();
+    cJSON_AddStringToObject(note, "level", level);
+    cJSON_AddItemToObject(note, "message", text_object("text", text));
+    return note;
+}
+
+/* The run's one invocation: whether it did its whole job (exit status
+   other than 2; without INV, no compiler error) and what it said. */
+static cJSON *invocation_object(const diag_list *list,
+                                const sarif_invocation *inv)
+{
+    cJSON *invocation = cJSON_CreateObject();
+    bool ok = inv ? inv->exit_code != 2 : !has_compiler_errors(list);
+    cJSON_AddBoolToObject(invocation, "executionSuccessful", ok);
+    if (!inv)
+        return invocation;
+    cJSON_AddNumberToObject(invocation, "exitCode", inv->exit_code);
+    if (inv->n_messages == 0)
+        return invocation;
+    cJSON *notes =
+        cJSON_AddArrayToObject(invocation, "toolExecutionNotifications");
+    for (size_t i = 0; i < inv->n_messages; i++)
+        cJSON_AddItemToArray(notes, notification(inv->messages[i]));
+    return invocation;
+}
+
+static cJSON *run_object(sarif_writer *w, const diag_list *list,
+                         const sarif_invocation *inv)
 {
     cJSON *run = cJSON_CreateObject();
     cJSON *tool = cJSON_AddObjectToObject(run, "tool");
     cJSON_AddItemToObject(tool, "driver", driver_object(w));
-    cJSON *invocation = cJSON_CreateObject();
-    cJSON_AddBoolToObject(invocation, "executionSuccessful",
-                          !has_compiler_errors(list));
     cJSON_AddItemToArray(cJSON_AddArrayToObject(run, "invocations"),
-                         invocation);
+                         invocation_object(list, inv));
     cJSON *bases = cJSON_AddObjectToObject(run, "originalUriBaseIds");
     cJSON_AddItemToObject(
         bases, SRCROOT,
@@ -301,6 +343,12 @@ static cJSON *run_object(sarif_writer *w, const diag_list *list)
 int output_sarif(FILE *out, const diag_list *list, const char *repo_root,
                  char *err, size_t err_size)
 {
+    return output_sarif_run(out, list, repo_root, NULL, err, err_size);
+}
+
+int output_sarif_run(FILE *out, const diag_list *list, const char *repo_root,
+                     const sarif_invocation *inv, char *err, size_t err_size)
+{
     sarif_writer w = {.arena = arena_new()};
     w.root = repo_path_absolute(w.arena, repo_root ? repo_root : ".");
     collect_rules(&w, list);
@@ -308,7 +356,7 @@ int output_sarif(FILE *out, const diag_list *list, const char *repo_root,
     cJSON_AddStringToObject(log, "$schema", SARIF_SCHEMA);
     cJSON_AddStringToObject(log, "version", "2.1.0");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(log, "runs"),
-                         run_object(&w, list));
+                         run_object(&w, list, inv));
     int rc = output_write_json(out, log, "sarif log", err, err_size);
     cJSON_Delete(log);
     source_cache_free(&w.lines);

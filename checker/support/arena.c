@@ -24,15 +24,24 @@ typedef struct arena_block {
 } arena_block;
 
 struct arena {
+    const arena_source *source; /* where its memory comes from; NULL: calloc */
     arena_block *head;
     arena_block *spare; /* zeroed standard blocks, kept by arena_reset */
     size_t n_spare;
     size_t total;
 };
 
-static void *xcalloc(size_t n)
+/* The source of arenas created from now on (arena_set_source). */
+static const arena_source *default_source;
+
+void arena_set_source(const arena_source *source)
 {
-    void *p = calloc(1, n);
+    default_source = source;
+}
+
+static void *xcalloc(const arena_source *source, size_t n)
+{
+    void *p = source ? source->alloc(n) : calloc(1, n);
     if (!p) {
         fputs("shapecheck: out of memory\n", stderr);
         abort();
@@ -40,16 +49,41 @@ static void *xcalloc(size_t n)
     return p;
 }
 
-arena *arena_new(void)
+static void release(const arena_source *source, void *p, size_t n)
 {
-    return xcalloc(sizeof(arena));
+    if (source)
+        source->release(p, n);
+    else
+        free(p);
 }
 
-static void blocks_free(arena_block *b)
+static arena *arena_from(const arena_source *source)
+{
+    arena *a = xcalloc(source, sizeof(arena));
+    a->source = source;
+    return a;
+}
+
+arena *arena_new(void)
+{
+    return arena_from(NULL);
+}
+
+arena *arena_new_shared(void)
+{
+    return arena_from(default_source);
+}
+
+static void block_free(const arena *a, arena_block *b)
+{
+    release(a->source, b, sizeof(arena_block) + b->size);
+}
+
+static void blocks_free(const arena *a, arena_block *b)
 {
     for (arena_block *next; b; b = next) {
         next = b->next;
-        free(b);
+        block_free(a, b);
     }
 }
 
@@ -57,9 +91,9 @@ void arena_free(arena *a)
 {
     if (!a)
         return;
-    blocks_free(a->head);
-    blocks_free(a->spare);
-    free(a);
+    blocks_free(a, a->head);
+    blocks_free(a, a->spare);
+    release(a->source, a, sizeof(arena));
 }
 
 void arena_reset(arena *a)
@@ -67,7 +101,7 @@ void arena_reset(arena *a)
     for (arena_block *b = a->head, *next; b; b = next) {
         next = b->next;
         if (b->size != ARENA_BLOCK || a->n_spare >= ARENA_SPARE_MAX) {
-            free(b);
+            block_free(a, b);
             continue;
         }
         memset(b->data, 0, b->used); /* blocks hand out zeroed memory */
@@ -88,7 +122,7 @@ static arena_block *new_block(arena *a, size_t size)
         a->n_spare--;
         return b;
     }
-    arena_block *b = xcalloc(sizeof(arena_block) + size);
+    arena_block *b = xcalloc(a->source, sizeof(arena_block) + size);
     b->size = size;
     return b;
 }

@@ -11,6 +11,28 @@
 typedef struct arena arena;
 
 arena *arena_new(void);
+
+/* Where arenas take their memory from: calloc and free unless set.  A
+   parsing worker process hands its arenas to the checker through memory
+   both processes map at the same address (driver/isolate.c). */
+typedef struct arena_source {
+    void *(*alloc)(size_t size); /* zeroed, aligned for any type; NULL:
+                                    out of memory */
+    void (*release)(void *p, size_t size);
+} arena_source;
+
+/* Arenas created from now on by arena_new_shared in this process take
+   their memory (the arena itself and its blocks) from SOURCE; NULL:
+   calloc.  Each arena keeps the source it was created with, for its whole
+   life, so another process that shares the memory can free it.  SOURCE
+   must outlive them. */
+void arena_set_source(const arena_source *source);
+
+/* An arena whose contents may be handed to another process: from the
+   source arena_set_source set, else as arena_new.  Only what crosses (a
+   parsed TU) uses it: the shared region is bounded (isolate.c), scratch
+   arenas, the analysis's above all, would exhaust it. */
+arena *arena_new_shared(void);
 void arena_free(arena *a);
 /* Empties A for reuse: everything allocated from it is gone, its
    standard blocks are kept (zeroed where they were used, up to 16 MB), so

@@ -6,12 +6,15 @@
  * sorted by file, so the file just read is almost always the one asked for,
  * and a run's findings touch few files.
  */
+#define _POSIX_C_SOURCE 200809L /* fileno */
+
 #include "source_file.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void out_of_memory(void)
 {
@@ -24,19 +27,32 @@ char *source_read(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
+    /* A folder opens, then fails to read: say what it is ("is a
+       directory"), not "Input/output error". */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return NULL;
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
+    int saved = 0;
     while (buf) {
+        errno = 0;
         n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
+        if (n < cap - 1) {
+            saved = errno ? errno : EIO; /* fread's reason, if it failed */
             break;
+        }
         char *bigger = realloc(buf, cap *= 2);
         if (!bigger)
             free(buf);
         buf = bigger;
     }
     int failed = !buf || ferror(f);
-    int saved = buf ? EIO : ENOMEM;
+    if (!buf)
+        saved = ENOMEM;
     fclose(f);
     if (failed) {
         free(buf);

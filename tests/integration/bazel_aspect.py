@@ -88,11 +88,6 @@ def main():
     if r.returncode != 0:
         fail("cmake --install --component checker:\n" + r.stdout)
 
-    # TEMPORARY until --emit-facts lands (issue 11 item 1).
-    r = run([os.path.join(prefix, "bin", "shapecheck"), "--help"])
-    if "--emit-facts" not in r.stdout:
-        skip("this shapecheck has no --emit-facts yet")
-
     here = os.path.dirname(os.path.abspath(__file__))
     ws = os.path.join(work, "ws")
     project = os.path.join(source, "corpus", "project")

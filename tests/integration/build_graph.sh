@@ -65,12 +65,6 @@ for src in ("lib.c", "app.c"):
 PY
 fi
 
-# TEMPORARY until --emit-facts lands (issue 11 item 1).
-"$work/prefix/bin/shapecheck" --help 2>&1 | grep -q -- --emit-facts || {
-  echo "$(basename "$0"): SKIPPED: this shapecheck has no --emit-facts yet"
-  exit 77
-}
-
 finding="train_buggy\.c:21:35: error: logits and labels must have the same first dimension: 'logits' is \[batch, 4\] but 'labels' is \[batch/2\] in call to 'batch_loss' \[shape-batch-mismatch\]"
 
 check_generator() {

@@ -11,7 +11,9 @@ PATH: "configure" (the compile database) and "shapecheck".  The SARIF it
 writes must validate against SARIF_SCHEMA (VALIDATOR: validate_schema.py)
 and hold the project's finding with a checkout-relative path; after a
 baseline is written, the same step must pass.  Installing packages,
-checking out, building shapecheck and uploading are not run here.
+checking out, building shapecheck and uploading are not run here.  The
+index cache's steps are checked to take the index the check writes, and
+the SARIF's message to link to every note (code scanning shows those).
 """
 import json
 import os
@@ -76,7 +78,33 @@ def check_structure(wf):
     for step_id in OFFLINE_STEPS:
         if "${{" in steps[step_id]["run"]:
             fail(f"step '{step_id}' uses an expression this test cannot evaluate")
-    return steps, sarif
+
+    # The index cache: restored before the check, saved after it (also when
+    # it failed), and its path is the index of the check's -p folder.
+    restore, save = steps.get("restore-index"), steps.get("save-index")
+    if not restore or not save:
+        fail("no steps 'restore-index' and 'save-index' (the cached index)")
+    order = list(steps)
+    if not order.index("restore-index") < order.index("shapecheck") < order.index("save-index"):
+        fail("the index must be restored before the check and saved after it")
+    if not str(restore.get("uses", "")).startswith("actions/cache/restore@"):
+        fail("'restore-index' does not use actions/cache/restore")
+    if not str(save.get("uses", "")).startswith("actions/cache/save@"):
+        fail("'save-index' does not use actions/cache/save")
+    if "failure()" not in str(save.get("if", "")):
+        fail("'save-index' must run when the check fails (if: ... failure())")
+    index = (restore.get("with") or {}).get("path")
+    if (save.get("with") or {}).get("path") != index:
+        fail("'restore-index' and 'save-index' cache different paths")
+    if "steps.restore-index.outputs.cache-primary-key" not in str(
+            (save.get("with") or {}).get("key")):
+        fail("'save-index' must save under the key 'restore-index' computed")
+    if "-p" not in words:
+        fail("the 'shapecheck' step does not use -p")
+    build_dir = words[words.index("-p") + 1]
+    if index != build_dir + "/.shapecheck":
+        fail(f"the cached path {index!r} is not the index of -p {build_dir}")
+    return steps, sarif, index
 
 
 def run_step(step, workspace, env):
@@ -106,7 +134,7 @@ def main():
     workflow, project, work, sc_dir, validator, schema = sys.argv[1:]
     with open(workflow, encoding="utf-8") as f:
         wf = yaml.safe_load(f)
-    steps, sarif_name = check_structure(wf)
+    steps, sarif_name, index = check_structure(wf)
 
     # The checkout: a copy of PROJECT, a repository of its own.
     shutil.rmtree(work, ignore_errors=True)
@@ -140,6 +168,14 @@ def main():
     rules = [r.get("ruleId") for r in found]
     if rules != ["shape-batch-mismatch"] or uris != ["src/train_buggy.c"]:
         fail(f"expected the finding in src/train_buggy.c, got {rules} at {uris}")
+    # Code scanning shows the notes the message links to: all of them.
+    text = found[0]["message"]["text"]
+    ids = [loc["id"] for loc in found[0].get("relatedLocations", [])]
+    if not ids or any(f"]({i})" not in text for i in ids):
+        fail(f"the message does not link every related location {ids}: {text}")
+    # The check wrote the index where the cache steps take it from.
+    if not os.path.isdir(os.path.join(workspace, index)):
+        fail(f"the 'shapecheck' step wrote no index {index}")
 
     # Adoption: with the finding in a committed baseline the step passes.
     rc = subprocess.run(["shapecheck", "-p", "build", "--quiet",

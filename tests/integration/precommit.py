@@ -8,8 +8,8 @@ as ENTRY ARGS... FILE... (FILE relative to the top, filtered by "files" and
 "types").  This copies BUGGY and CLEAN (two C files) into a scratch
 repository, runs the hook's command on each and on both (the built
 shapecheck first on PATH) and expects exit statuses 1, 0 and 1; then, in
-COMPDB_TREE (a tree with build/compile_commands.json), it runs it with
-"args: [-p, build]" as docs/ci.md suggests.
+a copy of COMPDB_TREE (a tree with build/compile_commands.json), it runs
+it with "args: [-p, build]" as docs/ci.md suggests.
 """
 import os
 import re
@@ -72,8 +72,11 @@ def main():
     if rc != 1:
         fail("the hook should fail when one of the files has a finding")
 
-    # A project's .pre-commit-config.yaml may add "args: [-p, build]".
-    rc, out = run(compdb_tree, ["-p", "build"], ["src/train.c"])
+    # A project's .pre-commit-config.yaml may add "args: [-p, build]".  A
+    # copy of the tree: the run keeps the project index in build/.
+    tree = os.path.join(work, "compdb")
+    shutil.copytree(compdb_tree, tree)
+    rc, out = run(tree, ["-p", "build"], ["src/train.c"])
     if rc != 1 or "[8, 4]" not in out:
         fail("with -p build, the hook should use build/compile_commands.json")
     print("precommit.py: ok")

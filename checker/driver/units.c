@@ -1,0 +1,266 @@
+/*
+ * units.c - facts files and the index's units joining a run's program
+ * (units.h).  Files are read in parallel threads: decoding is the link
+ * step's main cost.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "units.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "ir_io.h"
+#include "shape_facts.h"
+
+/* ---- Reading in parallel ----------------------------------------------- */
+
+typedef struct load_job {
+    const char *path; /* a facts file, or the unit's source */
+    long unit;        /* the index's unit, or -1 for a facts file */
+    ir_tu *tu;
+    char err[1024];
+} load_job;
+
+typedef struct load_pool {
+    load_job *jobs;
+    size_t n, next; /* NEXT under LOCK */
+    pthread_mutex_t lock;
+    const units_inputs *in;
+} load_pool;
+
+static void *load_worker(void *arg)
+{
+    load_pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->n)
+            return NULL;
+        load_job *j = &p->jobs[i];
+        j->tu = j->unit < 0 ? ir_tu_read_file(j->path, p->in->root, j->err,
+                                              sizeof j->err)
+                            : index_load(p->in->index, (size_t)j->unit,
+                                         p->in->root, j->err, sizeof j->err);
+    }
+}
+
+static void load_all(load_job *jobs, size_t n, const units_inputs *in)
+{
+    load_pool pool = {.jobs = jobs, .n = n, .in = in};
+    pthread_mutex_init(&pool.lock, NULL);
+    long threads = in->jobs > 0 ? in->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads > (long)n)
+        threads = (long)n;
+    pthread_t *ids = calloc((size_t)(threads > 0 ? threads : 1), sizeof *ids);
+    long started = 0;
+    for (long i = 0; ids && i < threads; i++)
+        if (pthread_create(&ids[i], NULL, load_worker, &pool) == 0)
+            started++;
+    load_worker(&pool); /* this thread helps, and does it all if alone */
+    for (long i = 0; i < started; i++)
+        pthread_join(ids[i], NULL);
+    free(ids);
+    pthread_mutex_destroy(&pool.lock);
+}
+
+/* ---- The index's units --------------------------------------------------- */
+
+/* PATH as findings name it: relative to ROOT when under it. */
+static const char *shown(const units_inputs *in, const char *path)
+{
+    size_t n = in->root ? strlen(in->root) : 0;
+    if (n && strncmp(path, in->root, n) == 0 && path[n] == '/')
+        return path + n + 1;
+    return path;
+}
+
+/* Marks the units the run parses itself; returns how many others. */
+static size_t mark_own_units(const units_inputs *in, bool *own)
+{
+    size_t n_units = index_n_units(in->index), others = n_units;
+    for (size_t i = 0; i < in->n_cmds; i++) {
+        long k =
+            index_unit_of(in->index, in->cmds[i]->file, in->cmds[i]->directory);
+        if (k >= 0 && !own[k]) {
+            own[k] = true;
+            others--;
+        }
+    }
+    return others;
+}
+
+/* Says, once, what the program lacks: no index at all, or some units with
+   no fresh entry. */
+static void tell_missing(const units_inputs *in, size_t others, size_t missing,
+                         bool exists)
+{
+    const char *dir = shown(in, index_dir(in->index));
+    const char *build = shown(in, index_build_dir(in->index));
+    if (!exists)
+        fprintf(in->messages,
+                "shapecheck: note: no project index in %s (a run of "
+                "'shapecheck -p %s' makes it): analysing without the other "
+                "%zu units of %s/compile_commands.json\n",
+                dir, build, others, build);
+    else if (missing)
+        fprintf(in->messages,
+                "shapecheck: note: %zu of the other %zu units have no fresh "
+                "entry in %s: analysing without them ('shapecheck -p %s' "
+                "refreshes the index)\n",
+                missing, others, dir, build);
+}
+
+/* Jobs for the fresh entries of the units the run does not parse, in the
+   database's order.  "No index" is when none of them has an entry at all
+   (the run's own units may have just been stored). */
+static size_t plan_context(const units_inputs *in, load_job *jobs)
+{
+    size_t n_units = index_n_units(in->index), n = 0;
+    bool *own = calloc(n_units + 1, sizeof *own);
+    if (!own)
+        return 0;
+    size_t others = mark_own_units(in, own), missing = 0;
+    bool exists = false;
+    for (size_t k = 0; k < n_units; k++) {
+        if (own[k])
+            continue;
+        if (index_unit_fresh(in->index, k)) {
+            jobs[n++] = (load_job){.path = index_unit_file(in->index, k),
+                                   .unit = (long)k};
+            exists = true;
+        } else {
+            missing++;
+            exists = exists || index_unit_has_entry(in->index, k);
+        }
+    }
+    if (others)
+        tell_missing(in, others, missing, exists);
+    free(own);
+    return n;
+}
+
+/* ---- Gathering ------------------------------------------------------------
+ */
+
+static void add_compiler_errors(diag_list *list, const ir_tu *tu)
+{
+    for (uint32_t i = 0; i < tu->n_diags; i++)
+        if (tu->diags[i].severity == IR_SEV_ERROR)
+            diag_add(list, NULL, tu->diags[i].loc, "%s", tu->diags[i].text)
+                ->severity = SC_SEV_ERROR;
+}
+
+/* The facts files' units join the reported ones; the index's, the rest. */
+static int take_loaded(run_units *u, load_job *jobs, size_t n, size_t n_facts,
+                       const units_inputs *in, diag_list *list)
+{
+    int status = SC_EXIT_CLEAN;
+    for (size_t i = 0; i < n; i++) {
+        load_job *j = &jobs[i];
+        if (!j->tu && i < n_facts) {
+            fprintf(in->messages, "shapecheck: error: %s\n", j->err);
+            status = SC_EXIT_TROUBLE;
+        } else if (!j->tu) {
+            fprintf(in->messages,
+                    "shapecheck: warning: %s: its index entry cannot be "
+                    "read, analysing without it: %s\n",
+                    shown(in, j->path), j->err);
+        } else {
+            if (i < n_facts && j->tu->has_errors) {
+                add_compiler_errors(list, j->tu);
+                status = SC_EXIT_TROUBLE;
+            }
+            u->tus[u->n_tus++] = j->tu;
+        }
+        if (i + 1 == n_facts)
+            u->n_reported = u->n_tus;
+    }
+    return status;
+}
+
+int units_gather(run_units *u, ir_tu *const *parsed, uint32_t n_parsed,
+                 const units_inputs *in, diag_list *list)
+{
+    memset(u, 0, sizeof *u);
+    size_t cap = in->n_facts + (in->index ? index_n_units(in->index) : 0);
+    load_job *jobs = calloc(cap + 1, sizeof *jobs);
+    u->tus = calloc(n_parsed + cap + 1, sizeof *u->tus);
+    if (!jobs || !u->tus) {
+        free(jobs);
+        return SC_EXIT_TROUBLE;
+    }
+    for (uint32_t i = 0; i < n_parsed; i++)
+        u->tus[u->n_tus++] = parsed[i];
+    u->n_parsed = u->n_reported = n_parsed;
+    size_t n = 0;
+    for (size_t i = 0; i < in->n_facts; i++)
+        jobs[n++] = (load_job){.path = in->facts[i], .unit = -1};
+    if (in->index)
+        n += plan_context(in, jobs + n);
+    load_all(jobs, n, in);
+    int status = take_loaded(u, jobs, n, in->n_facts, in, list);
+    free(jobs);
+    return status;
+}
+
+/* ---- Analysing --------------------------------------------------------------
+ */
+
+typedef struct reported_only {
+    const shape_observer *inner;
+    const run_units *u;
+} reported_only;
+
+static bool is_reported(const run_units *u, const ir_tu *tu)
+{
+    for (uint32_t i = 0; i < u->n_reported; i++)
+        if (u->tus[i] == tu)
+            return true;
+    return false;
+}
+
+static void observe_reported(void *ud, analysis *an, const shape_event *e)
+{
+    const reported_only *r = ud;
+    if (!e->func || is_reported(r->u, e->func->tu))
+        r->inner->fn(r->inner->ud, an, e);
+}
+
+int units_analyse(const run_units *u, diag_list *list,
+                  const analysis_options *ao)
+{
+    if (u->n_reported == u->n_tus)
+        return analyze_program(u->tus, u->n_tus, list, ao);
+    analysis_options o = *ao;
+    diag_list *per_tu = calloc(u->n_tus, sizeof *per_tu);
+    if (!per_tu)
+        return SC_EXIT_TROUBLE;
+    for (uint32_t t = 0; t < u->n_tus; t++)
+        diag_list_init(&per_tu[t]);
+    o.per_tu = per_tu;
+    reported_only filter = {ao->observer, u};
+    shape_observer observer = {observe_reported, &filter};
+    if (ao->observer)
+        o.observer = &observer;
+    int status = analyze_program(u->tus, u->n_tus, list, &o);
+    for (uint32_t t = 0; t < u->n_tus; t++) {
+        for (size_t k = 0; t < u->n_reported && k < per_tu[t].n; k++)
+            diag_copy(list, &per_tu[t].items[k]);
+        diag_list_free(&per_tu[t]);
+    }
+    free(per_tu);
+    return status;
+}
+
+void units_free(run_units *u)
+{
+    for (uint32_t t = u->n_parsed; t < u->n_tus; t++)
+        ir_tu_free(u->tus[t]);
+    free(u->tus);
+    memset(u, 0, sizeof *u);
+}
