@@ -90,6 +90,14 @@ void dim_shape_ast_free(dim_shape_ast *ast);
 /* Parses one expression (no ',', '_' or '...'); used for macro bodies. */
 dim_shape_ast *dim_parse_expr(const char *text, dim_error *err);
 
+/* TEXT (a shape or expression as written) for quoting in a message: TEXT
+   itself when at most DIM_EXCERPT_MAX characters long, else its first
+   DIM_EXCERPT_MAX - 3 characters and "..." written into BUF, so that what
+   follows the quote (the reason, the column) is never cut off.  The
+   checker and the runtime library quote the same way (dim_excerpt.c). */
+#define DIM_EXCERPT_MAX 80
+const char *dim_excerpt(char buf[DIM_EXCERPT_MAX + 1], const char *text);
+
 /* ---- 2. Integer evaluation ------------------------------------------- */
 
 /* Looks PATH up; returns true and sets *value when it has one. */

@@ -272,6 +272,100 @@ static void test_long_what(void **state)
     assert_int_equal(strncmp(s.bindings[0].bound_by, what, SC_NAME_MAX - 1), 0);
 }
 
+/* TIMES copies of PART, then TAIL, into BUF. */
+static const char *repeat(char *buf, size_t size, const char *part, int times,
+                          const char *tail)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < times; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s", part);
+    snprintf(buf + len, size - len, "%s", tail);
+    return buf;
+}
+
+/* A long shape text is quoted as the checker quotes annotations: at most
+   80 characters, its start and "...", so the reason and column that
+   follow always fit in the message. */
+static void test_long_shape_text(void **state)
+{
+    (void)state;
+    sc_scope s;
+    sc_scope_init(&s);
+    static char text[4096], want[1024], quote[128];
+    int64_t d[41];
+    for (int i = 0; i < 41; i++)
+        d[i] = 2;
+    d[1] = 7;
+
+    /* 80 characters are quoted whole, 81 are not. */
+    repeat(text, sizeof text, "N, ", 26, "C)"); /* 78 + 2 */
+    snprintf(want, sizeof want,
+             "cannot parse shape \"%s\" for 'h': column 80: unexpected ')'",
+             text);
+    assert_fails(sc_expect_dims(&s, "h", d, 1, text), SC_ERR_ARG, want);
+    repeat(text, sizeof text, "N, ", 26, "CC)"); /* 81 */
+    repeat(quote, sizeof quote, "N, ", 25, "N,...");
+    snprintf(want, sizeof want,
+             "cannot parse shape \"%s\" for 'h': column 81: unexpected ')'",
+             quote);
+    assert_fails(sc_expect_dims(&s, "h", d, 1, text), SC_ERR_ARG, want);
+
+    /* Far past the message's 512 bytes: the reason is still there. */
+    repeat(text, sizeof text, "N, ", 1000, "C)");
+    snprintf(want, sizeof want,
+             "cannot parse shape \"%s\" for 'h': column 3002: unexpected ')'",
+             quote);
+    assert_fails(sc_expect_dims(&s, "h", d, 1, text), SC_ERR_ARG, want);
+    repeat(text, sizeof text, "N, ", 1000, "B*T");
+    snprintf(want, sizeof want,
+             "cannot evaluate shape \"%s\" for 'x': column 3001: unknown "
+             "dimension 'B' (bind it first: sc_bind, or a plain entry)",
+             quote);
+    int64_t many[1001];
+    for (int i = 0; i < 1001; i++)
+        many[i] = 2;
+    assert_fails(sc_expect_dims(&s, "x", many, 1001, text), SC_ERR_ARG, want);
+
+    /* Shapes and expressions written back are cut the same way. */
+    repeat(text, sizeof text, "N, ", 40, "C");
+    snprintf(want, sizeof want, "'x' has rank 1 but [%.76s... has rank 41",
+             text);
+    assert_fails(sc_expect_dims(&s, "x", d, 1, text), SC_ERR_SHAPE, want);
+    repeat(text, sizeof text, "N, ", 1, "");
+    repeat(text + 3, sizeof text - 3, "N + ", 29, "N"); /* = 60 */
+    snprintf(want, sizeof want,
+             "'x' has shape [2, 7] but %.77s... = 60 at dim 1 (N = 2 bound by "
+             "'x')",
+             text + 3);
+    assert_fails(sc_expect_dims(&s, "x", d, 2, text), SC_ERR_SHAPE, want);
+    repeat(text, sizeof text, "N, 5, ", 1, "");
+    repeat(text + 6, sizeof text - 6, "N, ", 38, "N");
+    char have[256];
+    repeat(have, sizeof have, "[2, 7", 1, "");
+    repeat(have + 5, sizeof have - 5, ", 2", 39, "]");
+    snprintf(want, sizeof want,
+             "'x' has shape %s but [%.76s... wants 5 at dim 1", have, text);
+    assert_fails(sc_expect_dims(&s, "x", d, 41, text), SC_ERR_SHAPE, want);
+
+    /* sc_bind quotes its symbol text the same way. */
+    repeat(text, sizeof text, "a", 1000, "");
+    repeat(quote, sizeof quote, "a", 77, "...");
+    snprintf(want, sizeof want, "symbol '%s' is longer than 31 characters",
+             quote);
+    assert_fails(sc_bind(&s, text, 1), SC_ERR_ARG, want);
+    snprintf(want, sizeof want, "cannot bind %s to -1: dims are >= 0", quote);
+    assert_fails(sc_bind(&s, text, -1), SC_ERR_ARG, want);
+    repeat(text, sizeof text, "a", 1000, ")");
+    snprintf(want, sizeof want,
+             "cannot parse symbol \"%s\": column 1001: unexpected ')'", quote);
+    assert_fails(sc_bind(&s, text, 1), SC_ERR_ARG, want);
+    repeat(text, sizeof text, "a", 1000, "+1");
+    snprintf(want, sizeof want, "cannot bind \"%s\": not a symbol", quote);
+    assert_fails(sc_bind(&s, text, 1), SC_ERR_ARG, want);
+    assert_int_equal(s.count, 0);
+}
+
 /* SC_EXPECT names the tensor after its expression and aborts with the
    caller's file and line, which the child announces first. */
 static void expect_mismatch(void)
@@ -316,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_failure_changes_nothing),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_long_what),
+        cmocka_unit_test(test_long_shape_text),
         cmocka_unit_test(test_expect_macro),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,9 +90,11 @@ const char *shape_written(arena *a, const char *text)
 
 const char *shape_excerpt(arena *a, const char *text)
 {
-    if (strlen(text) <= SHAPE_EXCERPT_MAX)
-        return text;
-    return arena_printf(a, "%.*s...", SHAPE_EXCERPT_MAX - 3, text);
+    _Static_assert(SHAPE_EXCERPT_MAX == DIM_EXCERPT_MAX,
+                   "the checker and the runtime library quote alike");
+    char buf[DIM_EXCERPT_MAX + 1];
+    const char *excerpt = dim_excerpt(buf, text);
+    return excerpt == text ? text : arena_strdup(a, excerpt);
 }
 
 bool shape_first_dim(const shape *s, const dim_poly **dim)

@@ -25,6 +25,12 @@
 /* Room for a shape, an expression or a list of bindings in a message. */
 #define SC_TEXT 160
 
+/* Room for text as a message quotes it: dim_excerpt() (annotations/dim.h)
+   keeps at most DIM_EXCERPT_MAX characters of a long shape, expression or
+   symbol, as the checker does, so that the reason and column that follow
+   always fit in the message. */
+typedef char sc_quote[DIM_EXCERPT_MAX + 1];
+
 /* ---- Text ------------------------------------------------------------- */
 
 /* A bounded string that silently truncates. */
@@ -133,9 +139,10 @@ static void put_source(sbuf *b, const sc_binding *bd)
 static sc_status add_binding(sc_scope *s, const char *symbol, int64_t value,
                              const char *what)
 {
+    sc_quote q;
     if (strlen(symbol) >= SC_NAME_MAX)
         return sc_fail(SC_ERR_ARG, "symbol '%s' is longer than %d characters",
-                       symbol, SC_NAME_MAX - 1);
+                       dim_excerpt(q, symbol), SC_NAME_MAX - 1);
     if (s->count == SC_SCOPE_MAX)
         return sc_fail(SC_ERR_ARG,
                        "cannot bind '%s': the scope is full (%d symbols)",
@@ -169,30 +176,35 @@ static sc_status parse(const char *text, int shape, const char *what,
                        dim_shape_ast **ast)
 {
     dim_error err;
+    sc_quote q;
     *ast = shape ? dim_parse(text, &err) : dim_parse_expr(text, &err);
     if (*ast)
         return SC_OK;
     if (err.column == 0 && strcmp(err.message, "out of memory") == 0)
-        return sc_fail(SC_ERR_NOMEM, "out of memory parsing \"%s\"", text);
+        return sc_fail(SC_ERR_NOMEM, "out of memory parsing \"%s\"",
+                       dim_excerpt(q, text));
     return sc_fail(SC_ERR_ARG, "cannot parse %s \"%s\"%s%s%s: column %d: %s",
-                   shape ? "shape" : "symbol", text, what ? " for '" : "",
-                   what ? what : "", what ? "'" : "", err.column, err.message);
+                   shape ? "shape" : "symbol", dim_excerpt(q, text),
+                   what ? " for '" : "", what ? what : "", what ? "'" : "",
+                   err.column, err.message);
 }
 
 sc_status sc_bind(sc_scope *s, const char *symbol, int64_t value)
 {
     sc_status st;
     dim_shape_ast *ast;
+    sc_quote q;
     if ((st = sc_check_ptr(s, "s")) || (st = sc_check_ptr(symbol, "symbol")))
         return st;
     if ((st = parse(symbol, 0, NULL, &ast)))
         return st;
     const dim_node *e = ast->entries[0].expr;
     if (e->kind != DIM_NODE_PATH)
-        st = sc_fail(SC_ERR_ARG, "cannot bind \"%s\": not a symbol", symbol);
+        st = sc_fail(SC_ERR_ARG, "cannot bind \"%s\": not a symbol",
+                     dim_excerpt(q, symbol));
     else if (value < 0)
         st = sc_fail(SC_ERR_ARG, "cannot bind %s to %lld: dims are >= 0",
-                     e->path, (long long)value);
+                     dim_excerpt(q, e->path), (long long)value);
     else {
         const sc_binding *old = find(s, e->path);
         if (!old)
@@ -235,8 +247,9 @@ static sc_status check_rank(const match *m)
     int fixed = m->ast->rank - (m->ast->ellipsis >= 0);
     if (m->ast->ellipsis < 0 ? m->rank == fixed : m->rank >= fixed)
         return SC_OK;
-    char want[SC_TEXT];
-    shape_text(want, sizeof want, m->ast);
+    char text[SC_TEXT];
+    sc_quote q;
+    const char *want = dim_excerpt(q, shape_text(text, sizeof text, m->ast));
     if (m->ast->ellipsis < 0)
         return sc_fail(SC_ERR_SHAPE, "'%s' has rank %d but %s has rank %d",
                        m->what, m->rank, want, fixed);
@@ -300,21 +313,24 @@ static void put_bindings(sbuf *b, const match *m, const dim_node *node)
 static sc_status mismatch(const match *m, int i, int64_t value)
 {
     const dim_node *e = m->ast->entries[i].expr;
-    char have[SC_TEXT], want[SC_TEXT], expr[SC_TEXT], why[SC_TEXT];
+    char have[SC_TEXT], text[SC_TEXT], why[SC_TEXT];
+    sc_quote q;
     sc_format_dims(have, sizeof have, m->dims, m->rank);
-    sbuf eb = {expr, sizeof expr, 0}, wb = {why, sizeof why, 0};
-    put_node(&eb, e);
+    sbuf tb = {text, sizeof text, 0}, wb = {why, sizeof why, 0};
+    if (e->kind == DIM_NODE_INT)
+        return sc_fail(SC_ERR_SHAPE,
+                       "'%s' has shape %s but %s wants %lld "
+                       "at dim %d",
+                       m->what, have,
+                       dim_excerpt(q, shape_text(text, sizeof text, m->ast)),
+                       (long long)value, dim_of(m, i));
+    put_node(&tb, e);
+    const char *expr = dim_excerpt(q, text);
     if (e->kind == DIM_NODE_PATH) {
         put_source(&wb, find(&m->work, e->path));
         return sc_fail(SC_ERR_SHAPE, "'%s' has shape %s but %s = %lld (%s)",
                        m->what, have, expr, (long long)value, why);
     }
-    if (e->kind == DIM_NODE_INT)
-        return sc_fail(SC_ERR_SHAPE,
-                       "'%s' has shape %s but %s wants %lld "
-                       "at dim %d",
-                       m->what, have, shape_text(want, sizeof want, m->ast),
-                       (long long)value, dim_of(m, i));
     put_bindings(&wb, m, e);
     return sc_fail(SC_ERR_SHAPE,
                    "'%s' has shape %s but %s = %lld at dim %d "
@@ -331,11 +347,13 @@ static sc_status compare_entries(match *m)
             continue;
         int64_t value;
         dim_error err;
+        sc_quote q;
         if (!dim_eval_int(e->expr, lookup, &m->work, &value, &err))
             return sc_fail(SC_ERR_ARG,
                            "cannot evaluate shape \"%s\" for '%s': column %d: "
                            "%s%s",
-                           m->text, m->what, err.column, err.message,
+                           dim_excerpt(q, m->text), m->what, err.column,
+                           err.message,
                            strncmp(err.message, "unknown", 7) == 0
                                ? " (bind it first: sc_bind, or a plain entry)"
                                : "");
