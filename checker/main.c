@@ -45,6 +45,7 @@ typedef struct options {
     bool verify;
     bool quiet;
     bool lsp;
+    lsp_options lsp_options; /* --lsp: -p/--compile-commands-dir, -j */
     bool no_config;
     const char *emit_facts; /* --emit-facts OUT */
 } options;
@@ -339,6 +340,8 @@ static int parse_options(int argc, char **argv, options *o)
     }
     /* The language server takes its compile database and its threads from
        -p and -j. */
+    o->lsp_options.compile_commands_dir = o->run.build_dir;
+    o->lsp_options.jobs = o->run.jobs;
     if (!o->lsp && !o->run.build_dir && o->run.n_files == 0) {
         fprintf(stderr, "shapecheck: error: no input files (give FILE... or "
                         "-p BUILD_DIR)\n");
@@ -628,7 +631,7 @@ int main(int argc, char **argv)
     if (rc == 0)
         isolate_start(); /* while this is the only thread */
     if (rc == 0)
-        status = o.lsp ? lsp_serve(stdin, stdout) : check(&o);
+        status = o.lsp ? lsp_serve(stdin, stdout, &o.lsp_options) : check(&o);
     free(o.models);
     free(o.files);
     free(o.extra_args);

@@ -1,14 +1,14 @@
 /*
- * test_lsp.c - shapecheck --lsp driven by a scripted client.  Each test
- * starts the built program on two pipes, in a scratch folder holding
- * tests/data/lsp/train.c and a compile database for it (-DBATCH=32, which
- * the file needs), and speaks the protocol to it: diagnostics on open,
- * change and close, hover, inlay hints, bad input, shutdown and
+ * test_lsp.c - shapecheck --lsp driven by a scripted client (lsp_client.h),
+ * one document at a time.  Most tests start the built program in a
+ * scratch folder holding tests/data/lsp/train.c and a compile database for
+ * it (-DBATCH=32, which the file needs), and speak the protocol to it:
+ * diagnostics on open, change and close, a finding in a header published
+ * for the header, hover, inlay hints, bad input (an oversized length
+ * refused at once, a lone surrogate accepted), shutdown and
  * disconnection.  The parts that need no server (UTF-16 columns, URIs,
- * framing) are tested directly first.
- *
- * Nothing may hang: every read waits at most REPLY_TIMEOUT_MS, every exit
- * EXIT_TIMEOUT_S, and an alarm ends a test that still gets stuck.
+ * framing, surrogates) are tested directly first.  test_lsp_project.c
+ * tests the project: the compile database, the index, other files.
  */
 #define _XOPEN_SOURCE 700
 
@@ -22,32 +22,7 @@
 
 #include <cmocka.h>
 
-#include <cjson/cJSON.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "jsonrpc.h"
-#include "lsp_text.h"
-#include "test_files.h"
-
-/* Generous: under the sanitizers a parse takes a few seconds. */
-#define REPLY_TIMEOUT_MS 60000
-#define EXIT_TIMEOUT_S 60
-#define TEST_ALARM_S 300
-
-typedef struct client {
-    pid_t pid;
-    FILE *to, *from;
-    jsonrpc_reader rd;
-    char *dir;  /* the scratch folder, the server's working directory */
-    char *uri;  /* of train.c there */
-    char *text; /* its contents */
-} client;
-
-/* ---- The server ----------------------------------------------------- */
+#include "lsp_client.h"
 
 static void write_fixture(client *c)
 {
@@ -71,303 +46,12 @@ static void write_fixture(client *c)
     free(db_path);
 }
 
-/* Starts "shapecheck --lsp" in the scratch folder. */
+/* Starts "shapecheck --lsp" in a scratch folder with the fixture. */
 static void start(client *c)
 {
     memset(c, 0, sizeof *c);
-    alarm(TEST_ALARM_S);
     write_fixture(c);
-    int in[2], out[2];
-    assert_int_equal(pipe(in), 0);
-    assert_int_equal(pipe(out), 0);
-    c->pid = fork();
-    assert_true(c->pid >= 0);
-    if (c->pid == 0) {
-        dup2(in[0], STDIN_FILENO);
-        dup2(out[1], STDOUT_FILENO);
-        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
-        if (chdir(c->dir) != 0)
-            _exit(126);
-        execl(SHAPECHECK_BIN, "shapecheck", "--lsp", (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    c->to = fdopen(in[1], "w");
-    c->from = fdopen(out[0], "r");
-    assert_non_null(c->to);
-    assert_non_null(c->from);
-    /* Unbuffered, so that poll() sees every message not yet read. */
-    setvbuf(c->from, NULL, _IONBF, 0);
-    jsonrpc_reader_init(&c->rd, c->from);
-}
-
-/* Closes our end of the server's input (a disconnection). */
-static void hang_up(client *c)
-{
-    if (c->to)
-        fclose(c->to);
-    c->to = NULL;
-}
-
-/* The server's exit status; fails if it does not exit in time or dies of
-   a signal. */
-static int wait_exit(client *c)
-{
-    struct timespec tick = {0, 50 * 1000 * 1000};
-    int status;
-    for (int i = 0; i < EXIT_TIMEOUT_S * 20; i++) {
-        if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
-            c->pid = 0;
-            assert_true(WIFEXITED(status));
-            return WEXITSTATUS(status);
-        }
-        nanosleep(&tick, NULL);
-    }
-    kill(c->pid, SIGKILL);
-    waitpid(c->pid, &status, 0);
-    c->pid = 0;
-    fail_msg("the server did not exit");
-    return -1;
-}
-
-static void finish(client *c)
-{
-    hang_up(c);
-    if (c->pid)
-        wait_exit(c);
-    if (c->from)
-        fclose(c->from);
-    jsonrpc_reader_free(&c->rd);
-    test_remove_dir(c->dir);
-    free(c->uri);
-    free(c->text);
-    alarm(0);
-}
-
-/* ---- Speaking the protocol -------------------------------------------- */
-
-static void send_raw(client *c, const char *bytes, size_t n)
-{
-    assert_int_equal(fwrite(bytes, 1, n, c->to), n);
-    assert_int_equal(fflush(c->to), 0);
-}
-
-static void send_body(client *c, const char *body)
-{
-    char header[64];
-    int n = snprintf(header, sizeof header, "Content-Length: %zu\r\n\r\n",
-                     strlen(body));
-    send_raw(c, header, (size_t)n);
-    send_raw(c, body, strlen(body));
-}
-
-static void send_message(client *c, cJSON *msg)
-{
-    char *text = cJSON_PrintUnformatted(msg);
-    assert_non_null(text);
-    send_body(c, text);
-    cJSON_free(text);
-    cJSON_Delete(msg);
-}
-
-static cJSON *message(const char *method, cJSON *params)
-{
-    cJSON *msg = cJSON_CreateObject();
-    cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
-    cJSON_AddStringToObject(msg, "method", method);
-    if (params)
-        cJSON_AddItemToObject(msg, "params", params);
-    return msg;
-}
-
-static void notify(client *c, const char *method, cJSON *params)
-{
-    send_message(c, message(method, params));
-}
-
-static void request(client *c, int id, const char *method, cJSON *params)
-{
-    cJSON *msg = message(method, params);
-    cJSON_AddNumberToObject(msg, "id", id);
-    send_message(c, msg);
-}
-
-/* The next message; NULL when the server closed its output. */
-static cJSON *receive(client *c)
-{
-    struct pollfd p = {fileno(c->from), POLLIN, 0};
-    if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0)
-        fail_msg("no message from the server in %d ms", REPLY_TIMEOUT_MS);
-    char *body, err[256];
-    size_t len;
-    jsonrpc_status st = jsonrpc_read(&c->rd, &body, &len, err, sizeof err);
-    if (st == JSONRPC_EOF)
-        return NULL;
-    assert_int_equal(st, JSONRPC_OK);
-    cJSON *msg = cJSON_ParseWithLength(body, len);
-    free(body);
-    assert_non_null(msg);
-    return msg;
-}
-
-static const cJSON *get(const cJSON *object, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(object, key);
-    if (!v)
-        fail_msg("no '%s' in the message", key);
-    return v;
-}
-
-static int get_int(const cJSON *object, const char *key)
-{
-    const cJSON *v = get(object, key);
-    assert_true(cJSON_IsNumber(v));
-    return v->valueint;
-}
-
-static const char *get_string(const cJSON *object, const char *key)
-{
-    const cJSON *v = get(object, key);
-    assert_true(cJSON_IsString(v));
-    return v->valuestring;
-}
-
-/* The response to request ID (-1: a response with a null id); other
-   messages are dropped.  The caller deletes it. */
-static cJSON *response(client *c, int id)
-{
-    for (;;) {
-        cJSON *msg = receive(c);
-        if (!msg)
-            fail_msg("the server closed its output before answering %d", id);
-        const cJSON *got = cJSON_GetObjectItemCaseSensitive(msg, "id");
-        bool method = cJSON_HasObjectItem(msg, "method");
-        if (!method && got &&
-            (id < 0 ? cJSON_IsNull(got)
-                    : cJSON_IsNumber(got) && got->valueint == id))
-            return msg;
-        cJSON_Delete(msg);
-    }
-}
-
-/* The error code of the response to ID (which must be an error). */
-static int error_code(client *c, int id)
-{
-    cJSON *msg = response(c, id);
-    int code = get_int(get(msg, "error"), "code");
-    cJSON_Delete(msg);
-    return code;
-}
-
-/* The next diagnostics published for the fixture's document. */
-static cJSON *diagnostics(client *c)
-{
-    for (;;) {
-        cJSON *msg = receive(c);
-        if (!msg)
-            fail_msg("the server closed its output before diagnostics");
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
-        if (cJSON_IsString(m) &&
-            strcmp(m->valuestring, "textDocument/publishDiagnostics") == 0 &&
-            strcmp(get_string(get(msg, "params"), "uri"), c->uri) == 0) {
-            cJSON *list = cJSON_DetachItemFromObjectCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(msg, "params"), "diagnostics");
-            cJSON_Delete(msg);
-            assert_true(cJSON_IsArray(list));
-            return list;
-        }
-        cJSON_Delete(msg);
-    }
-}
-
-static cJSON *document(const char *uri)
-{
-    cJSON *td = cJSON_CreateObject();
-    cJSON_AddStringToObject(td, "uri", uri);
-    return td;
-}
-
-static cJSON *position(unsigned line, unsigned character)
-{
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddNumberToObject(p, "line", line);
-    cJSON_AddNumberToObject(p, "character", character);
-    return p;
-}
-
-static cJSON *range(unsigned l0, unsigned c0, unsigned l1, unsigned c1)
-{
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddItemToObject(r, "start", position(l0, c0));
-    cJSON_AddItemToObject(r, "end", position(l1, c1));
-    return r;
-}
-
-static void initialize(client *c)
-{
-    request(c, 1, "initialize", cJSON_CreateObject());
-    cJSON *msg = response(c, 1);
-    const cJSON *caps = get(get(msg, "result"), "capabilities");
-    assert_string_equal(get_string(caps, "positionEncoding"), "utf-16");
-    assert_true(cJSON_IsTrue(get(caps, "hoverProvider")));
-    assert_true(cJSON_IsTrue(get(caps, "inlayHintProvider")));
-    assert_int_equal(get_int(get(caps, "textDocumentSync"), "change"), 2);
-    cJSON_Delete(msg);
-    notify(c, "initialized", cJSON_CreateObject());
-}
-
-static void open_text(client *c, const char *text)
-{
-    cJSON *td = document(c->uri);
-    cJSON_AddStringToObject(td, "languageId", "c");
-    cJSON_AddNumberToObject(td, "version", 1);
-    cJSON_AddStringToObject(td, "text", text);
-    cJSON *params = cJSON_CreateObject();
-    cJSON_AddItemToObject(params, "textDocument", td);
-    notify(c, "textDocument/didOpen", params);
-}
-
-/* Replaces the range (or, RANGE NULL, the whole text) with TEXT. */
-static void change(client *c, cJSON *where, const char *text)
-{
-    cJSON *params = cJSON_CreateObject();
-    cJSON_AddItemToObject(params, "textDocument", document(c->uri));
-    cJSON *changes = cJSON_AddArrayToObject(params, "contentChanges");
-    cJSON *one = cJSON_CreateObject();
-    if (where)
-        cJSON_AddItemToObject(one, "range", where);
-    cJSON_AddStringToObject(one, "text", text);
-    cJSON_AddItemToArray(changes, one);
-    notify(c, "textDocument/didChange", params);
-}
-
-static void shut_down(client *c)
-{
-    request(c, 99, "shutdown", NULL);
-    cJSON *msg = response(c, 99);
-    assert_true(cJSON_IsNull(get(msg, "result")));
-    cJSON_Delete(msg);
-    notify(c, "exit", NULL);
-    assert_int_equal(wait_exit(c), 0);
-}
-
-/* Where WORD is on the first line of TEXT that contains LINE_HAS: LSP
-   line and UTF-16 character. */
-static void find(const char *text, const char *line_has, const char *word,
-                 unsigned *line, unsigned *character)
-{
-    const char *hit = strstr(text, line_has);
-    assert_non_null(hit);
-    const char *start = hit;
-    while (start > text && start[-1] != '\n')
-        start--;
-    *line = 0;
-    for (const char *p = text; p < start; p++)
-        *line += *p == '\n';
-    const char *w = strstr(start, word);
-    assert_non_null(w);
-    *character = lsp_utf16_units(start, (size_t)(w - start));
+    launch(c, NULL);
 }
 
 /* ---- Without a server: columns, URIs, framing ------------------------- */
@@ -456,6 +140,69 @@ static void test_framing(void **state)
     fclose(in);
 }
 
+/* A length over the limit is refused as soon as its headers end: what
+   follows is searched for the next header, not read as its body (which
+   could take until the stream ends). */
+static void test_oversized_length_refused_at_once(void **state)
+{
+    (void)state;
+    static char input[] = "Content-Length: 99999999999\r\n\r\n"
+                          "{\"what\": \"a body that never comes whole\"}\r\n"
+                          "Content-Length: 2\r\n\r\n{}"
+                          "Content-Length: 99999999999\r\n\r\n";
+    FILE *in = fmemopen(input, sizeof input - 1, "r");
+    assert_non_null(in);
+    jsonrpc_reader r;
+    jsonrpc_reader_init(&r, in);
+    assert_int_equal(read_frame(&r, NULL), JSONRPC_TOO_LARGE);
+    assert_int_equal(read_frame(&r, "{}"), JSONRPC_OK);
+    assert_int_equal(read_frame(&r, NULL), JSONRPC_TOO_LARGE);
+    assert_int_equal(read_frame(&r, NULL), JSONRPC_EOF);
+    jsonrpc_reader_free(&r);
+    fclose(in);
+}
+
+/* The string member "t" of the JSON object TEXT, parsed as the server
+   parses a message; NULL when it is refused. */
+static char *parsed_t(const char *text)
+{
+    char *body = strdup(text);
+    cJSON *v = jsonrpc_parse(body, strlen(body));
+    free(body);
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(v, "t");
+    char *out = cJSON_IsString(t) ? strdup(t->valuestring) : NULL;
+    cJSON_Delete(v);
+    return out;
+}
+
+static void assert_parsed_t(const char *text, const char *want)
+{
+    char *got = parsed_t(text);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* A lone surrogate escape is U+FFFD, as editors' JSON parsers make it;
+   pairs, other escapes and text outside strings are left alone. */
+static void test_lone_surrogates(void **state)
+{
+    (void)state;
+    assert_parsed_t("{\"t\": \"a\\ud800b\"}", "a\xEF\xBF\xBD\x62");
+    assert_parsed_t("{\"t\": \"\\uDC00\"}", "\xEF\xBF\xBD");
+    assert_parsed_t("{\"t\": \"\\ud83d\\ude00 \\ud83d\"}",
+                    "\xF0\x9F\x98\x80 \xEF\xBF\xBD");
+    assert_parsed_t("{\"t\": \"\\ud800\\ud800\\udc00\"}",
+                    "\xEF\xBF\xBD\xF0\x90\x80\x80");
+    /* an escaped backslash, then letters: no escape of a surrogate */
+    assert_parsed_t("{\"t\": \"\\\\ud800\"}", "\\ud800");
+    assert_parsed_t("{\"\\ud800\": 1, \"t\": \"\\\"\\ud800\"}",
+                    "\"\xEF\xBF\xBD");
+    /* still malformed: a cut escape, text after the value */
+    assert_null(parsed_t("{\"t\": \"\\ud8\"}"));
+    assert_null(parsed_t("{\"t\": \"x\"} \\ud800"));
+}
+
 /* ---- With the server -------------------------------------------------- */
 
 /* The related information entry whose message contains TEXT. */
@@ -529,25 +276,6 @@ static void test_diagnostics_follow_the_buffer(void **state)
 
     shut_down(&c);
     finish(&c);
-}
-
-/* The markdown of a hover at WORD on the first line with LINE_HAS; NULL
-   when the result is null. */
-static char *hover(client *c, int id, const char *line_has, const char *word)
-{
-    unsigned line, character;
-    find(c->text, line_has, word, &line, &character);
-    cJSON *params = cJSON_CreateObject();
-    cJSON_AddItemToObject(params, "textDocument", document(c->uri));
-    cJSON_AddItemToObject(params, "position", position(line, character + 1));
-    request(c, id, "textDocument/hover", params);
-    cJSON *msg = response(c, id);
-    const cJSON *result = get(msg, "result");
-    char *value = cJSON_IsNull(result)
-                      ? NULL
-                      : strdup(get_string(get(result, "contents"), "value"));
-    cJSON_Delete(msg);
-    return value;
 }
 
 static void test_hover_and_inlay_hints(void **state)
@@ -667,12 +395,165 @@ static void test_bad_input_keeps_serving(void **state)
     assert_int_equal(error_code(&c, 14), -32600);
     still_serving(&c, 15);
 
-    /* Over the limit: skipped, refused, and the next one is read. */
+    /* Over the limit: refused, its bytes skipped to the next header, and
+       the next one is read. */
     send_oversized(&c, JSONRPC_MAX_BODY + 1);
     assert_int_equal(error_code(&c, -1), -32600);
     still_serving(&c, 16);
 
     shut_down(&c);
+    finish(&c);
+}
+
+/* A length over the limit is refused while the body has not come (and
+   may never come), and the next message is read. */
+static void test_oversized_refused_quickly(void **state)
+{
+    (void)state;
+    client c;
+    start(&c);
+    initialize(&c);
+    static const char huge[] = "Content-Length: 99999999999\r\n\r\n";
+    send_raw(&c, huge, sizeof huge - 1);
+    cJSON *msg;
+    do
+        msg = receive_within(&c, 10000);
+    while (msg && !is_response(msg, -1) && (cJSON_Delete(msg), true));
+    assert_non_null(msg);
+    assert_int_equal(get_int(get(msg, "error"), "code"), -32600);
+    assert_non_null(
+        strstr(get_string(get(msg, "error"), "message"), "over the limit"));
+    cJSON_Delete(msg);
+    open_text(&c, c.text);
+    still_serving(&c, 2);
+    shut_down(&c);
+    finish(&c);
+}
+
+/* TEXT with the first PLACEHOLDER replaced by WITH, malloc'd. */
+static char *replaced(const char *text, const char *placeholder,
+                      const char *with)
+{
+    const char *at = strstr(text, placeholder);
+    assert_non_null(at);
+    size_t n = strlen(text) - strlen(placeholder) + strlen(with);
+    char *out = malloc(n + 1);
+    assert_non_null(out);
+    snprintf(out, n + 1, "%.*s%s%s", (int)(at - text), text, with,
+             at + strlen(placeholder));
+    return out;
+}
+
+/* A document whose text holds a lone surrogate escape is opened (the
+   character is U+FFFD, one UTF-16 unit), not refused as malformed. */
+static void test_lone_surrogate_in_a_document(void **state)
+{
+    (void)state;
+    client c;
+    start(&c);
+    initialize(&c);
+    /* "/\* Σ *\/ return cross_entropy(...)" with a lone surrogate in the
+       comment: the finding's column counts it as one unit. */
+    char *with_mark = replaced(c.text, "/* \xCE\xA3 */", "/* @LONE@ */");
+    cJSON *td = document(c.uri);
+    cJSON_AddStringToObject(td, "languageId", "c");
+    cJSON_AddNumberToObject(td, "version", 1);
+    cJSON_AddStringToObject(td, "text", with_mark);
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddItemToObject(params, "textDocument", td);
+    cJSON *msg = message("textDocument/didOpen", params);
+    char *printed = cJSON_PrintUnformatted(msg);
+    char *body = replaced(printed, "@LONE@", "\\ud800");
+    send_body(&c, body);
+    cJSON_free(printed);
+    cJSON_Delete(msg);
+    free(body);
+
+    char *as_read = replaced(with_mark, "@LONE@", "\xEF\xBF\xBD");
+    unsigned line, character;
+    find(as_read, "return cross_entropy", "cross_entropy", &line, &character);
+    cJSON *list = diagnostics(&c);
+    assert_int_equal(cJSON_GetArraySize(list), 1);
+    const cJSON *start_pos =
+        get(get(cJSON_GetArrayItem(list, 0), "range"), "start");
+    assert_int_equal(get_int(start_pos, "line"), line);
+    assert_int_equal(get_int(start_pos, "character"), character);
+    cJSON_Delete(list);
+    free(as_read);
+    free(with_mark);
+    shut_down(&c);
+    finish(&c);
+}
+
+/* Copies tests/data/lsp/DIR/NAME into the scratch folder; its URI. */
+static char *copy_data(client *c, const char *dir, const char *name,
+                       char **text)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "%s/lsp/%s/%s", TEST_DATA_DIR, dir, name);
+    *text = test_read(src);
+    assert_non_null(*text);
+    char *path = test_write(c->dir, name, *text);
+    assert_non_null(path);
+    char *uri = lsp_path_to_uri(path);
+    free(path);
+    return uri;
+}
+
+/* A finding inside a header (an inline function) is a diagnostic of the
+   header's file, at its place there; closing the document that found it
+   clears it. */
+static void test_header_finding_published_for_the_header(void **state)
+{
+    (void)state;
+    client c;
+    memset(&c, 0, sizeof c);
+    c.dir = test_make_dir();
+    assert_non_null(c.dir);
+    char *header_text;
+    char *header_uri = copy_data(&c, "header", "kernels.h", &header_text);
+    c.uri = copy_data(&c, "header", "main.c", &c.text);
+    launch(&c, NULL);
+    initialize(&c);
+    open_text(&c, c.text);
+    /* A request on the document analyses it first: every diagnostic is
+       published before the answer. */
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddItemToObject(params, "textDocument", document(c.uri));
+    cJSON_AddItemToObject(params, "range", range(0, 0, 100, 0));
+    request(&c, 2, "textDocument/inlayHint", params);
+    cJSON *all = messages_until(&c, 2);
+    const cJSON *msg, *in_header = NULL, *in_main = NULL;
+    cJSON_ArrayForEach(msg, all)
+    {
+        if (published_for(msg, header_uri))
+            in_header = published_for(msg, header_uri);
+        if (published_for(msg, c.uri))
+            in_main = published_for(msg, c.uri);
+    }
+    assert_non_null(in_main);
+    assert_int_equal(cJSON_GetArraySize(in_main), 0);
+    assert_non_null(in_header);
+    assert_int_equal(cJSON_GetArraySize(in_header), 1);
+    const cJSON *d = cJSON_GetArrayItem(in_header, 0);
+    assert_non_null(diagnostic_with(in_header, "'labels' is [2] in call to "
+                                               "'xent'"));
+    unsigned line, character;
+    find(header_text, "return xent", "xent", &line, &character);
+    const cJSON *start_pos = get(get(d, "range"), "start");
+    assert_int_equal(get_int(start_pos, "line"), line);
+    assert_int_equal(get_int(start_pos, "character"), character);
+    const cJSON *note = related_with(d, "'labels' declared as an array");
+    assert_string_equal(get_string(get(note, "location"), "uri"), header_uri);
+    cJSON_Delete(all);
+
+    document_notification(&c, "textDocument/didClose", c.uri);
+    cJSON *list = diagnostics_for(&c, header_uri);
+    assert_int_equal(cJSON_GetArraySize(list), 0);
+    cJSON_Delete(list);
+    shut_down(&c);
+    free(header_uri);
+    free(header_text);
     finish(&c);
 }
 
@@ -722,9 +603,14 @@ int main(void)
         cmocka_unit_test(test_utf16_columns),
         cmocka_unit_test(test_uris),
         cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_oversized_length_refused_at_once),
+        cmocka_unit_test(test_lone_surrogates),
         cmocka_unit_test(test_diagnostics_follow_the_buffer),
         cmocka_unit_test(test_hover_and_inlay_hints),
         cmocka_unit_test(test_bad_input_keeps_serving),
+        cmocka_unit_test(test_oversized_refused_quickly),
+        cmocka_unit_test(test_lone_surrogate_in_a_document),
+        cmocka_unit_test(test_header_finding_published_for_the_header),
         cmocka_unit_test(test_requests_before_initialize),
         cmocka_unit_test(test_disconnect_without_shutdown),
         cmocka_unit_test(test_disconnect_inside_a_message),

@@ -709,13 +709,13 @@ static value eval_cond(walk *w, const ir_node *n)
     stmt_refine(w, n->kids[0], true);
     value a = expr_eval(w, n->kids[1]);
     if (expr_is_null_constant(n->kids[1]) && n->type.cls == IR_TYPE_POINTER)
-        a.v = aval_new(w, &(aval){.is_null = true});
+        a.v = aval_null(w);
     state then = w->st;
     w->st = before;
     stmt_refine(w, n->kids[0], false);
     value b = expr_eval(w, n->kids[2]);
     if (expr_is_null_constant(n->kids[2]) && n->type.cls == IR_TYPE_POINTER)
-        b.v = aval_new(w, &(aval){.is_null = true});
+        b.v = aval_null(w);
     bool then_dead = then.dead, else_dead = w->st.dead;
     w->st = state_join(w, &then, &w->st, n);
     a.v = int_convert(w, a.v, &a.type, &n->type, n);
@@ -753,7 +753,7 @@ static value eval_cast(walk *w, const ir_node *n)
         !expr_is_null_constant(n->kids[0]))
         return make(&aval_nothing, &n->type); /* an integer as an address */
     if (n->type.cls == IR_TYPE_POINTER && expr_is_null_constant(n->kids[0]))
-        return make(aval_new(w, &(aval){.is_null = true}), &n->type);
+        return make(aval_null(w), &n->type);
     if (n->type.cls == IR_TYPE_POINTER && n->type.pointer_depth == 1 &&
         n->type.elem_cls == IR_TYPE_RECORD && v.v->pts) {
         ir_type pointee = {.cls = IR_TYPE_RECORD, .record = n->type.record};
@@ -888,7 +888,7 @@ static void zero_fields(walk *w, const place *p, const ir_record *r,
                         site);
         } else if (f->type.cls == IR_TYPE_POINTER) {
             ++*n;
-            place_write(w, &d, aval_new(w, &(aval){.is_null = true}), site);
+            place_write(w, &d, aval_null(w), site);
         }
     }
 }

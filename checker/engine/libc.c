@@ -60,7 +60,7 @@ static const lib_row rows[] = {
     {"floorf", LIB_PURE},
     {"fmaxf", LIB_PURE},
     {"fminf", LIB_PURE},
-    {"fopen", LIB_PURE},
+    {"fopen", LIB_ALLOC}, /* a FILE no program pointer aliases */
     {"fprintf", LIB_PURE},
     {"fputc", LIB_PURE},
     {"fputs", LIB_PURE},

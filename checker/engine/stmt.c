@@ -186,8 +186,7 @@ void stmt_refine(walk *w, const ir_node *cond, bool truth)
             if (null_if == truth) {
                 place p = expr_place(w, var);
                 if (p.loc && p.strong)
-                    cell_replace(w, p.loc,
-                                 aval_new(w, &(aval){.is_null = true}));
+                    cell_replace(w, p.loc, aval_null(w));
             }
             return;
         }
@@ -199,7 +198,7 @@ void stmt_refine(walk *w, const ir_node *cond, bool truth)
     if (null_test(cond, &var, &null_if) && null_if == truth) {
         place p = expr_place(w, var);
         if (p.loc && p.strong)
-            cell_replace(w, p.loc, aval_new(w, &(aval){.is_null = true}));
+            cell_replace(w, p.loc, aval_null(w));
     }
 }
 

@@ -29,6 +29,14 @@ const aval *aval_new(walk *w, const aval *proto)
     return v;
 }
 
+/* The null pointer: it points to nothing (an empty set, not "anywhere":
+   a member set to NULL must not make its object unbounded). */
+const aval *aval_null(walk *w)
+{
+    static const ptset nothing = {.maybe_null = true};
+    return aval_new(w, &(aval){.is_null = true, .pts = &nothing});
+}
+
 /* Plain integers (no note, no bounds) are made over and over (every
    constant evaluated, every symbol stored): one per value is enough, as
    values are never changed once made. */

@@ -228,6 +228,7 @@ state state_top(walk *w, const ir_node *site);
 
 extern const aval aval_nothing; /* no information */
 const aval *aval_new(walk *w, const aval *proto);
+const aval *aval_null(walk *w);
 const aval *aval_int(walk *w, const dim_poly *num, const value_note *note);
 /* SITE's symbol for LOC (TAG tells purposes apart): the same arguments
    give the same symbol for the whole walk. */

@@ -4,15 +4,21 @@
  *
  * One thread answers messages in order; a request is answered before the
  * next message is read, so "$/cancelRequest" can only come too late and is
- * ignored.  Analysis is synchronous too, but it waits while more messages
- * are already waiting: a burst of changes (typing) is analysed once, when
- * the client pauses, and a hover or inlay hint request on a changed
- * document analyses it first.
+ * ignored.  Analysis of documents is on this thread too, but it waits
+ * while more messages are already waiting: a burst of changes (typing) is
+ * analysed once, when the client pauses, and a hover or inlay hint request
+ * on a changed document analyses it first.
+ *
+ * The project index is refreshed by a child process (lsp_project.c),
+ * whose progress comes through a pipe polled together with the input:
+ * the server turns it into $/progress, and when the refresh ends, the
+ * open documents it may change are analysed again.
  */
 #define _XOPEN_SOURCE 700 /* fileno, dup, fdopen, realpath, strdup */
 
 #include "lsp.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,8 +31,8 @@
 #include "jsonrpc.h"
 #include "lsp_internal.h"
 
-/* LSP MessageType, for window/logMessage */
-enum { LSP_LOG_ERROR = 1, LSP_LOG_WARNING = 2 };
+/* LSP MessageType, for window/logMessage and window/showMessage */
+enum { LSP_LOG_ERROR = 1, LSP_LOG_WARNING = 2, LSP_LOG_INFO = 3 };
 /* LSP TextDocumentSyncKind */
 enum { LSP_SYNC_INCREMENTAL = 2 };
 
@@ -37,14 +43,24 @@ typedef enum server_state {
 } server_state;
 
 typedef struct server {
+    const lsp_options *o;
     FILE *out;
+    bool broken; /* writing failed: the client is gone */
     jsonrpc_reader in;
     int in_fd; /* -1: cannot tell whether input is waiting */
     lsp_document **docs;
     size_t n_docs, cap_docs;
+    lsp_published published;
     server_state state;
     bool exit_received;
-    bool broken; /* writing failed: the client is gone */
+    /* What "initialize" said of where the program is. */
+    char *db_from_client; /* initializationOptions.compilationDatabasePath */
+    char **roots;         /* workspace folders, as paths */
+    size_t n_roots;
+    bool client_progress; /* window.workDoneProgress */
+    bool project_tried;   /* the compile database was looked for */
+    lsp_project *project; /* NULL: each document is analysed alone */
+    char *cwd; /* where the server started (parsing may move the process) */
 } server;
 
 typedef struct rpc_error {
@@ -62,17 +78,30 @@ static void send_message(server *s, cJSON *msg)
     cJSON_Delete(msg);
 }
 
+/* send_message for the project (lsp_send_fn). */
+static void send_from_project(void *ud, cJSON *msg)
+{
+    send_message(ud, msg);
+}
+
 static void send_error(server *s, const cJSON *id, int code, const char *text)
 {
     send_message(s, jsonrpc_error(id, code, text));
 }
 
-static void log_message(server *s, int type, const char *text)
+/* window/logMessage (the server's log) or window/showMessage (shown to
+   the user). */
+static void tell(server *s, const char *method, int type, const char *text)
 {
     cJSON *params = cJSON_CreateObject();
     cJSON_AddNumberToObject(params, "type", type);
     cJSON_AddStringToObject(params, "message", text);
-    send_message(s, jsonrpc_notification("window/logMessage", params));
+    send_message(s, jsonrpc_notification(method, params));
+}
+
+static void log_message(server *s, int type, const char *text)
+{
+    tell(s, "window/logMessage", type, text);
 }
 
 /* A notification cannot be answered: what was wrong with it goes to the
@@ -82,6 +111,14 @@ static void bad_notification(server *s, const char *method, const char *why)
     char text[512];
     snprintf(text, sizeof text, "shapecheck: ignored %s: %s", method, why);
     log_message(s, LSP_LOG_ERROR, text);
+}
+
+/* What the checker said besides findings, to the log. */
+static void log_output(server *s, const char *log)
+{
+    if (log && *log)
+        log_message(s, strstr(log, "error:") ? LSP_LOG_ERROR : LSP_LOG_WARNING,
+                    log);
 }
 
 /* ---- Reading params --------------------------------------------------- */
@@ -228,28 +265,35 @@ static bool apply_change(lsp_document *d, const cJSON *change)
 
 /* ---- Analysis --------------------------------------------------------- */
 
-static void publish(server *s, const char *uri, cJSON *diagnostics)
+/* The diagnostics of URI (lsp_publish_fn). */
+static void publish(void *ud, const char *uri, cJSON *diagnostics)
 {
     cJSON *params = cJSON_CreateObject();
     cJSON_AddStringToObject(params, "uri", uri);
     cJSON_AddItemToObject(params, "diagnostics", diagnostics);
     send_message(
-        s, jsonrpc_notification("textDocument/publishDiagnostics", params));
+        ud, jsonrpc_notification("textDocument/publishDiagnostics", params));
 }
 
-/* Publishing replaces what was published for the document before. */
+/* Analyses D and publishes what it found: in its own file, and in each
+   header (with what the other open documents found there). */
 static void analyse(server *s, lsp_document *d)
 {
     d->dirty = false;
-    if (!d->path)
+    if (!d->path || s->o->protocol_only)
         return; /* not a file: nothing to give the compiler */
-    char *log = NULL;
-    cJSON *diagnostics = lsp_analyse(d, &log);
-    if (log)
-        log_message(s, strstr(log, "error:") ? LSP_LOG_ERROR : LSP_LOG_WARNING,
-                    log);
-    free(log);
-    publish(s, d->uri, diagnostics);
+    lsp_context ctx = {s->project ? lsp_project_index(s->project) : NULL,
+                       s->cwd, s->docs, s->n_docs};
+    lsp_findings found;
+    lsp_analyse(&ctx, d, &found);
+    log_output(s, found.log);
+    if (s->project) {
+        char *log = lsp_project_take_log(s->project);
+        log_output(s, log);
+        free(log);
+    }
+    lsp_published_set(&s->published, d->uri, &found, publish, s);
+    lsp_findings_free(&found);
 }
 
 static void analyse_changed(server *s)
@@ -259,10 +303,104 @@ static void analyse_changed(server *s)
             analyse(s, s->docs[i]);
 }
 
+/* Marks the open documents of the files UNITS (absolute paths) changed. */
+static void mark_units(server *s, const char *const *units, size_t n)
+{
+    for (size_t i = 0; i < s->n_docs; i++) {
+        lsp_document *d = s->docs[i];
+        for (size_t k = 0; d->path && k < n; k++)
+            if (strcmp(units[k], d->path) == 0 ||
+                strcmp(units[k], d->real) == 0)
+                d->dirty = true;
+    }
+}
+
+/* After a refresh of the index: the documents it can change are analysed
+   again (all of them after the first: the rest of the program is there
+   now; after a save, those the saved files can affect). */
+static void refresh_ended(server *s)
+{
+    bool all;
+    const char *const *units;
+    size_t n;
+    if (!s->project || !lsp_project_finished(s->project, &all, &units, &n))
+        return;
+    char *log = lsp_project_take_log(s->project);
+    log_output(s, log);
+    free(log);
+    for (size_t i = 0; all && i < s->n_docs; i++)
+        s->docs[i]->dirty = true;
+    mark_units(s, units, n);
+}
+
+/* Whether a message is waiting (or the input cannot tell). */
 static bool input_waiting(const server *s)
 {
     struct pollfd p = {s->in_fd, POLLIN, 0};
-    return s->in_fd >= 0 && poll(&p, 1, 0) > 0;
+    return jsonrpc_buffered(&s->in) || (s->in_fd >= 0 && poll(&p, 1, 0) > 0);
+}
+
+/* Waits for a message or news of the refresh; true when a message (or
+   the end of the input) is there to be read. */
+static bool wait_for_input(const server *s)
+{
+    int wake = s->project ? lsp_project_wake_fd(s->project) : -1;
+    if (s->in_fd < 0 || jsonrpc_buffered(&s->in))
+        return true; /* a blocking read it is */
+    struct pollfd p[2] = {{s->in_fd, POLLIN, 0}, {wake, POLLIN, 0}};
+    while (poll(p, wake >= 0 ? 2 : 1, -1) < 0)
+        if (errno != EINTR)
+            return true;
+    return p[0].revents != 0;
+}
+
+/* ---- The project ------------------------------------------------------- */
+
+/* Finds the compile database and opens its index, once; says so when
+   there is none.  Nothing before "initialized" (the client may not take
+   messages yet), nor for the protocol alone. */
+static void open_project(server *s)
+{
+    if (s->project_tried || s->o->protocol_only)
+        return;
+    s->project_tried = true;
+    lsp_project_places places = {s->db_from_client, s->o->compile_commands_dir,
+                                 (const char *const *)s->roots, s->n_roots};
+    char where[2048], text[4096], err[1024];
+    char *dir = lsp_find_database(&places, where, sizeof where);
+    if (!dir) {
+        snprintf(text, sizeof text,
+                 "shapecheck: no compile_commands.json in %s: each file is "
+                 "analysed alone, without the rest of the program (give the "
+                 "database's folder with --compile-commands-dir=DIR or "
+                 "initializationOptions.compilationDatabasePath)",
+                 *where ? where : "the workspace (no workspace folder)");
+        tell(s, "window/showMessage", LSP_LOG_WARNING, text);
+        return;
+    }
+    s->project = lsp_project_open(dir, s->o->jobs, s->client_progress,
+                                  send_from_project, s, err, sizeof err);
+    if (!s->project) {
+        snprintf(text, sizeof text,
+                 "shapecheck: %s: each file is analysed alone, without the "
+                 "rest of the program",
+                 err);
+        tell(s, "window/showMessage", LSP_LOG_ERROR, text);
+    } else {
+        snprintf(text, sizeof text,
+                 "shapecheck: compile database %s/compile_commands.json%s", dir,
+                 lsp_project_had_index(s->project)
+                     ? ""
+                     : "; no project index yet: building it in the "
+                       "background, findings that cross files appear when "
+                       "it is done");
+        if (!lsp_project_had_index(s->project) && !s->client_progress)
+            tell(s, "window/showMessage", LSP_LOG_INFO, text);
+        else
+            log_message(s, LSP_LOG_INFO, text);
+        lsp_project_refresh(s->project, NULL, 0);
+    }
+    free(dir);
 }
 
 /* ---- Notifications ---------------------------------------------------- */
@@ -277,6 +415,7 @@ static void did_open(server *s, const cJSON *params)
                          "textDocument.uri and textDocument.text are needed");
         return;
     }
+    open_project(s); /* a client that never said "initialized" */
     lsp_document *d = find_document(s, uri);
     if (!d)
         d = open_document(s, uri);
@@ -310,7 +449,9 @@ static void did_change(server *s, const cJSON *params)
 }
 
 /* Saving may change what other files see (a header, the database):
-   analyse again even if the text is the same. */
+   analyse again even if the text is the same, and refresh the index; the
+   open documents the saved file can affect are analysed again when that
+   is done. */
 static void did_save(server *s, const cJSON *params)
 {
     lsp_document *d = find_document(s, document_uri(params));
@@ -322,9 +463,15 @@ static void did_save(server *s, const cJSON *params)
     if (text)
         set_text(d, text, strlen(text));
     d->dirty = true;
+    if (s->project && d->path) {
+        const char *changed[2] = {d->path, d->real};
+        lsp_project_refresh(s->project, changed,
+                            strcmp(d->path, d->real) != 0 ? 2 : 1);
+    }
 }
 
-/* A closed document's diagnostics go with it. */
+/* A closed document's diagnostics go with it (in the headers too, unless
+   another open document found them). */
 static void did_close(server *s, const cJSON *params)
 {
     lsp_document *d = find_document(s, document_uri(params));
@@ -333,13 +480,14 @@ static void did_close(server *s, const cJSON *params)
                          "the document is not open");
         return;
     }
-    publish(s, d->uri, cJSON_CreateArray());
+    lsp_published_drop(&s->published, d->uri, publish, s);
     close_document(s, d);
 }
 
 static void initialized(server *s, const cJSON *params)
 {
-    (void)s, (void)params;
+    (void)params;
+    open_project(s);
 }
 
 /* ---- Requests --------------------------------------------------------- */
@@ -358,12 +506,52 @@ static cJSON *capabilities(void)
     return caps;
 }
 
+/* Adds the folder of the file: URI to the workspace roots. */
+static void add_root(server *s, const char *uri)
+{
+    char *path = uri ? lsp_uri_to_path(uri) : NULL;
+    char **grown =
+        path ? realloc(s->roots, (s->n_roots + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        free(path);
+        return;
+    }
+    s->roots = grown;
+    s->roots[s->n_roots++] = path;
+}
+
+/* What "initialize" says of where the program is: the workspace folders
+   (else rootUri, else rootPath), the database's folder in the
+   initialization options (clangd's compilationDatabasePath), and whether
+   the client shows work done progress. */
+static void read_workspace(server *s, const cJSON *params)
+{
+    const cJSON *folders = member(params, "workspaceFolders"), *f;
+    if (cJSON_IsArray(folders))
+        cJSON_ArrayForEach(f, folders) add_root(s, string_member(f, "uri"));
+    if (!s->n_roots)
+        add_root(s, string_member(params, "rootUri"));
+    const char *root_path = string_member(params, "rootPath");
+    if (!s->n_roots && root_path && root_path[0] == '/' &&
+        (s->roots = malloc(sizeof *s->roots)) &&
+        (s->roots[0] = strdup(root_path)))
+        s->n_roots = 1;
+    const char *db = string_member(member(params, "initializationOptions"),
+                                   "compilationDatabasePath");
+    if (db && *db)
+        s->db_from_client = strdup(db);
+    const cJSON *progress = member(
+        member(member(params, "capabilities"), "window"), "workDoneProgress");
+    s->client_progress = cJSON_IsTrue(progress);
+}
+
 static cJSON *initialize(server *s, const cJSON *params, rpc_error *err)
 {
     if (params && !cJSON_IsObject(params)) {
         *err = (rpc_error){JSONRPC_INVALID_PARAMS, "params must be an object"};
         return NULL;
     }
+    read_workspace(s, params);
     s->state = SERVER_RUNNING;
     cJSON *result = cJSON_CreateObject();
     cJSON_AddItemToObject(result, "capabilities", capabilities());
@@ -511,11 +699,9 @@ static void handle_notification(server *s, const char *method,
         m->notification(s, params);
 }
 
-static void handle_message(server *s, const char *body, size_t len)
+static void handle_message(server *s, char *body, size_t len)
 {
-    /* The terminating NUL is part of the input: nothing may follow the
-       value (cJSON checks for it). */
-    cJSON *msg = cJSON_ParseWithLengthOpts(body, len + 1, NULL, true);
+    cJSON *msg = jsonrpc_parse(body, len);
     const cJSON *id = member(msg, "id"), *method = member(msg, "method");
     if (!msg)
         send_error(s, NULL, JSONRPC_PARSE_ERROR, "malformed JSON");
@@ -531,7 +717,8 @@ static void handle_message(server *s, const char *body, size_t len)
         handle_notification(s, method->valuestring, member(msg, "params"));
     else if (!id || !(member(msg, "result") || member(msg, "error")))
         send_error(s, id, JSONRPC_INVALID_REQUEST, "method is missing");
-    /* else a response: the server sends no requests, so it is ignored */
+    else if (s->project) /* a response to the project's progress request */
+        lsp_project_response(s->project, id, !member(msg, "error"));
     cJSON_Delete(msg);
 }
 
@@ -562,9 +749,8 @@ static FILE *protocol_output(FILE *out, bool *owned)
 }
 
 /* IN's descriptor when poll() can tell whether a message is waiting (a
-   pipe, socket or terminal), else -1.  The stream is then unbuffered, so
-   that no message waits in its buffer unseen; bodies are still read in
-   one call each. */
+   pipe, socket or terminal), else -1.  The reader reads it directly (and
+   says what it has read ahead). */
 static int waitable_input(FILE *in)
 {
     int fd = fileno(in);
@@ -572,7 +758,6 @@ static int waitable_input(FILE *in)
     if (fd < 0 || fstat(fd, &st) != 0 ||
         !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode)))
         return -1;
-    setvbuf(in, NULL, _IONBF, 0);
     return fd;
 }
 
@@ -600,26 +785,44 @@ static bool serve_one(server *s)
     return true;
 }
 
-int lsp_serve(FILE *in, FILE *out)
+static void server_free(server *s)
 {
-    server s = {0};
+    lsp_project_close(s->project); /* stops and waits for the refresh */
+    for (size_t i = 0; i < s->n_docs; i++)
+        document_free(s->docs[i]);
+    free(s->docs);
+    lsp_published_free(&s->published);
+    for (size_t i = 0; i < s->n_roots; i++)
+        free(s->roots[i]);
+    free(s->roots);
+    free(s->db_from_client);
+    free(s->cwd);
+    jsonrpc_reader_free(&s->in);
+}
+
+int lsp_serve(FILE *in, FILE *out, const lsp_options *o)
+{
+    static const lsp_options defaults = {0};
+    server s = {.o = o ? o : &defaults};
     bool owned;
     /* A client that goes away makes writes fail, not kill the server. */
     signal(SIGPIPE, SIG_IGN);
+    lsp_published_init(&s.published);
+    s.cwd = getcwd(NULL, 0);
     s.out = protocol_output(out, &owned);
     s.in_fd = waitable_input(in);
     jsonrpc_reader_init(&s.in, in);
     while (!s.exit_received && !s.broken) {
+        refresh_ended(&s);
         if (!input_waiting(&s))
             analyse_changed(&s);
+        if (!wait_for_input(&s))
+            continue; /* the refresh said something */
         if (!serve_one(&s))
             break;
     }
     int status = s.state == SERVER_SHUT_DOWN ? 0 : 1;
-    for (size_t i = 0; i < s.n_docs; i++)
-        document_free(s.docs[i]);
-    free(s.docs);
-    jsonrpc_reader_free(&s.in);
+    server_free(&s);
     if (owned)
         fclose(s.out);
     return status;

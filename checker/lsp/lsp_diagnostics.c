@@ -1,13 +1,16 @@
 /*
  * lsp_diagnostics.c - one analysis of an open document, and its findings
- * as LSP diagnostics.
+ * as LSP diagnostics, grouped by the file each points into.
  *
- * The document is analysed as the command line would analyse its file
- * alone (the compile database above it, else no arguments; .shapecheck's
- * models, extra arguments and disabled rules; NOLINT comments), except
- * that its text is the editor's buffer.  A finding in another file (a
- * header) is shown at the top of the document, saying where it is: the
- * client only hears about the documents it asked for.
+ * A document that is a unit of the project's compile database is
+ * analysed with the rest of the program, from the project index
+ * (index_analyse): a size that crosses files is seen.  Any other document
+ * is analysed as the command line would analyse its file alone (the
+ * compile database above it, else no arguments; .shapecheck's models and
+ * extra arguments).  Either way its text is the editor's buffer, the
+ * disabled rules of the .shapecheck that applies to it and the NOLINT
+ * comments are honoured, and a finding in a header is a diagnostic of
+ * that header's file.
  */
 #define _XOPEN_SOURCE 700 /* open_memstream, realpath, strdup */
 
@@ -18,6 +21,7 @@
 #include "config.h"
 #include "driver.h"
 #include "finding.h"
+#include "index.h"
 #include "lsp_internal.h"
 #include "source_file.h"
 #include "suppress.h"
@@ -75,16 +79,18 @@ typedef struct named_file {
     const char *name;
     char *abs; /* absolute, links resolved where the file exists */
     char *uri; /* made on first need */
-    bool is_doc;
-    bool scanned; /* NOLINT comments read into SF */
+    const lsp_document *open; /* the open document it is, or NULL */
+    bool is_doc;              /* the analysed document */
+    bool scanned;             /* NOLINT comments read into SF */
     suppress_file sf;
 } named_file;
 
 /* One analysis of one document: what is needed to turn its findings into
    diagnostics. */
 typedef struct run {
+    const lsp_context *ctx;
     lsp_document *doc;
-    const char *cwd;
+    const char *cwd;    /* what relative file names are relative to */
     named_file **files; /* each allocated once: pointers stay valid */
     size_t n_files, cap_files;
     source_cache sources; /* other files, for their columns */
@@ -131,14 +137,21 @@ static named_file *file_named(run *r, const char *name)
     f->abs = real ? real : abs;
     f->name = name;
     f->is_doc = strcmp(f->abs, r->doc->real) == 0;
+    f->open = f->is_doc ? r->doc : NULL;
+    for (size_t i = 0; !f->open && i < r->ctx->n_docs; i++) {
+        const lsp_document *d = r->ctx->docs[i];
+        if (d->real && strcmp(f->abs, d->real) == 0)
+            f->open = d;
+    }
     r->files[r->n_files++] = f;
     return f;
 }
 
-static const char *file_uri(run *r, named_file *f)
+/* The URI of F: an open document's as the client wrote it. */
+static const char *file_uri(named_file *f)
 {
-    if (f->is_doc)
-        return r->doc->uri;
+    if (f->open)
+        return f->open->uri;
     if (!f->uri)
         f->uri = lsp_path_to_uri(f->abs);
     return f->uri;
@@ -160,15 +173,17 @@ static void run_free(run *r)
 
 /* ---- NOLINT ------------------------------------------------------------- */
 
-/* The NOLINT comments of F: the buffer's for the document, the disk's for
-   other files (suppress.h; the command line reads them all from disk). */
+/* The NOLINT comments of F: the buffer's for an open document, the disk's
+   for other files (suppress.h; the command line reads them all from
+   disk). */
 static const suppress_file *directives(run *r, named_file *f)
 {
+    (void)r;
     if (!f->scanned) {
         size_t len = 0;
-        char *text = f->is_doc ? NULL : source_read(f->abs, &len);
-        if (f->is_doc)
-            suppress_scan(&f->sf, r->doc->text, r->doc->len);
+        char *text = f->open ? NULL : source_read(f->abs, &len);
+        if (f->open)
+            suppress_scan(&f->sf, f->open->text, f->open->len);
         else
             suppress_scan(&f->sf, text ? text : "", text ? len : 0);
         free(text);
@@ -205,15 +220,15 @@ static void apply_nolint(run *r, diag_list *list)
 
 /* ---- Diagnostics ----------------------------------------------------- */
 
-/* The range of the token at LOC in F: columns from the buffer for the
-   document, from the disk for other files. */
+/* The range of the token at LOC in F: columns from the buffer for an
+   open document, from the disk for other files. */
 static cJSON *file_range(run *r, const named_file *f, sc_loc loc)
 {
     unsigned line0 = loc.line ? loc.line - 1 : 0;
     const char *s;
     size_t len;
-    if (f->is_doc)
-        return doc_range(r->doc, loc.line, loc.col);
+    if (f->open)
+        return doc_range(f->open, loc.line, loc.col);
     if (source_cache_line(&r->sources, f->abs, loc.line, &s, &len))
         return token_range_in(line0, s, len, loc.col);
     unsigned c = loc.col ? loc.col - 1 : 0; /* unreadable: bytes it is */
@@ -224,7 +239,7 @@ static cJSON *file_range(run *r, const named_file *f, sc_loc loc)
 static cJSON *related(run *r, sc_loc loc, const char *message)
 {
     named_file *f = file_named(r, loc.file);
-    const char *uri = f ? file_uri(r, f) : NULL;
+    const char *uri = f ? file_uri(f) : NULL;
     if (!uri)
         return NULL;
     cJSON *info = cJSON_CreateObject();
@@ -242,32 +257,22 @@ static int severity(sc_severity s)
                                  : LSP_INFORMATION;
 }
 
-/* D as an LSP Diagnostic; its notes become related information.  One
-   outside the document sits at its top, its message saying where it is,
-   and its own position comes first among the related information. */
-static cJSON *diagnostic(run *r, const diag *d)
+/* D as an LSP Diagnostic, placed in the file F it points into (NULL: a
+   problem with no place, shown at the top of the document); its notes
+   become related information. */
+static cJSON *diagnostic(run *r, named_file *f, const diag *d)
 {
-    named_file *f = file_named(r, d->loc.file);
-    const char *message = finding_message(d);
     cJSON *out = cJSON_CreateObject();
     cJSON *rel = cJSON_CreateArray();
-    if (f && f->is_doc) {
-        cJSON_AddItemToObject(out, "range",
-                              doc_range(r->doc, d->loc.line, d->loc.col));
-    } else {
+    if (f)
+        cJSON_AddItemToObject(out, "range", file_range(r, f, d->loc));
+    else
         cJSON_AddItemToObject(out, "range", lsp_range_json(0, 0, 0, 0));
-        if (d->loc.file) {
-            cJSON *here = related(r, d->loc, message);
-            if (here)
-                cJSON_AddItemToArray(rel, here);
-            message = arena_printf(r->scratch, "in %s:%u:%u: %s", d->loc.file,
-                                   d->loc.line, d->loc.col, message);
-        }
-    }
     cJSON_AddNumberToObject(out, "severity", severity(d->severity));
     cJSON_AddStringToObject(out, "code", finding_rule(d)->id);
     cJSON_AddStringToObject(out, "source", "shapecheck");
-    cJSON_AddStringToObject(out, "message", finding_utf8(r->scratch, message));
+    cJSON_AddStringToObject(out, "message",
+                            finding_utf8(r->scratch, finding_message(d)));
     for (size_t i = 0; i < d->n_notes; i++) {
         cJSON *note = related(r, d->notes[i].loc, d->notes[i].message);
         if (note)
@@ -275,6 +280,41 @@ static cJSON *diagnostic(run *r, const diag *d)
     }
     cJSON_AddItemToObject(out, "relatedInformation", rel);
     return out;
+}
+
+/* The diagnostics of URI in OUT, added on first need.  NULL when out of
+   memory. */
+static cJSON *diagnostics_of(lsp_findings *out, const char *uri)
+{
+    for (size_t i = 0; i < out->n; i++)
+        if (strcmp(out->files[i].uri, uri) == 0)
+            return out->files[i].diagnostics;
+    lsp_file_diagnostics *grown =
+        realloc(out->files, (out->n + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    out->files = grown;
+    lsp_file_diagnostics *f = &out->files[out->n];
+    if (!(f->uri = strdup(uri)))
+        return NULL;
+    f->diagnostics = cJSON_CreateArray();
+    out->n++;
+    return f->diagnostics;
+}
+
+/* Each finding of LIST as a diagnostic of the file it is in: the
+   document's first, then the others in order of appearance. */
+static void group_by_file(run *r, const diag_list *list, lsp_findings *out)
+{
+    diagnostics_of(out, r->doc->uri);
+    for (size_t i = 0; i < list->n; i++) {
+        const diag *d = &list->items[i];
+        named_file *f = file_named(r, d->loc.file);
+        const char *uri = f ? file_uri(f) : NULL;
+        cJSON *into = diagnostics_of(out, uri ? uri : r->doc->uri);
+        if (into)
+            cJSON_AddItemToArray(into, diagnostic(r, uri ? f : NULL, d));
+    }
 }
 
 /* ---- One analysis ------------------------------------------------------- */
@@ -317,12 +357,32 @@ static void run_driver(run *r, const config *cfg, diag_list *list,
     driver_free(d);
 }
 
-cJSON *lsp_analyse(lsp_document *doc, char **log)
+/* Whether the document is one of the units of the index. */
+static bool is_unit(sc_index *ix, const lsp_document *doc)
 {
-    *log = NULL;
+    for (size_t i = 0; ix && i < index_n_units(ix); i++) {
+        const char *unit = index_unit_file(ix, i);
+        if (strcmp(unit, doc->path) == 0 || strcmp(unit, doc->real) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Analyses the document's buffer with the rest of the program from the
+   index: findings into LIST, facts into FACTS. */
+static void run_index(run *r, diag_list *list, shape_fact_list *facts)
+{
+    index_document doc = {r->doc->path, r->doc->text, r->doc->len};
+    index_analyse(r->ctx->index, &doc, 1, list, facts);
+    r->cwd = r->ctx->cwd;
+}
+
+void lsp_analyse(const lsp_context *ctx, lsp_document *doc, lsp_findings *out)
+{
+    memset(out, 0, sizeof *out);
     size_t log_len = 0;
-    FILE *messages = open_memstream(log, &log_len);
-    run r = {.doc = doc, .scratch = arena_new()};
+    FILE *messages = open_memstream(&out->log, &log_len);
+    run r = {.ctx = ctx, .doc = doc, .scratch = arena_new()};
     config cfg = {0};
     char err[1024];
     if (config_for_file(&cfg, doc->path, err, sizeof err) != 0)
@@ -331,13 +391,14 @@ cJSON *lsp_analyse(lsp_document *doc, char **log)
     diag_list_init(&list);
     shape_fact_list facts;
     shape_fact_list_init(&facts);
-    run_driver(&r, &cfg, &list, &facts, messages ? messages : stderr);
+    if (is_unit(ctx->index, doc))
+        run_index(&r, &list, &facts);
+    else
+        run_driver(&r, &cfg, &list, &facts, messages ? messages : stderr);
     diag_list_sort(&list);
     config_drop_disabled(&cfg, &list);
     apply_nolint(&r, &list);
-    cJSON *out = cJSON_CreateArray();
-    for (size_t i = 0; i < list.n; i++)
-        cJSON_AddItemToArray(out, diagnostic(&r, &list.items[i]));
+    group_by_file(&r, &list, out);
     shape_fact_list_free(&doc->facts);
     doc->facts = facts;
     doc->fact_file = facts_file(&r, &doc->facts);
@@ -346,9 +407,8 @@ cJSON *lsp_analyse(lsp_document *doc, char **log)
     run_free(&r);
     if (messages)
         fclose(messages);
-    if (*log && !log_len) {
-        free(*log);
-        *log = NULL;
+    if (out->log && !log_len) {
+        free(out->log);
+        out->log = NULL;
     }
-    return out;
 }

@@ -8,6 +8,11 @@
  * as one inside sizeof) the nearest earlier declaration of the name in the
  * function stands in, with the latest shape recorded for it before the
  * cursor.
+ *
+ * At a call whose SHAPE parameter gave an unannotated pointer its shape,
+ * the hover shows what the pointer held before the call, where it came
+ * from: "inferred from the call to 'f'" would only name the call the
+ * cursor is on.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 
@@ -82,6 +87,19 @@ static const shape_fact *fact_at(const lsp_document *doc, const cursor *c)
             best = f;
     }
     return best;
+}
+
+/* The read recorded at the cursor: what the variable held there, before
+   a call at the same place gave it a shape. */
+static const shape_fact *use_at(const lsp_document *doc, const cursor *c)
+{
+    for (size_t i = 0; i < doc->facts.n; i++) {
+        const shape_fact *f = &doc->facts.items[i];
+        if (f->kind == SHAPE_FACT_USED && same_loc(f->at, c->at) &&
+            named(f, c->name, c->len))
+            return f;
+    }
+    return NULL;
 }
 
 /* A fact about the variable declared at the cursor (a global is not
@@ -172,9 +190,16 @@ static void put_notes(FILE *out, arena *a, const shape_fact *f)
     }
 }
 
+/* What a hover or a tooltip shows: the fact, and for a hover at a call
+   that gave the variable its shape, that fact (the call's reading). */
+typedef struct shown {
+    const shape_fact *fact;
+    const shape_fact *read_as;
+} shown;
+
 /* {"kind": "markdown", "value": ...} from what WRITE puts in a stream. */
-static cJSON *markdown(void (*write)(FILE *, arena *, const shape_fact *),
-                       const shape_fact *f)
+static cJSON *markdown(void (*write)(FILE *, arena *, const shown *),
+                       const shown *what)
 {
     char *text = NULL;
     size_t len = 0;
@@ -182,7 +207,7 @@ static cJSON *markdown(void (*write)(FILE *, arena *, const shape_fact *),
     if (!out)
         return NULL;
     arena *a = arena_new();
-    write(out, a, f);
+    write(out, a, what);
     fclose(out);
     arena_free(a);
     cJSON *m = cJSON_CreateObject();
@@ -192,14 +217,22 @@ static cJSON *markdown(void (*write)(FILE *, arena *, const shape_fact *),
     return m;
 }
 
-/* "`logits`: shape `[32, 10]`", then where it came from. */
-static void write_hover(FILE *out, arena *a, const shape_fact *f)
+/* "`logits`: shape `[32, 10]`", then where it came from.  At a call that
+   gave it its shape: what it held before, and how the call reads it. */
+static void write_hover(FILE *out, arena *a, const shown *what)
 {
+    const shape_fact *f = what->fact, *r = what->read_as;
     const char *name = finding_utf8(a, f->name);
     if (f->shape)
         fprintf(out, "`%s`: shape `%s`", name, finding_utf8(a, f->shape));
+    else if (r)
+        fprintf(out, "`%s`: no known shape before this call", name);
     else
         fprintf(out, "`%s`: no known shape here", name);
+    if (r && r->shape && (!f->shape || strcmp(r->shape, f->shape) != 0)) {
+        fprintf(out, "; `%s` reads it as `%s`", finding_utf8(a, r->callee),
+                finding_utf8(a, r->shape));
+    }
     if (f->n_notes)
         fputs("\n\n", out);
     put_notes(out, a, f);
@@ -217,14 +250,20 @@ cJSON *lsp_hover(const lsp_document *doc, unsigned line, unsigned character)
     if (!ident_at(s, len, lsp_utf16_bytes(s, len, character), &b, &e))
         return NULL;
     cursor c = {s + b, e - b, {doc->fact_file, line + 1, (unsigned)b + 1}};
-    const shape_fact *f = fact_at(doc, &c);
-    if (!f)
-        f = fact_of_decl(doc, &c);
-    if (!f)
-        f = fact_before(doc, &c);
-    if (!f || !f->can_hold)
+    shown what = {fact_at(doc, &c), NULL};
+    if (what.fact && what.fact->kind == SHAPE_FACT_TAKEN &&
+        what.fact->inferred) {
+        const shape_fact *before = use_at(doc, &c);
+        if (before) /* the call's reading is no source: what it held */
+            what = (shown){before, what.fact};
+    }
+    if (!what.fact)
+        what.fact = fact_of_decl(doc, &c);
+    if (!what.fact)
+        what.fact = fact_before(doc, &c);
+    if (!what.fact || !what.fact->can_hold)
         return NULL;
-    cJSON *contents = markdown(write_hover, f);
+    cJSON *contents = markdown(write_hover, &what);
     if (!contents)
         return NULL;
     cJSON *hover = cJSON_CreateObject();
@@ -273,9 +312,9 @@ static char *taken_shapes(const lsp_document *doc, const shape_fact *decl,
     return label;
 }
 
-static void write_tooltip(FILE *out, arena *a, const shape_fact *f)
+static void write_tooltip(FILE *out, arena *a, const shown *what)
 {
-    put_notes(out, a, f);
+    put_notes(out, a, what->fact);
 }
 
 /* Where the hint for DECL goes: just after its name, if the name is
@@ -311,7 +350,8 @@ static cJSON *inlay_hint(const lsp_document *doc, const shape_fact *decl)
     cJSON_AddStringToObject(hint, "label", finding_utf8(a, label));
     cJSON_AddNumberToObject(hint, "kind", LSP_HINT_TYPE);
     cJSON_AddBoolToObject(hint, "paddingLeft", true);
-    cJSON *tooltip = first->n_notes ? markdown(write_tooltip, first) : NULL;
+    shown what = {first, NULL};
+    cJSON *tooltip = first->n_notes ? markdown(write_tooltip, &what) : NULL;
     if (tooltip)
         cJSON_AddItemToObject(hint, "tooltip", tooltip);
     arena_free(a);

@@ -119,6 +119,11 @@ void shape_facts_observe(void *ud, struct analysis *an,
     f->shape = arena_strdup(list->arena,
                             shape_format(an->arena, an->dims, e->value.shape));
     f->written = is_written(e->value.origin);
+    const shape_origin *o = e->value.origin;
+    if (f->kind == SHAPE_FACT_TAKEN && o && o->kind == ORIGIN_INFERRED) {
+        f->inferred = true;
+        f->callee = arena_strdup(list->arena, o->callee ? o->callee : "?");
+    }
     note_sink sink = {list, NULL, 0, 0};
     origin_lines(an, e->value.origin, add_line, &sink);
     f->notes = sink.notes, f->n_notes = sink.n;

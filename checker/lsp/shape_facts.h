@@ -33,7 +33,11 @@ typedef struct shape_fact {
     bool can_hold;     /* a pointer, array or struct: it may have a shape */
     const char *shape; /* "[32, 10]"; NULL: no shape is known there */
     bool written;      /* the shape is its declaration's (SHAPE or array) */
-    diag_note *notes;  /* where the shape and each of its dims came from */
+    /* TAKEN: the shape is what the SHAPE parameter of the call to CALLEE
+       reads it as, seen at this argument (not where the value came from) */
+    bool inferred;
+    const char *callee;
+    diag_note *notes; /* where the shape and each of its dims came from */
     size_t n_notes;
 } shape_fact;
 

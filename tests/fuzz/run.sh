@@ -6,13 +6,13 @@
 # (default 60; 0 only builds them), starting from its seed corpus tests/fuzz/corpus/NAME; the
 # inputs it finds go to build-fuzz/fuzz-corpus/NAME (kept between runs),
 # crashes to build-fuzz/fuzz-artifacts/.  HARNESS: dim annotation verify
-# compdb config expect summary facts (default: all).  Exits 1 when any harness crashed,
+# compdb config expect summary facts lsp (default: all).  Exits 1 when any harness crashed,
 # leaked, hung or broke a property.  docs/fuzzing.md has the longer runs.
 set -eu
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-harnesses=${*:-dim annotation verify compdb config expect summary facts}
+harnesses=${*:-dim annotation verify compdb config expect summary facts lsp}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 
 CC=${FUZZ_CC:-clang} cmake -S . -B "$build" -DSHAPECHECK_FUZZ=ON \
