@@ -25,6 +25,11 @@ expect 2 output_folder "$sc" --quiet -o folder a.c
 said output_folder "-o folder: is a directory"
 ok "a folder where a file is expected"
 
+# --write-summaries into a folder that is not there: the reason, exit 2.
+expect 2 summaries_missing "$sc" --quiet --write-summaries nowhere a.c
+said summaries_missing "cannot write summary nowhere/a\.c\.json: No such file or directory"
+ok "summaries written nowhere"
+
 # A summary file cut short, and one with a key written twice.
 mkdir sums
 expect 1 write_summaries "$sc" --quiet --write-summaries sums a.c
