@@ -292,7 +292,7 @@ static void test_long_shape_text(void **state)
     (void)state;
     sc_scope s;
     sc_scope_init(&s);
-    static char text[4096], want[1024], quote[128];
+    static char text[4096], want[4096 + 256], quote[128];
     int64_t d[41];
     for (int i = 0; i < 41; i++)
         d[i] = 2;
