@@ -6,13 +6,15 @@
  * The refresh runs in a child process, not a thread: parsing moves the
  * whole process into each unit's folder (libclang applies
  * -working-directory with chdir), which a thread would do under the
- * server's own analyses; and a unit that crashes clang takes the child
- * down, not the server.  The child opens the index itself, parses what is
- * missing or stale at a low priority, and writes its progress and
- * messages, one line each, to a pipe that the server polls with its
- * input.  Entries are renamed into place, so the server's own handle on
- * the index sees each new entry whole, or not yet.  Stopping a refresh
- * (the server exits) is a SIGTERM.
+ * server's own analyses; and whatever goes wrong in it takes the child
+ * down, not the server.  The child parses in workers of its own
+ * (isolate.h), so that a unit that crashes libclang is that unit's error
+ * and the other units are still stored.  The child opens the index itself,
+ * parses what is missing or stale at a low priority, and writes its progress
+ * and messages, one line each, to a pipe that the server polls with its input.
+ * Entries are renamed into place, so the server's own handle on the index sees
+ * each new entry whole, or not yet.  Stopping a refresh (the server exits) is a
+ * SIGTERM.
  *
  * Progress goes to the client with $/progress when it supports work done
  * progress: the server creates a token (window/workDoneProgress/create)
@@ -35,6 +37,7 @@
 #include "config.h"
 #include "driver.h"
 #include "index.h"
+#include "isolate.h"
 #include "jsonrpc.h"
 #include "lsp_internal.h"
 
@@ -377,6 +380,12 @@ static void refresh_child(lsp_project *p, int out_fd)
         /* not allowed: the refresh runs at the server's priority */
     }
     signal(SIGTERM, SIG_DFL);
+    /* Parse workers of its own (isolate.h): the server's zygote socket
+       was just closed, and sharing it would mix the two processes'
+       requests.  This process has one thread, as isolate_start wants.
+       So a unit that crashes libclang costs that unit, not the rest of
+       the refresh (without workers: parsed in this process). */
+    isolate_start();
     FILE *out = fdopen(out_fd, "w");
     if (!out)
         _exit(2);
