@@ -53,6 +53,9 @@ typedef struct sig_effect {
     const dim_poly *value;
     sc_loc loc;
     const value_note *note; /* where the body got the value, or NULL */
+    /* A pointer member that holds memory the call allocated (or null) on
+       every path: VALUE is NULL.  The caller's object stays bounded. */
+    bool fresh;
 } sig_effect;
 
 /* A summary's write (mod): on some path the body may change the memory
@@ -115,6 +118,9 @@ typedef struct signature {
        that memory (docs/memory-model.md): a caller whose arguments others
        can reach uses the annotations only. */
     bool assumes_private;
+    /* ...of the memory of these parameters (bit i; parameters past 63 and
+       a summary that does not say: all of them). */
+    uint64_t private_params;
 } signature;
 
 /* ---- Observing shapes (editors: hover, inlay hints) -------------------- */

@@ -313,12 +313,18 @@ call_result *call_instantiate(analysis *an, const signature *sig,
     r->result_effect_values = arena_array(an->arena, sig->n_result_effects + 1,
                                           sizeof *r->result_effect_values);
     for (uint32_t k = 0; k < sig->n_result_effects; k++)
-        r->result_effect_values[k] = dim_substitute(
-            an->dims, sig->result_effects[k].value, instantiate_sym, &in);
+        r->result_effect_values[k] =
+            sig->result_effects[k].fresh
+                ? NULL
+                : dim_substitute(an->dims, sig->result_effects[k].value,
+                                 instantiate_sym, &in);
     r->effect_values =
         arena_array(an->arena, sig->n_effects + 1, sizeof *r->effect_values);
     for (uint32_t k = 0; k < sig->n_effects; k++)
-        r->effect_values[k] = dim_substitute(an->dims, sig->effects[k].value,
-                                             instantiate_sym, &in);
+        r->effect_values[k] =
+            sig->effects[k].fresh
+                ? NULL
+                : dim_substitute(an->dims, sig->effects[k].value,
+                                 instantiate_sym, &in);
     return r;
 }

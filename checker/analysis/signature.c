@@ -625,6 +625,7 @@ const signature *signature_merge(analysis *an, const signature *annotated,
     m->n_writes = derived->n_writes;
     m->no_return = derived->no_return;
     m->assumes_private = derived->assumes_private;
+    m->private_params = derived->private_params;
     m->derived = true;
     return m;
 }

@@ -153,8 +153,13 @@ static void add_writes(cJSON *fn, const signature *sig)
         cJSON_AddBoolToObject(fn, "writes_any", 1);
     if (sig->no_return)
         cJSON_AddBoolToObject(fn, "no_return", 1);
-    if (sig->assumes_private)
+    if (sig->assumes_private) {
         cJSON_AddBoolToObject(fn, "assumes_private", 1);
+        cJSON *which = cJSON_AddArrayToObject(fn, "private_params");
+        for (uint32_t i = 0; i < 64 && i < sig->n_params; i++)
+            if (sig->private_params >> i & 1)
+                cJSON_AddItemToArray(which, cJSON_CreateNumber(i));
+    }
     if (!sig->n_writes)
         return;
     cJSON *writes = cJSON_AddArrayToObject(fn, "writes");
@@ -206,8 +211,11 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
             cJSON *e = cJSON_CreateObject();
             cJSON_AddNumberToObject(e, "param", sig->effects[k].param);
             cJSON_AddStringToObject(e, "member", sig->effects[k].suffix);
-            cJSON_AddStringToObject(e, "value",
-                                    poly_text(&nm, sig->effects[k].value));
+            if (sig->effects[k].fresh)
+                cJSON_AddBoolToObject(e, "fresh", 1);
+            else
+                cJSON_AddStringToObject(e, "value",
+                                        poly_text(&nm, sig->effects[k].value));
             cJSON_AddItemToArray(effects, e);
         }
     }
@@ -218,8 +226,11 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
         for (uint32_t k = 0; k < sig->n_result_effects; k++) {
             cJSON *e = cJSON_CreateObject();
             cJSON_AddStringToObject(e, "member", sig->result_effects[k].suffix);
-            cJSON_AddStringToObject(
-                e, "value", poly_text(&nm, sig->result_effects[k].value));
+            if (sig->result_effects[k].fresh)
+                cJSON_AddBoolToObject(e, "fresh", 1);
+            else
+                cJSON_AddStringToObject(
+                    e, "value", poly_text(&nm, sig->result_effects[k].value));
             cJSON_AddItemToArray(effects, e);
         }
     }
@@ -494,6 +505,17 @@ static void read_writes(reader *rd, const cJSON *fn_json, const char *fn)
     sig->writes_any = json_flag(fn_json, "writes_any");
     sig->no_return = json_flag(fn_json, "no_return");
     sig->assumes_private = json_flag(fn_json, "assumes_private");
+    const cJSON *which =
+        cJSON_GetObjectItemCaseSensitive(fn_json, "private_params");
+    const cJSON *p;
+    sig->private_params = which ? 0 : ~(uint64_t)0;
+    cJSON_ArrayForEach(p, which)
+    {
+        if (cJSON_IsNumber(p) && p->valueint >= 0 && p->valueint < 64)
+            sig->private_params |= (uint64_t)1 << p->valueint;
+        else
+            sig->private_params = ~(uint64_t)0;
+    }
     const cJSON *writes = cJSON_GetObjectItemCaseSensitive(fn_json, "writes");
     if (writes && !cJSON_IsArray(writes)) {
         fail(rd, "malformed writes in function", fn);
@@ -547,21 +569,23 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
         const cJSON *param = cJSON_GetObjectItemCaseSensitive(e, "param");
         const char *member = json_string(e, "member"),
                    *value = json_string(e, "value");
+        bool fresh = json_flag(e, "fresh");
         if (!cJSON_IsNumber(param) || param->valueint < 0 ||
             (uint32_t)param->valueint >= sig->n_params || !member ||
-            !is_member_path(member) || !value) {
+            !is_member_path(member) || !value == !fresh) {
             fail(rd, "malformed effect in function", fn);
             return;
         }
-        const shape *v = read_shape(rd, value, fn);
-        if (!v || v->rank != 1)
+        const shape *v = fresh ? NULL : read_shape(rd, value, fn);
+        if (!fresh && (!v || v->rank != 1))
             return;
         sig->effects[sig->n_effects++] =
             (sig_effect){(uint32_t)param->valueint,
                          arena_strdup(rd->an->arena, member),
-                         v->dims[0],
+                         v ? v->dims[0] : NULL,
                          {0},
-                         NULL};
+                         NULL,
+                         fresh};
     }
 }
 
@@ -594,13 +618,15 @@ static void read_result_effects(reader *rd, const cJSON *fn_json,
     {
         const char *member = json_string(e, "member");
         const char *value = json_string(e, "value");
-        const dim_poly *v = value ? read_poly(rd, value, fn) : NULL;
-        if (!member || member[0] != '.' || !is_member_path(member) || !v) {
+        bool fresh = json_flag(e, "fresh");
+        const dim_poly *v = value && !fresh ? read_poly(rd, value, fn) : NULL;
+        if (!member || member[0] != '.' || !is_member_path(member) ||
+            !v == !fresh) {
             fail(rd, "malformed result effect in function", fn);
             return;
         }
-        sig->result_effects[sig->n_result_effects++] =
-            (sig_effect){0, arena_strdup(rd->an->arena, member), v, {0}, NULL};
+        sig->result_effects[sig->n_result_effects++] = (sig_effect){
+            0, arena_strdup(rd->an->arena, member), v, {0}, NULL, fresh};
     }
 }
 

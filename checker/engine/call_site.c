@@ -227,7 +227,7 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
     for (uint32_t k = 0; k < sig->n_effects; k++) {
         const sig_effect *e = &sig->effects[k];
         const dim_poly *v = r->effect_values[k];
-        if (e->param >= n_args || !v || e->suffix[0] != '-')
+        if (e->param >= n_args || (!v && !e->fresh) || e->suffix[0] != '-')
             continue;
         const ptset *p = vals[e->param].v->pts;
         if (!p || p->unknown || p->n != 1)
@@ -244,7 +244,12 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
             loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
             rest += len + (rest[len] == '.');
         }
-        if (!loc || loc_get(w, loc)->type.cls != IR_TYPE_INT)
+        if (loc && e->fresh && loc_get(w, loc)->type.cls == IR_TYPE_POINTER) {
+            const location *l = loc_get(w, loc);
+            cell_write(w, loc, aval_fresh_member(w, n, loc), !l->weak, n);
+            continue;
+        }
+        if (!loc || !v || loc_get(w, loc)->type.cls != IR_TYPE_INT)
             continue;
         const location *l = loc_get(w, loc);
         value_note *note = names_set_note(w, l->display, v, n->loc);
@@ -468,12 +473,17 @@ static void apply_result_effects(walk *w, const ir_node *n,
     for (uint32_t k = 0; k < sig->n_result_effects; k++) {
         const char *rest = sig->result_effects[k].suffix;
         const dim_poly *v = r->result_effect_values[k];
+        bool fresh = sig->result_effects[k].fresh;
         loc_id loc = obj;
-        while (loc && v && *rest == '.') {
+        while (loc && (v || fresh) && *rest == '.') {
             rest++;
             size_t len = strcspn(rest, ".");
             loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
             rest += len;
+        }
+        if (loc && fresh && loc_get(w, loc)->type.cls == IR_TYPE_POINTER) {
+            cell_replace(w, loc, aval_fresh_member(w, n, loc));
+            continue;
         }
         if (!loc || !v || loc_get(w, loc)->type.cls != IR_TYPE_INT)
             continue;
@@ -558,22 +568,23 @@ static bool trusted(walk *w, const signature *sig, const value *vals,
 {
     if (!sig->assumes_private)
         return true;
-    bool from_caller = false;
     for (uint32_t i = 0; i < n_args; i++) {
         const aval *v = vals[i].v;
         if (vals[i].type.cls != IR_TYPE_POINTER &&
             vals[i].type.cls != IR_TYPE_ARRAY)
             continue;
-        if (v->is_null)
-            continue;
+        if (v->is_null || (i < 64 && !(sig->private_params >> i & 1)))
+            continue; /* nothing, or memory the summary does not rely on */
         if (!v->pts || v->pts->unknown)
             return false; /* may point anywhere */
-        for (uint32_t k = 0; k < v->pts->n; k++)
+        for (uint32_t k = 0; k < v->pts->n; k++) {
+            bool from_caller = false;
             if (!loc_private(w, v->pts->targets[k], &from_caller))
                 return false;
+            if (from_caller)
+                walk_relies_on(w, v->pts->targets[k]);
+        }
     }
-    if (from_caller)
-        w->relies_private = true;
     return true;
 }
 

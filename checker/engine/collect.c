@@ -195,6 +195,24 @@ typedef struct member_scan {
 
 static bool expressible(walk *w, const dim_poly *v);
 
+/* Whether pointer V holds only memory this body allocated and kept to
+   itself (or null): a caller can give it a fresh object of its own. */
+static bool holds_fresh(walk *w, const aval *v)
+{
+    if (v->is_null)
+        return true;
+    const ptset *p = v->pts;
+    if (!p || p->unknown || !p->n)
+        return false;
+    for (uint32_t i = 0; i < p->n; i++) {
+        loc_id t = p->targets[i];
+        if (loc_get(w, loc_get(w, t)->object)->kind != OBJ_ALLOC ||
+            is_escaped(w, t))
+            return false;
+    }
+    return true;
+}
+
 /* The integer members below LOC whose values the caller can name. */
 static void scan_members(member_scan *m, loc_id loc, unsigned depth)
 {
@@ -207,8 +225,11 @@ static void scan_members(member_scan *m, loc_id loc, unsigned depth)
             continue;
         }
         const char *path = path_below(w, c, m->obj);
-        const aval *v = l->type.cls == IR_TYPE_INT ? cell_read(w, c) : NULL;
-        if (!path || !v || !expressible(w, v->num) ||
+        bool ptr = l->type.cls == IR_TYPE_POINTER;
+        const aval *v =
+            l->type.cls == IR_TYPE_INT || ptr ? cell_read(w, c) : NULL;
+        bool fresh = v && ptr && holds_fresh(w, v);
+        if (!path || !v || (ptr ? !fresh : !expressible(w, v->num)) ||
             m->n == SUMMARY_MAX_WRITES)
             continue;
         if (m->n == m->cap) {
@@ -218,8 +239,12 @@ static void scan_members(member_scan *m, loc_id loc, unsigned depth)
                 memcpy(more, m->out, m->n * sizeof *more);
             m->out = more;
         }
-        m->out[m->n++] = (sig_effect){
-            0, path, v->num, v->note ? v->note->loc : w->f->loc, v->note};
+        m->out[m->n++] = (sig_effect){0,
+                                      path,
+                                      fresh ? NULL : v->num,
+                                      v->note ? v->note->loc : w->f->loc,
+                                      fresh ? NULL : v->note,
+                                      fresh};
     }
 }
 
@@ -267,7 +292,8 @@ static void collect_result(walk *w, const ir_node *n, const value *v)
     for (uint32_t i = 0; i < s->n_result_effects; i++)
         for (uint32_t k = 0; k < m.n; k++)
             if (strcmp(m.out[k].suffix, s->result_effects[i].suffix) == 0 &&
-                m.out[k].value == s->result_effects[i].value) {
+                m.out[k].value == s->result_effects[i].value &&
+                m.out[k].fresh == s->result_effects[i].fresh) {
                 s->result_effects[keep++] = s->result_effects[i];
                 break;
             }
@@ -446,16 +472,19 @@ static bool expressible(walk *w, const dim_poly *v)
 }
 
 static void add_effect(walk *w, uint32_t param, const char *suffix,
-                       const aval *v)
+                       const aval *v, bool fresh)
 {
     signature *sig = w->sum->sig;
     sig_effect *effects =
         arena_array(w->an->arena, sig->n_effects + 1, sizeof *effects);
     if (sig->n_effects)
         memcpy(effects, sig->effects, sig->n_effects * sizeof *effects);
-    effects[sig->n_effects++] =
-        (sig_effect){param, arena_strdup(w->an->arena, suffix), v->num,
-                     v->note ? v->note->loc : w->f->loc, v->note};
+    effects[sig->n_effects++] = (sig_effect){param,
+                                             arena_strdup(w->an->arena, suffix),
+                                             fresh ? NULL : v->num,
+                                             v->note ? v->note->loc : w->f->loc,
+                                             fresh ? NULL : v->note,
+                                             fresh};
     sig->effects = effects;
 }
 
@@ -470,10 +499,18 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
     const aval *v = value;
     const location *l = loc_get(w, key);
     const char *suffix;
-    int param =
-        l->type.cls == IR_TYPE_INT ? loc_param_path(w, key, &suffix) : -1;
-    if (param < 0 || suffix[0] != '-' || w->sum->assigned[param] ||
-        !expressible(w, v->num))
+    bool ptr = l->type.cls == IR_TYPE_POINTER;
+    int param = l->type.cls == IR_TYPE_INT || ptr
+                    ? loc_param_path(w, key, &suffix)
+                    : -1;
+    if (param < 0 || suffix[0] != '-' || w->sum->assigned[param])
+        return;
+    if (ptr) { /* "->tokens_file = fopen(...)": fresh on every path */
+        if (holds_fresh(w, v))
+            add_effect(w, (uint32_t)param, suffix, v, true);
+        return;
+    }
+    if (!expressible(w, v->num))
         return;
     state here = w->st;
     w->st.cells = pmap_empty(); /* its value at entry */
@@ -481,7 +518,7 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
     const aval *entry = cell_read(w, key);
     w->st = here;
     if (entry->num != v->num)
-        add_effect(w, (uint32_t)param, suffix, v);
+        add_effect(w, (uint32_t)param, suffix, v, false);
 }
 
 signature *collect_finish(walk *w)
@@ -516,6 +553,7 @@ signature *collect_finish(walk *w)
     sig->writes_any = s->writes_any;
     sig->no_return = !s->have_exit;
     sig->assumes_private = w->relies_private;
+    sig->private_params = w->relies_params;
     sig->summarised = true;
     sig->derived = true;
     return sig;

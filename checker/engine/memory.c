@@ -338,6 +338,32 @@ loc_id loc_alloc(walk *w, const ir_node *site)
     return table_add(w, &k, &proto);
 }
 
+void walk_relies_on(walk *w, loc_id loc)
+{
+    const char *suffix;
+    int param = loc_param_path(w, loc, &suffix);
+    w->relies_private = true;
+    w->relies_params |=
+        param >= 0 && param < 64 ? (uint64_t)1 << param : ~(uint64_t)0;
+}
+
+/* The memory a call left in MEMBER, fresh (a summary's fresh effect):
+   one object per call and member. */
+loc_id loc_alloc_member(walk *w, const ir_node *site, loc_id member)
+{
+    loc_key k = {OBJ_ALLOC, member, site};
+    loc_id id = table_find(w, &k);
+    if (id)
+        return id;
+    const location *m = loc_get(w, member);
+    location proto = {.kind = OBJ_ALLOC,
+                      .site = site,
+                      .weak = w->in_loop,
+                      .display = arena_printf(w->scratch, "*%s", m->display),
+                      .type = pointee_type(&m->type)};
+    return table_add(w, &k, &proto);
+}
+
 /* "cfg.batch", "l->B" from the parent's display. */
 static const char *child_display(walk *w, const location *p, const char *name)
 {
@@ -529,7 +555,7 @@ static const void *clobber_of(walk *w, const state *st, loc_id loc)
        caller kept to itself (the summary says it relied on that). */
     bool unseen = !l->from_caller || escaped;
     if (!unseen && pmap_get(st->marks, MARK_ALL))
-        w->relies_private = true; /* its value survived by that alone */
+        walk_relies_on(w, loc); /* its value survived by that alone */
     if ((unseen && (site = pmap_get(st->marks, MARK_ALL))) ||
         (site = pmap_get(st->marks, mark_key(l->akey, MARK_CLASS))) ||
         (site = pmap_get(st->marks, mark_key(l->wide, MARK_CLASS))))
@@ -638,7 +664,7 @@ static void clobber_present(void *ud, uint32_t key, const void *value)
     if (key == cc->except)
         return;
     if (cc->all && l->from_caller && !is_escaped(w, key)) {
-        w->relies_private = true; /* the caller's own: see clobber_of */
+        walk_relies_on(w, key); /* the caller's own: see clobber_of */
         return;
     }
     if (cc->all || l->akey == cc->class_a || l->akey == cc->class_b ||

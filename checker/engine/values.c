@@ -37,6 +37,14 @@ const aval *aval_null(walk *w)
     return aval_new(w, &(aval){.is_null = true, .pts = &nothing});
 }
 
+const aval *aval_fresh_member(walk *w, const ir_node *site, loc_id member)
+{
+    ptset *p = arena_alloc(w->scratch, sizeof *p);
+    p->n = 1, p->maybe_null = true;
+    p->targets[0] = loc_alloc_member(w, site, member);
+    return aval_new(w, &(aval){.pts = p});
+}
+
 /* Plain integers (no note, no bounds) are made over and over (every
    constant evaluated, every symbol stored): one per value is enough, as
    values are never changed once made. */

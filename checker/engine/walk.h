@@ -156,6 +156,7 @@ typedef struct walk {
     uint64_t steps;          /* work done (WORK_BUDGET_FUNCTION) */
     bool relies_private;     /* what it knows of its caller's memory survived
                                 code nobody can see (see location.from_caller) */
+    uint64_t relies_params;  /* ...of these parameters (bit i) */
     bool over_budget;
     /* A value made while evaluating what is stored in a named integer
        variable is shown by that variable's name ("batch", not "atoi"):
@@ -176,6 +177,10 @@ const location *loc_get(const walk *w, loc_id id);
 loc_id loc_var(walk *w, const ir_decl *d);
 loc_id loc_entry(walk *w, loc_id pointer);
 loc_id loc_alloc(walk *w, const ir_node *site);
+loc_id loc_alloc_member(walk *w, const ir_node *site, loc_id member);
+/* What the walk knows of LOC, its caller's memory, holds only if that
+   memory is private to the caller (signature.private_params). */
+void walk_relies_on(walk *w, loc_id loc);
 loc_id loc_unknown(walk *w);
 loc_id loc_field(walk *w, loc_id parent, const ir_decl *field);
 loc_id loc_field_named(walk *w, loc_id parent, const char *name);
@@ -229,6 +234,8 @@ state state_top(walk *w, const ir_node *site);
 extern const aval aval_nothing; /* no information */
 const aval *aval_new(walk *w, const aval *proto);
 const aval *aval_null(walk *w);
+/* A pointer to the fresh object a call left in MEMBER (loc_alloc_member). */
+const aval *aval_fresh_member(walk *w, const ir_node *site, loc_id member);
 const aval *aval_int(walk *w, const dim_poly *num, const value_note *note);
 /* SITE's symbol for LOC (TAG tells purposes apart): the same arguments
    give the same symbol for the whole walk. */
