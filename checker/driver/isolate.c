@@ -314,18 +314,41 @@ static void catch_crashes(void)
         sigaction(signals[i], &sa, NULL);
 }
 
-/* A stack overflow's signal needs a stack of its own to be handled on. */
-static void *alternate_stack(void)
+/* A stack overflow's signal needs a stack of its own to be handled on.
+   The thread's previous one (a sanitizer's, which it unmaps when the
+   thread ends) is put back before the thread ends. */
+typedef struct alt_stack {
+    void *mem; /* NULL: none installed */
+    stack_t old;
+} alt_stack;
+
+static void alt_stack_push(alt_stack *a)
 {
     stack_t ss;
     memset(&ss, 0, sizeof ss);
+    memset(a, 0, sizeof *a);
     ss.ss_size = 1u << 16;
     ss.ss_sp = malloc(ss.ss_size);
-    if (ss.ss_sp && sigaltstack(&ss, NULL) != 0) {
+    if (ss.ss_sp && sigaltstack(&ss, &a->old) != 0) {
         free(ss.ss_sp);
-        return NULL;
+        return;
     }
-    return ss.ss_sp;
+    a->mem = ss.ss_sp;
+}
+
+static void alt_stack_pop(alt_stack *a)
+{
+    if (!a->mem)
+        return;
+    if (a->old.ss_flags & SS_DISABLE) {
+        stack_t off;
+        memset(&off, 0, sizeof off);
+        off.ss_flags = SS_DISABLE;
+        sigaltstack(&off, NULL);
+    } else {
+        sigaltstack(&a->old, NULL);
+    }
+    free(a->mem);
 }
 
 typedef struct worker_setup {
@@ -380,7 +403,8 @@ static bool serve_one(frontend *fe, int fd, inbox *in)
 static void *worker_main(void *arg)
 {
     worker_setup *ws = arg;
-    void *altstack = alternate_stack();
+    alt_stack altstack;
+    alt_stack_push(&altstack);
     catch_crashes();
     const char *include_dir = inbox_str(&ws->setup, NULL);
     const char *root = inbox_str(&ws->setup, NULL);
@@ -408,7 +432,7 @@ static void *worker_main(void *arg)
     free(force);
     free((void *)include_dir);
     free((void *)root);
-    free(altstack);
+    alt_stack_pop(&altstack);
     return NULL;
 }
 
