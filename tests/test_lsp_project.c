@@ -286,9 +286,9 @@ static void test_hover_at_the_call_is_not_circular(void **state)
 }
 
 /* The bug crosses files: reported in train.c once the index (built in the
-   background, with progress) has net.c; the hover at the call names the
-   callee and the macro; and fixing net.c in the editor, then saving it,
-   analyses train.c again. */
+   background, with progress) has net.c; the hover at the call and the
+   inlay hint at the declaration name the callee and the macro; and fixing
+   net.c in the editor, then saving it, analyses train.c again. */
 static void test_cross_file_finding_with_the_index(void **state)
 {
     (void)state;
@@ -319,6 +319,21 @@ static void test_cross_file_finding_with_the_index(void **state)
     assert_non_null(strstr(md, "ROWS defined as 100 here (net.h:"));
     assert_non_null(strstr(md, "(net.c:"));
     free(md);
+    /* The inlay hint at the declaration: the same shape and sources. */
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddItemToObject(params, "textDocument", document(p.c.uri));
+    cJSON_AddItemToObject(params, "range", range(0, 0, 100, 0));
+    request(&p.c, 3, "textDocument/inlayHint", params);
+    cJSON *answer = response(&p.c, 3);
+    const cJSON *hint = cJSON_GetArrayItem(get(answer, "result"), 0);
+    find(p.c.text, "float *logits", "logits", &line, &character);
+    assert_int_equal(get_int(get(hint, "position"), "line"), line);
+    assert_string_equal(get_string(hint, "label"), ": [400]");
+    const char *tip = get_string(get(hint, "tooltip"), "value");
+    assert_non_null(strstr(tip, "returned by 'forward'"));
+    assert_non_null(strstr(tip, "ROWS defined as 100 here (net.h:"));
+    assert_null(strstr(tip, "inferred from"));
+    cJSON_Delete(answer);
 
     /* net.c fixed (twice the rows) and saved: train.c is clean. */
     open_uri(&p.c, p.net_uri, p.net_text);
