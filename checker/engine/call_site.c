@@ -246,7 +246,10 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
         }
         if (loc && e->fresh && loc_get(w, loc)->type.cls == IR_TYPE_POINTER) {
             const location *l = loc_get(w, loc);
-            cell_write(w, loc, aval_fresh_member(w, n, loc), !l->weak, n);
+            const aval *p = aval_fresh_member(w, n, loc);
+            cell_write(w, loc, p, !l->weak, n);
+            if (l->external || is_escaped(w, loc)) /* others see it too */
+                escape_deep(w, p->pts->targets[0]);
             continue;
         }
         if (!loc || !v || loc_get(w, loc)->type.cls != IR_TYPE_INT)
@@ -545,8 +548,8 @@ static value result_of(walk *w, const ir_node *n, const signature *sig,
         aval proto = {0};
         /* A RETURNS_SHAPE result is a buffer the call made (SPEC 3). */
         bool made = allocates || (sig && sig->returns && !sig->returns_via);
-        if ((made && n->type.elem_cls != IR_TYPE_RECORD) ||
-            (sig && sig->returns_fresh))
+        if (allocates || (made && n->type.elem_cls != IR_TYPE_RECORD) ||
+            (sig && sig->returns_fresh)) /* (fopen's FILE is fresh too) */
             proto.pts = fresh(w, n);
         if (r && r->returns)
             proto.extent =

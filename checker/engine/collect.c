@@ -207,7 +207,7 @@ static bool holds_fresh(walk *w, const aval *v)
     for (uint32_t i = 0; i < p->n; i++) {
         loc_id t = p->targets[i];
         if (loc_get(w, loc_get(w, t)->object)->kind != OBJ_ALLOC ||
-            is_escaped(w, t))
+            !escaped_only_into_caller(w, t))
             return false;
     }
     return true;

@@ -208,12 +208,31 @@ static bool seen_outside(walk *w, const place *p)
     return p->at && p->at->unknown;
 }
 
-/* The targets of pointer V escape (stored where others can reach it). */
-static void escape_targets(walk *w, const aval *v)
+/* Whether every place P may be is its caller's memory (a parameter's
+   pointee nothing else reached). */
+static bool only_caller_memory(walk *w, const place *p)
+{
+    if (p->anywhere || (p->at && p->at->unknown) || (!p->loc && !p->at))
+        return false;
+    uint32_t n = p->loc ? 1 : p->at->n;
+    for (uint32_t i = 0; i < n; i++) {
+        loc_id at = p->loc ? p->loc : p->at->targets[i];
+        const location *l = loc_get(w, at);
+        if (!l->from_caller || is_escaped(w, at))
+            return false;
+    }
+    return true;
+}
+
+/* The targets of pointer V escape (stored at P, where others can reach
+   it). */
+static void escape_targets(walk *w, const place *p, const aval *v)
 {
     collect_escape(w, v);
+    w->into_caller = only_caller_memory(w, p);
     for (uint32_t i = 0; v->pts && i < v->pts->n; i++)
         escape_deep(w, v->pts->targets[i]);
+    w->into_caller = false;
 }
 
 /* ---- Records ------------------------------------------------------------ */
@@ -241,7 +260,7 @@ static void copy_fields(walk *w, const place *dst, const place *src,
             }
             value v = place_read(w, &s, site);
             if (seen_outside(w, &d) && v.v->pts)
-                escape_targets(w, v.v);
+                escape_targets(w, &d, v.v);
             if (v.v->note && d.loc) { /* "l.B set to 64", not the source's */
                 value_note *note = arena_alloc(w->an->arena, sizeof *note);
                 *note = *v.v->note;
@@ -506,7 +525,7 @@ void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
         v.v = allocated(w, v.v, t,
                         site->kind == IR_ASSIGN ? site->kids[1] : site);
     if (t->cls == IR_TYPE_POINTER && v.v->pts && seen_outside(w, p))
-        escape_targets(w, v.v);
+        escape_targets(w, p, v.v);
     if (target && (v.v->extent.shape || v.v->observed.shape))
         v.v = retold(w, v.v, target, site);
     if (target && v.v->pts && v.v->pts->n == 1 && target->name[0])

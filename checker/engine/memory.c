@@ -783,6 +783,14 @@ void clobber_outside(walk *w, const ir_node *site)
 
 /* ---- Deep clobbers and escapes ------------------------------------------ */
 
+bool escaped_only_into_caller(walk *w, loc_id loc)
+{
+    for (; loc; loc = loc_get(w, loc)->parent)
+        if (pmap_get(w->escaped_elsewhere, loc))
+            return false;
+    return true;
+}
+
 typedef struct deep_ctx {
     walk *w;
     loc_id seen[DEEP_MAX];
@@ -882,6 +890,9 @@ void escape_deep(walk *w, loc_id obj)
     deep_collect(&d, obj);
     for (uint32_t i = 0; i < d.n; i++) {
         const location *l = loc_get(w, d.seen[i]);
+        if (!w->into_caller) /* (over the whole walk: never too few) */
+            w->escaped_elsewhere = pmap_set(w->scratch, w->escaped_elsewhere,
+                                            d.seen[i], &escaped_marker);
         if (l->external || is_escaped(w, d.seen[i]))
             continue;
         mark(w, mark_key(d.seen[i], MARK_ESCAPED), &escaped_marker);

@@ -157,6 +157,10 @@ typedef struct walk {
     bool relies_private;     /* what it knows of its caller's memory survived
                                 code nobody can see (see location.from_caller) */
     uint64_t relies_params;  /* ...of these parameters (bit i) */
+    /* Escapes other than a store into the caller's memory (into_caller
+       set while that one is made), for the summary's fresh effects. */
+    pmap escaped_elsewhere;
+    bool into_caller;
     bool over_budget;
     /* A value made while evaluating what is stored in a named integer
        variable is shown by that variable's name ("batch", not "atoi"):
@@ -181,6 +185,9 @@ loc_id loc_alloc_member(walk *w, const ir_node *site, loc_id member);
 /* What the walk knows of LOC, its caller's memory, holds only if that
    memory is private to the caller (signature.private_params). */
 void walk_relies_on(walk *w, loc_id loc);
+/* Whether LOC escaped, if at all, only by being stored in its caller's
+   memory (a parameter's pointee): a fresh effect can still say it. */
+bool escaped_only_into_caller(walk *w, loc_id loc);
 loc_id loc_unknown(walk *w);
 loc_id loc_field(walk *w, loc_id parent, const ir_decl *field);
 loc_id loc_field_named(walk *w, loc_id parent, const char *name);
