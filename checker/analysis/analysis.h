@@ -56,6 +56,7 @@ typedef struct sig_effect {
     /* A pointer member that holds memory the call allocated (or null) on
        every path: VALUE is NULL.  The caller's object stays bounded. */
     bool fresh;
+    bool kept; /* fresh, or on some path what it held at entry */
 } sig_effect;
 
 /* A summary's write (mod): on some path the body may change the memory

@@ -211,6 +211,8 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
             cJSON *e = cJSON_CreateObject();
             cJSON_AddNumberToObject(e, "param", sig->effects[k].param);
             cJSON_AddStringToObject(e, "member", sig->effects[k].suffix);
+            if (sig->effects[k].kept)
+                cJSON_AddBoolToObject(e, "kept", 1);
             if (sig->effects[k].fresh)
                 cJSON_AddBoolToObject(e, "fresh", 1);
             else
@@ -585,7 +587,8 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
                          v ? v->dims[0] : NULL,
                          {0},
                          NULL,
-                         fresh};
+                         fresh,
+                         fresh && json_flag(e, "kept")};
     }
 }
 
@@ -626,7 +629,7 @@ static void read_result_effects(reader *rd, const cJSON *fn_json,
             return;
         }
         sig->result_effects[sig->n_result_effects++] = (sig_effect){
-            0, arena_strdup(rd->an->arena, member), v, {0}, NULL, fresh};
+            0, arena_strdup(rd->an->arena, member), v, {0}, NULL, fresh, false};
     }
 }
 

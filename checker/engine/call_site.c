@@ -247,9 +247,11 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
         if (loc && e->fresh && loc_get(w, loc)->type.cls == IR_TYPE_POINTER) {
             const location *l = loc_get(w, loc);
             const aval *p = aval_fresh_member(w, n, loc);
+            loc_id made = p->pts->targets[0];
+            if (e->kept) /* or what it held */
+                p = aval_join(w, cell_read(w, loc), p, n, loc);
             cell_write(w, loc, p, !l->weak, n);
-            if (l->external || is_escaped(w, loc)) /* others see it too */
-                escape_deep(w, p->pts->targets[0]);
+            escape_stored(w, loc, made);
             continue;
         }
         if (!loc || !v || loc_get(w, loc)->type.cls != IR_TYPE_INT)
@@ -306,6 +308,20 @@ static bool writable(const ir_node *n, uint32_t i, const value *v)
                : false;
 }
 
+/* The pointer cells below LOC hold memory call N allocated: each its own
+   fresh object (escaped with LOC if others can reach it). */
+static void fill_fresh(walk *w, const ir_node *n, loc_id loc)
+{
+    const location *l = loc_get(w, loc);
+    for (loc_id c = l->first_child; c; c = loc_get(w, c)->next_sibling)
+        fill_fresh(w, n, c);
+    if (l->type.cls != IR_TYPE_POINTER)
+        return;
+    const aval *p = aval_fresh_member(w, n, loc);
+    cell_write(w, loc, p, !l->weak, n);
+    escape_stored(w, loc, p->pts->targets[0]);
+}
+
 static void apply_library(walk *w, const ir_node *n, lib_effect e,
                           const value *vals, uint32_t n_args)
 {
@@ -313,7 +329,7 @@ static void apply_library(walk *w, const ir_node *n, lib_effect e,
         w->st.dead = true;
         return;
     }
-    if (e != LIB_WRITES)
+    if (e != LIB_WRITES && e != LIB_FILLS)
         return;
     for (uint32_t i = 0; i < n_args; i++) {
         if (!writable(n, i, &vals[i]))
@@ -321,8 +337,11 @@ static void apply_library(walk *w, const ir_node *n, lib_effect e,
         const ptset *p = vals[i].v->pts;
         if (!p || p->unknown)
             clobber_anywhere(w, &(ir_type){.cls = IR_TYPE_OTHER}, n);
-        for (uint32_t k = 0; p && k < p->n; k++)
+        for (uint32_t k = 0; p && k < p->n; k++) {
             clobber_deep(w, p->targets[k], n);
+            if (e == LIB_FILLS)
+                fill_fresh(w, n, p->targets[k]);
+        }
     }
 }
 

@@ -196,18 +196,24 @@ typedef struct member_scan {
 static bool expressible(walk *w, const dim_poly *v);
 
 /* Whether pointer V holds only memory this body allocated and kept to
-   itself (or null): a caller can give it a fresh object of its own. */
-static bool holds_fresh(walk *w, const aval *v)
+   itself (or null), or what ENTRY (its value at entry, or NULL) held:
+   a caller can give it a fresh object of its own.  *KEPT: some of ENTRY. */
+static bool holds_fresh(walk *w, const aval *v, const aval *entry, bool *kept)
 {
+    *kept = false;
     if (v->is_null)
         return true;
-    const ptset *p = v->pts;
+    const ptset *p = v->pts, *e = entry ? entry->pts : NULL;
     if (!p || p->unknown || !p->n)
         return false;
     for (uint32_t i = 0; i < p->n; i++) {
         loc_id t = p->targets[i];
-        if (loc_get(w, loc_get(w, t)->object)->kind != OBJ_ALLOC ||
-            !escaped_only_into_caller(w, t))
+        bool was = false;
+        for (uint32_t k = 0; e && !e->unknown && k < e->n; k++)
+            was = was || e->targets[k] == t;
+        *kept = *kept || was;
+        if (!was && (loc_get(w, loc_get(w, t)->object)->kind != OBJ_ALLOC ||
+                     !escaped_only_into_caller(w, t)))
             return false;
     }
     return true;
@@ -228,7 +234,7 @@ static void scan_members(member_scan *m, loc_id loc, unsigned depth)
         bool ptr = l->type.cls == IR_TYPE_POINTER;
         const aval *v =
             l->type.cls == IR_TYPE_INT || ptr ? cell_read(w, c) : NULL;
-        bool fresh = v && ptr && holds_fresh(w, v);
+        bool kept, fresh = v && ptr && holds_fresh(w, v, NULL, &kept);
         if (!path || !v || (ptr ? !fresh : !expressible(w, v->num)) ||
             m->n == SUMMARY_MAX_WRITES)
             continue;
@@ -244,7 +250,8 @@ static void scan_members(member_scan *m, loc_id loc, unsigned depth)
                                       fresh ? NULL : v->num,
                                       v->note ? v->note->loc : w->f->loc,
                                       fresh ? NULL : v->note,
-                                      fresh};
+                                      fresh,
+                                      false};
     }
 }
 
@@ -472,7 +479,7 @@ static bool expressible(walk *w, const dim_poly *v)
 }
 
 static void add_effect(walk *w, uint32_t param, const char *suffix,
-                       const aval *v, bool fresh)
+                       const aval *v, bool fresh, bool kept)
 {
     signature *sig = w->sum->sig;
     sig_effect *effects =
@@ -484,7 +491,8 @@ static void add_effect(walk *w, uint32_t param, const char *suffix,
                                              fresh ? NULL : v->num,
                                              v->note ? v->note->loc : w->f->loc,
                                              fresh ? NULL : v->note,
-                                             fresh};
+                                             fresh,
+                                             kept};
     sig->effects = effects;
 }
 
@@ -505,20 +513,21 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
                     : -1;
     if (param < 0 || suffix[0] != '-' || w->sum->assigned[param])
         return;
-    if (ptr) { /* "->tokens_file = fopen(...)": fresh on every path */
-        if (holds_fresh(w, v))
-            add_effect(w, (uint32_t)param, suffix, v, true);
-        return;
-    }
-    if (!expressible(w, v->num))
+    if (!ptr && !expressible(w, v->num))
         return;
     state here = w->st;
     w->st.cells = pmap_empty(); /* its value at entry */
     w->st.marks = pmap_empty();
     const aval *entry = cell_read(w, key);
     w->st = here;
+    bool kept;
+    if (ptr) { /* "->tokens_file = fopen(...)": fresh, or as it was */
+        if (!aval_equal(entry, v) && holds_fresh(w, v, entry, &kept))
+            add_effect(w, (uint32_t)param, suffix, v, true, kept);
+        return;
+    }
     if (entry->num != v->num)
-        add_effect(w, (uint32_t)param, suffix, v, false);
+        add_effect(w, (uint32_t)param, suffix, v, false, false);
 }
 
 signature *collect_finish(walk *w)

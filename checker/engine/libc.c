@@ -7,6 +7,9 @@
  *
  * LIB_WRITES writes through its non-const pointer arguments (all of what
  * they reach); it keeps no pointer and touches no global of the program.
+ * LIB_FILLS is LIB_WRITES whose written pointers point to memory the call
+ * allocated (glob's gl_pathv, posix_memalign's block), never into the
+ * program's own objects.
  * Output functions are pure as far as the program's values go (printf's
  * %n is not modelled: a program that uses it is unknown territory).
  */
@@ -71,7 +74,7 @@ static const lib_row rows[] = {
     {"ftell", LIB_PURE},
     {"fwrite", LIB_PURE},
     {"getenv", LIB_PURE},
-    {"glob", LIB_WRITES},
+    {"glob", LIB_FILLS},
     {"globfree", LIB_WRITES},
     {"labs", LIB_PURE},
     {"log", LIB_PURE},
@@ -82,7 +85,7 @@ static const lib_row rows[] = {
     {"memmove", LIB_WRITES},
     {"memset", LIB_WRITES},
     {"perror", LIB_PURE},
-    {"posix_memalign", LIB_WRITES},
+    {"posix_memalign", LIB_FILLS},
     {"pow", LIB_PURE},
     {"powf", LIB_PURE},
     {"printf", LIB_PURE},

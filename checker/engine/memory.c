@@ -783,6 +783,17 @@ void clobber_outside(walk *w, const ir_node *site)
 
 /* ---- Deep clobbers and escapes ------------------------------------------ */
 
+void escape_stored(walk *w, loc_id where, loc_id obj)
+{
+    const location *l = loc_get(w, where);
+    bool escaped = is_escaped(w, where);
+    if (!l->external && !escaped)
+        return; /* the walk's own memory */
+    w->into_caller = l->from_caller && !escaped;
+    escape_deep(w, obj);
+    w->into_caller = false;
+}
+
 bool escaped_only_into_caller(walk *w, loc_id loc)
 {
     for (; loc; loc = loc_get(w, loc)->parent)
@@ -866,9 +877,13 @@ bool loc_private(walk *w, loc_id loc, bool *from_caller)
         return false;
     for (uint32_t i = 0; i < d.n; i++) {
         const location *l = loc_get(w, d.seen[i]);
-        if (is_escaped(w, d.seen[i]) || (l->external && !l->from_caller))
+        /* Memory stored only in the caller's is as private as that. */
+        bool via_caller =
+            is_escaped(w, d.seen[i]) && escaped_only_into_caller(w, d.seen[i]);
+        if ((is_escaped(w, d.seen[i]) && !via_caller) ||
+            (l->external && !l->from_caller))
             return false;
-        *from_caller = *from_caller || l->from_caller;
+        *from_caller = *from_caller || l->from_caller || via_caller;
     }
     return true;
 }

@@ -188,6 +188,9 @@ void walk_relies_on(walk *w, loc_id loc);
 /* Whether LOC escaped, if at all, only by being stored in its caller's
    memory (a parameter's pointee): a fresh effect can still say it. */
 bool escaped_only_into_caller(walk *w, loc_id loc);
+/* OBJ was stored at WHERE: it escapes if others can see WHERE (only into
+   the caller's memory, if WHERE is that). */
+void escape_stored(walk *w, loc_id where, loc_id obj);
 loc_id loc_unknown(walk *w);
 loc_id loc_field(walk *w, loc_id parent, const ir_decl *field);
 loc_id loc_field_named(walk *w, loc_id parent, const char *name);
@@ -317,6 +320,8 @@ value call_eval(walk *w, const ir_node *n);
 typedef enum lib_effect {
     LIB_PURE,     /* changes nothing the program can see */
     LIB_WRITES,   /* writes through its non-const pointer arguments */
+    LIB_FILLS,    /* ...and the pointers it writes there are to memory it
+                     allocated (glob's gl_pathv, getline's line) */
     LIB_ALLOC,    /* returns fresh memory */
     LIB_NORETURN, /* never returns */
 } lib_effect;
