@@ -321,21 +321,31 @@ loc_id loc_entry(walk *w, loc_id pointer)
     return table_add(w, &k, &proto);
 }
 
-loc_id loc_alloc(walk *w, const ir_node *site)
+/* The object memory call SITE allocated, keyed by OWNER too (0: the
+   call's result; else the member a fresh effect filled), of type TYPE. */
+static loc_id alloc_object(walk *w, const ir_node *site, loc_id owner,
+                           ir_type type, const char *display)
 {
-    loc_key k = {OBJ_ALLOC, 0, site};
+    loc_key k = {OBJ_ALLOC, owner, site};
     loc_id id = table_find(w, &k);
     if (id)
         return id;
     location proto = {.kind = OBJ_ALLOC,
                       .site = site,
                       .weak = w->in_loop,
-                      .display = site->text ? site->text : "?"};
-    if (site->type.cls == IR_TYPE_POINTER)
-        proto.type = pointee_type(&site->type);
-    else if (site->type.cls == IR_TYPE_RECORD) /* a struct returned */
-        proto.type = site->type;
+                      .display = display,
+                      .type = type};
     return table_add(w, &k, &proto);
+}
+
+loc_id loc_alloc(walk *w, const ir_node *site)
+{
+    ir_type type = {0};
+    if (site->type.cls == IR_TYPE_POINTER)
+        type = pointee_type(&site->type);
+    else if (site->type.cls == IR_TYPE_RECORD) /* a struct returned */
+        type = site->type;
+    return alloc_object(w, site, 0, type, site->text ? site->text : "?");
 }
 
 void walk_relies_on(walk *w, loc_id loc)
@@ -351,17 +361,9 @@ void walk_relies_on(walk *w, loc_id loc)
    one object per call and member. */
 loc_id loc_alloc_member(walk *w, const ir_node *site, loc_id member)
 {
-    loc_key k = {OBJ_ALLOC, member, site};
-    loc_id id = table_find(w, &k);
-    if (id)
-        return id;
     const location *m = loc_get(w, member);
-    location proto = {.kind = OBJ_ALLOC,
-                      .site = site,
-                      .weak = w->in_loop,
-                      .display = arena_printf(w->scratch, "*%s", m->display),
-                      .type = pointee_type(&m->type)};
-    return table_add(w, &k, &proto);
+    return alloc_object(w, site, member, pointee_type(&m->type),
+                        arena_printf(w->scratch, "*%s", m->display));
 }
 
 /* "cfg.batch", "l->B" from the parent's display. */
