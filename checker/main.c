@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "checks.h"
 #include "config_set.h"
 #include "driver.h"
 #include "isolate.h"
@@ -47,7 +48,11 @@ typedef struct options {
     bool lsp;
     lsp_options lsp_options; /* --lsp: -p/--compile-commands-dir, -j */
     bool no_config;
-    const char *emit_facts; /* --emit-facts OUT */
+    const char *emit_facts;  /* --emit-facts OUT */
+    checks checks;           /* --checks=GLOBS */
+    const char *config_file; /* --config-file */
+    const char *color;       /* --color: "auto" (NULL), "always", "never" */
+    char **respelt;          /* "-quiet" as "--quiet": malloc'd, argc of them */
 } options;
 
 static void usage(FILE *out)
@@ -74,6 +79,9 @@ static void usage(FILE *out)
         "  --baseline FILE       report only findings not in FILE\n"
         "  --write-baseline FILE record the current findings in FILE\n"
         "  --no-config           do not read .shapecheck\n"
+        "  --config-file=FILE    use FILE as every file's .shapecheck\n"
+        "  --color=WHEN          clang's colours: auto (on a terminal,\n"
+        "                        the default), always or never\n"
         "  --write-summaries DIR write one summary file per translation unit\n"
         "  --read-summaries FILE use a summary file for functions defined\n"
         "                        elsewhere (repeatable)\n"
@@ -92,6 +100,8 @@ static void usage(FILE *out)
         "  --lsp                 run as a language server on stdin/stdout\n"
         "  --compile-commands-dir=DIR\n"
         "                        the same as -p DIR (clangd's name)\n"
+        "  --checks=GLOBS        rules to report, as clang-tidy selects\n"
+        "                        checks (\"-*,shape-batch-*\")\n"
         "  --list-rules          print the rules and exit\n"
         "  -h, --help            this text\n"
         "  --version             print the version\n"
@@ -153,6 +163,9 @@ enum {
     OPT_INDEX,
     OPT_NO_INDEX,
     OPT_COMPILE_COMMANDS_DIR,
+    OPT_CHECKS,
+    OPT_CONFIG_FILE,
+    OPT_COLOR,
 };
 
 /* One option; returns -1 (exit 2), 1 (exit 0) or 0 (go on). */
@@ -161,8 +174,31 @@ static int apply_option(int ch, options *o, char **argv)
     switch (ch) {
     case 'p':
     case OPT_COMPILE_COMMANDS_DIR:
-        o->run.build_dir = optarg;
+        /* clang-tidy's "-p=build" */
+        o->run.build_dir = optarg[0] == '=' ? optarg + 1 : optarg;
         return 0;
+    case OPT_CONFIG_FILE:
+        o->config_file = optarg;
+        return 0;
+    case OPT_COLOR:
+        if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+            strcmp(optarg, "never")) {
+            fprintf(stderr,
+                    "shapecheck: error: --color=%s: expected auto, "
+                    "always or never\n",
+                    optarg);
+            return -1;
+        }
+        o->color = optarg;
+        return 0;
+    case OPT_CHECKS: {
+        char err[512];
+        checks_free(&o->checks);
+        if (checks_parse(&o->checks, optarg, err, sizeof err) == 0)
+            return 0;
+        fprintf(stderr, "shapecheck: error: %s\n", err);
+        return -1;
+    }
     case 'o':
         o->output = optarg;
         return 0;
@@ -264,12 +300,49 @@ static bool options_compatible(const options *o)
                         o->write_baseline || o->format != FORMAT_TEXT))
         why = "--lsp answers on standard output: -o, --format, --verify and "
               "the baseline options do not apply";
+    else if (o->no_config && o->config_file)
+        why = "--no-config and --config-file contradict each other";
     else if (o->verify && o->format != FORMAT_TEXT)
         why = "--verify writes its own text report: it cannot be combined "
               "with --format=sarif or --format=json";
     if (why)
         fprintf(stderr, "shapecheck: error: %s\n", why);
     return why == NULL;
+}
+
+/* clang-tidy spells its long options with one dash ("-quiet",
+   "-checks=...", "-extra-arg=..."), and CMake and scripts pass them so:
+   each word before "--" that is one dash and a long option's name
+   becomes that option.  -export-fixes is refused: there are no fixes. */
+static int respell_options(int argc, char **argv, int dd,
+                           const struct option *longopts, options *o)
+{
+    o->respelt = calloc((size_t)argc + 1, sizeof *o->respelt);
+    if (!o->respelt)
+        return -1;
+    for (int i = 1; i < dd; i++) {
+        const char *w = argv[i];
+        if (w[0] != '-' || w[1] == '-' || w[1] == '\0' || w[2] == '\0')
+            continue;
+        size_t n = strcspn(w + 1, "=");
+        if (strncmp(w + 1, "export-fixes", n) == 0 && n == 12) {
+            fprintf(stderr,
+                    "shapecheck: error: %s: shapecheck suggests no "
+                    "fixes, there are none to export\n",
+                    w);
+            return -1;
+        }
+        for (const struct option *l = longopts; l->name; l++)
+            if (strlen(l->name) == n && strncmp(w + 1, l->name, n) == 0) {
+                o->respelt[i] = malloc(strlen(w) + 2);
+                if (!o->respelt[i])
+                    return -1;
+                sprintf(o->respelt[i], "-%s", w);
+                argv[i] = o->respelt[i];
+                break;
+            }
+    }
+    return 0;
 }
 
 static int parse_options(int argc, char **argv, options *o)
@@ -297,6 +370,9 @@ static int parse_options(int argc, char **argv, options *o)
         {"version", no_argument, NULL, OPT_VERSION},
         {"list-rules", no_argument, NULL, OPT_RULES},
         {"help", no_argument, NULL, 'h'},
+        {"checks", required_argument, NULL, OPT_CHECKS},
+        {"config-file", required_argument, NULL, OPT_CONFIG_FILE},
+        {"color", required_argument, NULL, OPT_COLOR},
         {NULL, 0, NULL, 0},
     };
     int dd = argc;
@@ -318,16 +394,28 @@ static int parse_options(int argc, char **argv, options *o)
     o->run.extra_args_before = o->extra_args_before;
     o->run.files = o->files;
     o->run.messages = stderr;
+    if (respell_options(argc, argv, dd, longopts, o) != 0)
+        return -1;
     opterr = 0;
     int ch;
     /* Files and options may mix: gather files as they come. */
     while (optind < dd) {
+        int at = optind;
         ch = getopt_long(dd, argv, "-p:o:j:vh", longopts, NULL);
         if (ch == -1)
             break;
         if (ch == 1) {
             o->files[o->run.n_files++] = optarg;
             continue;
+        }
+        if (ch == '?' || ch == ':') {
+            /* ARGV[AT]: the word being read (optind has moved past it
+               for a long option, not inside a cluster of short ones). */
+            fprintf(stderr,
+                    "shapecheck: error: unknown or incomplete option '%s'\n",
+                    argv[at]);
+            usage(stderr);
+            return -1;
         }
         int rc = apply_option(ch, o, argv);
         if (rc)
@@ -361,6 +449,8 @@ static config_set *open_configs(const options *o)
 {
     if (o->no_config || o->lsp)
         return NULL;
+    if (o->config_file)
+        return config_set_new_fixed(o->config_file);
     const char *fallbacks[] = {o->run.build_dir, "."};
     return config_set_new(fallbacks, 2);
 }
@@ -393,6 +483,7 @@ static int filter_findings(const options *o, config_set *cfgs,
                            const char *repo_root)
 {
     char err[1024];
+    checks_drop(&o->checks, list);
     if (cfgs)
         config_set_drop_disabled(cfgs, list);
     suppress_apply(list);
@@ -449,6 +540,15 @@ static int run_verify(const diag_list *list, const driver *d, FILE *out)
     return status;
 }
 
+/* --color: always, never, or (auto) when the report goes to a terminal,
+   as clang decides. */
+static bool wants_color(const options *o, FILE *out)
+{
+    if (o->color && strcmp(o->color, "auto") != 0)
+        return strcmp(o->color, "always") == 0;
+    return isatty(fileno(out));
+}
+
 static int write_report(const options *o, const diag_list *list,
                         const char *repo_root, const sarif_invocation *inv,
                         FILE *out)
@@ -457,7 +557,7 @@ static int write_report(const options *o, const diag_list *list,
     int rc = 0;
     switch (o->format) {
     case FORMAT_TEXT:
-        output_text(out, list);
+        output_text_color(out, list, wants_color(o, out));
         break;
     case FORMAT_SARIF:
         rc = output_sarif_run(out, list, repo_root, inv, err, sizeof err);
@@ -637,6 +737,10 @@ int main(int argc, char **argv)
     free(o.extra_args);
     free(o.extra_args_before);
     free(o.summaries);
+    checks_free(&o.checks);
+    for (int i = 0; o.respelt && i < argc; i++)
+        free(o.respelt[i]);
+    free(o.respelt);
     /* --version, --list-rules: what went to standard output must have got
        there ("> /dev/full"). */
     if (fflush(stdout) != 0 || ferror(stdout)) {

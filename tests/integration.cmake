@@ -138,6 +138,10 @@ sc_integration_test(cache
   sh ${IT}/cache.sh ${SC} ${IT_WORK}/cache ${CORPUS}/project
     ${PROJECT_SOURCE_DIR}/annotations)
 
+# clang-tidy's habits: -quiet, -p=DIR, --checks=GLOBS, -export-fixes.
+sc_integration_test(clang_tidy_options
+  sh ${IT}/clang_tidy_options.sh ${SC} ${CORPUS} ${IT_WORK}/clang_tidy_options)
+
 # The project index and facts files (SPEC section 7, docs/facts.md):
 # single-unit runs report the bug that crosses files, stale entries are
 # never used, runs outside the database leave the index alone, the link

@@ -18,6 +18,7 @@ typedef struct loaded {
 } loaded;
 
 struct config_set {
+    char *fixed; /* --config-file: every file's, or NULL */
     char **fallbacks;
     size_t n_fallbacks;
     loaded *files; /* every configuration read, and the empty one first */
@@ -43,10 +44,21 @@ config_set *config_set_new(const char *const *fallbacks, size_t n_fallbacks)
     return s;
 }
 
+config_set *config_set_new_fixed(const char *path)
+{
+    config_set *s = config_set_new(NULL, 0);
+    if (s && !(s->fixed = strdup(path))) {
+        config_set_free(s);
+        return NULL;
+    }
+    return s;
+}
+
 void config_set_free(config_set *s)
 {
     if (!s)
         return;
+    free(s->fixed);
     for (size_t i = 0; i < s->n_fallbacks; i++)
         free(s->fallbacks[i]);
     for (size_t i = 0; i < s->n_files; i++) {
@@ -62,6 +74,8 @@ void config_set_free(config_set *s)
    folder up ("DIR/." stands for a file in DIR).  NULL: none. */
 static char *find_for(const config_set *s, const char *file)
 {
+    if (s->fixed)
+        return strdup(s->fixed);
     char *found = config_find(file);
     for (size_t i = 0; !found && i < s->n_fallbacks; i++) {
         size_t n = strlen(s->fallbacks[i]) + 3;

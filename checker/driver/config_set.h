@@ -22,6 +22,9 @@ typedef struct config_set config_set;
 /* A set that looks in each FALLBACK folder, in order, for a file none is
    found for (NULL entries are skipped).  The strings are copied. */
 config_set *config_set_new(const char *const *fallbacks, size_t n_fallbacks);
+/* A set that gives every file the configuration PATH (--config-file, as
+   clang-tidy's: one file for the whole run, found nowhere else). */
+config_set *config_set_new_fixed(const char *path);
 void config_set_free(config_set *s);
 
 /* The configuration that applies to FILE (absolute, or relative to the

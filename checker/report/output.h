@@ -11,6 +11,7 @@
 #ifndef SHAPECHECK_OUTPUT_H
 #define SHAPECHECK_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -19,5 +20,8 @@
    and caret are read from the file on disk; a file or line that cannot be
    read is left out silently (the location line is still printed). */
 void output_text(FILE *out, const diag_list *list);
+
+/* output_text, in clang's colours when COLOR (--color). */
+void output_text_color(FILE *out, const diag_list *list, bool color);
 
 #endif /* SHAPECHECK_OUTPUT_H */
