@@ -416,6 +416,7 @@ static void open_index(driver *d)
         .n_extra_args = o->n_extra_args,
         .extra_args_before = o->extra_args_before,
         .n_extra_args_before = o->n_extra_args_before,
+        .configs = o->configs,
         .jobs = o->jobs,
         .messages = o->messages,
     };

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "args.h"
+#include "config_set.h"
 #include "driver.h"
 #include "hash.h"
 #include "index_entry.h"
@@ -34,6 +36,8 @@ typedef struct unit {
     const fe_command *cmd; /* the database's command */
     const char *entry;     /* its entry's path */
     int fresh;             /* -1 not known yet, 0 no, 1 yes */
+    uint64_t fingerprint;  /* of the command the driver would make */
+    bool have_fingerprint; /* under the index's lock */
     index_record record;   /* when fresh (or read for dependents) */
     bool have_record;
     arena *record_arena; /* the record's memory, reused for each read */
@@ -164,9 +168,50 @@ static uint64_t hash_arg(uint64_t h, const char *arg)
     return strcmp(arg, "--driver-mode=gcc") == 0 ? h : sc_hash_str(h, arg);
 }
 
+/* The words of CMD's own arguments, the driver's dropped options left out
+   (args.h: a Bear database's -MD -MF FILE), values of separate-value
+   options never taken for options. */
+static uint64_t hash_own_args(uint64_t h, const fe_command *cmd)
+{
+    for (int i = 1; i < cmd->argc;) {
+        int skip = args_unwanted_words(cmd->argv, cmd->argc, i);
+        if (skip) {
+            i += skip;
+            continue;
+        }
+        bool pair = args_takes_value(cmd->argv[i]) && i + 1 < cmd->argc;
+        h = hash_arg(h, cmd->argv[i++]);
+        if (pair)
+            h = hash_arg(h, cmd->argv[i++]);
+    }
+    return h;
+}
+
+/* The words the driver puts after a command's own (driver.c,
+   finish_command): its file's .shapecheck extra-args, and its models
+   when the command line gives none.  A configuration that cannot be read
+   stops the driver's run before anything is stored. */
+static uint64_t hash_config_args(const sc_index *ix, uint64_t h,
+                                 const fe_command *cmd)
+{
+    const config *cfg = NULL;
+    char err[256];
+    if (!ix->o.configs || config_set_for_file(ix->o.configs, cmd->file, &cfg,
+                                              err, sizeof err) != 0)
+        return h;
+    for (size_t k = 0; k < cfg->n_extra_args; k++)
+        h = hash_arg(h, cfg->extra_args[k]);
+    for (size_t k = 0; ix->o.n_models == 0 && k < cfg->n_models; k++) {
+        h = hash_arg(h, "-include");
+        h = hash_arg(h, cfg->models[k]);
+    }
+    return h;
+}
+
 /* The fingerprint of CMD: its folder and arguments (not the compiler's
-   name: libclang does not use it), with the index's extra arguments
-   around them unless CMD already has them (the driver's commands do). */
+   name: libclang does not use it).  A database's command (ADD_EXTRAS)
+   gets the words the driver adds around it; the driver's commands
+   already have them. */
 static uint64_t fingerprint(const sc_index *ix, const fe_command *cmd,
                             bool add_extras)
 {
@@ -175,10 +220,26 @@ static uint64_t fingerprint(const sc_index *ix, const fe_command *cmd,
         sc_hash_str(ix->salt, cmd->directory ? cmd->directory : ix->cwd);
     for (int i = 0; add_extras && i < o->n_extra_args_before; i++)
         h = hash_arg(h, o->extra_args_before[i]);
-    for (int i = 1; i < cmd->argc; i++)
-        h = hash_arg(h, cmd->argv[i]);
+    h = hash_own_args(h, cmd);
+    if (add_extras)
+        h = hash_config_args(ix, h, cmd);
     for (int i = 0; add_extras && i < o->n_extra_args; i++)
         h = hash_arg(h, o->extra_args[i]);
+    return h;
+}
+
+/* Unit K's fingerprint, computed once (the configurations are read under
+   the lock: index_store runs on the parsing threads). */
+static uint64_t unit_fingerprint(sc_index *ix, size_t k)
+{
+    unit *u = &ix->units[k];
+    pthread_mutex_lock(&ix->lock);
+    if (!u->have_fingerprint) {
+        u->fingerprint = fingerprint(ix, u->cmd, true);
+        u->have_fingerprint = true;
+    }
+    uint64_t h = u->fingerprint;
+    pthread_mutex_unlock(&ix->lock);
     return h;
 }
 
@@ -375,11 +436,11 @@ long index_unit_of(const sc_index *ix, const char *file, const char *dir)
     return (long)n - 1;
 }
 
-bool index_command_matches(const sc_index *ix, const fe_command *cmd)
+bool index_command_matches(sc_index *ix, const fe_command *cmd)
 {
     long k = index_unit_of(ix, cmd->file, cmd->directory);
-    return k >= 0 && fingerprint(ix, cmd, false) ==
-                         fingerprint(ix, ix->units[k].cmd, true);
+    return k >= 0 &&
+           fingerprint(ix, cmd, false) == unit_fingerprint(ix, (size_t)k);
 }
 
 const char *index_build_dir(const sc_index *ix)
@@ -417,7 +478,7 @@ bool index_unit_fresh(sc_index *ix, size_t i)
 {
     unit *u = &ix->units[i];
     u->fresh = read_record(u) && strcmp(u->record.source, u->file) == 0 &&
-               u->record.fingerprint == fingerprint(ix, u->cmd, true) &&
+               u->record.fingerprint == unit_fingerprint(ix, i) &&
                inputs_unchanged(ix, &u->record);
     return u->fresh;
 }

@@ -51,6 +51,10 @@ typedef struct index_options {
     int n_extra_args;
     const char *const *extra_args_before;
     int n_extra_args_before;
+    /* The .shapecheck of each file (config_set.h; borrowed, NULL: none),
+       whose extra-args and models the driver puts in each command: a
+       unit's command is fresh only with the same ones. */
+    struct config_set *configs;
     int jobs;       /* parsing threads of index_refresh; 0: one per core */
     FILE *messages; /* problems, one line each; NULL: stderr */
 } index_options;
@@ -141,7 +145,7 @@ long index_unit_of(const sc_index *ix, const char *file, const char *dir);
    command of its unit, so that an entry made from it is fresh: not when
    its file is no unit, nor when "FILE -- ARGS" gives other arguments (a
    test's, or an experiment's). */
-bool index_command_matches(const sc_index *ix, const fe_command *cmd);
+bool index_command_matches(sc_index *ix, const fe_command *cmd);
 
 /* Unit I's facts, read from its entry, file names relative to ROOT.  Call
    only for a unit index_unit_fresh found fresh.  NULL, with a message,

@@ -20,7 +20,10 @@ WORK/project/build:
      byte for byte what "-p build --no-index" does; the same for the
      corpus's files (CORPUS/{batch,rules,flow,calls}/*.c);
   7. bad facts files (not facts, cut short, another version, a flipped
-     byte, missing) are an error naming the file, exit 2.
+     byte, missing) are an error naming the file, exit 2;
+  8. a project whose .shapecheck adds extra-args, and whose database
+     commands carry options the checker drops (-MD -MF FILE, as Bear
+     records them): the single-unit run still uses the index.
 """
 import glob
 import json
@@ -54,6 +57,7 @@ BUG = "'logits' is [batch, 4] but 'labels' is [batch/2] in call to 'batch_loss'"
 
 def configure(cmake, project, annotations, work):
     tree = os.path.join(work, "project")
+    os.makedirs(work, exist_ok=True)
     shutil.copytree(project, tree)
     build = os.path.join(tree, "build")
     p = subprocess.run([cmake, "-S", tree, "-B", build,
@@ -197,6 +201,28 @@ def bad_facts(sc, good, work):
         fail("a missing facts file is not named:\n" + p.stderr)
 
 
+def configured_project(sc, cmake, project, annotations, work):
+    """Step 8, on a second copy of the project."""
+    tree, build = configure(cmake, project, annotations,
+                            os.path.join(work, "configured"))
+    with open(os.path.join(tree, ".shapecheck"), "w") as f:
+        f.write("extra-args: [-DFROM_CONFIG=1]\n")
+    path = os.path.join(build, "compile_commands.json")
+    with open(path) as f:
+        db = json.load(f)
+    for e in db:
+        words = e.get("arguments") or shlex.split(e["command"])
+        e.pop("command", None)
+        e["arguments"] = words[:1] + ["-MD", "-MF", "dep.d"] + words[1:]
+    with open(path, "w") as f:
+        json.dump(db, f)
+    sc.run(["-p", "build"], tree, want=1)
+    p = sc.run(["-p", "build", "src/train_buggy.c"], tree, want=1)
+    if BUG not in p.stdout or p.stderr:
+        fail(f"with a .shapecheck and -MD in the database:\n{p.stdout}\n"
+             f"stderr:\n{p.stderr}")
+
+
 def main():
     if len(sys.argv) != 7:
         sys.exit(__doc__.split("\n\n")[1])
@@ -211,6 +237,7 @@ def main():
     outside_the_index(sc, tree, build)
     good = link_step(sc, tree, build, corpus, work)
     bad_facts(sc, good, work)
+    configured_project(sc, cmake, project, annotations, work)
     print("index.py: ok")
 
 
