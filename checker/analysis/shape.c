@@ -44,6 +44,8 @@ static void sb_puts(strbuf *b, const char *s)
 
 const char *shape_format(arena *a, const dim_ctx *ctx, const shape *s)
 {
+    if (!s)
+        return "[?]"; /* nothing known: never a crash in a message */
     strbuf b = {a, NULL, 0, 0};
     sb_puts(&b, "[");
     for (uint32_t i = 0; i < s->rank; i++) {

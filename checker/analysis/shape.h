@@ -66,7 +66,8 @@ typedef struct shaped {
 
 shape *shape_new(arena *a, uint32_t rank);
 
-/* "[32, 10]", "[B, ..., C]", "[]" for rank 0; '_' for an unknown dim. */
+/* "[32, 10]", "[B, ..., C]", "[]" for rank 0; '_' for an unknown dim;
+   "[?]" for no shape (S NULL). */
 const char *shape_format(arena *a, const dim_ctx *ctx, const shape *s);
 
 /* Normalises annotation text as clang stringized it ("B , 2 * T") to the

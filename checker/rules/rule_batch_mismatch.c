@@ -40,11 +40,12 @@ static bool mismatch(analysis *an, call_check *chk, uint32_t li, uint32_t bi,
 {
     const call_result *r = chk->r;
     uint32_t il = 0, ib = 0;
-    conflict *cl = batch_conflict(chk, li, &il), *cb = batch_conflict(chk, bi, &ib);
-    bool exact = (cl && cl->kind != CONFLICT_ROWS) ||
-                 (cb && cb->kind != CONFLICT_ROWS);
-    bool one_short = (cl && !cb && holds_rows(r, bi)) ||
-                     (cb && !cl && holds_rows(r, li));
+    conflict *cl = batch_conflict(chk, li, &il),
+             *cb = batch_conflict(chk, bi, &ib);
+    bool exact =
+        (cl && cl->kind != CONFLICT_ROWS) || (cb && cb->kind != CONFLICT_ROWS);
+    bool one_short =
+        (cl && !cb && holds_rows(r, bi)) || (cb && !cl && holds_rows(r, li));
     *show_views = false;
     *focus = cl && !cb ? li : bi;
     if (exact || one_short) {
@@ -78,6 +79,10 @@ static void check(analysis *an, call_check *chk)
         return;
     const shape *ls = show_views ? r->views[li] : call_arg_shape(r, li);
     const shape *bs = show_views ? r->views[bi] : call_arg_shape(r, bi);
+    /* An argument with no shape of its own (a conflict of its symbols
+       alone) is shown by the view the call reads. */
+    ls = ls ? ls : r->views[li];
+    bs = bs ? bs : r->views[bi];
     diag *d = diag_add(
         an->diags, &sc_rule_batch_mismatch, chk->loc,
         "logits and labels must have the same first dimension: '%s' is %s "
