@@ -6,6 +6,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,10 @@
 /* Standard blocks a reset keeps for reuse (16 MB): a walk that needed
    many blocks is likely followed by another that does. */
 #define ARENA_SPARE_MAX 256
+/* ...and bytes of large blocks (a location table, a long array): freeing
+   and mapping them again for every function walked cost page faults and
+   TLB flushes that were a tenth of a whole run on ggml. */
+#define ARENA_LARGE_SPARE_MAX ((size_t)64 << 20)
 
 typedef struct arena_block {
     struct arena_block *next;
@@ -28,6 +33,8 @@ struct arena {
     arena_block *head;
     arena_block *spare; /* zeroed standard blocks, kept by arena_reset */
     size_t n_spare;
+    arena_block *large; /* zeroed large blocks, kept by arena_reset */
+    size_t large_bytes;
     size_t total;
 };
 
@@ -93,6 +100,7 @@ void arena_free(arena *a)
         return;
     blocks_free(a, a->head);
     blocks_free(a, a->spare);
+    blocks_free(a, a->large);
     release(a->source, a, sizeof(arena));
 }
 
@@ -100,15 +108,21 @@ void arena_reset(arena *a)
 {
     for (arena_block *b = a->head, *next; b; b = next) {
         next = b->next;
-        if (b->size != ARENA_BLOCK || a->n_spare >= ARENA_SPARE_MAX) {
+        bool large = b->size != ARENA_BLOCK;
+        if (large ? a->large_bytes + b->size > ARENA_LARGE_SPARE_MAX
+                  : a->n_spare >= ARENA_SPARE_MAX) {
             block_free(a, b);
             continue;
         }
         memset(b->data, 0, b->used); /* blocks hand out zeroed memory */
         b->used = 0;
-        b->next = a->spare;
-        a->spare = b;
-        a->n_spare++;
+        arena_block **list = large ? &a->large : &a->spare;
+        b->next = *list;
+        *list = b;
+        if (large)
+            a->large_bytes += b->size;
+        else
+            a->n_spare++;
     }
     a->head = NULL;
     a->total = 0;
@@ -120,6 +134,15 @@ static arena_block *new_block(arena *a, size_t size)
         arena_block *b = a->spare;
         a->spare = b->next;
         a->n_spare--;
+        return b;
+    }
+    for (arena_block **at = &a->large; size > ARENA_BLOCK && *at;
+         at = &(*at)->next) {
+        arena_block *b = *at;
+        if (b->size < size || b->size > 4 * size)
+            continue; /* too small, or a waste of a big one */
+        *at = b->next;
+        a->large_bytes -= b->size;
         return b;
     }
     arena_block *b = xcalloc(a->source, sizeof(arena_block) + size);
