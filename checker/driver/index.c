@@ -71,39 +71,6 @@ struct sc_index {
 
 /* ---- Paths ------------------------------------------------------------ */
 
-/* PATH made absolute against BASE, without ".", ".." and empty parts
-   (lexically, as compile databases are read: compdb.c). */
-static char *absolute_path(arena *a, const char *base, const char *path)
-{
-    const char *full =
-        path[0] == '/' ? path : arena_printf(a, "%s/%s", base, path);
-    char *out = arena_alloc(a, strlen(full) + 2);
-    size_t n = 0;
-    out[n++] = '/';
-    for (const char *p = full; *p;) {
-        while (*p == '/')
-            p++;
-        const char *start = p;
-        while (*p && *p != '/')
-            p++;
-        size_t len = (size_t)(p - start);
-        if (len == 0 || (len == 1 && start[0] == '.'))
-            continue;
-        if (len == 2 && start[0] == '.' && start[1] == '.') {
-            while (n > 1 && out[n - 1] != '/')
-                n--;
-            n -= n > 1;
-            continue;
-        }
-        if (n > 1)
-            out[n++] = '/';
-        memcpy(out + n, start, len);
-        n += len;
-    }
-    out[n] = '\0';
-    return out;
-}
-
 /* DIR/<file name>.<hash of the path>.entry: one entry per unit, named so
    that a person can tell which. */
 static const char *entry_path_in(const sc_index *ix, arena *a, const char *file)
@@ -314,7 +281,7 @@ static void copy_options(sc_index *ix, const index_options *o)
                           ? o->index_dir
                           : arena_printf(a, "%s/.shapecheck",
                                          o->build_dir ? o->build_dir : ".");
-    ix->dir = absolute_path(a, ix->cwd, dir);
+    ix->dir = compdb_absolute_path(a, ix->cwd, dir);
     ix->o.index_dir = ix->dir;
 }
 
@@ -324,7 +291,7 @@ static void add_units(sc_index *ix)
     ix->units = arena_array(ix->a, db->n_commands + 1, sizeof *ix->units);
     for (size_t i = 0; i < db->n_commands; i++) {
         const fe_command *cmd = &db->commands[i];
-        const char *file = absolute_path(
+        const char *file = compdb_absolute_path(
             ix->a, cmd->directory ? cmd->directory : ix->cwd, cmd->file);
         if (strmap_get(&ix->unit_by_file, file))
             continue;
@@ -431,7 +398,7 @@ long index_unit_of(const sc_index *ix, const char *file, const char *dir)
 {
     arena *a = arena_new();
     uintptr_t n = (uintptr_t)strmap_get(
-        &ix->unit_by_file, absolute_path(a, dir ? dir : ix->cwd, file));
+        &ix->unit_by_file, compdb_absolute_path(a, dir ? dir : ix->cwd, file));
     arena_free(a);
     return (long)n - 1;
 }
@@ -504,7 +471,7 @@ static bool record_inputs(sc_index *ix, arena *a, const fe_command *cmd,
     r->inputs = arena_array(a, tu->n_inputs + 1, sizeof *r->inputs);
     for (uint32_t i = 0; i < tu->n_inputs; i++) {
         index_input *in = &r->inputs[r->n_inputs++];
-        in->path = absolute_path(a, dir, tu->inputs[i]);
+        in->path = compdb_absolute_path(a, dir, tu->inputs[i]);
         if (!hash_of(ix, in->path, &in->size, &in->hash))
             return false; /* gone already: an entry would be stale */
     }
@@ -550,8 +517,8 @@ int index_store(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
         return -1;
     arena *a = arena_new();
     index_record r = {0};
-    r.source =
-        absolute_path(a, cmd->directory ? cmd->directory : ix->cwd, cmd->file);
+    r.source = compdb_absolute_path(
+        a, cmd->directory ? cmd->directory : ix->cwd, cmd->file);
     r.fingerprint = fingerprint(ix, cmd, false);
     record_functions(a, tu, &r);
     unsigned char *facts = NULL;
@@ -712,7 +679,7 @@ size_t index_dependents(sc_index *ix, const char *const *files, size_t n_files,
     arena *a = arena_new();
     const char **abs = arena_array(a, n_files + 1, sizeof *abs);
     for (size_t f = 0; f < n_files; f++)
-        abs[f] = absolute_path(a, ix->cwd, files[f]);
+        abs[f] = compdb_absolute_path(a, ix->cwd, files[f]);
     bool *affected = calloc(ix->n_units + 1, sizeof *affected);
     free(ix->dependents);
     ix->dependents = calloc(ix->n_units + 1, sizeof *ix->dependents);

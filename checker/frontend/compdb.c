@@ -120,8 +120,7 @@ static char *path_normalize(arena *a, const char *path)
     return out;
 }
 
-/* PATH made absolute against BASE (itself absolute), normalised. */
-static char *path_absolute(arena *a, const char *base, const char *path)
+char *compdb_absolute_path(arena *a, const char *base, const char *path)
 {
     if (path[0] == '/')
         return path_normalize(a, path);
@@ -176,7 +175,7 @@ static bool is_source_arg(arena *a, const sources *src, const char *arg)
         if (strcmp(arg, src->given[i]) == 0)
             return true;
         if (!abs)
-            abs = path_absolute(a, src->dir, arg);
+            abs = compdb_absolute_path(a, src->dir, arg);
         if (strcmp(abs, src->abs[i]) == 0)
             return true;
     }
@@ -213,7 +212,7 @@ static const char *absolute_value(arena *a, const char *dir, const char *flag,
 {
     if (value[0] == '/' || !dir)
         return NULL;
-    char *abs = path_absolute(a, dir, value);
+    char *abs = compdb_absolute_path(a, dir, value);
     char *word = arena_alloc(a, flag_len + strlen(abs) + 1);
     memcpy(word, flag, flag_len);
     strcpy(word + flag_len, abs);
@@ -376,8 +375,8 @@ static const char *read_entry(arena *a, const cJSON *entry,
     why = get_words(a, entry, &words);
     if (why)
         return why;
-    cmd->directory = path_absolute(a, json_dir, dir);
-    cmd->file = path_absolute(a, cmd->directory, file);
+    cmd->directory = compdb_absolute_path(a, json_dir, dir);
+    cmd->file = compdb_absolute_path(a, cmd->directory, file);
     sources src = {cmd->directory, &file, &cmd->file, 1};
     strvec removed = {0};
     cmd->argv = clean_args(a, words.v[0], words.v + 1, words.n - 1, &src,
@@ -403,7 +402,7 @@ static int read_entries(compdb *db, arena *a, const cJSON *root,
     strset seen;
     strset_init(a, &seen, n);
     const char *json_dir =
-        path_dirname(a, path_absolute(a, current_dir(a), path));
+        path_dirname(a, compdb_absolute_path(a, current_dir(a), path));
     size_t index = 0;
     const cJSON *entry;
     cJSON_ArrayForEach(entry, root)
@@ -473,7 +472,7 @@ int compdb_from_args(compdb *db, const char *const *files, size_t n_files,
     const char *cwd = current_dir(a);
     const char **abs = arena_array(a, n_files, sizeof *abs);
     for (size_t i = 0; i < n_files; i++)
-        abs[i] = path_absolute(a, cwd, files[i]);
+        abs[i] = compdb_absolute_path(a, cwd, files[i]);
     /* A first word that is not a flag is the compiler: skip it.  libclang
        takes argv[0] as the driver's name, so that is "clang". */
     size_t first = n_args && args[0][0] != '-' ? 1 : 0;
@@ -502,7 +501,7 @@ char *compdb_find(const char *dir)
 {
     arena *a = arena_new();
     char *found = NULL;
-    for (char *cur = path_absolute(a, current_dir(a), dir);;
+    for (char *cur = compdb_absolute_path(a, current_dir(a), dir);;
          cur = path_dirname(a, cur)) {
         char *candidate = arena_printf(a, "%s%scompile_commands.json", cur,
                                        strcmp(cur, "/") ? "/" : "");
@@ -532,7 +531,7 @@ static bool ends_with_component(const char *file, const char *suffix)
 const fe_command *compdb_lookup(const compdb *db, const char *path)
 {
     arena *a = arena_new();
-    const char *abs = path_absolute(a, current_dir(a), path);
+    const char *abs = compdb_absolute_path(a, current_dir(a), path);
     const fe_command *found = NULL;
     for (size_t i = 0; !found && i < db->n_commands; i++)
         if (strcmp(db->commands[i].file, abs) == 0)

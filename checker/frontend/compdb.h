@@ -69,4 +69,8 @@ const compdb_removed *compdb_removed_for(const compdb *db,
 
 void compdb_free(compdb *db);
 
+/* PATH made absolute against BASE (itself absolute) and normalised
+   lexically, without ".", ".." and empty parts, as database paths are. */
+char *compdb_absolute_path(arena *a, const char *base, const char *path);
+
 #endif /* SHAPECHECK_COMPDB_H */
