@@ -152,6 +152,19 @@ if(SC_PYTHON3)
       ${PROJECT_SOURCE_DIR}/annotations ${CORPUS} ${IT_WORK}/index)
 endif()
 
+# Every summary written reads back (the index's single-unit runs and the
+# cache read them): the corpus, the engine cases, and the constructs that
+# once wrote what the reader refused (tests/data/summaries).
+file(GLOB SC_SUMMARY_FILES
+     ${CORPUS}/batch/*.c ${CORPUS}/calls/*.c ${CORPUS}/flow/*.c
+     ${CORPUS}/loops/*.c ${CORPUS}/precision/*.c ${CORPUS}/rules/*.c
+     ${CORPUS}/trainers/*.c
+     ${PROJECT_SOURCE_DIR}/tests/engine-cases/*.c
+     ${PROJECT_SOURCE_DIR}/tests/data/summaries/*.c)
+sc_integration_test(summaries_read_back
+  sh ${IT}/summaries.sh ${SC} ${CORPUS}/include ${IT_WORK}/summaries
+    ${SC_SUMMARY_FILES})
+
 # In the build graph (SPEC section 7, docs/build-integration.md): each
 # installs the checker component into a folder of its own.
 # shapecheck_add_check() on corpus/project, with Ninja and Makefiles.

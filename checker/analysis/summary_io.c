@@ -42,14 +42,26 @@ typedef struct namer {
     unsigned next_free;
 } namer;
 
+/* Whether the member path SUFFIX can be a name in a shape: not through
+   "->*" nor an anonymous member ("->.d"). */
+static bool named_path(const char *suffix)
+{
+    return !strchr(suffix, '*') && !strstr(suffix, "->.") &&
+           !strstr(suffix, "..");
+}
+
 static const char *sig_symbol_name(const namer *nm, dim_sym sym)
 {
     const signature *sig = nm->sig;
     for (uint32_t i = 0; i < sig->n_params; i++)
         if (sig->params[i].is_int && sig->params[i].int_sym == sym)
             return sig->params[i].name;
+    /* A path through "->*" (an element: "net->seen->*") has no name in the
+       dimension language, and no caller binds it (path_read): a free
+       symbol says the same.  One through an anonymous member has no name
+       either: as a free symbol it is unknown to callers, which is sound. */
     for (uint32_t k = 0; k < sig->n_paths; k++)
-        if (sig->paths[k].sym == sym)
+        if (sig->paths[k].sym == sym && named_path(sig->paths[k].suffix))
             return arena_printf(nm->an->arena, "%s%s",
                                 sig->params[sig->paths[k].param].name,
                                 sig->paths[k].suffix);
@@ -92,6 +104,9 @@ static const dim_poly *rename_symbol(void *ud, dim_sym sym)
     return nm->to[nm->n++];
 }
 
+/* P in the dimension language.  dim_format writes a polynomial whose
+   terms are all negative with a leading minus ("-1", "(-B)/2"), which the
+   grammar has no unary form of: "0 - 1", "(0 - B)/2" read back. */
 static char *poly_text(namer *nm, const dim_poly *p)
 {
     if (!p)
@@ -100,7 +115,24 @@ static char *poly_text(namer *nm, const dim_poly *p)
     size_t n = dim_format(nm->an->dims, p, NULL, 0);
     char *buf = arena_alloc(nm->an->arena, n + 1);
     dim_format(nm->an->dims, p, buf, n + 1);
-    return buf;
+    size_t signs = 0;
+    for (size_t i = 0; i < n; i++)
+        signs += buf[i] == '-' && (i == 0 || buf[i - 1] == '(');
+    if (!signs)
+        return buf;
+    char *text = arena_alloc(nm->an->arena, n + 3 * signs + 1), *t = text;
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] == '-' && (i == 0 || buf[i - 1] == '(')) {
+            memcpy(t, "0 - ", 4);
+            t += 4;
+            i++; /* the minus written, then the term */
+            if (buf[i] == ' ')
+                i++;
+        }
+        *t++ = buf[i];
+    }
+    *t = '\0';
+    return text;
 }
 
 /* "rows, 8" (no brackets: the SHAPE(...) argument text). */
@@ -294,6 +326,79 @@ char *summary_signature_text(analysis *an, const char *key,
     return text;
 }
 
+bool summary_text_readable(const char *text)
+{
+    analysis an;
+    memset(&an, 0, sizeof an);
+    an.arena = arena_new();
+    an.dims = dim_ctx_new();
+    strmap_init(&an.external, an.arena);
+    char err[256];
+    bool ok = summary_read_text(&an, text, "summary", err, sizeof err) == 0;
+    dim_ctx_free(an.dims);
+    arena_free(an.arena);
+    return ok;
+}
+
+/* ---- Imports ---------------------------------------------------------- */
+
+static bool defined_in(const ir_tu *tu, const char *key)
+{
+    for (uint32_t i = 0; i < tu->n_funcs; i++)
+        if (tu->funcs[i]->body && strcmp(tu->funcs[i]->key, key) == 0)
+            return true;
+    return false;
+}
+
+cJSON *summary_imports_json(analysis *an, const ir_tu *tu)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (uint32_t i = 0; arr && i < tu->n_funcs; i++) {
+        const ir_func *f = tu->funcs[i];
+        if (f->body || defined_in(tu, f->key))
+            continue;
+        char *text = summary_signature_text(an, f->key, signature_of(an, f));
+        cJSON *im = cJSON_CreateObject();
+        cJSON_AddStringToObject(im, "key", f->key);
+        cJSON_AddStringToObject(im, "text", text ? text : "");
+        cJSON_AddItemToArray(arr, im);
+        free(text);
+    }
+    return arr;
+}
+
+bool summary_imports_readable(const cJSON *imports)
+{
+    if (!cJSON_IsArray(imports))
+        return false;
+    const cJSON *im;
+    cJSON_ArrayForEach(im, imports)
+    {
+        if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(im, "key")) ||
+            !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(im, "text")))
+            return false;
+    }
+    return true;
+}
+
+bool summary_imports_current(analysis *an, const cJSON *imports)
+{
+    const cJSON *im;
+    cJSON_ArrayForEach(im, imports)
+    {
+        const char *key =
+            cJSON_GetObjectItemCaseSensitive(im, "key")->valuestring;
+        const char *then =
+            cJSON_GetObjectItemCaseSensitive(im, "text")->valuestring;
+        char *now = summary_signature_text(an, key, signature_by_key(an, key));
+        bool same = now && strcmp(now, then) == 0;
+        free(now);
+        if (!same)
+            return false;
+    }
+    return true;
+}
+
 /* ---- Reading ---------------------------------------------------------- */
 
 typedef struct reader {
@@ -467,6 +572,10 @@ static bool is_member_path(const char *s)
             s += 2;
         else
             return false;
+        /* An anonymous struct or union is a member with no name: "->.d"
+           is member d of the one in *p (never the last step). */
+        if (*s == '.' || (s[0] == '-' && s[1] == '>'))
+            continue;
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
               *s == '_'))
             return false;

@@ -7,9 +7,12 @@
 #ifndef SHAPECHECK_SUMMARY_IO_H
 #define SHAPECHECK_SUMMARY_IO_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analysis.h"
+
+struct cJSON;
 
 /* Writes the signatures (annotations merged with summaries) of the
    non-static functions TU defines.  Returns 0, or -1 with a message. */
@@ -25,6 +28,11 @@ int summary_read(analysis *an, const char *path, char *err, size_t err_size);
 int summary_read_text(analysis *an, const char *text, const char *name,
                       char *err, size_t err_size);
 
+/* Whether TEXT reads back as a summary, as an analysis will read it (a
+   throwaway analysis reads it): a stored one that does not is a miss,
+   never a failed run. */
+bool summary_text_readable(const char *text);
+
 /* The summary of TU as a malloc'd string, or NULL when out of memory. */
 char *summary_text(analysis *an, const ir_tu *tu);
 
@@ -33,5 +41,18 @@ char *summary_text(analysis *an, const ir_tu *tu);
    for a NULL SIG. */
 char *summary_signature_text(analysis *an, const char *key,
                              const signature *sig);
+
+/* What TU's summary, computed in AN, took from elsewhere: the functions TU
+   uses but does not define, each with its signature then, as a JSON array
+   of {"key": KEY, "text": summary_signature_text}.  A summary stored with
+   its imports is the one a new analysis would compute while each import
+   has the same signature (the cache, the project index's summaries). */
+struct cJSON *summary_imports_json(analysis *an, const ir_tu *tu);
+
+/* Whether IMPORTS is such an array (read back from a file). */
+bool summary_imports_readable(const struct cJSON *imports);
+
+/* Whether every import in IMPORTS has the same signature in AN now. */
+bool summary_imports_current(analysis *an, const struct cJSON *imports);
 
 #endif /* SHAPECHECK_SUMMARY_IO_H */

@@ -256,50 +256,11 @@ static bool read_findings(diag_list *list, const cJSON *findings)
     return true;
 }
 
-static bool read_imports(cache_entry *e, const cJSON *imports)
-{
-    if (!cJSON_IsArray(imports))
-        return false;
-    size_t n = (size_t)cJSON_GetArraySize(imports);
-    e->imports = calloc(n + 1, sizeof *e->imports);
-    if (!e->imports)
-        return false;
-    const cJSON *im;
-    cJSON_ArrayForEach(im, imports)
-    {
-        const char *key = jstr(im, "key"), *text = jstr(im, "text");
-        if (!key || !text)
-            return false;
-        cache_import *out = &e->imports[e->n_imports++];
-        out->key = strdup(key);
-        out->text = strdup(text);
-        if (!out->key || !out->text)
-            return false;
-    }
-    return true;
-}
-
-/* Whether TEXT reads back as a summary, as the analysis will read it
-   (a throwaway analysis reads it): one that does not is a miss, not a
-   failed run. */
-static bool summary_usable(const char *text)
-{
-    analysis an;
-    memset(&an, 0, sizeof an);
-    an.arena = arena_new();
-    an.dims = dim_ctx_new();
-    strmap_init(&an.external, an.arena);
-    char err[256];
-    bool ok = summary_read_text(&an, text, "cache", err, sizeof err) == 0;
-    dim_ctx_free(an.dims);
-    arena_free(an.arena);
-    return ok;
-}
-
 /* The entry in DOC when it is one and its inputs are unchanged. */
 static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
 {
     const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(doc, "inputs");
+    const cJSON *imports = cJSON_GetObjectItemCaseSensitive(doc, "imports");
     const char *summary = jstr(doc, "summary"), *file = jstr(doc, "file");
     double version;
     if (!jcount(doc, "shapecheck-cache", 1e9, &version) ||
@@ -312,7 +273,7 @@ static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
         if (!input_unchanged(in))
             return NULL;
     }
-    if (!summary_usable(summary))
+    if (!summary_text_readable(summary))
         return NULL;
     cache_entry *e = calloc(1, sizeof *e);
     if (!e)
@@ -322,7 +283,8 @@ static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
     if (!e->summary ||
         !read_findings(&e->findings,
                        cJSON_GetObjectItemCaseSensitive(doc, "findings")) ||
-        !read_imports(e, cJSON_GetObjectItemCaseSensitive(doc, "imports"))) {
+        !summary_imports_readable(imports) ||
+        !(e->imports = cJSON_Duplicate(imports, 1))) {
         cache_entry_free(e);
         return NULL;
     }
@@ -381,26 +343,13 @@ void cache_entry_free(cache_entry *e)
         return;
     free(e->summary);
     diag_list_free(&e->findings);
-    for (size_t i = 0; i < e->n_imports; i++) {
-        free(e->imports[i].key);
-        free(e->imports[i].text);
-    }
-    free(e->imports);
+    cJSON_Delete(e->imports);
     free(e);
 }
 
 bool cache_imports_current(const cache_entry *e, analysis *an)
 {
-    for (size_t i = 0; i < e->n_imports; i++) {
-        const cache_import *im = &e->imports[i];
-        char *now =
-            summary_signature_text(an, im->key, signature_by_key(an, im->key));
-        bool same = now && strcmp(now, im->text) == 0;
-        free(now);
-        if (!same)
-            return false;
-    }
-    return true;
+    return summary_imports_current(an, e->imports);
 }
 
 /* ---- Writing ----------------------------------------------------------- */
@@ -480,33 +429,6 @@ static cJSON *findings_json(const diag_list *list)
     return arr;
 }
 
-static bool defined_here(const ir_tu *tu, const char *key)
-{
-    for (uint32_t i = 0; i < tu->n_funcs; i++)
-        if (tu->funcs[i]->body && strcmp(tu->funcs[i]->key, key) == 0)
-            return true;
-    return false;
-}
-
-/* The functions the TU uses but does not define, with their signatures
-   as this analysis saw them. */
-static cJSON *imports_json(const ir_tu *tu, analysis *an)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (uint32_t i = 0; i < tu->n_funcs; i++) {
-        const ir_func *f = tu->funcs[i];
-        if (f->body || defined_here(tu, f->key))
-            continue;
-        char *text = summary_signature_text(an, f->key, signature_of(an, f));
-        cJSON *im = cJSON_CreateObject();
-        cJSON_AddStringToObject(im, "key", f->key);
-        cJSON_AddStringToObject(im, "text", text ? text : "");
-        cJSON_AddItemToArray(arr, im);
-        free(text);
-    }
-    return arr;
-}
-
 static void write_atomically(const char *path, const char *text)
 {
     size_t n = strlen(path) + 16;
@@ -539,7 +461,7 @@ void cache_store(cache *c, const fe_command *cmd, const ir_tu *tu, analysis *an,
         inputs = NULL;
         cJSON_AddStringToObject(doc, "summary", summary);
         cJSON_AddItemToObject(doc, "findings", findings_json(findings));
-        cJSON_AddItemToObject(doc, "imports", imports_json(tu, an));
+        cJSON_AddItemToObject(doc, "imports", summary_imports_json(an, tu));
         char *text = cJSON_PrintUnformatted(doc);
         if (text)
             write_atomically(path, text);

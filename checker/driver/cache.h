@@ -32,16 +32,10 @@ cache *cache_open(const char *dir, const char *extra_key, char *err,
                   size_t err_size);
 void cache_close(cache *c);
 
-typedef struct cache_import {
-    char *key;  /* a function the TU used from elsewhere */
-    char *text; /* its signature then (summary_signature_text), "" none */
-} cache_import;
-
 typedef struct cache_entry {
-    char *summary;      /* summary_text of the TU */
-    diag_list findings; /* its findings, compiler errors included */
-    cache_import *imports;
-    size_t n_imports;
+    char *summary;         /* summary_text of the TU */
+    diag_list findings;    /* its findings, compiler errors included */
+    struct cJSON *imports; /* summary_imports_json: what it used */
 } cache_entry;
 
 /* The entry for CMD when every file it read is unchanged, else NULL (a

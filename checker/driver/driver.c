@@ -835,6 +835,39 @@ static char *cache_extra_key(const driver *d)
 
 /* ---- Running ---------------------------------------------------------- */
 
+/* After the analysis of a run with an index: each parsed unit's summary
+   goes beside its entry, for the runs that will not parse it. */
+typedef struct parsed_units {
+    driver *d;
+    const parse_job *jobs;
+    size_t n;
+} parsed_units;
+
+static void store_summaries(void *ud, analysis *an)
+{
+    const parsed_units *p = ud;
+    char err[1024];
+    for (size_t i = 0; i < p->n; i++)
+        if (p->jobs[i].tu &&
+            index_store_summary(p->d->index, p->jobs[i].cmd, p->jobs[i].tu, an,
+                                err, sizeof err) != 0) {
+            fprintf(p->d->o->messages,
+                    "shapecheck: warning: the project index is not "
+                    "complete: %s\n",
+                    err);
+            return;
+        }
+}
+
+/* --stats: how the index's units joined a partial run. */
+static void print_context_stats(const driver *d, const run_units *u)
+{
+    fprintf(d->o->messages,
+            "shapecheck: stats: index: %zu units by their summaries, %zu by "
+            "their facts\n",
+            u->n_summaries, u->n_from_facts);
+}
+
 static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
                         double *parse_time)
 {
@@ -860,6 +893,7 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
                                   .index = d->whole_database ? NULL : d->index,
                                   .cmds = (const fe_command *const *)d->cmds,
                                   .n_cmds = d->n,
+                                  .summaries = facts == NULL,
                                   .root = d->cwd,
                                   .jobs = d->o->jobs,
                                   .messages = d->o->messages,
@@ -875,7 +909,14 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
         .messages = d->o->messages,
         .verbose = d->o->verbose ? d->o->messages : NULL,
     };
+    parsed_units parsed = {d, jobs, d->n};
+    if (d->index && d->store_index) {
+        ao.finished = store_summaries;
+        ao.finished_ud = &parsed;
+    }
     int analysed = units_analyse(&units, list, &ao);
+    if (d->o->stats && d->index && !d->whole_database)
+        print_context_stats(d, &units);
     units_free(&units);
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);
@@ -890,6 +931,8 @@ int driver_run_collect(driver *d, diag_list *list, shape_fact_list *facts)
     cache *c = NULL;
     int status = SC_EXIT_CLEAN;
     d->n_analysed = 0;
+    if (d->index)
+        index_new_run(d->index);
     /* The cache knows neither facts files nor the index's units. */
     bool partial = d->index && !d->whole_database;
     if (d->o->cache_dir && !facts && !d->n_facts && !partial) {
@@ -919,6 +962,8 @@ int driver_store_units(driver *d, size_t first, size_t n)
         return SC_EXIT_CLEAN;
     if (n > d->n - first)
         n = d->n - first;
+    if (d->index)
+        index_new_run(d->index);
     parse_job *jobs = calloc(n + 1, sizeof *jobs);
     if (!jobs)
         return SC_EXIT_TROUBLE;

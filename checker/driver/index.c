@@ -15,6 +15,7 @@
 
 #include "index.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -30,6 +31,7 @@
 #include "index_entry.h"
 #include "ir_io.h"
 #include "strmap.h"
+#include "summary_io.h"
 
 typedef struct unit {
     const char *file;      /* absolute, normalised */
@@ -46,6 +48,7 @@ typedef struct unit {
 /* A file's content hash, with what it was computed from. */
 typedef struct file_hash {
     bool ok;
+    unsigned checked; /* the run (sc_index.run) that last looked at it */
     uint64_t size, hash;
     struct timespec mtime, ctime;
     ino_t ino;
@@ -66,6 +69,9 @@ struct sc_index {
     strmap hashes;        /* absolute path -> file_hash */
     arena *hash_arena;
     bool dir_made;
+    /* Runs so far (index_new_run): a file is looked at (stat) once per
+       run, however many units read it. */
+    unsigned run;
     const char **dependents; /* index_dependents' last answer */
 };
 
@@ -221,23 +227,42 @@ static bool same_stat(const file_hash *f, const struct stat *st)
            f->ctime.tv_nsec == st->st_ctim.tv_nsec;
 }
 
+/* PATH's memo when this run has looked at it already, else NULL. */
+static file_hash *looked_at(sc_index *ix, const char *path)
+{
+    pthread_mutex_lock(&ix->lock);
+    file_hash *f = strmap_get(&ix->hashes, path);
+    if (f && f->checked != ix->run)
+        f = NULL;
+    pthread_mutex_unlock(&ix->lock);
+    return f;
+}
+
 /* PATH's size and content hash now (from the memo while its stat is the
-   same).  False when it cannot be read. */
+   same, without a stat when this run has looked at it).  False when it
+   cannot be read. */
 static bool hash_of(sc_index *ix, const char *path, uint64_t *size,
                     uint64_t *hash)
 {
     struct stat st;
+    file_hash *f = looked_at(ix, path);
+    if (f)
+        goto done;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return false;
     pthread_mutex_lock(&ix->lock);
-    file_hash *f = strmap_get(&ix->hashes, path);
+    f = strmap_get(&ix->hashes, path);
     bool known = f && same_stat(f, &st);
+    unsigned run = ix->run;
+    if (known)
+        f->checked = run;
     pthread_mutex_unlock(&ix->lock);
     if (!known) {
         file_hash now = {.size = (uint64_t)st.st_size,
                          .mtime = st.st_mtim,
                          .ctime = st.st_ctim,
-                         .ino = st.st_ino};
+                         .ino = st.st_ino,
+                         .checked = run};
         now.ok = sc_hash_file(path, &now.hash);
         pthread_mutex_lock(&ix->lock);
         f = strmap_get(&ix->hashes, path);
@@ -248,6 +273,7 @@ static bool hash_of(sc_index *ix, const char *path, uint64_t *size,
         *f = now;
         pthread_mutex_unlock(&ix->lock);
     }
+done:
     pthread_mutex_lock(&ix->lock);
     bool ok = f->ok;
     *size = f->size, *hash = f->hash;
@@ -314,7 +340,15 @@ static sc_index *new_index(const index_options *o)
     pthread_mutex_init(&ix->lock, NULL);
     copy_options(ix, o);
     ix->salt = make_salt(&ix->o);
+    ix->run = 1;
     return ix;
+}
+
+void index_new_run(sc_index *ix)
+{
+    pthread_mutex_lock(&ix->lock);
+    ix->run++;
+    pthread_mutex_unlock(&ix->lock);
 }
 
 sc_index *index_open_db(const index_options *o, const compdb *db)
@@ -508,6 +542,19 @@ static bool ensure_dir(sc_index *ix, char *err, size_t err_size)
     return ok;
 }
 
+/* Whether the entry of SOURCE has the record R: the same command and
+   inputs, hence the same facts (a run over an unchanged unit need not
+   encode and write them again). */
+static bool has_record(sc_index *ix, arena *a, const char *source,
+                       const index_record *r)
+{
+    char err[256];
+    index_record old;
+    return index_entry_read_record(entry_path_in(ix, a, source), a, &old, err,
+                                   sizeof err) &&
+           old.hash == index_entry_record_hash(r);
+}
+
 int index_store(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
                 const char *root, char *err, size_t err_size)
 {
@@ -526,6 +573,8 @@ int index_store(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
     int rc = 0;
     if (!record_inputs(ix, a, cmd, tu, &r))
         rc = 0; /* a file went away while parsing: no entry, no error */
+    else if (has_record(ix, a, r.source, &r))
+        rc = 0; /* the entry holds these facts already */
     else if (ir_tu_encode(tu, root, &facts, &size, err, err_size) != 0)
         rc = -1;
     else
@@ -534,6 +583,51 @@ int index_store(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
     free(facts);
     arena_free(a);
     return rc;
+}
+
+/* ---- Summaries ---------------------------------------------------------- */
+
+static const char *summary_path_in(arena *a, const unit *u)
+{
+    return arena_printf(a, "%s.summary", u->entry);
+}
+
+int index_store_summary(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
+                        analysis *an, char *err, size_t err_size)
+{
+    long k = index_unit_of(ix, cmd->file, cmd->directory);
+    if (k < 0 || tu->has_errors || !index_command_matches(ix, cmd) ||
+        !index_unit_fresh(ix, (size_t)k))
+        return 0; /* no entry of these facts to stand beside */
+    unit *u = &ix->units[k];
+    char *summary = summary_text(an, tu);
+    cJSON *imports = summary ? summary_imports_json(an, tu) : NULL;
+    arena *a = arena_new();
+    int rc = -1;
+    if (!imports)
+        snprintf(err, err_size, "%s: out of memory", u->file);
+    else if (!summary_text_readable(summary))
+        rc = 0; /* a checker bug, not the user's: the unit's facts serve */
+    else
+        rc = index_summary_write(summary_path_in(a, u), u->record.hash, summary,
+                                 imports, err, err_size);
+    arena_free(a);
+    cJSON_Delete(imports);
+    cJSON_free(summary);
+    return rc;
+}
+
+bool index_load_summary(const sc_index *ix, size_t i, char **summary,
+                        cJSON **imports)
+{
+    const unit *u = &ix->units[i];
+    if (u->fresh != 1 || !u->have_record)
+        return false;
+    arena *a = arena_new();
+    bool ok = index_summary_read(summary_path_in(a, u), u->record.hash, summary,
+                                 imports);
+    arena_free(a);
+    return ok;
 }
 
 /* ---- The language server's calls ------------------------------------------
@@ -585,6 +679,7 @@ int index_refresh(sc_index *ix, index_progress_fn progress, void *ud)
     if (!stale)
         return SC_EXIT_TROUBLE;
     size_t n = 0;
+    index_new_run(ix);
     for (size_t i = 0; i < ix->n_units; i++)
         if (!index_unit_fresh(ix, i))
             stale[n++] = ix->units[i].file;
@@ -676,6 +771,7 @@ static void spread_to_callers(sc_index *ix, bool *affected)
 size_t index_dependents(sc_index *ix, const char *const *files, size_t n_files,
                         const char *const **units)
 {
+    index_new_run(ix);
     arena *a = arena_new();
     const char **abs = arena_array(a, n_files + 1, sizeof *abs);
     for (size_t f = 0; f < n_files; f++)

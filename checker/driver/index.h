@@ -36,6 +36,8 @@
 #include "compdb.h"
 #include "diag.h"
 
+struct analysis;
+struct cJSON;
 struct shape_fact_list;
 
 typedef struct sc_index sc_index;
@@ -153,6 +155,11 @@ bool index_command_matches(sc_index *ix, const fe_command *cmd);
 ir_tu *index_load(const sc_index *ix, size_t i, const char *root, char *err,
                   size_t err_size);
 
+/* A new run begins: files may have changed since the last, so each is
+   looked at again (once per run: freshness is decided as of the run's
+   start, however many units read a file). */
+void index_new_run(sc_index *ix);
+
 /* Stores TU, just parsed with CMD (extra arguments already in its argv, as
    the driver's commands have them), as the entry of CMD's unit; file
    names in TU are relative to ROOT.  Nothing is stored for a file that is
@@ -160,5 +167,22 @@ ir_tu *index_load(const sc_index *ix, size_t i, const char *root, char *err,
    (index_command_matches).  0, or -1 with a message.  Thread-safe. */
 int index_store(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
                 const char *root, char *err, size_t err_size);
+
+/* Stores, beside the fresh entry of CMD's unit, what the analysis AN
+   learnt of the functions TU (its facts) defines, so that a later run
+   that does not analyse that unit reads its summary instead of its facts
+   (index_entry.h).  Nothing when the unit has no fresh entry made from
+   TU's command.  0, or -1 with a message. */
+int index_store_summary(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
+                        struct analysis *an, char *err, size_t err_size);
+
+/* Unit I's stored summary (index_store_summary), when it belongs to its
+   entry as it is: the summary text (malloc'd) and the signatures it took
+   from other units (the caller cJSON_Deletes them); a run that uses it
+   must check them against its own analysis (summary_imports_current)
+   and load the unit's facts instead when one changed.  Call only for a
+   unit index_unit_fresh found fresh.  False: no usable summary. */
+bool index_load_summary(const sc_index *ix, size_t i, char **summary,
+                        struct cJSON **imports);
 
 #endif /* SHAPECHECK_INDEX_H */

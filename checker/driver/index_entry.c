@@ -7,6 +7,7 @@
 
 #include "index_entry.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,38 @@
 
 #include "hash.h"
 #include "ir_io.h"
+#include "summary_io.h"
 
 #define ENTRY_MAGIC "SCINDEX\x1a"
 #define ENTRY_HEADER 32
 
 /* ---- Writing ------------------------------------------------------------ */
+
+/* DATA[0, N) as the file PATH: written beside it, then renamed into place,
+   so that a reader (another process sharing the index) never sees half of
+   it.  0, or -1 with a message. */
+static int write_atomically(const char *path, const void *data, size_t n,
+                            char *err, size_t err_size)
+{
+    char *tmp = malloc(strlen(path) + 32);
+    if (!tmp) {
+        snprintf(err, err_size, "%s: out of memory", path);
+        return -1;
+    }
+    sprintf(tmp, "%s.%ld.tmp", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f && fwrite(data, 1, n, f) == n;
+    if (f && fclose(f) != 0)
+        ok = false;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) {
+        snprintf(err, err_size, "%s: cannot write it: %s", path,
+                 strerror(errno));
+        remove(tmp);
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
 
 typedef struct bytes {
     unsigned char *p;
@@ -88,6 +116,15 @@ static void set_u64(unsigned char *p, uint64_t v)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
+uint64_t index_entry_record_hash(const index_record *record)
+{
+    bytes b = {0};
+    put_record(&b, record);
+    uint64_t h = b.failed ? 0 : sc_hash(SC_HASH_SEED, b.p, b.n);
+    free(b.p);
+    return h;
+}
+
 int index_entry_write(const char *path, const index_record *record,
                       const unsigned char *facts, size_t facts_size, char *err,
                       size_t err_size)
@@ -98,31 +135,18 @@ int index_entry_write(const char *path, const index_record *record,
     put_record(&b, record);
     size_t record_size = b.n - ENTRY_HEADER;
     put(&b, facts, facts_size);
-    char *tmp = malloc(strlen(path) + 32);
-    if (b.failed || !tmp) {
+    if (b.failed) {
         snprintf(err, err_size, "%s: out of memory", path);
         free(b.p);
-        free(tmp);
         return -1;
     }
     memcpy(b.p, ENTRY_MAGIC, 8);
     set_u64(b.p + 8, INDEX_ENTRY_VERSION); /* and 4 zero bytes */
     set_u64(b.p + 16, record_size);
     set_u64(b.p + 24, sc_hash(SC_HASH_SEED, b.p + ENTRY_HEADER, record_size));
-    sprintf(tmp, "%s.%ld.tmp", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(b.p, 1, b.n, f) == b.n;
-    if (f && fclose(f) != 0)
-        ok = false;
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-        snprintf(err, err_size, "%s: cannot write it: %s", path,
-                 strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
+    int rc = write_atomically(path, b.p, b.n, err, err_size);
     free(b.p);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 /* ---- Reading ------------------------------------------------------------ */
@@ -234,6 +258,7 @@ bool index_entry_read_record(const char *path, arena *a, index_record *record,
     if (ok) {
         cursor c = {data, data + size, a, false};
         get_record(&c, record);
+        record->hash = hash;
         ok = !c.bad;
     }
     if (!ok && !*err)
@@ -275,4 +300,99 @@ ir_tu *index_entry_read_facts(const char *path, const char *root, char *err,
         snprintf(err, err_size, "%s: damaged index entry", path);
     free(data);
     return tu;
+}
+
+/* ---- The summary beside an entry ---------------------------------------- */
+
+#define SUMMARY_FORMAT 1
+#define SUMMARY_MAX_SIZE (64u << 20)
+
+static void add_hex(cJSON *doc, const char *key, uint64_t v)
+{
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v);
+    cJSON_AddStringToObject(doc, key, hex);
+}
+
+static bool hex_is(const cJSON *doc, const char *key, uint64_t v)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, key);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v);
+    return cJSON_IsString(s) && strcmp(s->valuestring, hex) == 0;
+}
+
+int index_summary_write(const char *path, uint64_t record_hash,
+                        const char *summary, const cJSON *imports, char *err,
+                        size_t err_size)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *copy = cJSON_Duplicate(imports, 1);
+    char *text = NULL;
+    if (doc && copy) {
+        cJSON_AddNumberToObject(doc, "shapecheck-index-summary",
+                                SUMMARY_FORMAT);
+        add_hex(doc, "record", record_hash);
+        add_hex(doc, "summary-hash", sc_hash_str(SC_HASH_SEED, summary));
+        cJSON_AddStringToObject(doc, "summary", summary);
+        cJSON_AddItemToObject(doc, "imports", copy);
+        copy = NULL;
+        text = cJSON_PrintUnformatted(doc);
+    }
+    cJSON_Delete(copy);
+    cJSON_Delete(doc);
+    if (!text) {
+        snprintf(err, err_size, "%s: out of memory", path);
+        return -1;
+    }
+    int rc = write_atomically(path, text, strlen(text), err, err_size);
+    cJSON_free(text);
+    return rc;
+}
+
+/* PATH's contents, NUL-terminated, when it is at most MAX bytes. */
+static char *read_small_file(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size >= 0 && (size_t)size <= max && fseek(f, 0, SEEK_SET) == 0 &&
+        (text = malloc((size_t)size + 1)) &&
+        fread(text, 1, (size_t)size, f) == (size_t)size)
+        text[size] = '\0';
+    else {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+bool index_summary_read(const char *path, uint64_t record_hash, char **summary,
+                        cJSON **imports)
+{
+    *summary = NULL;
+    *imports = NULL;
+    char *text = read_small_file(path, SUMMARY_MAX_SIZE);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *version =
+        cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-index-summary");
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "summary");
+    cJSON *im = cJSON_DetachItemFromObjectCaseSensitive(doc, "imports");
+    bool ok = cJSON_IsNumber(version) &&
+              version->valuedouble == SUMMARY_FORMAT &&
+              hex_is(doc, "record", record_hash) && cJSON_IsString(s) &&
+              hex_is(doc, "summary-hash",
+                     sc_hash_str(SC_HASH_SEED, s->valuestring)) &&
+              summary_imports_readable(im) &&
+              (*summary = strdup(s->valuestring)) != NULL;
+    if (ok)
+        *imports = im;
+    else
+        cJSON_Delete(im);
+    cJSON_Delete(doc);
+    return ok;
 }

@@ -42,7 +42,12 @@ typedef struct index_record {
     uint32_t n_defines;
     const char **uses; /* keys it declares or calls but does not define */
     uint32_t n_uses;
+    uint64_t hash; /* of the record as read: names the facts it goes with */
 } index_record;
+
+/* The hash RECORD will have in its entry (index_record.hash once read);
+   0 when out of memory. */
+uint64_t index_entry_record_hash(const index_record *record);
 
 /* Writes RECORD and the facts FACTS[0, FACTS_SIZE) to PATH (beside it,
    then renamed into place).  0, or -1 with a message. */
@@ -60,5 +65,32 @@ bool index_entry_read_record(const char *path, arena *a, index_record *record,
    message naming PATH. */
 ir_tu *index_entry_read_facts(const char *path, const char *root, char *err,
                               size_t err_size);
+
+/* ---- The summary beside an entry (ENTRY.summary) ------------------------
+
+   What the analysis of the whole program learnt of the unit's functions
+   (summary_io.h), with the signatures it took from other units
+   (summary_imports_json) and the hash of the record of the entry it
+   belongs to.  A single-unit run reads it instead of the facts: the
+   summary is what analysing those facts again would give while the entry
+   is the same and every import has the signature it had (index.h).
+
+     {"shapecheck-index-summary": 1, "record": "<16 hex digits>",
+      "summary-hash": "<16 hex digits>", "summary": "<summary_text>",
+      "imports": [{"key": ..., "text": ...}, ...]}
+*/
+struct cJSON;
+
+/* Writes the summary file PATH (beside it, then renamed).  0, or -1 with
+   a message. */
+int index_summary_write(const char *path, uint64_t record_hash,
+                        const char *summary, const struct cJSON *imports,
+                        char *err, size_t err_size);
+
+/* The summary file PATH when it belongs to the record RECORD_HASH and is
+   intact: its summary text (malloc'd) and imports (the caller's to
+   cJSON_Delete).  False for a missing, damaged or other entry's file. */
+bool index_summary_read(const char *path, uint64_t record_hash, char **summary,
+                        struct cJSON **imports);
 
 #endif /* SHAPECHECK_INDEX_ENTRY_H */

@@ -12,9 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "driver.h"
 #include "ir_io.h"
 #include "shape_facts.h"
+#include "summary_io.h"
 
 /* ---- Reading in parallel ----------------------------------------------- */
 
@@ -115,23 +118,40 @@ static void tell_missing(const units_inputs *in, size_t others, size_t missing,
                 missing, others, dir, build);
 }
 
-/* Jobs for the fresh entries of the units the run does not parse, in the
-   database's order.  "No index" is when none of them has an entry at all
-   (the run's own units may have just been stored). */
-static size_t plan_context(const units_inputs *in, load_job *jobs)
+/* Unit K's stored summary joins U, when IN allows it and there is one. */
+static bool take_summary(run_units *u, const units_inputs *in, size_t k)
+{
+    char *text;
+    cJSON *imports;
+    if (!in->summaries || !index_load_summary(in->index, k, &text, &imports))
+        return false;
+    u->summaries[u->n_summaries++] =
+        (unit_summary){.unit = (long)k, .text = text, .imports = imports};
+    return true;
+}
+
+/* The fresh entries of the units the run does not parse, in the
+   database's order: their summaries into U, or jobs that load their
+   facts.  "No index" is when none of them has an entry at all (the run's
+   own units may have just been stored). */
+static size_t plan_context(run_units *u, const units_inputs *in, load_job *jobs)
 {
     size_t n_units = index_n_units(in->index), n = 0;
     bool *own = calloc(n_units + 1, sizeof *own);
-    if (!own)
+    u->summaries = calloc(n_units + 1, sizeof *u->summaries);
+    if (!own || !u->summaries) {
+        free(own);
         return 0;
+    }
     size_t others = mark_own_units(in, own), missing = 0;
     bool exists = false;
     for (size_t k = 0; k < n_units; k++) {
         if (own[k])
             continue;
         if (index_unit_fresh(in->index, k)) {
-            jobs[n++] = (load_job){.path = index_unit_file(in->index, k),
-                                   .unit = (long)k};
+            if (!take_summary(u, in, k))
+                jobs[n++] = (load_job){.path = index_unit_file(in->index, k),
+                                       .unit = (long)k};
             exists = true;
         } else {
             missing++;
@@ -187,6 +207,9 @@ int units_gather(run_units *u, ir_tu *const *parsed, uint32_t n_parsed,
                  const units_inputs *in, diag_list *list)
 {
     memset(u, 0, sizeof *u);
+    u->index = in->index;
+    u->root = in->root;
+    u->messages = in->messages;
     size_t cap = in->n_facts + (in->index ? index_n_units(in->index) : 0);
     load_job *jobs = calloc(cap + 1, sizeof *jobs);
     u->tus = calloc(n_parsed + cap + 1, sizeof *u->tus);
@@ -201,9 +224,10 @@ int units_gather(run_units *u, ir_tu *const *parsed, uint32_t n_parsed,
     for (size_t i = 0; i < in->n_facts; i++)
         jobs[n++] = (load_job){.path = in->facts[i], .unit = -1};
     if (in->index)
-        n += plan_context(in, jobs + n);
+        n += plan_context(u, in, jobs + n);
     load_all(jobs, n, in);
     int status = take_loaded(u, jobs, n, in->n_facts, in, list);
+    u->n_from_facts = n - in->n_facts;
     free(jobs);
     return status;
 }
@@ -231,8 +255,9 @@ static void observe_reported(void *ud, analysis *an, const shape_event *e)
         r->inner->fn(r->inner->ud, an, e);
 }
 
-int units_analyse(const run_units *u, diag_list *list,
-                  const analysis_options *ao)
+/* One analysis of U's units and summaries into LIST. */
+static int analyse_once(const run_units *u, diag_list *list,
+                        const analysis_options *ao)
 {
     if (u->n_reported == u->n_tus)
         return analyze_program(u->tus, u->n_tus, list, ao);
@@ -257,10 +282,102 @@ int units_analyse(const run_units *u, diag_list *list,
     return status;
 }
 
+/* An analysis with summaries: which of them are out of date. */
+typedef struct summaries_check {
+    run_units *u;
+    bool *stale; /* per summary */
+    bool any_stale;
+    const analysis_options *ao;
+} summaries_check;
+
+static void check_summaries(void *ud, analysis *an)
+{
+    summaries_check *c = ud;
+    for (size_t i = 0; i < c->u->n_summaries; i++)
+        if (!summary_imports_current(an, c->u->summaries[i].imports))
+            c->stale[i] = c->any_stale = true;
+    if (!c->any_stale && c->ao->finished)
+        c->ao->finished(c->ao->finished_ud, an);
+}
+
+static void free_summary(unit_summary *s)
+{
+    free(s->text);
+    cJSON_Delete(s->imports);
+}
+
+/* The stale summaries' units join U by their facts instead. */
+static void load_stale(run_units *u, const bool *stale)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < u->n_summaries; i++) {
+        unit_summary *s = &u->summaries[i];
+        if (!stale[i]) {
+            u->summaries[kept++] = *s;
+            continue;
+        }
+        char err[1024];
+        ir_tu *tu =
+            index_load(u->index, (size_t)s->unit, u->root, err, sizeof err);
+        if (tu) {
+            u->tus[u->n_tus++] = tu;
+            u->n_from_facts++;
+        } else {
+            fprintf(u->messages,
+                    "shapecheck: warning: its index entry cannot be read, "
+                    "analysing without it: %s\n",
+                    err);
+        }
+        free_summary(s);
+    }
+    u->n_summaries = kept;
+}
+
+int units_analyse(run_units *u, diag_list *list, const analysis_options *ao)
+{
+    if (u->n_summaries == 0)
+        return analyse_once(u, list, ao);
+    const char **texts =
+        calloc(ao->n_summary_texts + u->n_summaries + 1, sizeof *texts);
+    bool *stale = calloc(u->n_summaries + 1, sizeof *stale);
+    int status = texts && stale ? SC_EXIT_CLEAN : SC_EXIT_TROUBLE;
+    while (status == SC_EXIT_CLEAN) {
+        size_t n = 0;
+        for (size_t i = 0; i < ao->n_summary_texts; i++)
+            texts[n++] = ao->summary_texts[i];
+        for (size_t i = 0; i < u->n_summaries; i++)
+            texts[n++] = u->summaries[i].text;
+        memset(stale, 0, (u->n_summaries + 1) * sizeof *stale);
+        summaries_check check = {.u = u, .stale = stale, .ao = ao};
+        analysis_options o = *ao;
+        o.summary_texts = texts;
+        o.n_summary_texts = n;
+        o.finished = check_summaries;
+        o.finished_ud = &check;
+        diag_list found;
+        diag_list_init(&found);
+        status = analyse_once(u, &found, &o);
+        if (!check.any_stale || status != SC_EXIT_CLEAN) {
+            for (size_t k = 0; k < found.n; k++)
+                diag_copy(list, &found.items[k]);
+            diag_list_free(&found);
+            break;
+        }
+        diag_list_free(&found);
+        load_stale(u, stale); /* at least one fewer summary each round */
+    }
+    free(texts);
+    free(stale);
+    return status;
+}
+
 void units_free(run_units *u)
 {
     for (uint32_t t = u->n_parsed; t < u->n_tus; t++)
         ir_tu_free(u->tus[t]);
     free(u->tus);
+    for (size_t i = 0; i < u->n_summaries; i++)
+        free_summary(&u->summaries[i]);
+    free(u->summaries);
     memset(u, 0, sizeof *u);
 }

@@ -25,18 +25,35 @@ typedef struct units_inputs {
     sc_index *index;
     const fe_command *const *cmds;
     size_t n_cmds;
+    /* Whether an index unit's stored summary may stand for its facts
+       (index_load_summary): not when an observer must see one analysis
+       only, as an analysis that finds a summary out of date runs again. */
+    bool summaries;
     const char *root; /* file names are shown relative to it */
     int jobs;         /* threads reading files; 0: one per core */
     FILE *messages;
 } units_inputs;
 
+/* An index unit that joins the program by its stored summary. */
+typedef struct unit_summary {
+    long unit;
+    char *text;
+    struct cJSON *imports; /* summary_imports_json when it was made */
+} unit_summary;
+
 /* A run's program: the units parsed and the facts files' (reported),
-   then the index's (context only). */
+   then the index's (context only): their facts, or their summaries. */
 typedef struct run_units {
     ir_tu **tus;
     uint32_t n_tus;
     uint32_t n_reported; /* the first N_REPORTED are the run's own */
     uint32_t n_parsed;   /* the first N_PARSED are the caller's to free */
+    unit_summary *summaries;
+    size_t n_summaries;
+    size_t n_from_facts; /* index units loaded as facts, in all rounds */
+    sc_index *index;     /* where the summaries' facts are, if need be */
+    const char *root;
+    FILE *messages;
 } run_units;
 
 /* The program of the N_PARSED units PARSED (the caller's) and IN's.  A
@@ -50,9 +67,11 @@ int units_gather(run_units *u, ir_tu *const *parsed, uint32_t n_parsed,
 
 /* analyze_program over U with the options AO, reporting the findings of
    the run's own units only (and telling AO's observer about their
-   functions only). */
-int units_analyse(const run_units *u, diag_list *list,
-                  const analysis_options *ao);
+   functions only).  When a summary turns out to be out of date (a
+   function it used has another signature now: the run's own unit
+   changed it), that unit's facts are loaded and the program analysed
+   again; AO->finished is told of the last analysis only. */
+int units_analyse(run_units *u, diag_list *list, const analysis_options *ao);
 
 /* Frees what units_gather loaded (not the parsed units). */
 void units_free(run_units *u);

@@ -75,10 +75,29 @@ void collect_init(walk *w)
 
 /* ---- Writes and escapes ------------------------------------------------- */
 
+/* SUFFIX up to its first "->*": a write there may reach all that pointer
+   reaches, so what follows ("->*->*" for the characters of argv's strings)
+   says no more, and summary files accept one "->*", at the end.  A write
+   to a whole anonymous member ("->", "->s.") is one to the object that
+   holds it ("->*", "->s"): callers clobber that whole anyway. */
+static const char *write_suffix(walk *w, const char *suffix)
+{
+    const char *deep = strstr(suffix, "->*");
+    size_t n = strlen(suffix);
+    if (deep && deep[3])
+        return arena_strndup(w->scratch, suffix, (size_t)(deep + 3 - suffix));
+    if (n >= 2 && strcmp(suffix + n - 2, "->") == 0)
+        return arena_printf(w->scratch, "%s*", suffix);
+    while (n && suffix[n - 1] == '.')
+        n--;
+    return arena_strndup(w->scratch, suffix, n);
+}
+
 static void add_write(walk *w, int param, const char *global,
                       const char *suffix)
 {
     summary_acc *s = w->sum;
+    suffix = write_suffix(w, suffix);
     for (uint32_t i = 0; i < s->n_writes; i++) {
         const sig_write *x = &s->writes[i];
         if (x->param == param && strcmp(x->suffix, suffix) == 0 &&
@@ -511,7 +530,10 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
     int param = l->type.cls == IR_TYPE_INT || ptr
                     ? loc_param_path(w, key, &suffix)
                     : -1;
-    if (param < 0 || suffix[0] != '-' || w->sum->assigned[param])
+    /* "->*" (what the parameter points to, an element) is no member a
+       caller's apply_effects can name. */
+    if (param < 0 || suffix[0] != '-' || strchr(suffix, '*') ||
+        w->sum->assigned[param])
         return;
     if (!ptr && !expressible(w, v->num))
         return;

@@ -291,8 +291,11 @@ static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
     char err[1024];
     for (size_t i = 0; i < o->n_summary_texts && status == 0; i++)
         if (summary_read_text(&an, o->summary_texts[i], "cache", err,
-                              sizeof err) != 0)
+                              sizeof err) != 0) {
+            fprintf(o->messages ? o->messages : stderr,
+                    "shapecheck: error: %s\n", err);
             status = 2;
+        }
     signatures_group(&an);
     annotate_all(&an, o, diags);
     walk_program(&an, o, diags);

@@ -23,7 +23,13 @@ WORK/project/build:
      byte, missing) are an error naming the file, exit 2;
   8. a project whose .shapecheck adds extra-args, and whose database
      commands carry options the checker drops (-MD -MF FILE, as Bear
-     records them): the single-unit run still uses the index.
+     records them): the single-unit run still uses the index;
+  9. summaries (WORK/summaries, written here): "-p build" leaves a
+     summary beside every entry; a single-unit run reads the other units'
+     summaries, not their facts (--stats), with the same findings as the
+     whole program; when the run's own unit changes a function another
+     unit's summary used, that unit is analysed from its facts, and the
+     finding the change makes is reported; a damaged summary is a miss.
 """
 import glob
 import json
@@ -223,6 +229,87 @@ def configured_project(sc, cmake, project, annotations, work):
              f"stderr:\n{p.stderr}")
 
 
+SUMMARY_KERNEL = """#include "shapecheck.h"
+float xent(const float *logits SHAPE(n, c), const int *labels SHAPE(n),
+           int n, int c) SHAPE_LOSS(logits, labels);
+int half(int b);
+int batch_of(int b);
+"""
+SUMMARY_A = """#include "k.h"
+int half(int b) { return b / 2; }
+float train(void)
+{
+    static float logits[32][4];
+    static int labels[32];
+    int n = batch_of(64);
+    return xent(&logits[0][0], labels, n, 4);
+}
+"""
+SUMMARY_B = """#include "k.h"
+int batch_of(int b) { return half(b); }
+"""
+SUMMARY_LOSS = """#include "k.h"
+float xent(const float *logits, const int *labels, int n, int c)
+{
+    return logits[0] + (float)labels[0] + (float)(n * c);
+}
+"""
+
+
+def context_stats(p):
+    for line in p.stderr.splitlines():
+        if "stats: index:" in line:
+            return line.split("index: ")[1]
+    fail("--stats says nothing of the index:\n" + p.stderr)
+
+
+def summaries(sc, annotations, work):
+    """Step 9: a.c uses b.c's batch_of, whose summary uses a.c's half."""
+    tree = os.path.join(work, "summaries")
+    build = os.path.join(tree, "build")
+    os.makedirs(build)
+    for name, text in (("k.h", SUMMARY_KERNEL), ("a.c", SUMMARY_A),
+                       ("b.c", SUMMARY_B), ("loss.c", SUMMARY_LOSS)):
+        with open(os.path.join(tree, name), "w") as f:
+            f.write(text)
+    with open(os.path.join(build, "compile_commands.json"), "w") as f:
+        json.dump([{"directory": tree, "file": n,
+                    "arguments": ["cc", "-c", "-I" + annotations, n]}
+                   for n in ("a.c", "b.c", "loss.c")], f)
+    sc.run(["-p", "build"], tree, want=0)
+    made = glob.glob(os.path.join(build, ".shapecheck", "*.entry.summary"))
+    if len(made) != 3:
+        fail(f"-p build: want 3 summaries beside the entries, got {made}")
+    p = sc.run(["-p", "build", "a.c", "--stats"], tree, want=0)
+    if context_stats(p) != "2 units by their summaries, 0 by their facts":
+        fail("the other units were not read by their summaries:\n" + p.stderr)
+
+    with open(os.path.join(tree, "a.c"), "w") as f:
+        f.write(SUMMARY_A.replace("b / 2", "b"))
+    p = sc.run(["-p", "build", "a.c", "--stats"], tree, want=1)
+    if ("'labels' has shape [32] but parameter 'labels' of 'xent' expects "
+            "[n] = [64]") not in p.stdout:
+        fail("a change the other unit's summary used was missed:\n"
+             + p.stdout + p.stderr)
+    if context_stats(p) != "1 units by their summaries, 1 by their facts":
+        fail("b.c's out-of-date summary was not replaced by its facts:\n"
+             + p.stderr)
+    whole = sc.run(["-p", "build", "--no-index"], tree, want=1)
+    if whole.stdout != p.stdout:
+        fail(f"the single-unit run differs from the whole program:\n"
+             f"--- single:\n{p.stdout}--- whole:\n{whole.stdout}")
+
+    sc.run(["-p", "build"], tree, want=1)
+    for path in glob.glob(os.path.join(build, ".shapecheck", "*.summary")):
+        with open(path, "r+b") as f:
+            data = f.read()
+            f.seek(len(data) // 2)
+            f.write(b"#")
+    p = sc.run(["-p", "build", "a.c", "--stats"], tree, want=1)
+    if context_stats(p) != "0 units by their summaries, 2 by their facts":
+        fail("damaged summaries were used:\n" + p.stderr)
+
+
 def main():
     if len(sys.argv) != 7:
         sys.exit(__doc__.split("\n\n")[1])
@@ -238,6 +325,7 @@ def main():
     good = link_step(sc, tree, build, corpus, work)
     bad_facts(sc, good, work)
     configured_project(sc, cmake, project, annotations, work)
+    summaries(sc, annotations, work)
     print("index.py: ok")
 
 
