@@ -17,6 +17,9 @@
 #     20 units or more);
 #   peak RSS of shapecheck on the largest unit within 1.15x of clang's
 #     (every code base).
+# And (issue "Never wrong", Performance): shapecheck -j1 within 1.25x of
+# a one-process libclang parse of the same units, and its peak RSS on the
+# largest unit within 1.2x of that parse's (every code base).
 # Exits 1 when a target fails.  Each time is the median of RUNS runs
 # (default 5); every tool runs once per round, so that a busy machine slows
 # them all alike; "spread" is (max - min) / median over the runs, and each
@@ -224,6 +227,7 @@ measure() {
   i=0
   while [ "$i" -lt "$runs" ]; do
     rss clang sh "$work/big.sh"
+    rss po "$po" --include "$inc" --file "$big" "$db"
     rss sc "$sc" --quiet --no-config -j1 -p "$db" "$big"
     i=$((i + 1))
   done
@@ -240,7 +244,8 @@ measure() {
   line "clang -fsyntax-only, file by file (ref.)" clang
   line "libclang parse only, one process" parse
   line "shapecheck -j1 -p" j1 "$(verdict "$(le "$(ratio "$j1" "$clang")" 1.10)" \
-    "<= 1.10x"); $(ratio "$j1" "$parse")x of one-process parse"
+    "<= 1.10x"); $(ratio "$j1" "$parse")x of one-process parse: $(verdict \
+    "$(le "$(ratio "$j1" "$parse")" 1.25)" "<= 1.25x")"
   if [ "$n" -ge 20 ]; then
     speedup=$(ratio "$j1" "$j2")
     line "shapecheck -j2 -p" j2 "$(verdict "$(le 1.8 "$speedup")" \
@@ -267,10 +272,13 @@ measure() {
     done
   fi
   mc=$(median m.clang)
+  mp=$(median m.po)
   ms=$(median m.sc)
   echo "  peak RSS on the largest unit, ${big#"$db"/}:"
   echo "$mc $ms" | awk '{ printf "    clang %.1f MB, shapecheck %.1f MB: %.2fx  ", $1 / 1024, $2 / 1024, $2 / $1 }'
   verdict "$(le "$(ratio "$ms" "$mc")" 1.15)" "<= 1.15x"
+  echo "$mp $ms" | awk '{ printf "    one-process parse %.1f MB, shapecheck %.1f MB: %.2fx  ", $1 / 1024, $2 / 1024, $2 / $1 }'
+  verdict "$(le "$(ratio "$ms" "$mp")" 1.20)" "<= 1.20x"
 }
 
 echo "bench/speed.sh: $(nproc) cores, $(uname -m), $(clang --version | head -n 1)"

@@ -42,3 +42,18 @@ sc_cli_test(list_rules 0 "shape-batch-mismatch" ${SC} --list-rules)
 # --verify fails (status 1) when a finding is not expected.
 sc_cli_test(verify_unexpected 1 "seen but not expected"
             ${SC} --verify ${BAD}/unexpected_finding.c -- -I${CORPUS}/include)
+
+# Only the bodies whose walk can report are walked (engine/demand.c): none
+# in a program with no annotation; 7 of 8 in helper_summaries.c (one of
+# tinyml.h's kernels is called by nothing walked); every one when the run
+# must publish every signature (SHAPECHECK_WALK_ALL=1, as an observer or
+# summary files do).
+sc_cli_test(walk_on_demand_none 0 "walked 0 of 6 function bodies"
+            ${SC} --stats ${PROJECT_SOURCE_DIR}/tests/data/summaries/round_trip.c)
+sc_cli_test(walk_on_demand_some 1 "walked 7 of 8 function bodies"
+            ${SC} --stats ${CORPUS}/calls/helper_summaries.c -- -I${CORPUS}/include)
+add_test(NAME cli.walk_on_demand_all
+         COMMAND ${CMAKE_COMMAND} -E env SHAPECHECK_WALK_ALL=1
+                 ${EXPECT} 0 "walked 6 of 6 function bodies" ${SC} --stats
+                 ${PROJECT_SOURCE_DIR}/tests/data/summaries/round_trip.c)
+set_tests_properties(cli.walk_on_demand_all PROPERTIES LABELS cli)

@@ -165,6 +165,13 @@ sc_integration_test(summaries_read_back
   sh ${IT}/summaries.sh ${SC} ${CORPUS}/include ${IT_WORK}/summaries
     ${SC_SUMMARY_FILES})
 
+# Walking only the bodies that can report (engine/demand.c) reports what
+# walking every body does: the same files, and generated programs.
+sc_integration_test(walk_on_demand
+  sh ${IT}/demand.sh ${SC} ${CORPUS}/include
+    ${PROJECT_SOURCE_DIR}/tests/oracle ${IT_WORK}/demand ${SC_PYTHON3} --
+    ${SC_SUMMARY_FILES})
+
 # In the build graph (SPEC section 7, docs/build-integration.md): each
 # installs the checker component into a folder of its own.
 # shapecheck_add_check() on corpus/project, with Ninja and Makefiles.

@@ -211,6 +211,18 @@ typedef struct analysis_options {
        not parsed this time (the cache's hits), as if read from files. */
     const char *const *summary_texts;
     size_t n_summary_texts;
+    /* Walk only the bodies whose walk can matter (engine/demand.c), and
+       those of ROOTS (keys: functions a summary read here used).  For
+       runs that report findings only: not with an observer, summary
+       files or a cache, which publish every signature. */
+    bool walk_on_demand;
+    const char *const *roots;
+    size_t n_roots;
+    /* If not NULL, counts added here: function bodies (groups with one)
+       and how many were walked (--stats). */
+    struct analysis_counts {
+        uint32_t bodies, walked;
+    } * counts;
 } analysis_options;
 
 /* Runs every check on the program made of TUS; findings are appended to
@@ -233,6 +245,12 @@ typedef struct func_group {
     /* The call graph (engine/program.c): bottom-up order. */
     uint32_t index, low;
     bool on_stack, visited;
+    /* Demand (engine/demand.c): whether a call of it can be checked (its
+       signature, or a body it calls, gives a parameter a shape), whether
+       a walk that matters calls it, and whether its body was walked. */
+    bool shaped, needed, walked;
+    struct func_group **callees; /* of its bodies, once it is needed */
+    uint32_t n_callees, cap_callees;
 } func_group;
 
 /* Groups every function declaration of every TU by key (an->funcs_by_key),

@@ -350,21 +350,65 @@ static bool defined_in(const ir_tu *tu, const char *key)
     return false;
 }
 
+static bool listed(const cJSON *arr, const char *key)
+{
+    const cJSON *im;
+    cJSON_ArrayForEach(im, arr)
+    {
+        if (strcmp(cJSON_GetObjectItemCaseSensitive(im, "key")->valuestring,
+                   key) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The functions the walked bodies of TU call and TU does not define. */
 cJSON *summary_imports_json(analysis *an, const ir_tu *tu)
 {
     cJSON *arr = cJSON_CreateArray();
     for (uint32_t i = 0; arr && i < tu->n_funcs; i++) {
-        const ir_func *f = tu->funcs[i];
-        if (f->body || defined_in(tu, f->key))
+        const func_group *g = func_group_of(an, tu->funcs[i]);
+        if (!tu->funcs[i]->body || !g || !g->walked)
             continue;
-        char *text = summary_signature_text(an, f->key, signature_of(an, f));
-        cJSON *im = cJSON_CreateObject();
-        cJSON_AddStringToObject(im, "key", f->key);
-        cJSON_AddStringToObject(im, "text", text ? text : "");
-        cJSON_AddItemToArray(arr, im);
-        free(text);
+        for (uint32_t k = 0; k < g->n_callees; k++) {
+            const char *key = g->callees[k]->key;
+            if (defined_in(tu, key) || listed(arr, key))
+                continue;
+            char *text = summary_signature_text(an, key, g->callees[k]->sig);
+            cJSON *im = cJSON_CreateObject();
+            cJSON_AddStringToObject(im, "key", key);
+            cJSON_AddStringToObject(im, "text", text ? text : "");
+            cJSON_AddItemToArray(arr, im);
+            free(text);
+        }
     }
     return arr;
+}
+
+cJSON *summary_unwalked_json(analysis *an, const ir_tu *tu)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (uint32_t i = 0; arr && i < tu->n_funcs; i++) {
+        const ir_func *f = tu->funcs[i];
+        const func_group *g = func_group_of(an, f);
+        if (f->body && !f->is_static && g && !g->walked)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(f->key));
+    }
+    return arr;
+}
+
+bool summary_unwalked_needed(analysis *an, const cJSON *unwalked)
+{
+    const cJSON *k;
+    cJSON_ArrayForEach(k, unwalked)
+    {
+        const func_group *g =
+            cJSON_IsString(k) ? strmap_get(&an->funcs_by_key, k->valuestring)
+                              : NULL;
+        if (g && g->needed)
+            return true;
+    }
+    return false;
 }
 
 bool summary_imports_readable(const cJSON *imports)

@@ -42,12 +42,22 @@ char *summary_text(analysis *an, const ir_tu *tu);
 char *summary_signature_text(analysis *an, const char *key,
                              const signature *sig);
 
-/* What TU's summary, computed in AN, took from elsewhere: the functions TU
-   uses but does not define, each with its signature then, as a JSON array
-   of {"key": KEY, "text": summary_signature_text}.  A summary stored with
-   its imports is the one a new analysis would compute while each import
-   has the same signature (the cache, the project index's summaries). */
+/* What TU's summary, computed in AN, took from elsewhere: the functions
+   TU's walked bodies call and TU does not define, each with its signature
+   then, as a JSON array of {"key": KEY, "text": summary_signature_text}.  A
+   summary stored with its imports is the one a new analysis would compute while
+   each import has the same signature (the cache, the project index's
+   summaries). */
 struct cJSON *summary_imports_json(analysis *an, const ir_tu *tu);
+
+/* The non-static functions TU defines whose bodies AN did not walk
+   (analysis_options.walk_on_demand): a summary of TU says nothing of
+   them.  A JSON array of keys. */
+struct cJSON *summary_unwalked_json(analysis *an, const ir_tu *tu);
+
+/* Whether AN needed (engine/demand.c) one of the functions UNWALKED lists:
+   a summary that left it out cannot stand for its unit then. */
+bool summary_unwalked_needed(analysis *an, const struct cJSON *unwalked);
 
 /* Whether IMPORTS is such an array (read back from a file). */
 bool summary_imports_readable(const struct cJSON *imports);

@@ -909,6 +909,12 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
         .messages = d->o->messages,
         .verbose = d->o->verbose ? d->o->messages : NULL,
     };
+    /* Only the walks that can report (engine/demand.c), unless the run
+       publishes what the analysis learnt of every function. */
+    ao.walk_on_demand =
+        !facts && !d->o->write_summaries_dir && !getenv("SHAPECHECK_WALK_ALL");
+    struct analysis_counts counts = {0, 0};
+    ao.counts = &counts;
     parsed_units parsed = {d, jobs, d->n};
     if (d->index && d->store_index) {
         ao.finished = store_summaries;
@@ -917,6 +923,10 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
     int analysed = units_analyse(&units, list, &ao);
     if (d->o->stats && d->index && !d->whole_database)
         print_context_stats(d, &units);
+    if (d->o->stats)
+        fprintf(d->o->messages,
+                "shapecheck: stats: walked %u of %u function bodies\n",
+                counts.walked, counts.bodies);
     units_free(&units);
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);

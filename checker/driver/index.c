@@ -15,7 +15,6 @@
 
 #include "index.h"
 
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -600,32 +599,32 @@ int index_store_summary(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
         !index_unit_fresh(ix, (size_t)k))
         return 0; /* no entry of these facts to stand beside */
     unit *u = &ix->units[k];
-    char *summary = summary_text(an, tu);
-    cJSON *imports = summary ? summary_imports_json(an, tu) : NULL;
+    index_summary s = {summary_text(an, tu), NULL, NULL};
+    if (s.text) {
+        s.imports = summary_imports_json(an, tu);
+        s.unwalked = summary_unwalked_json(an, tu);
+    }
     arena *a = arena_new();
     int rc = -1;
-    if (!imports)
+    if (!s.imports || !s.unwalked)
         snprintf(err, err_size, "%s: out of memory", u->file);
-    else if (!summary_text_readable(summary))
+    else if (!summary_text_readable(s.text))
         rc = 0; /* a checker bug, not the user's: the unit's facts serve */
     else
-        rc = index_summary_write(summary_path_in(a, u), u->record.hash, summary,
-                                 imports, err, err_size);
+        rc = index_summary_write(summary_path_in(a, u), u->record.hash, &s, err,
+                                 err_size);
     arena_free(a);
-    cJSON_Delete(imports);
-    cJSON_free(summary);
+    index_summary_free(&s);
     return rc;
 }
 
-bool index_load_summary(const sc_index *ix, size_t i, char **summary,
-                        cJSON **imports)
+bool index_load_summary(const sc_index *ix, size_t i, index_summary *s)
 {
     const unit *u = &ix->units[i];
     if (u->fresh != 1 || !u->have_record)
         return false;
     arena *a = arena_new();
-    bool ok = index_summary_read(summary_path_in(a, u), u->record.hash, summary,
-                                 imports);
+    bool ok = index_summary_read(summary_path_in(a, u), u->record.hash, s);
     arena_free(a);
     return ok;
 }

@@ -37,7 +37,7 @@
 #include "diag.h"
 
 struct analysis;
-struct cJSON;
+struct index_summary;
 struct shape_fact_list;
 
 typedef struct sc_index sc_index;
@@ -177,12 +177,11 @@ int index_store_summary(sc_index *ix, const fe_command *cmd, const ir_tu *tu,
                         struct analysis *an, char *err, size_t err_size);
 
 /* Unit I's stored summary (index_store_summary), when it belongs to its
-   entry as it is: the summary text (malloc'd) and the signatures it took
-   from other units (the caller cJSON_Deletes them); a run that uses it
-   must check them against its own analysis (summary_imports_current)
-   and load the unit's facts instead when one changed.  Call only for a
-   unit index_unit_fresh found fresh.  False: no usable summary. */
-bool index_load_summary(const sc_index *ix, size_t i, char **summary,
-                        struct cJSON **imports);
+   entry as it is, into S (index_summary_free it): a run that uses it
+   must check it against its own analysis (summary_imports_current,
+   summary_unwalked_needed) and load the unit's facts instead when it
+   fails.  Call only for a unit index_unit_fresh found fresh.  False: no
+   usable summary. */
+bool index_load_summary(const sc_index *ix, size_t i, struct index_summary *s);
 
 #endif /* SHAPECHECK_INDEX_H */

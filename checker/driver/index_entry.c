@@ -304,7 +304,7 @@ ir_tu *index_entry_read_facts(const char *path, const char *root, char *err,
 
 /* ---- The summary beside an entry ---------------------------------------- */
 
-#define SUMMARY_FORMAT 1
+#define SUMMARY_FORMAT 2
 #define SUMMARY_MAX_SIZE (64u << 20)
 
 static void add_hex(cJSON *doc, const char *key, uint64_t v)
@@ -322,24 +322,34 @@ static bool hex_is(const cJSON *doc, const char *key, uint64_t v)
     return cJSON_IsString(s) && strcmp(s->valuestring, hex) == 0;
 }
 
+void index_summary_free(index_summary *s)
+{
+    free(s->text);
+    cJSON_Delete(s->imports);
+    cJSON_Delete(s->unwalked);
+    memset(s, 0, sizeof *s);
+}
+
 int index_summary_write(const char *path, uint64_t record_hash,
-                        const char *summary, const cJSON *imports, char *err,
-                        size_t err_size)
+                        const index_summary *s, char *err, size_t err_size)
 {
     cJSON *doc = cJSON_CreateObject();
-    cJSON *copy = cJSON_Duplicate(imports, 1);
+    cJSON *imports = cJSON_Duplicate(s->imports, 1);
+    cJSON *unwalked = cJSON_Duplicate(s->unwalked, 1);
     char *text = NULL;
-    if (doc && copy) {
+    if (doc && imports && unwalked) {
         cJSON_AddNumberToObject(doc, "shapecheck-index-summary",
                                 SUMMARY_FORMAT);
         add_hex(doc, "record", record_hash);
-        add_hex(doc, "summary-hash", sc_hash_str(SC_HASH_SEED, summary));
-        cJSON_AddStringToObject(doc, "summary", summary);
-        cJSON_AddItemToObject(doc, "imports", copy);
-        copy = NULL;
+        add_hex(doc, "summary-hash", sc_hash_str(SC_HASH_SEED, s->text));
+        cJSON_AddStringToObject(doc, "summary", s->text);
+        cJSON_AddItemToObject(doc, "imports", imports);
+        cJSON_AddItemToObject(doc, "unwalked", unwalked);
+        imports = unwalked = NULL;
         text = cJSON_PrintUnformatted(doc);
     }
-    cJSON_Delete(copy);
+    cJSON_Delete(imports);
+    cJSON_Delete(unwalked);
     cJSON_Delete(doc);
     if (!text) {
         snprintf(err, err_size, "%s: out of memory", path);
@@ -348,6 +358,19 @@ int index_summary_write(const char *path, uint64_t record_hash,
     int rc = write_atomically(path, text, strlen(text), err, err_size);
     cJSON_free(text);
     return rc;
+}
+
+static bool all_strings(const cJSON *arr)
+{
+    if (!cJSON_IsArray(arr))
+        return false;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, arr)
+    {
+        if (!cJSON_IsString(k))
+            return false;
+    }
+    return true;
 }
 
 /* PATH's contents, NUL-terminated, when it is at most MAX bytes. */
@@ -370,29 +393,27 @@ static char *read_small_file(const char *path, size_t max)
     return text;
 }
 
-bool index_summary_read(const char *path, uint64_t record_hash, char **summary,
-                        cJSON **imports)
+bool index_summary_read(const char *path, uint64_t record_hash,
+                        index_summary *s)
 {
-    *summary = NULL;
-    *imports = NULL;
+    memset(s, 0, sizeof *s);
     char *text = read_small_file(path, SUMMARY_MAX_SIZE);
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     free(text);
     const cJSON *version =
         cJSON_GetObjectItemCaseSensitive(doc, "shapecheck-index-summary");
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "summary");
-    cJSON *im = cJSON_DetachItemFromObjectCaseSensitive(doc, "imports");
-    bool ok = cJSON_IsNumber(version) &&
-              version->valuedouble == SUMMARY_FORMAT &&
-              hex_is(doc, "record", record_hash) && cJSON_IsString(s) &&
-              hex_is(doc, "summary-hash",
-                     sc_hash_str(SC_HASH_SEED, s->valuestring)) &&
-              summary_imports_readable(im) &&
-              (*summary = strdup(s->valuestring)) != NULL;
-    if (ok)
-        *imports = im;
-    else
-        cJSON_Delete(im);
+    const cJSON *summary = cJSON_GetObjectItemCaseSensitive(doc, "summary");
+    s->imports = cJSON_DetachItemFromObjectCaseSensitive(doc, "imports");
+    s->unwalked = cJSON_DetachItemFromObjectCaseSensitive(doc, "unwalked");
+    bool ok =
+        cJSON_IsNumber(version) && version->valuedouble == SUMMARY_FORMAT &&
+        hex_is(doc, "record", record_hash) && cJSON_IsString(summary) &&
+        hex_is(doc, "summary-hash",
+               sc_hash_str(SC_HASH_SEED, summary->valuestring)) &&
+        summary_imports_readable(s->imports) && all_strings(s->unwalked) &&
+        (s->text = strdup(summary->valuestring)) != NULL;
     cJSON_Delete(doc);
+    if (!ok)
+        index_summary_free(s);
     return ok;
 }

@@ -70,27 +70,37 @@ ir_tu *index_entry_read_facts(const char *path, const char *root, char *err,
 
    What the analysis of the whole program learnt of the unit's functions
    (summary_io.h), with the signatures it took from other units
-   (summary_imports_json) and the hash of the record of the entry it
+   (summary_imports_json), the functions whose bodies it did not walk
+   (summary_unwalked_json) and the hash of the record of the entry it
    belongs to.  A single-unit run reads it instead of the facts: the
    summary is what analysing those facts again would give while the entry
-   is the same and every import has the signature it had (index.h).
+   is the same, every import has the signature it had, and no unwalked
+   function is needed (index.h).
 
-     {"shapecheck-index-summary": 1, "record": "<16 hex digits>",
+     {"shapecheck-index-summary": 2, "record": "<16 hex digits>",
       "summary-hash": "<16 hex digits>", "summary": "<summary_text>",
-      "imports": [{"key": ..., "text": ...}, ...]}
+      "imports": [{"key": ..., "text": ...}, ...], "unwalked": [KEY, ...]}
 */
 struct cJSON;
 
-/* Writes the summary file PATH (beside it, then renamed).  0, or -1 with
-   a message. */
+typedef struct index_summary {
+    char *text;             /* summary_text */
+    struct cJSON *imports;  /* summary_imports_json */
+    struct cJSON *unwalked; /* summary_unwalked_json */
+} index_summary;
+
+/* Frees what S holds (not S). */
+void index_summary_free(index_summary *s);
+
+/* Writes S as the summary file PATH (beside it, then renamed).  0, or -1
+   with a message. */
 int index_summary_write(const char *path, uint64_t record_hash,
-                        const char *summary, const struct cJSON *imports,
-                        char *err, size_t err_size);
+                        const index_summary *s, char *err, size_t err_size);
 
 /* The summary file PATH when it belongs to the record RECORD_HASH and is
-   intact: its summary text (malloc'd) and imports (the caller's to
-   cJSON_Delete).  False for a missing, damaged or other entry's file. */
-bool index_summary_read(const char *path, uint64_t record_hash, char **summary,
-                        struct cJSON **imports);
+   intact, into S (index_summary_free it).  False for a missing, damaged
+   or other entry's file. */
+bool index_summary_read(const char *path, uint64_t record_hash,
+                        index_summary *s);
 
 #endif /* SHAPECHECK_INDEX_ENTRY_H */

@@ -121,12 +121,11 @@ static void tell_missing(const units_inputs *in, size_t others, size_t missing,
 /* Unit K's stored summary joins U, when IN allows it and there is one. */
 static bool take_summary(run_units *u, const units_inputs *in, size_t k)
 {
-    char *text;
-    cJSON *imports;
-    if (!in->summaries || !index_load_summary(in->index, k, &text, &imports))
+    unit_summary *us = &u->summaries[u->n_summaries];
+    if (!in->summaries || !index_load_summary(in->index, k, &us->s))
         return false;
-    u->summaries[u->n_summaries++] =
-        (unit_summary){.unit = (long)k, .text = text, .imports = imports};
+    us->unit = (long)k;
+    u->n_summaries++;
     return true;
 }
 
@@ -293,17 +292,14 @@ typedef struct summaries_check {
 static void check_summaries(void *ud, analysis *an)
 {
     summaries_check *c = ud;
-    for (size_t i = 0; i < c->u->n_summaries; i++)
-        if (!summary_imports_current(an, c->u->summaries[i].imports))
+    for (size_t i = 0; i < c->u->n_summaries; i++) {
+        const index_summary *s = &c->u->summaries[i].s;
+        if (!summary_imports_current(an, s->imports) ||
+            summary_unwalked_needed(an, s->unwalked))
             c->stale[i] = c->any_stale = true;
+    }
     if (!c->any_stale && c->ao->finished)
         c->ao->finished(c->ao->finished_ud, an);
-}
-
-static void free_summary(unit_summary *s)
-{
-    free(s->text);
-    cJSON_Delete(s->imports);
 }
 
 /* The stale summaries' units join U by their facts instead. */
@@ -328,9 +324,30 @@ static void load_stale(run_units *u, const bool *stale)
                     "analysing without it: %s\n",
                     err);
         }
-        free_summary(s);
+        index_summary_free(&s->s);
     }
     u->n_summaries = kept;
+}
+
+/* The functions the summaries' walked bodies called: their signatures
+   must be what those walks saw, so they are walked here too (a malloc'd
+   array of keys, owned by the summaries). */
+static const char **summary_roots(const run_units *u, size_t *n)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < u->n_summaries; i++)
+        cap += (size_t)cJSON_GetArraySize(u->summaries[i].s.imports);
+    const char **roots = calloc(cap, sizeof *roots);
+    *n = 0;
+    for (size_t i = 0; roots && i < u->n_summaries; i++) {
+        const cJSON *im;
+        cJSON_ArrayForEach(im, u->summaries[i].s.imports)
+        {
+            roots[(*n)++] =
+                cJSON_GetObjectItemCaseSensitive(im, "key")->valuestring;
+        }
+    }
+    return roots;
 }
 
 int units_analyse(run_units *u, diag_list *list, const analysis_options *ao)
@@ -346,17 +363,22 @@ int units_analyse(run_units *u, diag_list *list, const analysis_options *ao)
         for (size_t i = 0; i < ao->n_summary_texts; i++)
             texts[n++] = ao->summary_texts[i];
         for (size_t i = 0; i < u->n_summaries; i++)
-            texts[n++] = u->summaries[i].text;
+            texts[n++] = u->summaries[i].s.text;
         memset(stale, 0, (u->n_summaries + 1) * sizeof *stale);
         summaries_check check = {.u = u, .stale = stale, .ao = ao};
         analysis_options o = *ao;
         o.summary_texts = texts;
         o.n_summary_texts = n;
+        const char **roots = summary_roots(u, &o.n_roots);
+        o.roots = roots;
         o.finished = check_summaries;
         o.finished_ud = &check;
         diag_list found;
         diag_list_init(&found);
-        status = analyse_once(u, &found, &o);
+        if (ao->counts) /* the last analysis's */
+            *ao->counts = (struct analysis_counts){0, 0};
+        status = roots ? analyse_once(u, &found, &o) : SC_EXIT_TROUBLE;
+        free(roots);
         if (!check.any_stale || status != SC_EXIT_CLEAN) {
             for (size_t k = 0; k < found.n; k++)
                 diag_copy(list, &found.items[k]);
@@ -377,7 +399,7 @@ void units_free(run_units *u)
         ir_tu_free(u->tus[t]);
     free(u->tus);
     for (size_t i = 0; i < u->n_summaries; i++)
-        free_summary(&u->summaries[i]);
+        index_summary_free(&u->summaries[i].s);
     free(u->summaries);
     memset(u, 0, sizeof *u);
 }

@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "frontend.h"
 #include "index.h"
+#include "index_entry.h"
 
 typedef struct units_inputs {
     const char *const *facts; /* facts files, in order */
@@ -37,8 +38,7 @@ typedef struct units_inputs {
 /* An index unit that joins the program by its stored summary. */
 typedef struct unit_summary {
     long unit;
-    char *text;
-    struct cJSON *imports; /* summary_imports_json when it was made */
+    index_summary s;
 } unit_summary;
 
 /* A run's program: the units parsed and the facts files' (reported),

@@ -18,4 +18,14 @@
 signature *engine_walk_function(analysis *an, const ir_func *f,
                                 const signature *annotated);
 
+/* Marks the groups whose bodies need a walk (func_group.needed): those
+   that call a function whose signature gives a parameter a shape or read
+   an annotated declaration, the ROOTS (keys), and every body they call,
+   transitively; with ALL, every group in ORDER.  Each needed group's
+   callees are listed (func_group.callees).  ORDER is every group with a
+   body, callees first.  Call after every signature is annotated
+   (engine/demand.c). */
+void demand_mark(analysis *an, func_group *const *order, uint32_t n_order,
+                 const char *const *roots, size_t n_roots, bool all);
+
 #endif /* SHAPECHECK_ENGINE_H */

@@ -1,13 +1,14 @@
 /*
  * program.c - the analysis of a whole program: every function's
  * signature from its annotations (so a malformed annotation is reported
- * even when nothing calls the function), then every body walked, callees
- * before callers (the strongly connected components of the call graph in
- * reverse topological order), so that each call sees its callee's
- * summary: what it needs, returns, writes and keeps.  Calls inside a
- * recursive cycle see the annotations only, and so assume the worst.
- * Signatures and summaries are shared by all translation units: a call in
- * one file is checked against a function annotated or defined in another.
+ * even when nothing calls the function), then the bodies that matter
+ * (demand.c; every body for a run that publishes signatures) walked,
+ * callees before callers (the strongly connected components of the call graph
+ * in reverse topological order), so that each call sees its callee's summary:
+ * what it needs, returns, writes and keeps.  Calls inside a recursive cycle see
+ * the annotations only, and so assume the worst. Signatures and summaries are
+ * shared by all translation units: a call in one file is checked against a
+ * function annotated or defined in another.
  */
 #define _POSIX_C_SOURCE 200809L /* getcwd */
 
@@ -268,8 +269,17 @@ static void walk_program(analysis *an, const analysis_options *o,
             if (!g->visited && func_group_definition(g))
                 visit(&gr, g);
         }
+    demand_mark(an, gr.order, gr.n_order, o->roots, o->n_roots,
+                !o->walk_on_demand);
     for (uint32_t k = 0; k < gr.n_order; k++)
-        walk_group(an, o, gr.order[k], all);
+        if (gr.order[k]->needed) {
+            walk_group(an, o, gr.order[k], all);
+            gr.order[k]->walked = true;
+            if (o->counts)
+                o->counts->walked++;
+        }
+    if (o->counts)
+        o->counts->bodies += gr.n_order;
 }
 
 static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,

@@ -234,6 +234,7 @@ float xent(const float *logits SHAPE(n, c), const int *labels SHAPE(n),
            int n, int c) SHAPE_LOSS(logits, labels);
 int half(int b);
 int batch_of(int b);
+int twice(int b);
 """
 SUMMARY_A = """#include "k.h"
 int half(int b) { return b / 2; }
@@ -247,6 +248,7 @@ float train(void)
 """
 SUMMARY_B = """#include "k.h"
 int batch_of(int b) { return half(b); }
+int twice(int b) { return 2 * b; }
 """
 SUMMARY_LOSS = """#include "k.h"
 float xent(const float *logits, const int *labels, int n, int c)
@@ -298,6 +300,20 @@ def summaries(sc, annotations, work):
     if whole.stdout != p.stdout:
         fail(f"the single-unit run differs from the whole program:\n"
              f"--- single:\n{p.stdout}--- whole:\n{whole.stdout}")
+
+    # twice() was walked by no run (nothing that can be reported calls
+    # it): b.c's summary leaves it out, and a run that needs it reads
+    # b.c's facts.
+    sc.run(["-p", "build"], tree, want=1)
+    with open(os.path.join(tree, "a.c"), "w") as f:
+        f.write(SUMMARY_A.replace("b / 2", "b")
+                .replace("batch_of(64)", "twice(32)"))
+    p = sc.run(["-p", "build", "a.c", "--stats"], tree, want=1)
+    if "expects [n] = [64]" not in p.stdout:
+        fail("a call of a function no run had walked was missed:\n"
+             + p.stdout + p.stderr)
+    if context_stats(p) != "1 units by their summaries, 1 by their facts":
+        fail("b.c's summary, which left twice() out, was used:\n" + p.stderr)
 
     sc.run(["-p", "build"], tree, want=1)
     for path in glob.glob(os.path.join(build, ".shapecheck", "*.summary")):
