@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "small_file.h"
 #include "summary_io.h"
 
 #define CACHE_FORMAT_VERSION 1
@@ -291,44 +292,12 @@ static cache_entry *entry_from_json(const cJSON *doc, const fe_command *cmd)
     return e;
 }
 
-/* PATH's text when it is a regular file (not a link, a device or a pipe:
-   opening one must not block or read forever) of at most CACHE_MAX_ENTRY
-   bytes; else NULL. */
-static char *read_entry(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    char *text = NULL;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        (size_t)st.st_size <= CACHE_MAX_ENTRY)
-        text = malloc((size_t)st.st_size + 1);
-    size_t n = 0;
-    while (text && n < (size_t)st.st_size) {
-        ssize_t k = read(fd, text + n, (size_t)st.st_size - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        n += (size_t)k;
-    }
-    close(fd);
-    if (text && n != (size_t)st.st_size) {
-        free(text);
-        return NULL; /* it shrank while read: being replaced */
-    }
-    if (text)
-        text[n] = '\0';
-    return text;
-}
-
 cache_entry *cache_lookup(cache *c, const fe_command *cmd)
 {
     if (cmd->unsaved)
         return NULL; /* an editor's buffer is never cached */
     char *path = entry_path(c, cmd);
-    char *text = path ? read_entry(path) : NULL;
+    char *text = path ? small_file_read(path, CACHE_MAX_ENTRY) : NULL;
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     cache_entry *e = cJSON_IsObject(doc) ? entry_from_json(doc, cmd) : NULL;
     cJSON_Delete(doc);
@@ -429,22 +398,6 @@ static cJSON *findings_json(const diag_list *list)
     return arr;
 }
 
-static void write_atomically(const char *path, const char *text)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return;
-    snprintf(tmp, n, "%s.%ld.tmp", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fputs(text, f) >= 0;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (!ok || rename(tmp, path) != 0)
-        remove(tmp);
-    free(tmp);
-}
-
 void cache_store(cache *c, const fe_command *cmd, const ir_tu *tu, analysis *an,
                  const diag_list *findings)
 {
@@ -463,8 +416,10 @@ void cache_store(cache *c, const fe_command *cmd, const ir_tu *tu, analysis *an,
         cJSON_AddItemToObject(doc, "findings", findings_json(findings));
         cJSON_AddItemToObject(doc, "imports", summary_imports_json(an, tu));
         char *text = cJSON_PrintUnformatted(doc);
+        char err_unused[256]; /* a cache that cannot be written costs speed */
         if (text)
-            write_atomically(path, text);
+            (void)small_file_write(path, text, strlen(text), err_unused,
+                                   sizeof err_unused);
         cJSON_free(text);
         cJSON_Delete(doc);
     }

@@ -16,38 +16,13 @@
 
 #include "hash.h"
 #include "ir_io.h"
+#include "small_file.h"
 #include "summary_io.h"
 
 #define ENTRY_MAGIC "SCINDEX\x1a"
 #define ENTRY_HEADER 32
 
 /* ---- Writing ------------------------------------------------------------ */
-
-/* DATA[0, N) as the file PATH: written beside it, then renamed into place,
-   so that a reader (another process sharing the index) never sees half of
-   it.  0, or -1 with a message. */
-static int write_atomically(const char *path, const void *data, size_t n,
-                            char *err, size_t err_size)
-{
-    char *tmp = malloc(strlen(path) + 32);
-    if (!tmp) {
-        snprintf(err, err_size, "%s: out of memory", path);
-        return -1;
-    }
-    sprintf(tmp, "%s.%ld.tmp", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(data, 1, n, f) == n;
-    if (f && fclose(f) != 0)
-        ok = false;
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-        snprintf(err, err_size, "%s: cannot write it: %s", path,
-                 strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
-}
 
 typedef struct bytes {
     unsigned char *p;
@@ -144,7 +119,7 @@ int index_entry_write(const char *path, const index_record *record,
     set_u64(b.p + 8, INDEX_ENTRY_VERSION); /* and 4 zero bytes */
     set_u64(b.p + 16, record_size);
     set_u64(b.p + 24, sc_hash(SC_HASH_SEED, b.p + ENTRY_HEADER, record_size));
-    int rc = write_atomically(path, b.p, b.n, err, err_size);
+    int rc = small_file_write(path, b.p, b.n, err, err_size);
     free(b.p);
     return rc;
 }
@@ -355,7 +330,7 @@ int index_summary_write(const char *path, uint64_t record_hash,
         snprintf(err, err_size, "%s: out of memory", path);
         return -1;
     }
-    int rc = write_atomically(path, text, strlen(text), err, err_size);
+    int rc = small_file_write(path, text, strlen(text), err, err_size);
     cJSON_free(text);
     return rc;
 }
@@ -373,31 +348,11 @@ static bool all_strings(const cJSON *arr)
     return true;
 }
 
-/* PATH's contents, NUL-terminated, when it is at most MAX bytes. */
-static char *read_small_file(const char *path, size_t max)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (size >= 0 && (size_t)size <= max && fseek(f, 0, SEEK_SET) == 0 &&
-        (text = malloc((size_t)size + 1)) &&
-        fread(text, 1, (size_t)size, f) == (size_t)size)
-        text[size] = '\0';
-    else {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    return text;
-}
-
 bool index_summary_read(const char *path, uint64_t record_hash,
                         index_summary *s)
 {
     memset(s, 0, sizeof *s);
-    char *text = read_small_file(path, SUMMARY_MAX_SIZE);
+    char *text = small_file_read(path, SUMMARY_MAX_SIZE);
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     free(text);
     const cJSON *version =

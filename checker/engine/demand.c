@@ -32,18 +32,6 @@ typedef struct demand {
     bool calls_shaped; /* the body scanned calls a shaped group */
 } demand;
 
-static void *grow(analysis *an, void *items, uint32_t n, uint32_t *cap,
-                  size_t size)
-{
-    if (n < *cap)
-        return items;
-    *cap = *cap ? *cap * 2 : 64;
-    void *more = arena_array(an->arena, *cap, size);
-    if (n)
-        memcpy(more, items, n * size);
-    return more;
-}
-
 static bool gives_shapes(const signature *sig)
 {
     for (uint32_t i = 0; sig && i < sig->n_params; i++)
@@ -61,7 +49,8 @@ static bool annotated_decl(const ir_node *x)
 
 static void push_node(demand *d, const ir_node *x)
 {
-    d->todo = grow(d->an, d->todo, d->n_todo, &d->cap_todo, sizeof *d->todo);
+    d->todo = arena_grow(d->an->arena, d->todo, d->n_todo, &d->cap_todo,
+                         sizeof *d->todo);
     d->todo[d->n_todo++] = x;
 }
 
@@ -104,7 +93,8 @@ static void need(demand *d, func_group *g)
     if (g->needed)
         return;
     g->needed = true;
-    d->work = grow(d->an, d->work, d->n_work, &d->cap_work, sizeof *d->work);
+    d->work = arena_grow(d->an->arena, d->work, d->n_work, &d->cap_work,
+                         sizeof *d->work);
     d->work[d->n_work++] = g;
 }
 
@@ -112,8 +102,9 @@ static void need(demand *d, func_group *g)
    (summary_imports_json: what CALLER's summary depends on). */
 static void need_callee(demand *d, func_group *caller, func_group *c)
 {
-    caller->callees = grow(d->an, caller->callees, caller->n_callees,
-                           &caller->cap_callees, sizeof *caller->callees);
+    caller->callees =
+        arena_grow(d->an->arena, caller->callees, caller->n_callees,
+                   &caller->cap_callees, sizeof *caller->callees);
     caller->callees[caller->n_callees++] = c;
     need(d, c);
 }

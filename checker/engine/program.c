@@ -97,18 +97,6 @@ typedef struct graph {
     uint32_t next_index;
 } graph;
 
-static void *grow(analysis *an, void *items, uint32_t n, uint32_t *cap,
-                  size_t size)
-{
-    if (n < *cap)
-        return items;
-    *cap = *cap ? *cap * 2 : 64;
-    void *more = arena_array(an->arena, *cap, size);
-    if (n)
-        memcpy(more, items, n * size);
-    return more;
-}
-
 /* The groups with a body that F's body calls, in call order: pushed
    onto OUT (a scratch list of the graph). */
 typedef struct callees {
@@ -120,8 +108,8 @@ static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
                        callees *out)
 {
     todo->n = 0;
-    todo->items =
-        grow(an, todo->items, todo->n, &todo->cap, sizeof *todo->items);
+    todo->items = arena_grow(an->arena, todo->items, todo->n, &todo->cap,
+                             sizeof *todo->items);
     todo->items[todo->n++] = body;
     while (todo->n) {
         const ir_node *x = todo->items[--todo->n];
@@ -130,14 +118,14 @@ static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
         if (x->kind == IR_CALL && x->callee) {
             func_group *g = func_group_of(an, x->callee);
             if (g && func_group_definition(g)) {
-                out->items =
-                    grow(an, out->items, out->n, &out->cap, sizeof *out->items);
+                out->items = arena_grow(an->arena, out->items, out->n,
+                                        &out->cap, sizeof *out->items);
                 out->items[out->n++] = g;
             }
         }
         for (uint32_t i = 0; i < x->n_kids; i++) {
-            todo->items =
-                grow(an, todo->items, todo->n, &todo->cap, sizeof *todo->items);
+            todo->items = arena_grow(an->arena, todo->items, todo->n,
+                                     &todo->cap, sizeof *todo->items);
             todo->items[todo->n++] = x->kids[i];
         }
     }
@@ -145,8 +133,8 @@ static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
 
 static void push_order(graph *gr, func_group *g)
 {
-    gr->order =
-        grow(gr->an, gr->order, gr->n_order, &gr->cap_order, sizeof *gr->order);
+    gr->order = arena_grow(gr->an->arena, gr->order, gr->n_order,
+                           &gr->cap_order, sizeof *gr->order);
     gr->order[gr->n_order++] = g;
 }
 
@@ -161,8 +149,8 @@ static void open_frame(graph *gr, frame *f, func_group *g)
 {
     g->visited = true;
     g->index = g->low = gr->next_index++;
-    gr->stack =
-        grow(gr->an, gr->stack, gr->n_stack, &gr->cap_stack, sizeof *gr->stack);
+    gr->stack = arena_grow(gr->an->arena, gr->stack, gr->n_stack,
+                           &gr->cap_stack, sizeof *gr->stack);
     gr->stack[gr->n_stack++] = g;
     g->on_stack = true;
     *f = (frame){g, {0}, 0};
@@ -188,14 +176,15 @@ static void visit(graph *gr, func_group *start)
 {
     frame *frames = NULL;
     uint32_t n = 0, cap = 0;
-    frames = grow(gr->an, frames, n, &cap, sizeof *frames);
+    frames = arena_grow(gr->an->arena, frames, n, &cap, sizeof *frames);
     open_frame(gr, &frames[n++], start);
     while (n) {
         frame *f = &frames[n - 1];
         if (f->at < f->next.n) {
             func_group *c = f->next.items[f->at++];
             if (!c->visited) {
-                frames = grow(gr->an, frames, n, &cap, sizeof *frames);
+                frames =
+                    arena_grow(gr->an->arena, frames, n, &cap, sizeof *frames);
                 open_frame(gr, &frames[n++], c);
             } else if (c->on_stack && c->index < f->g->low) {
                 f->g->low = c->index;

@@ -24,6 +24,7 @@
 #include "hash.h"
 #include "ir_io.h"
 #include "ir_io_format.h"
+#include "small_file.h"
 #include "strmap.h"
 
 /* ---- Output buffer --------------------------------------------------- */
@@ -644,32 +645,6 @@ int ir_tu_encode(const ir_tu *tu, const char *root, unsigned char **data,
 
 /* ---- Files ------------------------------------------------------------ */
 
-/* DATA into PATH, through a temporary file beside it renamed into place. */
-static int write_atomically(const char *path, const unsigned char *data,
-                            size_t size, char *err, size_t err_size)
-{
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) {
-        snprintf(err, err_size, "%s: out of memory", path);
-        return -1;
-    }
-    snprintf(tmp, n, "%s.%ld.tmp", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(data, 1, size, f) == size;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (!ok) {
-        snprintf(err, err_size, "%s: cannot write it: %s", path,
-                 strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
-}
-
 int ir_tu_write_file(const ir_tu *tu, const char *root, const char *path,
                      char *err, size_t err_size)
 {
@@ -677,7 +652,7 @@ int ir_tu_write_file(const ir_tu *tu, const char *root, const char *path,
     size_t size;
     if (ir_tu_encode(tu, root, &data, &size, err, err_size) != 0)
         return -1;
-    int rc = write_atomically(path, data, size, err, err_size);
+    int rc = small_file_write(path, data, size, err, err_size);
     free(data);
     return rc;
 }

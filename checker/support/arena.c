@@ -229,3 +229,14 @@ size_t arena_used(const arena *a)
 {
     return a->total;
 }
+
+void *arena_grow(arena *a, void *items, uint32_t n, uint32_t *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    *cap = *cap ? *cap * 2 : 64;
+    void *more = arena_array(a, *cap, size);
+    if (n)
+        memcpy(more, items, n * size);
+    return more;
+}

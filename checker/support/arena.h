@@ -7,6 +7,7 @@
 #define SHAPECHECK_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct arena arena;
 
@@ -46,6 +47,11 @@ void *arena_alloc(arena *a, size_t size);
 /* Zeroed array of N elements of SIZE bytes, checking N * SIZE for overflow. */
 void *arena_array(arena *a, size_t n, size_t size);
 char *arena_strdup(arena *a, const char *s);
+/* An array of N items of SIZE bytes with room for one more: ITEMS while
+   *CAP allows, else a copy with twice the room (at least 64), in A (the
+   old one stays, as everything in an arena does). */
+void *arena_grow(arena *a, void *items, uint32_t n, uint32_t *cap, size_t size);
+
 char *arena_strndup(arena *a, const char *s, size_t n);
 /* printf into the arena. */
 char *arena_printf(arena *a, const char *fmt, ...)
