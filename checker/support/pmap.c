@@ -180,9 +180,8 @@ bool pmap_diff(pmap x, pmap y, pmap_diff_fn fn, void *ud)
         const pmap_node *n = x.root;
         uint32_t level = x.levels - 1;
         for (uint32_t i = 1; n && i < PMAP_FANOUT; i++)
-            if (n->slot[i] &&
-                !diff_in(n->slot[i], NULL, level - 1,
-                         i << (level * PMAP_BITS), fn, ud))
+            if (n->slot[i] && !diff_in(n->slot[i], NULL, level - 1,
+                                       i << (level * PMAP_BITS), fn, ud))
                 return false;
         x.root = n ? n->slot[0] : NULL;
         x.levels--;
@@ -191,9 +190,8 @@ bool pmap_diff(pmap x, pmap y, pmap_diff_fn fn, void *ud)
         const pmap_node *n = y.root;
         uint32_t level = y.levels - 1;
         for (uint32_t i = 1; n && i < PMAP_FANOUT; i++)
-            if (n->slot[i] &&
-                !diff_in(NULL, n->slot[i], level - 1,
-                         i << (level * PMAP_BITS), fn, ud))
+            if (n->slot[i] && !diff_in(NULL, n->slot[i], level - 1,
+                                       i << (level * PMAP_BITS), fn, ud))
                 return false;
         y.root = n ? n->slot[0] : NULL;
         y.levels--;
