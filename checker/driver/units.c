@@ -320,9 +320,9 @@ static void load_stale(run_units *u, const bool *stale)
             u->n_from_facts++;
         } else {
             fprintf(u->messages,
-                    "shapecheck: warning: its index entry cannot be read, "
-                    "analysing without it: %s\n",
-                    err);
+                    "shapecheck: warning: %s: its index entry cannot be "
+                    "read, analysing without it: %s\n",
+                    index_unit_file(u->index, (size_t)s->unit), err);
         }
         index_summary_free(&s->s);
     }
