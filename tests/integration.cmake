@@ -172,6 +172,12 @@ sc_integration_test(walk_on_demand
     ${PROJECT_SOURCE_DIR}/tests/oracle ${IT_WORK}/demand ${SC_PYTHON3} --
     ${SC_SUMMARY_FILES})
 
+# Bodies the front end deferred are parsed in full when the walks need
+# them, from the run's own units and from the index's facts.
+sc_integration_test(deferred_bodies
+  sh ${IT}/deferred.sh ${SC} ${CORPUS}/include
+    ${PROJECT_SOURCE_DIR}/tests/data/deferred ${IT_WORK}/deferred)
+
 # In the build graph (SPEC section 7, docs/build-integration.md): each
 # installs the checker component into a folder of its own.
 # shapecheck_add_check() on corpus/project, with Ninja and Makefiles.

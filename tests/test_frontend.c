@@ -35,7 +35,7 @@ static void parse_with(parsed *p, const char *name, const char *const *argv,
     memset(p, 0, sizeof *p);
     p->fe = frontend_new(SOURCE_DIR "/annotations", &force_include,
                          force_include ? 1 : 0);
-    fe_command cmd = {path, NULL, argv, argc, NULL, 0};
+    fe_command cmd = {path, NULL, argv, argc, NULL, 0, false};
     p->tu = frontend_parse(p->fe, &cmd, &p->dropped, &p->n_dropped, p->err,
                            sizeof p->err);
 }
@@ -1088,7 +1088,7 @@ static void test_missing_file(void **state)
     (void)state;
     frontend *fe = frontend_new(SOURCE_DIR "/annotations", NULL, 0);
     const char *argv[] = {"cc"};
-    fe_command cmd = {"no_such_file.c", DATA, argv, 1, NULL, 0};
+    fe_command cmd = {"no_such_file.c", DATA, argv, 1, NULL, 0, false};
     const char *sentinel[1] = {"x"};
     const char **dropped = sentinel;
     int n_dropped = 7;
@@ -1099,7 +1099,7 @@ static void test_missing_file(void **state)
     assert_null(dropped);
     assert_int_equal(n_dropped, 0);
 
-    fe_command dir = {DATA, NULL, argv, 1, NULL, 0};
+    fe_command dir = {DATA, NULL, argv, 1, NULL, 0, false};
     assert_null(frontend_parse(fe, &dir, NULL, NULL, err, sizeof err));
     assert_non_null(strstr(err, ": is a directory"));
     frontend_free(fe);
@@ -1120,7 +1120,7 @@ static void test_unknown_option_dropped(void **state)
 
     /* The next TU drops it before its first parse, and says so too. */
     ir_tu_free(p.tu);
-    fe_command cmd = {DATA "ops.c", NULL, argv, 5, NULL, 0};
+    fe_command cmd = {DATA "ops.c", NULL, argv, 5, NULL, 0, false};
     p.tu = frontend_parse(p.fe, &cmd, &p.dropped, &p.n_dropped, p.err,
                           sizeof p.err);
     assert_non_null(p.tu);
@@ -1173,7 +1173,7 @@ static void test_working_directory_and_relative_file(void **state)
     (void)state;
     frontend *fe = frontend_new(SOURCE_DIR "/annotations", NULL, 0);
     const char *argv[] = {"cc", "-I."};
-    fe_command cmd = {"body.c", DATA, argv, 2, NULL, 0};
+    fe_command cmd = {"body.c", DATA, argv, 2, NULL, 0, false};
     char err[256] = "";
     ir_tu *tu = frontend_parse(fe, &cmd, NULL, NULL, err, sizeof err);
     assert_non_null(tu);

@@ -223,6 +223,11 @@ typedef struct analysis_options {
     struct analysis_counts {
         uint32_t bodies, walked;
     } * counts;
+    /* One flag per TU, or NULL.  When a body the run needs was left
+       unconverted by the front end (ir_func.body_deferred), its TU's flag
+       is set and nothing is walked or reported (no FINISHED call): the
+       caller converts those units in full and analyses again. */
+    bool *needs_full;
 } analysis_options;
 
 /* Runs every check on the program made of TUS; findings are appended to

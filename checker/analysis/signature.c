@@ -482,7 +482,7 @@ static signature *annotated_signature(analysis *an, const func_group *g)
 const ir_func *func_group_definition(const func_group *g)
 {
     for (uint32_t i = 0; i < g->n; i++)
-        if (g->decls[i]->body)
+        if (ir_func_defined(g->decls[i]))
             return g->decls[i];
     return NULL;
 }

@@ -290,7 +290,7 @@ char *summary_text(analysis *an, const ir_tu *tu)
     for (uint32_t i = 0; i < tu->n_funcs; i++) {
         const ir_func *f = tu->funcs[i];
         const signature *sig =
-            f->body && !f->is_static ? signature_of(an, f) : NULL;
+            ir_func_defined(f) && !f->is_static ? signature_of(an, f) : NULL;
         if (sig)
             cJSON_AddItemToArray(fns, function_json(an, f->key, sig));
     }
@@ -345,7 +345,8 @@ bool summary_text_readable(const char *text)
 static bool defined_in(const ir_tu *tu, const char *key)
 {
     for (uint32_t i = 0; i < tu->n_funcs; i++)
-        if (tu->funcs[i]->body && strcmp(tu->funcs[i]->key, key) == 0)
+        if (ir_func_defined(tu->funcs[i]) &&
+            strcmp(tu->funcs[i]->key, key) == 0)
             return true;
     return false;
 }
@@ -391,7 +392,7 @@ cJSON *summary_unwalked_json(analysis *an, const ir_tu *tu)
     for (uint32_t i = 0; arr && i < tu->n_funcs; i++) {
         const ir_func *f = tu->funcs[i];
         const func_group *g = func_group_of(an, f);
-        if (f->body && !f->is_static && g && !g->walked)
+        if (ir_func_defined(f) && !f->is_static && g && !g->walked)
             cJSON_AddItemToArray(arr, cJSON_CreateString(f->key));
     }
     return arr;

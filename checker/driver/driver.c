@@ -53,6 +53,11 @@ struct driver {
     bool own_index;
     bool store_index;    /* parsed units are stored in the index */
     bool whole_database; /* every unit of -p's database is a command */
+    /* Index units parsed in full after all (convert_unit), with the
+       argv finish_command_words made for each. */
+    fe_command **context_cmds;
+    const char ***context_argv;
+    size_t n_context;
 };
 
 /* ---- The bundled headers ----------------------------------------------- */
@@ -187,7 +192,8 @@ static void commands_for_files(driver *d, compdb *pdb, int *status)
                 "shapecheck: warning: %s is not in %s/compile_commands.json;"
                 " analysing it with no compiler arguments\n",
                 file, o->build_dir);
-        add_command(d, &(fe_command){file, NULL, d->no_args, 1, NULL, 0});
+        add_command(d,
+                    &(fe_command){.file = file, .argv = d->no_args, .argc = 1});
     }
 }
 
@@ -273,10 +279,10 @@ static bool command_config(const driver *d, const fe_command *c,
    line comes last and wins).  Then the options libclang must not see are
    taken out (args.h) and kept for -v.  False when out of memory or the
    configuration cannot be used. */
-static bool finish_command(driver *d, size_t i)
+static bool finish_command_words(driver *d, fe_command *c, command_extra *x,
+                                 const char ***argv_out)
 {
     const driver_options *o = d->o;
-    fe_command *c = d->cmds[i];
     const config *cfg;
     if (!command_config(d, c, &cfg))
         return false;
@@ -304,12 +310,17 @@ static bool finish_command(driver *d, size_t i)
     for (int k = 0; k < o->n_extra_args; k++)
         argv[n++] = o->extra_args[k];
     int count = (int)n;
-    command_extra *x = &d->extras[i];
     x->removed = argv + argc + 1;
     args_drop_unwanted(argv, &count, 1, x->removed, &x->n_removed);
-    d->extra_argv[i] = argv;
+    *argv_out = argv;
     c->argv = argv, c->argc = count;
     return true;
+}
+
+static bool finish_command(driver *d, size_t i)
+{
+    return finish_command_words(d, d->cmds[i], &d->extras[i],
+                                &d->extra_argv[i]);
 }
 
 /* Puts every command's extra words in place (finish_command).  A
@@ -460,6 +471,12 @@ void driver_free(driver *d)
     free(d->extra_argv);
     free(d->extras);
     free(d->cmds);
+    for (size_t i = 0; i < d->n_context; i++) {
+        free((void *)d->context_argv[i]);
+        free(d->context_cmds[i]);
+    }
+    free(d->context_cmds);
+    free(d->context_argv);
     if (d->own_index)
         index_close(d->index);
     free(d->sources);
@@ -839,9 +856,73 @@ static char *cache_extra_key(const driver *d)
    goes beside its entry, for the runs that will not parse it. */
 typedef struct parsed_units {
     driver *d;
-    const parse_job *jobs;
+    parse_job *jobs;
     size_t n;
+    ir_tu **tus; /* the parsed TUs collect() kept, in job order */
+    uint32_t n_tus;
 } parsed_units;
+
+/* ---- Bodies converted after all -------------------------------------------
+   A run that walks only the bodies that can report has the front end
+   defer the others (fe_command.defer_bodies, engine/demand.c); when the
+   analysis needs one after all, its unit is parsed again in full. */
+
+/* Index unit UNIT's command, made as the run's own are (finish_command),
+   kept until the driver is freed; NULL when there is none. */
+static const fe_command *context_command(driver *d, long unit)
+{
+    if (!d->index || unit < 0 || (size_t)unit >= index_n_units(d->index))
+        return NULL;
+    size_t n = d->n_context + 1;
+    fe_command **cmds = realloc(d->context_cmds, n * sizeof *cmds);
+    if (cmds)
+        d->context_cmds = cmds;
+    const char ***argv = realloc(d->context_argv, n * sizeof *argv);
+    if (argv)
+        d->context_argv = argv;
+    fe_command *c = cmds && argv ? malloc(sizeof *c) : NULL;
+    if (!c)
+        return NULL;
+    *c = *index_unit_command(d->index, (size_t)unit);
+    command_extra x = {0};
+    if (!finish_command_words(d, c, &x, &argv[d->n_context])) {
+        free(c);
+        return NULL;
+    }
+    cmds[d->n_context++] = c;
+    return c;
+}
+
+/* units_inputs.convert_all: TU (one of the run's, or index unit UNIT)
+   parsed again with every body converted.  A unit of the run's takes
+   the new TU's place in the run's lists (the old one is freed). */
+static ir_tu *convert_unit(void *ud, const ir_tu *tu, long unit)
+{
+    parsed_units *p = ud;
+    parse_job *own = NULL;
+    for (size_t i = 0; i < p->n && !own; i++)
+        if (p->jobs[i].tu == tu)
+            own = &p->jobs[i];
+    const fe_command *from = own ? own->cmd : context_command(p->d, unit);
+    if (!from)
+        return NULL;
+    fe_command cmd = *from;
+    cmd.defer_bodies = false;
+    parse_job job = {.cmd = &cmd};
+    parse_jobs(p->d, &job, 1);
+    if (!job.tu) {
+        fprintf(p->d->o->messages, "shapecheck: warning: %s\n", job.err);
+        return NULL;
+    }
+    if (own) {
+        for (uint32_t t = 0; t < p->n_tus; t++)
+            if (p->tus[t] == own->tu)
+                p->tus[t] = job.tu;
+        ir_tu_free(own->tu);
+        own->tu = job.tu;
+    }
+    return job.tu;
+}
 
 static void store_summaries(void *ud, analysis *an)
 {
@@ -879,12 +960,22 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
         free(tus);
         return SC_EXIT_TROUBLE;
     }
-    for (size_t i = 0; i < d->n; i++)
+    /* Only the walks that can report (engine/demand.c), unless the run
+       publishes what the analysis learnt of every function; and then only
+       the bodies that can matter are converted. */
+    bool on_demand =
+        !facts && !d->o->write_summaries_dir && !getenv("SHAPECHECK_WALK_ALL");
+    for (size_t i = 0; i < d->n; i++) {
+        d->cmds[i]->defer_bodies = on_demand;
         jobs[i].cmd = d->cmds[i];
+    }
     parse_jobs(d, jobs, d->n);
+    for (size_t i = 0; i < d->n; i++)
+        d->cmds[i]->defer_bodies = false;
     *parse_time = seconds_now() - started;
     uint32_t n_tus = 0;
     int status = collect(d, jobs, d->n, tus, &n_tus, list);
+    parsed_units parsed = {d, jobs, d->n, tus, n_tus};
     run_units units;
     int loaded = units_gather(&units, tus, n_tus,
                               &(units_inputs){
@@ -897,6 +988,8 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
                                   .root = d->cwd,
                                   .jobs = d->o->jobs,
                                   .messages = d->o->messages,
+                                  .convert_all = convert_unit,
+                                  .convert_ud = &parsed,
                               },
                               list);
     status = status > loaded ? status : loaded;
@@ -909,13 +1002,9 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
         .messages = d->o->messages,
         .verbose = d->o->verbose ? d->o->messages : NULL,
     };
-    /* Only the walks that can report (engine/demand.c), unless the run
-       publishes what the analysis learnt of every function. */
-    ao.walk_on_demand =
-        !facts && !d->o->write_summaries_dir && !getenv("SHAPECHECK_WALK_ALL");
+    ao.walk_on_demand = on_demand;
     struct analysis_counts counts = {0, 0};
     ao.counts = &counts;
-    parsed_units parsed = {d, jobs, d->n};
     if (d->index && d->store_index) {
         ao.finished = store_summaries;
         ao.finished_ud = &parsed;
@@ -925,8 +1014,9 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
         print_context_stats(d, &units);
     if (d->o->stats)
         fprintf(d->o->messages,
-                "shapecheck: stats: walked %u of %u function bodies\n",
-                counts.walked, counts.bodies);
+                "shapecheck: stats: walked %u of %u function bodies; "
+                "units parsed again for the bodies the walks needed: %zu\n",
+                counts.walked, counts.bodies, units.n_converted);
     units_free(&units);
     for (uint32_t i = 0; i < n_tus; i++)
         ir_tu_free(tus[i]);

@@ -435,6 +435,11 @@ const char *index_unit_file(const sc_index *ix, size_t i)
     return ix->units[i].file;
 }
 
+const fe_command *index_unit_command(const sc_index *ix, size_t i)
+{
+    return ix->units[i].cmd;
+}
+
 long index_unit_of(const sc_index *ix, const char *file, const char *dir)
 {
     arena *a = arena_new();
@@ -524,9 +529,10 @@ static void record_functions(arena *a, const ir_tu *tu, index_record *r)
     r->uses = arena_array(a, tu->n_funcs + 1, sizeof *r->uses);
     for (uint32_t i = 0; i < tu->n_funcs; i++) {
         const ir_func *f = tu->funcs[i];
+        r->bodies_deferred = r->bodies_deferred || f->body_deferred;
         if (f->is_static)
             continue;
-        if (f->body)
+        if (ir_func_defined(f))
             r->defines[r->n_defines++] = f->key;
         else
             r->uses[r->n_uses++] = f->key;
@@ -673,8 +679,10 @@ int index_refresh(sc_index *ix, index_progress_fn progress, void *ud)
         return SC_EXIT_TROUBLE;
     size_t n = 0;
     index_new_run(ix);
+    /* The language server walks every body: facts whose bodies a
+       command-line run left unconverted are read again, once, here. */
     for (size_t i = 0; i < ix->n_units; i++)
-        if (!index_unit_fresh(ix, i))
+        if (!index_unit_fresh(ix, i) || ix->units[i].record.bodies_deferred)
             stale[n++] = ix->units[i].file;
     refresh_state r = {progress, ud, 0, n, false};
     driver_options o = run_options(ix, stale, n);

@@ -79,6 +79,8 @@ bool index_exists(const sc_index *ix);
    absolute paths. */
 size_t index_n_units(const sc_index *ix);
 const char *index_unit_file(const sc_index *ix, size_t i);
+/* Unit I's command, as the database has it. */
+const fe_command *index_unit_command(const sc_index *ix, size_t i);
 
 /* Whether unit I has a fresh entry now (its files are hashed again when
    their size or time changed). */

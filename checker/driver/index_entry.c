@@ -83,6 +83,7 @@ static void put_record(bytes *b, const index_record *r)
     }
     put_keys(b, r->defines, r->n_defines);
     put_keys(b, r->uses, r->n_uses);
+    put_u64(b, r->bodies_deferred);
 }
 
 static void set_u64(unsigned char *p, uint64_t v)
@@ -190,6 +191,7 @@ static void get_record(cursor *c, index_record *r)
     }
     r->defines = get_keys(c, &r->n_defines);
     r->uses = get_keys(c, &r->n_uses);
+    r->bodies_deferred = get_u64(c) != 0;
     if (c->p != c->end)
         c->bad = true;
 }

@@ -25,7 +25,7 @@
 #include "arena.h"
 #include "ir.h"
 
-#define INDEX_ENTRY_VERSION 1
+#define INDEX_ENTRY_VERSION 2
 
 typedef struct index_input {
     const char *path; /* absolute */
@@ -42,6 +42,9 @@ typedef struct index_record {
     uint32_t n_defines;
     const char **uses; /* keys it declares or calls but does not define */
     uint32_t n_uses;
+    /* The facts leave bodies unconverted (ir_func.body_deferred): a run
+       that converts them writes its facts over these. */
+    bool bodies_deferred;
     uint64_t hash; /* of the record as read: names the facts it goes with */
 } index_record;
 

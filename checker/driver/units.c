@@ -194,6 +194,7 @@ static int take_loaded(run_units *u, load_job *jobs, size_t n, size_t n_facts,
                 add_compiler_errors(list, j->tu);
                 status = SC_EXIT_TROUBLE;
             }
+            u->unit_of[u->n_tus] = j->unit;
             u->tus[u->n_tus++] = j->tu;
         }
         if (i + 1 == n_facts)
@@ -211,13 +212,18 @@ int units_gather(run_units *u, ir_tu *const *parsed, uint32_t n_parsed,
     u->messages = in->messages;
     size_t cap = in->n_facts + (in->index ? index_n_units(in->index) : 0);
     load_job *jobs = calloc(cap + 1, sizeof *jobs);
+    u->convert_all = in->convert_all;
+    u->convert_ud = in->convert_ud;
     u->tus = calloc(n_parsed + cap + 1, sizeof *u->tus);
-    if (!jobs || !u->tus) {
+    u->unit_of = calloc(n_parsed + cap + 1, sizeof *u->unit_of);
+    if (!jobs || !u->tus || !u->unit_of) {
         free(jobs);
         return SC_EXIT_TROUBLE;
     }
-    for (uint32_t i = 0; i < n_parsed; i++)
+    for (uint32_t i = 0; i < n_parsed; i++) {
+        u->unit_of[u->n_tus] = -1;
         u->tus[u->n_tus++] = parsed[i];
+    }
     u->n_parsed = u->n_reported = n_parsed;
     size_t n = 0;
     for (size_t i = 0; i < in->n_facts; i++)
@@ -258,6 +264,8 @@ static void observe_reported(void *ud, analysis *an, const shape_event *e)
 static int analyse_once(const run_units *u, diag_list *list,
                         const analysis_options *ao)
 {
+    if (ao->needs_full)
+        memset(ao->needs_full, 0, u->n_tus * sizeof *ao->needs_full);
     if (u->n_reported == u->n_tus)
         return analyze_program(u->tus, u->n_tus, list, ao);
     analysis_options o = *ao;
@@ -278,6 +286,73 @@ static int analyse_once(const run_units *u, diag_list *list,
         diag_list_free(&per_tu[t]);
     }
     free(per_tu);
+    return status;
+}
+
+/* TU's deferred bodies stay unread: its functions count as declared
+   only (their calls are unknown, never guessed). */
+static void forget_deferred(ir_tu *tu)
+{
+    for (uint32_t i = 0; i < tu->n_funcs; i++) {
+        tu->funcs[i]->body_deferred = false;
+        tu->funcs[i]->n_calls = 0;
+    }
+}
+
+/* The units whose deferred bodies the last analysis needed (NEEDS) are
+   parsed again in full and take their places; one that cannot be keeps
+   them unread.  Returns whether there was any. */
+static bool convert_needed(run_units *u, const bool *needs)
+{
+    bool any = false;
+    for (uint32_t t = 0; t < u->n_tus; t++) {
+        if (!needs[t])
+            continue;
+        any = true;
+        ir_tu *old = u->tus[t];
+        ir_tu *full = u->convert_all
+                          ? u->convert_all(u->convert_ud, old, u->unit_of[t])
+                          : NULL;
+        if (!full) {
+            fprintf(u->messages,
+                    "shapecheck: warning: %s: its function bodies could not "
+                    "be read in full; analysing without them\n",
+                    old->main_file);
+            forget_deferred(old);
+            continue;
+        }
+        if (t >= u->n_parsed)
+            ir_tu_free(old); /* a parsed one is the caller's, who replaced it */
+        u->tus[t] = full;
+        u->n_converted++;
+    }
+    return any;
+}
+
+/* analyse_once until no deferred body is needed (each round converts or
+   gives up on at least one unit). */
+static int analyse_converting(run_units *u, diag_list *list,
+                              const analysis_options *ao)
+{
+    bool *needs = calloc(u->n_tus + 1, sizeof *needs);
+    if (!needs)
+        return SC_EXIT_TROUBLE;
+    analysis_options o = *ao;
+    o.needs_full = needs;
+    int status;
+    diag_list found; /* the last round's: an earlier one stops part way */
+    diag_list_init(&found);
+    do {
+        diag_list_free(&found);
+        diag_list_init(&found);
+        if (ao->counts)
+            *ao->counts = (struct analysis_counts){0, 0};
+        status = analyse_once(u, &found, &o);
+    } while (status == SC_EXIT_CLEAN && convert_needed(u, needs));
+    for (size_t k = 0; k < found.n; k++)
+        diag_copy(list, &found.items[k]);
+    diag_list_free(&found);
+    free(needs);
     return status;
 }
 
@@ -316,6 +391,7 @@ static void load_stale(run_units *u, const bool *stale)
         ir_tu *tu =
             index_load(u->index, (size_t)s->unit, u->root, err, sizeof err);
         if (tu) {
+            u->unit_of[u->n_tus] = s->unit;
             u->tus[u->n_tus++] = tu;
             u->n_from_facts++;
         } else {
@@ -353,7 +429,7 @@ static const char **summary_roots(const run_units *u, size_t *n)
 int units_analyse(run_units *u, diag_list *list, const analysis_options *ao)
 {
     if (u->n_summaries == 0)
-        return analyse_once(u, list, ao);
+        return analyse_converting(u, list, ao);
     const char **texts =
         calloc(ao->n_summary_texts + u->n_summaries + 1, sizeof *texts);
     bool *stale = calloc(u->n_summaries + 1, sizeof *stale);
@@ -377,7 +453,7 @@ int units_analyse(run_units *u, diag_list *list, const analysis_options *ao)
         diag_list_init(&found);
         if (ao->counts) /* the last analysis's */
             *ao->counts = (struct analysis_counts){0, 0};
-        status = roots ? analyse_once(u, &found, &o) : SC_EXIT_TROUBLE;
+        status = roots ? analyse_converting(u, &found, &o) : SC_EXIT_TROUBLE;
         free(roots);
         if (!check.any_stale || status != SC_EXIT_CLEAN) {
             for (size_t k = 0; k < found.n; k++)
@@ -398,6 +474,7 @@ void units_free(run_units *u)
     for (uint32_t t = u->n_parsed; t < u->n_tus; t++)
         ir_tu_free(u->tus[t]);
     free(u->tus);
+    free(u->unit_of);
     for (size_t i = 0; i < u->n_summaries; i++)
         index_summary_free(&u->summaries[i].s);
     free(u->summaries);

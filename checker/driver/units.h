@@ -33,6 +33,12 @@ typedef struct units_inputs {
     const char *root; /* file names are shown relative to it */
     int jobs;         /* threads reading files; 0: one per core */
     FILE *messages;
+    /* Parses the unit of TU (one of PARSED, or index unit UNIT; -1: a
+       facts file's) again with every body converted, when an analysis
+       needs a body the front end deferred; NULL when it cannot.  May be
+       NULL. */
+    ir_tu *(*convert_all)(void *ud, const ir_tu *tu, long unit);
+    void *convert_ud;
 } units_inputs;
 
 /* An index unit that joins the program by its stored summary. */
@@ -52,6 +58,10 @@ typedef struct run_units {
     size_t n_summaries;
     size_t n_from_facts; /* index units loaded as facts, in all rounds */
     sc_index *index;     /* where the summaries' facts are, if need be */
+    long *unit_of;       /* per TU: its index unit, or -1 */
+    size_t n_converted;  /* units parsed again in full, in all rounds */
+    ir_tu *(*convert_all)(void *ud, const ir_tu *tu, long unit);
+    void *convert_ud;
     const char *root;
     FILE *messages;
 } run_units;
@@ -70,7 +80,9 @@ int units_gather(run_units *u, ir_tu *const *parsed, uint32_t n_parsed,
    functions only).  When a summary turns out to be out of date (a
    function it used has another signature now: the run's own unit
    changed it), that unit's facts are loaded and the program analysed
-   again; AO->finished is told of the last analysis only. */
+   again; so is it when the analysis needs a body the front end deferred
+   (its unit is parsed again in full, IN->convert_all).  AO->finished is
+   told of the last analysis only. */
 int units_analyse(run_units *u, diag_list *list, const analysis_options *ao);
 
 /* Frees what units_gather loaded (not the parsed units). */

@@ -63,8 +63,14 @@ static bool scan_bodies(demand *d, func_group *g,
     bool reads_annotation = false;
     for (uint32_t k = 0; k < g->n; k++) {
         d->n_todo = 0;
-        if (g->decls[k]->body)
-            push_node(d, g->decls[k]->body);
+        const ir_func *f = g->decls[k];
+        for (uint32_t i = 0; i < f->n_calls; i++) { /* a deferred body */
+            func_group *c = func_group_of(d->an, f->calls[i]);
+            if (c)
+                fn(d, g, c);
+        }
+        if (f->body)
+            push_node(d, f->body);
         while (d->n_todo) {
             const ir_node *x = d->todo[--d->n_todo];
             if (!x)

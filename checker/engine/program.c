@@ -104,6 +104,16 @@ typedef struct callees {
     uint32_t n, cap;
 } callees;
 
+static void add_callee(analysis *an, const ir_func *callee, callees *out)
+{
+    func_group *g = func_group_of(an, callee);
+    if (g && func_group_definition(g)) {
+        out->items = arena_grow(an->arena, out->items, out->n, &out->cap,
+                                sizeof *out->items);
+        out->items[out->n++] = g;
+    }
+}
+
 static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
                        callees *out)
 {
@@ -115,14 +125,8 @@ static void callees_of(analysis *an, node_stack *todo, const ir_node *body,
         const ir_node *x = todo->items[--todo->n];
         if (!x)
             continue;
-        if (x->kind == IR_CALL && x->callee) {
-            func_group *g = func_group_of(an, x->callee);
-            if (g && func_group_definition(g)) {
-                out->items = arena_grow(an->arena, out->items, out->n,
-                                        &out->cap, sizeof *out->items);
-                out->items[out->n++] = g;
-            }
-        }
+        if (x->kind == IR_CALL && x->callee)
+            add_callee(an, x->callee, out);
         for (uint32_t i = 0; i < x->n_kids; i++) {
             todo->items = arena_grow(an->arena, todo->items, todo->n,
                                      &todo->cap, sizeof *todo->items);
@@ -154,9 +158,13 @@ static void open_frame(graph *gr, frame *f, func_group *g)
     gr->stack[gr->n_stack++] = g;
     g->on_stack = true;
     *f = (frame){g, {0}, 0};
-    for (uint32_t i = 0; i < g->n; i++)
-        if (g->decls[i]->body)
-            callees_of(gr->an, &gr->todo, g->decls[i]->body, &f->next);
+    for (uint32_t i = 0; i < g->n; i++) {
+        const ir_func *d = g->decls[i];
+        if (d->body)
+            callees_of(gr->an, &gr->todo, d->body, &f->next);
+        for (uint32_t k = 0; k < d->n_calls; k++)
+            add_callee(gr->an, d->calls[k], &f->next);
+    }
 }
 
 /* A finished component: its groups leave the stack, callees first. */
@@ -248,7 +256,30 @@ static void annotate_all(analysis *an, const analysis_options *o,
     }
 }
 
-static void walk_program(analysis *an, const analysis_options *o,
+/* Marks in O->needs_full the TUs of the needed bodies the front end
+   deferred; returns whether there are any (a body is walked whole or
+   not at all: such a run walks nothing, its caller parses those units in
+   full and analyses again). */
+static bool needs_deferred(analysis *an, const analysis_options *o,
+                           const graph *gr)
+{
+    bool any = false;
+    for (uint32_t k = 0; k < gr->n_order; k++) {
+        const func_group *g = gr->order[k];
+        for (uint32_t i = 0; g->needed && i < g->n; i++) {
+            if (!g->decls[i]->body_deferred)
+                continue;
+            for (uint32_t t = 0; t < an->n_tus; t++)
+                if (an->tus[t] == g->decls[i]->tu && o->needs_full)
+                    o->needs_full[t] = true;
+            any = true;
+        }
+    }
+    return any;
+}
+
+/* Walks the bodies that matter; false when one of them was deferred. */
+static bool walk_program(analysis *an, const analysis_options *o,
                          diag_list *all)
 {
     graph gr = {.an = an};
@@ -260,6 +291,8 @@ static void walk_program(analysis *an, const analysis_options *o,
         }
     demand_mark(an, gr.order, gr.n_order, o->roots, o->n_roots,
                 !o->walk_on_demand);
+    if (needs_deferred(an, o, &gr))
+        return false;
     for (uint32_t k = 0; k < gr.n_order; k++)
         if (gr.order[k]->needed) {
             walk_group(an, o, gr.order[k], all);
@@ -269,6 +302,7 @@ static void walk_program(analysis *an, const analysis_options *o,
         }
     if (o->counts)
         o->counts->bodies += gr.n_order;
+    return true;
 }
 
 static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
@@ -297,11 +331,11 @@ static int analyze(ir_tu *const *tus, uint32_t n_tus, diag_list *diags,
         }
     signatures_group(&an);
     annotate_all(&an, o, diags);
-    walk_program(&an, o, diags);
+    bool walked = walk_program(&an, o, diags);
     an.diags = diags;
-    if (o->write_summaries_dir && status == 0)
+    if (walked && o->write_summaries_dir && status == 0)
         status = write_summaries(&an, o);
-    if (o->finished)
+    if (walked && o->finished)
         o->finished(o->finished_ud, &an);
     dim_ctx_free(an.dims);
     arena_free(an.scratch);

@@ -1464,6 +1464,72 @@ static bool func_is_annotated(CXCursor fn)
     return false;
 }
 
+/* ---- Deferred bodies ---------------------------------------------------
+   A run that walks only the bodies that can report (engine/demand.c)
+   needs of the others no more than whom they call.  Until the TU's first
+   annotation, a body is scanned for that (cheap: one visit, no types, no
+   places, no text) instead of converted; it is converted after all when
+   it reads an annotated declaration or is nested deeper than the front
+   end goes (so that its error is reported).  Later bodies are converted:
+   an annotated unit is the one whose bodies are walked. */
+
+typedef struct body_scan {
+    fe_state *st;
+    fe_vec calls;
+    unsigned depth;
+    bool convert; /* the scan found a reason to convert the body */
+} body_scan;
+
+static bool reads_annotation(CXCursor c, enum CXCursorKind k)
+{
+    switch (k) {
+    case CXCursor_VarDecl:
+        return has_shape_attr(c);
+    case CXCursor_DeclRefExpr:
+    case CXCursor_MemberRefExpr:
+        return has_shape_attr(clang_getCursorReferenced(c));
+    default:
+        return false;
+    }
+}
+
+static enum CXChildVisitResult scan_body_child(CXCursor c, CXCursor parent,
+                                               CXClientData data)
+{
+    (void)parent;
+    body_scan *b = data;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (reads_annotation(c, k) || b->depth + 1 >= FE_MAX_DEPTH) {
+        b->convert = true;
+        return CXChildVisit_Break;
+    }
+    if (k == CXCursor_CallExpr) {
+        ir_func *callee = fe_callee(b->st, c);
+        if (callee)
+            fe_vec_push(&b->calls, callee);
+    }
+    b->depth++;
+    clang_visitChildren(c, scan_body_child, b);
+    b->depth--;
+    return b->convert ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+/* Leaves BODY, F's, unconverted when the command says so and the scan
+   finds no reason to convert it; returns whether it did. */
+static bool defer_body(fe_state *st, ir_func *f, CXCursor body)
+{
+    if (!st->cmd || !st->cmd->defer_bodies || st->anns.n)
+        return false;
+    body_scan b = {.st = st};
+    clang_visitChildren(body, scan_body_child, &b);
+    if (!b.convert) {
+        f->body_deferred = true;
+        f->calls = fe_vec_to_arena(st->a, &b.calls, 0, &f->n_calls);
+    }
+    fe_vec_free(&b.calls);
+    return !b.convert;
+}
+
 /* Converts the body of definition FN into F->body and F->locals. */
 static void convert_body(fe_state *st, ir_func *f, CXCursor fn)
 {
@@ -1473,7 +1539,7 @@ static void convert_body(fe_state *st, ir_func *f, CXCursor fn)
         if (clang_getCursorKind(st->cursors.v[i]) == CXCursor_CompoundStmt)
             body = st->cursors.v[i];
     st->cursors.n = base;
-    if (clang_Cursor_isNull(body))
+    if (clang_Cursor_isNull(body) || defer_body(st, f, body))
         return;
     st->cur_func = f;
     st->locals.n = 0;
@@ -2127,14 +2193,14 @@ static void convert_header_bodies(fe_state *st)
 {
     for (size_t i = 0; i < st->func_list.n; i++) {
         func_entry *e = st->func_list.v[i];
-        if (e->func->body)
+        if (e->func->body || e->func->body_deferred)
             continue;
         CXCursor def = clang_getCursorDefinition(e->cursor);
         if (clang_Cursor_isNull(def) || in_main_file(st, def) ||
             clang_Location_isInSystemHeader(clang_getCursorLocation(def)))
             continue;
         ir_func *f = create_func(st, def, false);
-        if (!f->body) {
+        if (!f->body && !f->body_deferred) {
             st->top_index++;
             st->depth = 0;
             st->too_deep_reported = false;

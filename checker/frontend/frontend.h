@@ -20,6 +20,10 @@ typedef struct fe_command {
        buffer), or NULL to read the file. */
     const char *unsaved;
     size_t unsaved_length;
+    /* Convert function bodies only from the first annotation on: a body
+       before it (a unit without annotations: all of them) is left
+       unconverted, with the functions it calls (ir_func.body_deferred). */
+    bool defer_bodies;
 } fe_command;
 
 /* Per-thread front-end state: one CXIndex, and the options clang rejected

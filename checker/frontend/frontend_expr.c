@@ -1200,7 +1200,7 @@ HANDLER member(fe_state *st, CXCursor c, expr_out *out)
 
 /* The function a call names, through parentheses and casts; NULL for a
    call through a pointer. */
-static ir_func *callee_of(fe_state *st, CXCursor call)
+ir_func *fe_callee(fe_state *st, CXCursor call)
 {
     CXCursor ref = clang_getCursorReferenced(call);
     if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
@@ -1262,7 +1262,7 @@ HANDLER call(fe_state *st, CXCursor c, expr_out *out)
     ir_node *n = new_node(st, IR_CALL);
     if (!direct_call(st, n, c)) {
         convert_kids(st, n, c);
-        n->callee = callee_of(st, c);
+        n->callee = fe_callee(st, c);
     }
     finish_expr(st, n, out);
     return n;

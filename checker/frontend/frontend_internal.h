@@ -177,6 +177,9 @@ ir_decl *fe_decl_for(fe_state *st, CXCursor decl);
 ir_decl *fe_local(fe_state *st, CXCursor var);
 /* The ir_func for this declaration of a function, created on first use. */
 ir_func *fe_func(fe_state *st, CXCursor fn);
+/* The function call expression CALL calls by name (through parentheses
+   and casts), or NULL. */
+ir_func *fe_callee(fe_state *st, CXCursor call);
 
 /* Line and column of OFFSET in FILE (its text is loaded for it); line 0
    when unknown. */

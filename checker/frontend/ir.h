@@ -259,10 +259,23 @@ struct ir_func {
     ir_annotation *annotations; /* RETURNS_SHAPE, SHAPE_LOSS */
     uint32_t n_annotations;
     ir_node *body;    /* IR_BLOCK, or NULL */
+    /* A body left unconverted (fe_command.defer_bodies): it reads no
+       annotated declaration, and CALLS are the functions it calls by
+       name, in order.  A run that needs it parses the unit again in full
+       (docs/summaries.md, "Which bodies are converted"). */
+    bool body_deferred;
+    ir_func **calls;
+    uint32_t n_calls;
     ir_decl **locals; /* every block-scope variable, in source order */
     uint32_t n_locals;
     const ir_tu *tu; /* the translation unit it was read from */
 };
+
+/* Whether F is a definition whose body is in its TU, converted or not. */
+static inline bool ir_func_defined(const ir_func *f)
+{
+    return f->body || f->body_deferred;
+}
 
 /* ---- Macros and compiler diagnostics --------------------------------- */
 

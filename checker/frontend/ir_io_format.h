@@ -63,6 +63,7 @@ enum {
     FUNC_VARIADIC = 4,
     FUNC_PROTOTYPE = 8,
     FUNC_SYSTEM = 16,
+    FUNC_BODY_DEFERRED = 32, /* its calls follow its locals */
 };
 
 /* Limits the front end keeps (frontend_expr.c, docs/limits.md): what a

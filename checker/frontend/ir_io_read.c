@@ -336,6 +336,19 @@ static ir_decl **read_decl_refs(reader *r, uint32_t *n_out, const char *what)
     return v;
 }
 
+/* A deferred body's calls: functions of the table (NULL never). */
+static void read_calls(reader *r, ir_func *f)
+{
+    uint32_t n = get_count(r, "a deferred body's calls");
+    if (!n || r->bad)
+        return;
+    f->calls = arena_array(r->a, n, sizeof *f->calls);
+    for (uint32_t i = 0; i < n && !r->bad; i++)
+        f->calls[i] =
+            func_at(r, get_ref(r, T_FUNCS, true, "a deferred body's call"));
+    f->n_calls = n;
+}
+
 static void read_records(reader *r)
 {
     for (uint32_t i = 0; i < r->counts[T_RECORDS] && !r->bad; i++) {
@@ -371,7 +384,7 @@ static void read_func(reader *r, ir_func *f)
     f->name = get_str(r, true, SIZE_MAX, "a function's name");
     f->key = get_str(r, true, SIZE_MAX, "a function's key");
     f->loc = get_loc(r);
-    unsigned flags = get_max(r, 31, "a function's flags");
+    unsigned flags = get_max(r, 63, "a function's flags");
     f->is_definition = flags & FUNC_DEFINITION;
     f->is_static = flags & FUNC_STATIC;
     f->is_variadic = flags & FUNC_VARIADIC;
@@ -383,6 +396,11 @@ static void read_func(reader *r, ir_func *f)
     f->body = node_at(r, get_ref(r, T_NODES, false, "a function's body"));
     f->locals = read_decl_refs(r, &f->n_locals, "a function's locals");
     f->tu = r->tu;
+    f->body_deferred = flags & FUNC_BODY_DEFERRED;
+    if (f->body_deferred && f->body)
+        bad(r, "function '%s' has a body and a deferred one", f->name);
+    if (f->body_deferred)
+        read_calls(r, f);
 }
 
 /* The kids of node I: earlier nodes only (kids come first), NULL only in

@@ -297,6 +297,8 @@ static void meet_func(writer *w, const ir_func *f)
     table_add(w->a, &w->nodes, f->body);
     for (uint32_t i = 0; i < f->n_locals; i++)
         table_add(w->a, &w->decls, f->locals[i]);
+    for (uint32_t i = 0; i < f->n_calls; i++)
+        table_add(w->a, &w->funcs, f->calls[i]);
 }
 
 static void meet_node(writer *w, const ir_node *n)
@@ -497,7 +499,8 @@ static void put_func(writer *w, out *o, const ir_func *f)
                      (f->is_static ? FUNC_STATIC : 0) |
                      (f->is_variadic ? FUNC_VARIADIC : 0) |
                      (f->has_prototype ? FUNC_PROTOTYPE : 0) |
-                     (f->in_system_header ? FUNC_SYSTEM : 0);
+                     (f->in_system_header ? FUNC_SYSTEM : 0) |
+                     (f->body_deferred ? FUNC_BODY_DEFERRED : 0);
     put_str(w, o, f->name);
     put_str(w, o, f->key);
     put_loc(w, o, f->loc);
@@ -507,6 +510,11 @@ static void put_func(writer *w, out *o, const ir_func *f)
     put_annotations(w, o, f->annotations, f->n_annotations);
     put_u(o, node_ref(w, f->body));
     put_decl_refs(w, o, f->locals, f->n_locals);
+    if (!f->body_deferred)
+        return;
+    put_u(o, f->n_calls);
+    for (uint32_t i = 0; i < f->n_calls; i++)
+        put_u(o, table_num(&w->funcs, f->calls[i]));
 }
 
 static void put_node(writer *w, out *o, const ir_node *n)
