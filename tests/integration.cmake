@@ -178,6 +178,12 @@ sc_integration_test(deferred_bodies
   sh ${IT}/deferred.sh ${SC} ${CORPUS}/include
     ${PROJECT_SOURCE_DIR}/tests/data/deferred ${IT_WORK}/deferred)
 
+# Three programs' mains in one database: a single-unit run takes the other
+# units by their summaries (none imports another unit's static).
+sc_integration_test(index_mains
+  sh ${IT}/index_mains.sh ${SC} ${PROJECT_SOURCE_DIR}/tests/data/mains
+    ${IT_WORK}/index_mains)
+
 # In the build graph (SPEC section 7, docs/build-integration.md): each
 # installs the checker component into a folder of its own.
 # shapecheck_add_check() on corpus/project, with Ninja and Makefiles.

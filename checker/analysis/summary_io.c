@@ -363,6 +363,17 @@ static bool listed(const cJSON *arr, const char *key)
     return false;
 }
 
+/* Whether G is a static function (of a unit other than the one asking:
+   its own are defined_in it).  A group's callees are those of all its
+   bodies, and functions of one name defined in several units (each
+   program's "main" in one database) are one group: another unit's static
+   callee is none of this unit's imports, and no single-unit run could
+   see its signature. */
+static bool other_units_static(const func_group *g)
+{
+    return g->n && g->decls[0]->is_static;
+}
+
 /* The functions the walked bodies of TU call and TU does not define. */
 cJSON *summary_imports_json(analysis *an, const ir_tu *tu)
 {
@@ -373,7 +384,8 @@ cJSON *summary_imports_json(analysis *an, const ir_tu *tu)
             continue;
         for (uint32_t k = 0; k < g->n_callees; k++) {
             const char *key = g->callees[k]->key;
-            if (defined_in(tu, key) || listed(arr, key))
+            if (defined_in(tu, key) || listed(arr, key) ||
+                other_units_static(g->callees[k]))
                 continue;
             char *text = summary_signature_text(an, key, g->callees[k]->sig);
             cJSON *im = cJSON_CreateObject();
@@ -435,6 +447,12 @@ bool summary_imports_current(analysis *an, const cJSON *imports)
             cJSON_GetObjectItemCaseSensitive(im, "key")->valuestring;
         const char *then =
             cJSON_GetObjectItemCaseSensitive(im, "text")->valuestring;
+        /* A function this run neither declares, defines nor reads a
+           summary of (one the summary's unit declares alone, another
+           unit's static) cannot have changed under it. */
+        if (!strmap_get(&an->funcs_by_key, key) &&
+            !strmap_get(&an->external, key))
+            continue;
         char *now = summary_signature_text(an, key, signature_by_key(an, key));
         bool same = now && strcmp(now, then) == 0;
         free(now);
