@@ -893,35 +893,70 @@ static const fe_command *context_command(driver *d, long unit)
     return c;
 }
 
-/* units_inputs.convert_all: TU (one of the run's, or index unit UNIT)
-   parsed again with every body converted.  A unit of the run's takes
-   the new TU's place in the run's lists (the old one is freed). */
-static ir_tu *convert_unit(void *ud, const ir_tu *tu, long unit)
+/* The run's job that parsed TU, or NULL (an index unit's TU). */
+static parse_job *own_job(parsed_units *p, const ir_tu *tu)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->jobs[i].tu == tu)
+            return &p->jobs[i];
+    return NULL;
+}
+
+/* A unit of the run's takes its new TU's place in the run's lists (the
+   old one is freed). */
+static void replace_own(parsed_units *p, parse_job *own, ir_tu *tu)
+{
+    for (uint32_t t = 0; t < p->n_tus; t++)
+        if (p->tus[t] == own->tu)
+            p->tus[t] = tu;
+    ir_tu_free(own->tu);
+    own->tu = tu;
+}
+
+/* units_inputs.convert_all: the N units of TUS (the run's own, or index
+   units UNITS) parsed again together, with every body converted; each
+   TUS[i] becomes its new TU, or NULL. */
+static void convert_units(void *ud, ir_tu **tus, const long *units, size_t n)
 {
     parsed_units *p = ud;
-    parse_job *own = NULL;
-    for (size_t i = 0; i < p->n && !own; i++)
-        if (p->jobs[i].tu == tu)
-            own = &p->jobs[i];
-    const fe_command *from = own ? own->cmd : context_command(p->d, unit);
-    if (!from)
-        return NULL;
-    fe_command cmd = *from;
-    cmd.defer_bodies = false;
-    parse_job job = {.cmd = &cmd};
-    parse_jobs(p->d, &job, 1);
-    if (!job.tu) {
-        fprintf(p->d->o->messages, "shapecheck: warning: %s\n", job.err);
-        return NULL;
+    parse_job *jobs = calloc(n + 1, sizeof *jobs);
+    fe_command *cmds = calloc(n + 1, sizeof *cmds);
+    size_t *of = calloc(n + 1, sizeof *of); /* job -> index in TUS */
+    size_t m = 0;
+    for (size_t i = 0; jobs && cmds && of && i < n; i++) {
+        parse_job *own = own_job(p, tus[i]);
+        const fe_command *from =
+            own ? own->cmd : context_command(p->d, units[i]);
+        if (!from)
+            continue;
+        cmds[m] = *from;
+        cmds[m].defer_bodies = false;
+        jobs[m].cmd = &cmds[m];
+        of[m++] = i;
     }
-    if (own) {
-        for (uint32_t t = 0; t < p->n_tus; t++)
-            if (p->tus[t] == own->tu)
-                p->tus[t] = job.tu;
-        ir_tu_free(own->tu);
-        own->tu = job.tu;
+    if (m)
+        parse_jobs(p->d, jobs, m);
+    bool *done = calloc(n + 1, sizeof *done);
+    for (size_t k = 0; done && k < m; k++) {
+        size_t i = of[k];
+        if (!jobs[k].tu) {
+            fprintf(p->d->o->messages, "shapecheck: warning: %s\n",
+                    jobs[k].err);
+            continue;
+        }
+        parse_job *own = own_job(p, tus[i]);
+        if (own)
+            replace_own(p, own, jobs[k].tu);
+        tus[i] = jobs[k].tu;
+        done[i] = true;
     }
-    return job.tu;
+    for (size_t i = 0; i < n; i++)
+        if (!done || !done[i])
+            tus[i] = NULL;
+    free(done);
+    free(of);
+    free(cmds);
+    free(jobs);
 }
 
 static void store_summaries(void *ud, analysis *an)
@@ -988,7 +1023,7 @@ static int run_uncached(driver *d, diag_list *list, shape_fact_list *facts,
                                   .root = d->cwd,
                                   .jobs = d->o->jobs,
                                   .messages = d->o->messages,
-                                  .convert_all = convert_unit,
+                                  .convert_all = convert_units,
                                   .convert_ud = &parsed,
                               },
                               list);

@@ -304,29 +304,44 @@ static void forget_deferred(ir_tu *tu)
    them unread.  Returns whether there was any. */
 static bool convert_needed(run_units *u, const bool *needs)
 {
-    bool any = false;
-    for (uint32_t t = 0; t < u->n_tus; t++) {
+    uint32_t n = 0;
+    for (uint32_t t = 0; t < u->n_tus; t++)
+        n += needs[t];
+    if (n == 0)
+        return false;
+    ir_tu **tus = calloc(n, sizeof *tus);
+    long *units = calloc(n, sizeof *units);
+    uint32_t k = 0;
+    for (uint32_t t = 0; tus && units && t < u->n_tus; t++)
+        if (needs[t]) {
+            tus[k] = u->tus[t];
+            units[k++] = u->unit_of[t];
+        }
+    if (k == n && u->convert_all)
+        u->convert_all(u->convert_ud, tus, units, n);
+    else if (tus)
+        memset(tus, 0, n * sizeof *tus);
+    for (uint32_t t = 0, i = 0; t < u->n_tus; t++) {
         if (!needs[t])
             continue;
-        any = true;
-        ir_tu *old = u->tus[t];
-        ir_tu *full = u->convert_all
-                          ? u->convert_all(u->convert_ud, old, u->unit_of[t])
-                          : NULL;
+        ir_tu *full = tus && i < k ? tus[i] : NULL;
+        i++;
         if (!full) {
             fprintf(u->messages,
                     "shapecheck: warning: %s: its function bodies could not "
                     "be read in full; analysing without them\n",
-                    old->main_file);
-            forget_deferred(old);
+                    u->tus[t]->main_file);
+            forget_deferred(u->tus[t]);
             continue;
         }
         if (t >= u->n_parsed)
-            ir_tu_free(old); /* a parsed one is the caller's, who replaced it */
+            ir_tu_free(u->tus[t]); /* a parsed one the caller replaced */
         u->tus[t] = full;
         u->n_converted++;
     }
-    return any;
+    free(units);
+    free(tus);
+    return true;
 }
 
 /* analyse_once until no deferred body is needed (each round converts or

@@ -33,11 +33,12 @@ typedef struct units_inputs {
     const char *root; /* file names are shown relative to it */
     int jobs;         /* threads reading files; 0: one per core */
     FILE *messages;
-    /* Parses the unit of TU (one of PARSED, or index unit UNIT; -1: a
-       facts file's) again with every body converted, when an analysis
-       needs a body the front end deferred; NULL when it cannot.  May be
-       NULL. */
-    ir_tu *(*convert_all)(void *ud, const ir_tu *tu, long unit);
+    /* Parses the N units of TUS (each one of PARSED, or index unit
+       UNITS[i]; -1: a facts file's) again, together, with every body
+       converted, when an analysis needs bodies the front end deferred:
+       TUS[i] becomes the new TU, or NULL when it cannot be had.  A TU of
+       PARSED is the caller's to replace and free.  May be NULL. */
+    void (*convert_all)(void *ud, ir_tu **tus, const long *units, size_t n);
     void *convert_ud;
 } units_inputs;
 
@@ -60,7 +61,7 @@ typedef struct run_units {
     sc_index *index;     /* where the summaries' facts are, if need be */
     long *unit_of;       /* per TU: its index unit, or -1 */
     size_t n_converted;  /* units parsed again in full, in all rounds */
-    ir_tu *(*convert_all)(void *ud, const ir_tu *tu, long unit);
+    void (*convert_all)(void *ud, ir_tu **tus, const long *units, size_t n);
     void *convert_ud;
     const char *root;
     FILE *messages;
