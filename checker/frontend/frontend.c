@@ -1522,6 +1522,9 @@ static bool defer_body(fe_state *st, ir_func *f, CXCursor body)
         return false;
     body_scan b = {.st = st};
     clang_visitChildren(body, scan_body_child, &b);
+    /* A callee met first here was annotated: this body calls a function
+       that gives shapes, so a walk needs it. */
+    b.convert = b.convert || st->anns.n;
     if (!b.convert) {
         f->body_deferred = true;
         f->calls = fe_vec_to_arena(st->a, &b.calls, 0, &f->n_calls);

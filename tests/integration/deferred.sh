@@ -8,7 +8,8 @@
 # (SHAPECHECK_WALK_ALL=1), its two findings need two deferred units, and
 # the unit nothing calls stays deferred.  Then the same from the project
 # index: a single-unit run of train.c, whose context units' stored facts
-# are deferred, reports the two findings too.
+# are deferred, reports the two findings too.  And a unit whose first
+# annotation comes after a body that needs it.
 set -u
 sc=$1 include=$2 data=$3 work=$4
 rm -rf "$work"
@@ -59,5 +60,15 @@ n=$(grep -c 'train.c:[0-9]*:[0-9]*: error: ' single.txt)
 grep -q 'index: 3 units by their summaries, 1 by their facts' single_stats.txt &&
   grep -q 'units parsed again for the bodies the walks needed: 1$' single_stats.txt ||
   { fail "single-unit run: loader.c not read from its facts and parsed again"; cat single_stats.txt; }
+# A unit whose first annotation comes after a body that needs it: the
+# body is deferred, then converted after all.
+"$sc" --no-config late_annotation.c --stats >late.txt 2>late_stats.txt
+d=$?
+SHAPECHECK_WALK_ALL=1 "$sc" --no-config late_annotation.c >late_all.txt 2>&1
+[ "$d" = 1 ] && cmp -s late.txt late_all.txt &&
+  grep -q "late_annotation.c:11:.*error: 'labels16' has shape \[16\]" late.txt ||
+  { fail "late_annotation.c: exit $d, or not the report of every body converted"; cat late.txt late_all.txt; }
+grep -q 'units parsed again for the bodies the walks needed: 1$' late_stats.txt ||
+  { fail "late_annotation.c: not parsed again"; cat late_stats.txt; }
 echo "deferred.sh: $([ $status = 0 ] && echo ok || echo failed)"
 exit $status
