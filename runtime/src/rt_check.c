@@ -21,38 +21,6 @@ sc_status sc_check_ptr(const void *p, const char *name)
     return SC_OK;
 }
 
-char *sc_format_dims(char *buf, size_t size, const int64_t *dims, int rank)
-{
-    size_t len = (size_t)snprintf(buf, size, "[");
-    for (int i = 0; i < rank && len < size; i++)
-        len += (size_t)snprintf(buf + len, size - len, "%s%lld", i ? ", " : "",
-                                (long long)dims[i]);
-    if (len < size)
-        len += (size_t)snprintf(buf + len, size - len, "]");
-    if (len >= size && size >= 5)
-        memcpy(buf + size - 5, "...]", 5);
-    return buf;
-}
-
-char *sc_format_dtype(char *buf, size_t size, DLDataType dt)
-{
-    static const char *const codes[] = {"int",    "uint",   "float",
-                                        "handle", "bfloat", "complex"};
-    if (dt.code >= sizeof codes / sizeof codes[0]) {
-        if (dt.lanes == 1)
-            snprintf(buf, size, "code %u, %u bits", (unsigned)dt.code,
-                     (unsigned)dt.bits);
-        else
-            snprintf(buf, size, "code %u, %u bits, %u lanes", (unsigned)dt.code,
-                     (unsigned)dt.bits, (unsigned)dt.lanes);
-    } else if (dt.lanes == 1)
-        snprintf(buf, size, "%s%u", codes[dt.code], (unsigned)dt.bits);
-    else
-        snprintf(buf, size, "%s%ux%u", codes[dt.code], (unsigned)dt.bits,
-                 (unsigned)dt.lanes);
-    return buf;
-}
-
 /* The SC_DT_* bit of DT, or 0 for a dtype no kernel takes. */
 static int dtype_bit(DLDataType dt)
 {

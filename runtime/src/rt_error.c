@@ -1,6 +1,7 @@
 /*
  * rt_error.c - the error policy: a per-thread message, an optional
- * process-wide handler, and the call sites that SC_CHECK records.
+ * process-wide handler, the call sites that SC_CHECK records, and the
+ * formatting of dims and dtypes in messages.
  *
  * The success path never touches any of this: a kernel that passes its
  * checks pays nothing here (the tiny-call budget is 100 ns).
@@ -11,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Large enough for two shapes of a few dims each, names and bindings. */
 #define SC_MESSAGE_MAX 512
@@ -119,4 +121,38 @@ sc_status sc_fail(sc_status status, const char *fmt, ...)
     if (h)
         h(status, last_error, site_file, site_line, atomic_load(&handler_user));
     return status;
+}
+
+/* ---- Formatting for messages ---------------------------------------- */
+
+char *sc_format_dims(char *buf, size_t size, const int64_t *dims, int rank)
+{
+    size_t len = (size_t)snprintf(buf, size, "[");
+    for (int i = 0; i < rank && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%lld", i ? ", " : "",
+                                (long long)dims[i]);
+    if (len < size)
+        len += (size_t)snprintf(buf + len, size - len, "]");
+    if (len >= size && size >= 5)
+        memcpy(buf + size - 5, "...]", 5);
+    return buf;
+}
+
+char *sc_format_dtype(char *buf, size_t size, DLDataType dt)
+{
+    static const char *const codes[] = {"int",    "uint",   "float",
+                                        "handle", "bfloat", "complex"};
+    if (dt.code >= sizeof codes / sizeof codes[0]) {
+        if (dt.lanes == 1)
+            snprintf(buf, size, "code %u, %u bits", (unsigned)dt.code,
+                     (unsigned)dt.bits);
+        else
+            snprintf(buf, size, "code %u, %u bits, %u lanes", (unsigned)dt.code,
+                     (unsigned)dt.bits, (unsigned)dt.lanes);
+    } else if (dt.lanes == 1)
+        snprintf(buf, size, "%s%u", codes[dt.code], (unsigned)dt.bits);
+    else
+        snprintf(buf, size, "%s%ux%u", codes[dt.code], (unsigned)dt.bits,
+                 (unsigned)dt.lanes);
+    return buf;
 }
