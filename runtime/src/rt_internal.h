@@ -29,6 +29,15 @@
    "return sc_fail(SC_ERR_ARG, "'%s' is NULL", name);". */
 sc_status sc_fail(sc_status status, const char *fmt, ...) SC_PRINTF(2, 3);
 
+/* Writes "[32, 10]" into BUF (always NUL-terminated, truncated with "..."
+   when it does not fit); returns BUF, to use inside a printf. */
+char *sc_format_dims(char *buf, size_t size, const int64_t *dims, int rank);
+
+/* Writes "float32", "int64", "float32x4"... into BUF, or for a type code
+   DLPack does not name (here) "code 200, 32 bits" and "code 200, 32 bits,
+   4 lanes"; returns BUF.  48 bytes hold any dtype. */
+char *sc_format_dtype(char *buf, size_t size, DLDataType dt);
+
 /* ---- Tensor validation (rt_check.c, rt_layout.c) ----------------------- */
 
 /* Room for a tensor's shape or strides inside a message. */
@@ -110,15 +119,6 @@ sc_status sc_check_per_row(const DLTensor *out, const char *name,
    at the cost of one relaxed load. */
 sc_status sc_check_shared_arrays(const DLTensor *const *t,
                                  const char *const *names, int count);
-
-/* Writes "[32, 10]" into BUF (always NUL-terminated, truncated with "..."
-   when it does not fit); returns BUF, to use inside a printf. */
-char *sc_format_dims(char *buf, size_t size, const int64_t *dims, int rank);
-
-/* Writes "float32", "int64", "float32x4"... into BUF, or for a type code
-   DLPack does not name (here) "code 200, 32 bits" and "code 200, 32 bits,
-   4 lanes"; returns BUF.  48 bytes hold any dtype. */
-char *sc_format_dtype(char *buf, size_t size, DLDataType dt);
 
 /* Labels of a loss, validated against logits [n, c]. */
 typedef struct sc_labels {
