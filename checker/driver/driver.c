@@ -421,6 +421,7 @@ static void open_index(driver *d)
     index_options io = {
         .build_dir = dirname(folder),
         .index_dir = o->index_dir,
+        .include_dir = driver_include_dir(),
         .models = o->models,
         .n_models = o->n_models,
         .extra_args = o->extra_args,

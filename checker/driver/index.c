@@ -25,7 +25,6 @@
 
 #include "args.h"
 #include "config_set.h"
-#include "driver.h"
 #include "hash.h"
 #include "index_entry.h"
 #include "ir_io.h"
@@ -131,7 +130,7 @@ static uint64_t make_salt(const index_options *o)
     uint64_t h = binary_identity(SC_HASH_SEED);
     unsigned versions[2] = {IR_FACTS_VERSION, INDEX_ENTRY_VERSION};
     h = sc_hash(h, versions, sizeof versions);
-    h = sc_hash_str(h, driver_include_dir());
+    h = sc_hash_str(h, o->include_dir ? o->include_dir : "");
     for (int i = 0; i < o->n_models; i++)
         h = sc_hash_str(h, o->models[i]);
     return h;
@@ -299,6 +298,7 @@ static void copy_options(sc_index *ix, const index_options *o)
     arena *a = ix->a;
     ix->o = *o;
     ix->o.build_dir = o->build_dir ? arena_strdup(a, o->build_dir) : NULL;
+    ix->o.include_dir = o->include_dir ? arena_strdup(a, o->include_dir) : NULL;
     ix->o.models = copy_strings(a, o->models, o->n_models);
     ix->o.extra_args = copy_strings(a, o->extra_args, o->n_extra_args);
     ix->o.extra_args_before =
@@ -493,6 +493,17 @@ bool index_unit_fresh(sc_index *ix, size_t i)
     return u->fresh;
 }
 
+bool index_unit_deferred(const sc_index *ix, size_t i)
+{
+    const unit *u = &ix->units[i];
+    return u->fresh == 1 && u->have_record && u->record.bodies_deferred;
+}
+
+const index_options *index_settings(const sc_index *ix)
+{
+    return &ix->o;
+}
+
 bool index_unit_has_entry(const sc_index *ix, size_t i)
 {
     return access(ix->units[i].entry, F_OK) == 0;
@@ -627,104 +638,6 @@ bool index_load_summary(const sc_index *ix, size_t i, index_summary *s)
     if (u->fresh != 1 || !u->have_record)
         return false;
     return index_summary_read(u->summary, u->record.hash, s);
-}
-
-/* ---- The language server's calls ------------------------------------------
- */
-
-/* The driver options of a run over FILES with the index's settings. */
-static driver_options run_options(sc_index *ix, const char *const *files,
-                                  size_t n_files)
-{
-    const index_options *o = &ix->o;
-    return (driver_options){
-        .build_dir = index_build_dir(ix),
-        .files = files,
-        .n_files = n_files,
-        .models = o->models,
-        .n_models = o->n_models,
-        .extra_args = o->extra_args,
-        .n_extra_args = o->n_extra_args,
-        .extra_args_before = o->extra_args_before,
-        .n_extra_args_before = o->n_extra_args_before,
-        .jobs = o->jobs,
-        .messages = o->messages,
-        .index = ix,
-    };
-}
-
-/* index_refresh's progress, through the driver's: a false answer stops
-   the refresh after the batch under way. */
-typedef struct refresh_state {
-    index_progress_fn fn;
-    void *ud;
-    size_t done, total;
-    bool stop;
-} refresh_state;
-
-static void refresh_progress(void *ud, size_t done, size_t total,
-                             const char *file)
-{
-    (void)done, (void)total;
-    refresh_state *r = ud;
-    r->done++;
-    if (r->fn && !r->fn(r->ud, r->done, r->total, file))
-        r->stop = true;
-}
-
-int index_refresh(sc_index *ix, index_progress_fn progress, void *ud)
-{
-    const char **stale = calloc(ix->n_units + 1, sizeof *stale);
-    if (!stale)
-        return SC_EXIT_TROUBLE;
-    size_t n = 0;
-    index_new_run(ix);
-    /* The language server walks every body: facts whose bodies a
-       command-line run left unconverted are read again, once, here. */
-    for (size_t i = 0; i < ix->n_units; i++)
-        if (!index_unit_fresh(ix, i) || ix->units[i].record.bodies_deferred)
-            stale[n++] = ix->units[i].file;
-    refresh_state r = {progress, ud, 0, n, false};
-    driver_options o = run_options(ix, stale, n);
-    o.progress = refresh_progress;
-    o.progress_ud = &r;
-    int status = SC_EXIT_CLEAN;
-    driver *d = n ? driver_new(&o, &status) : NULL;
-    /* In batches of one unit per thread, so that a stop is heard soon. */
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t batch = o.jobs > 0 ? (size_t)o.jobs : cores > 0 ? (size_t)cores : 1;
-    for (size_t at = 0; d && at < driver_n_commands(d) && !r.stop;
-         at += batch) {
-        int parsed = driver_store_units(d, at, batch);
-        status = status > parsed ? status : parsed;
-    }
-    driver_free(d);
-    free(stale);
-    return status;
-}
-
-int index_analyse(sc_index *ix, const index_document *docs, size_t n_docs,
-                  diag_list *list, struct shape_fact_list *facts)
-{
-    const char **files = calloc(n_docs + 1, sizeof *files);
-    if (!files)
-        return SC_EXIT_TROUBLE;
-    for (size_t i = 0; i < n_docs; i++)
-        files[i] = docs[i].path;
-    driver_options o = run_options(ix, files, n_docs);
-    o.index_read_only = true;
-    int status;
-    driver *d = driver_new(&o, &status);
-    for (size_t i = 0; d && i < n_docs; i++)
-        if (docs[i].text)
-            driver_set_unsaved(d, docs[i].path, docs[i].text, docs[i].length);
-    if (d) {
-        int ran = driver_run_collect(d, list, facts);
-        status = status > ran ? status : ran;
-    }
-    driver_free(d);
-    free(files);
-    return status;
 }
 
 /* ---- Dependents -------------------------------------------------------------

@@ -17,10 +17,10 @@
  * it directly:
  *
  *   index_open        once, for the compile database's folder
- *   index_refresh     in the background: parse what is missing or stale,
- *                     with progress ($/progress) and a way to stop
- *   index_analyse     the open documents (their buffers) against the rest
- *                     of the program, on open, change and save
+ *   index_refresh     (index_runs.h) in the background: parse what is
+ *                     missing or stale, with progress and a way to stop
+ *   index_analyse     (index_runs.h) the open documents (their buffers)
+ *                     against the rest of the program
  *   index_dependents  after a save: which units a changed file can affect
  *
  * An sc_index is used by one thread at a time.  The functions never print:
@@ -45,6 +45,9 @@ typedef struct sc_index sc_index;
 typedef struct index_options {
     const char *build_dir; /* the folder of compile_commands.json */
     const char *index_dir; /* NULL: BUILD_DIR/.shapecheck */
+    /* The bundled headers' folder (driver_include_dir()): part of every
+       entry's fingerprint. */
+    const char *include_dir;
     /* As in driver_options: the --models headers and extra arguments every
        unit is parsed with (an entry made with others is stale). */
     const char *const *models;
@@ -89,38 +92,12 @@ bool index_unit_fresh(sc_index *ix, size_t i);
 /* Whether unit I has an entry at all, fresh or stale. */
 bool index_unit_has_entry(const sc_index *ix, size_t i);
 
-/* Called after each unit index_refresh parses, in completion order, from
-   the thread that called index_refresh.  Return false to stop: the entries
-   stored so far stay, the rest stay missing or stale. */
-typedef bool (*index_progress_fn)(void *ud, size_t done, size_t total,
-                                  const char *file);
+/* Whether unit I's fresh entry holds facts that left bodies unconverted
+   (ir_func.body_deferred): a run that walks every body reads it again. */
+bool index_unit_deferred(const sc_index *ix, size_t i);
 
-/* Parses every unit whose entry is missing or stale and stores its facts.
-   Returns SC_EXIT_CLEAN, or SC_EXIT_TROUBLE when a unit could not be
-   parsed or its entry not written (said on O->messages).  A unit with
-   compiler errors is stored as it is (its analysis reports them). */
-int index_refresh(sc_index *ix, index_progress_fn progress, void *ud);
-
-/* An open document: PATH as the editor names it (absolute, or relative to
-   the current folder), TEXT its buffer (NULL: the file on disk). */
-typedef struct index_document {
-    const char *path;
-    const char *text;
-    size_t length;
-} index_document;
-
-/* Analyses DOCS, parsed from their buffers, together with every other
-   unit of the database that has a fresh entry (stale and missing ones are
-   left out, said once on O->messages).  A document that is not a unit of
-   the database is parsed with no compiler arguments.  The findings of the
-   documents' units go to LIST (unsorted, compiler errors included, as
-   driver_run gives them), wherever they point (a header, another file);
-   what the analysis learnt of their variables goes to FACTS (may be NULL).
-   Nothing is written to the index: a buffer is not the file on disk.
-   Returns SC_EXIT_CLEAN or SC_EXIT_TROUBLE (a document could not be
-   parsed, or has compiler errors). */
-int index_analyse(sc_index *ix, const index_document *docs, size_t n_docs,
-                  diag_list *list, struct shape_fact_list *facts);
+/* The options the index was opened with (its own copies). */
+const index_options *index_settings(const sc_index *ix);
 
 /* The units whose findings may change when FILES change (sources or
    headers, absolute or relative to the current folder): the units that

@@ -21,7 +21,7 @@
 #include "config.h"
 #include "driver.h"
 #include "finding.h"
-#include "index.h"
+#include "index_runs.h"
 #include "lsp_internal.h"
 #include "source_file.h"
 #include "suppress.h"

@@ -36,7 +36,7 @@
 
 #include "config.h"
 #include "driver.h"
-#include "index.h"
+#include "index_runs.h"
 #include "isolate.h"
 #include "jsonrpc.h"
 #include "lsp_internal.h"
@@ -219,6 +219,7 @@ static index_options project_options(const lsp_project *p, FILE *messages)
 {
     return (index_options){
         .build_dir = p->db_dir,
+        .include_dir = driver_include_dir(),
         .models = p->cfg.models,
         .n_models = (int)p->cfg.n_models,
         .extra_args = p->cfg.extra_args,
