@@ -1,7 +1,7 @@
 /*
  * walk.h - the inside of the flow analysis, shared by its files and by
- * nothing else (engine.h is the engine's interface).  One direction, top
- * to bottom:
+ * nothing else (engine.h is the engine's interface).  Its files, from the
+ * walk of a body down to the memory model:
  *
  *   function.c  one walk of one body: entry, exit, the summary it gives
  *   stmt.c      statements: branches, loops to a fixpoint, switch, jumps
@@ -14,6 +14,12 @@
  *   values.c    integers as C stores them (types, wrap-around, bounds)
  *   libc.c      what C library functions may change (a table)
  *   collect.c   what a walk records for its function's summary
+ *
+ * The order is not yet one direction (one file cycle among them): an
+ * expression evaluates calls and a call its arguments (expr.c and
+ * call_site.c), memory.c tells collect.c of each write and asks it for
+ * parameters' symbols, values.c makes members' locations, and walk_step
+ * and stmt_refine are used from below.
  *
  * The model (docs/memory-model.md): every object the body can reach is a
  * tree of locations (a variable, what a pointer pointed to at entry, what
