@@ -51,11 +51,13 @@ seconds() {
   awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.4f\n", b - a }' >>"$out"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-verdict() { # VALUE LIMIT: PASS when VALUE <= LIMIT
+# judge VALUE LIMIT: sets $verdict, PASS when VALUE <= LIMIT; a FAIL sets
+# $failed (not in a subshell, or the exit status would never see it).
+judge() {
   if awk -v v="$1" -v l="$2" 'BEGIN { exit !(v <= l) }'; then
-    echo "PASS (<= $2)"
+    verdict="PASS (<= $2)"
   else
-    echo "FAIL (<= $2)"
+    verdict="FAIL (<= $2)"
     failed=1
   fi
 }
@@ -103,11 +105,14 @@ for e in json.load(open(sys.argv[1])):
   parse=$(median <"$work/t.parse")
   echo "== $label: $n units; median of $runs runs"
   echo "  index: $size KB on disk, $entries entries, $summaries summaries"
+  single=$(ratio "$with" "$without")
+  judge "$single" 1.20
   echo "  single unit (${big#"$db"/}): ${with} s with the index, ${without} s without:" \
-    "$(ratio "$with" "$without")x  $(verdict "$(ratio "$with" "$without")" 1.20)"
+    "${single}x  $verdict"
   share=$(awk -v l="$link" -v p="$parse" 'BEGIN { printf "%.1f", 100 * l / p }')
+  judge "$share" 15
   echo "  link step: ${link} s over the facts, parse ${parse} s: ${share}%" \
-    "$(verdict "$share" 15)"
+    "$verdict"
 }
 
 echo "bench/index.sh: $(nproc) cores, $(uname -m)"
