@@ -36,7 +36,7 @@ static const dim_poly *arg_path_value(walk *w, const ir_node *arg,
                                   arena_printf(w->scratch, ".%s", suffix + 2));
         return r ? r->num : NULL;
     }
-    const ir_node *a = expr_strip_casts(arg);
+    const ir_node *a = ir_strip_casts(arg);
     if (suffix[0] != '.' || (a->kind != IR_VAR && a->kind != IR_MEMBER))
         return NULL;
     place p = expr_place(w, a);
@@ -290,7 +290,7 @@ static void apply_summary(walk *w, const ir_node *n, const signature *sig,
        can reach: what the callee let escape (above) is among it; what the
        caller keeps to itself is not. */
     if (sig->writes_any) {
-        collect_writes_anything(w);
+        w->wrote_anywhere = true;
         clobber_outside(w, n);
     }
     if (r)
@@ -367,7 +367,7 @@ static void apply_unknown(walk *w, const ir_node *n, const value *vals,
     for (uint32_t i = 0; i < n_args; i++)
         if (writable(n, i, &vals[i]))
             escape_argument(w, &vals[i]);
-    collect_writes_anything(w);
+    w->wrote_anywhere = true;
     clobber_outside(w, n);
 }
 
@@ -430,7 +430,7 @@ static void observe_arguments(walk *w, const ir_node *n, const call_result *r,
                               const value *vals)
 {
     for (uint32_t i = 0; i < r->n_args; i++) {
-        const ir_node *a = expr_strip_casts(n->kids[1 + i]);
+        const ir_node *a = ir_strip_casts(n->kids[1 + i]);
         if (!r->views[i] || (a->kind != IR_VAR && a->kind != IR_MEMBER) ||
             vals[i].type.cls != IR_TYPE_POINTER)
             continue;

@@ -4,9 +4,9 @@
  * the members it leaves set on every path, everything it may write
  * (mod), the pointers it may keep (escape), whether it is a loss.
  *
- * Writes and escapes are recorded as they happen, on any path; the rest
- * is read from the join of the states at every exit, so that only what
- * holds on every path is promised.
+ * Writes (memory.c keeps every location written) and escapes are what
+ * happened on any path; the rest is read from the join of the states at
+ * every exit, so that only what holds on every path is promised.
  */
 #include <string.h>
 
@@ -41,7 +41,7 @@ static void scan_assigned(const ir_node *n, const ir_func *f, bool *assigned)
     if (n->kind == IR_ASSIGN || n->kind == IR_ADDR ||
         (n->kind == IR_UNARY && n->op >= IR_OP_PREINC &&
          n->op <= IR_OP_POSTDEC))
-        target = n->n_kids ? expr_strip_casts(n->kids[0]) : NULL;
+        target = n->n_kids ? ir_strip_casts(n->kids[0]) : NULL;
     if (target && target->kind == IR_VAR && target->decl &&
         target->decl->kind == IR_DECL_PARAM && target->decl->owner == f &&
         target->decl->index < f->n_params)
@@ -71,6 +71,7 @@ void collect_init(walk *w)
     scan_assigned(f->body, f, s->assigned);
     s->exit.dead = true;
     w->sum = s;
+    w->summary = s->sig;
 }
 
 /* ---- Writes and escapes ------------------------------------------------- */
@@ -138,15 +139,11 @@ static loc_id whole_object(walk *w, loc_id loc, const char **deep)
     return loc;
 }
 
-void collect_write(walk *w, loc_id loc)
+/* A location the walk wrote (walk.written), as the summary's write: a
+   member path of a parameter or of a global. */
+static void summarise_write(walk *w, loc_id loc)
 {
     summary_acc *s = w->sum;
-    if (!s || loc_get(w, loc)->type.cls == IR_TYPE_FLOAT)
-        return;
-    if (loc == loc_unknown(w)) {
-        s->writes_any = true;
-        return;
-    }
     const char *suffix, *deep = "";
     int param = loc_param_path(w, loc, &suffix);
     if (param < 0) {
@@ -171,12 +168,6 @@ void collect_write(walk *w, loc_id loc)
     }
     if (global)
         add_write(w, -1, global, suffix);
-}
-
-void collect_writes_anything(walk *w)
-{
-    if (w->sum)
-        w->sum->writes_any = true;
 }
 
 void collect_escape(walk *w, const aval *ptr)
@@ -275,8 +266,8 @@ static void scan_members(member_scan *m, loc_id loc, unsigned depth)
 }
 
 /* The object a return gives its caller the members of: memory this body
-   allocated, or a struct returned by value; 0 when neither. */
-static loc_id returned_object(walk *w, const ir_node *n, const value *v,
+   allocated, or a struct returned by value (RECORD); 0 when neither. */
+static loc_id returned_object(walk *w, const value *v, loc_id record,
                               bool *fresh)
 {
     *fresh = false;
@@ -288,21 +279,17 @@ static loc_id returned_object(walk *w, const ir_node *n, const value *v,
         *fresh = o->kind == OBJ_ALLOC && !o->weak;
         return *fresh ? loc_get(w, p->targets[0])->object : 0;
     }
-    const ir_node *e = n->n_kids ? expr_strip_casts(n->kids[0]) : NULL;
-    if (v->type.cls != IR_TYPE_RECORD || !e || !expr_is_pure(e))
-        return 0;
-    place pl = expr_place(w, e);
-    return pl.loc && pl.strong ? pl.loc : 0;
+    return v->type.cls == IR_TYPE_RECORD ? record : 0;
 }
 
 /* Keeps the result members on which every return agrees. */
-static void collect_result(walk *w, const ir_node *n, const value *v)
+static void collect_result(walk *w, const value *v, loc_id record)
 {
     summary_acc *s = w->sum;
     if (v->v->is_null || s->result_broken)
         return; /* "return NULL" from a constructor: nothing to read */
     bool fresh;
-    loc_id obj = returned_object(w, n, v, &fresh);
+    loc_id obj = returned_object(w, v, record, &fresh);
     if (!obj || (s->result_seen && fresh != s->result_fresh)) {
         s->result_broken = true;
         return;
@@ -326,7 +313,7 @@ static void collect_result(walk *w, const ir_node *n, const value *v)
     s->n_result_effects = keep;
 }
 
-void collect_return(walk *w, const ir_node *n, const value *v)
+void collect_return(walk *w, const ir_node *n, const value *v, loc_id record)
 {
     summary_acc *s = w->sum;
     if (!s || w->silent || w->st.dead)
@@ -335,13 +322,13 @@ void collect_return(walk *w, const ir_node *n, const value *v)
     s->have_exit = true;
     if (v && n->n_kids &&
         (v->type.cls == IR_TYPE_POINTER || v->type.cls == IR_TYPE_RECORD))
-        collect_result(w, n, v);
+        collect_result(w, v, record);
     if (v && n->n_kids && v->type.cls == IR_TYPE_INT) {
         s->ret_int =
             s->ret_int ? aval_join(w, s->ret_int, v->v, w->f->body, 0) : v->v;
         return;
     }
-    if (!v || !n->n_kids || expr_is_null_constant(n->kids[0]) || v->v->is_null)
+    if (!v || !n->n_kids || ir_is_null_constant(n->kids[0]) || v->v->is_null)
         return; /* "return NULL": any shape fits */
     if (!s->have_ret) {
         s->ret = v->v->extent, s->seen = v->v->observed;
@@ -368,7 +355,7 @@ void collect_exit(walk *w)
 /* The parameter of the function being summarised that N names, or -1. */
 static int param_named(walk *w, const ir_node *n)
 {
-    n = expr_strip_casts(n);
+    n = ir_strip_casts(n);
     if (n->kind != IR_VAR || !n->decl || n->decl->kind != IR_DECL_PARAM ||
         n->decl->owner != w->f || w->sum->assigned[n->decl->index])
         return -1;
@@ -558,6 +545,8 @@ signature *collect_finish(walk *w)
     if (w->over_budget)
         return NULL;
     signature *sig = s->sig;
+    for (uint32_t i = 0; i < w->n_written; i++)
+        summarise_write(w, w->written[i]);
     state body_end = w->st;
     w->st = s->exit;
     if (s->have_exit) {
@@ -581,40 +570,11 @@ signature *collect_finish(walk *w)
     for (uint32_t i = 0; i < sig->n_params; i++)
         sig->params[i].escapes = s->escapes[i];
     sig->writes = s->writes, sig->n_writes = s->n_writes;
-    sig->writes_any = s->writes_any;
+    sig->writes_any = s->writes_any || w->wrote_anywhere;
     sig->no_return = !s->have_exit;
     sig->assumes_private = w->relies_private;
     sig->private_params = w->relies_params;
     sig->summarised = true;
     sig->derived = true;
     return sig;
-}
-
-/* The summary's symbol for member path SUFFIX of parameter PARAM, made on
-   first use so that effects and shapes can name it. */
-const dim_poly *collect_path_symbol(walk *w, uint32_t param, const char *suffix,
-                                    const char *display)
-{
-    signature *sig = w->sum->sig;
-    for (uint32_t k = 0; k < sig->n_paths; k++)
-        if (sig->paths[k].param == param &&
-            strcmp(sig->paths[k].suffix, suffix) == 0)
-            return dim_symbol(w->an->dims, sig->paths[k].sym);
-    sig_path *paths =
-        arena_array(w->an->arena, sig->n_paths + 1, sizeof *paths);
-    if (sig->n_paths)
-        memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
-    paths[sig->n_paths] = (sig_path){param, arena_strdup(w->an->arena, suffix),
-                                     dim_sym_new(w->an->dims, display)};
-    sig->paths = paths;
-    return dim_symbol(w->an->dims, paths[sig->n_paths++].sym);
-}
-
-/* The symbol of integer parameter PARAM. */
-const dim_poly *collect_param_symbol(walk *w, uint32_t param)
-{
-    const signature *sig = w->sum->sig;
-    if (param >= sig->n_params || !sig->params[param].is_int)
-        return NULL;
-    return dim_symbol(w->an->dims, sig->params[param].int_sym);
 }

@@ -12,19 +12,6 @@
 
 #include "walk.h"
 
-const ir_node *expr_strip_casts(const ir_node *n)
-{
-    while (n && n->kind == IR_CAST && n->n_kids == 1)
-        n = n->kids[0];
-    return n;
-}
-
-bool expr_is_null_constant(const ir_node *n)
-{
-    n = expr_strip_casts(n);
-    return n && n->kind == IR_INT && n->value == 0;
-}
-
 static const dim_poly *operand(walk *w, value v, const ir_type *t,
                                const ir_node *site);
 
@@ -109,7 +96,7 @@ static place field_of(walk *w, const place *p, const ir_decl *field,
 
 static bool is_zero(const ir_node *n)
 {
-    n = expr_strip_casts(n);
+    n = ir_strip_casts(n);
     return n && n->kind == IR_INT && n->value == 0;
 }
 
@@ -141,8 +128,8 @@ place expr_place(walk *w, const ir_node *n)
             return no_place(&n->type);
         const ir_node *base = n->kids[0];
         bool zero = is_zero(n->kids[1]);
-        if (expr_strip_casts(base)->type.cls == IR_TYPE_ARRAY) {
-            place b = expr_place(w, expr_strip_casts(base));
+        if (ir_strip_casts(base)->type.cls == IR_TYPE_ARRAY) {
+            place b = expr_place(w, ir_strip_casts(base));
             expr_eval(w, n->kids[1]);
             if (b.loc)
                 return one(loc_elements(w, b.loc), false, &n->type);
@@ -287,7 +274,7 @@ static const aval *retold(walk *w, const aval *v, const ir_decl *target,
 static void copy_record(walk *w, const place *dst, const ir_node *src_expr,
                         const ir_node *site, const ir_decl *target)
 {
-    const ir_node *bare = expr_strip_casts(src_expr);
+    const ir_node *bare = ir_strip_casts(src_expr);
     place src = no_place(&dst->type);
     const aval *whole = &aval_nothing;
     if (bare->kind == IR_VAR || bare->kind == IR_MEMBER ||
@@ -395,12 +382,12 @@ static value eval_member(walk *w, const ir_node *n)
    pointer to x. */
 static value eval_addr(walk *w, const ir_node *n)
 {
-    const ir_node *e = expr_strip_casts(n->kids[0]);
+    const ir_node *e = ir_strip_casts(n->kids[0]);
     uint32_t zeros = 0;
     const ir_node *inner = e;
     while (inner && inner->kind == IR_INDEX && inner->n_kids == 2 &&
            is_zero(inner->kids[1])) {
-        inner = expr_strip_casts(inner->kids[0]);
+        inner = ir_strip_casts(inner->kids[0]);
         zeros++;
     }
     if (zeros && inner->type.cls == IR_TYPE_ARRAY) {
@@ -439,7 +426,7 @@ static const aval *allocated(walk *w, const aval *v, const ir_type *t,
         return v;
     shape *s = shape_new(w->an->arena, 1);
     s->dims[0] = count;
-    const ir_node *call = expr_strip_casts(n);
+    const ir_node *call = ir_strip_casts(n);
     shape_origin *o = names_origin(w, ORIGIN_ALLOCATED, call->loc,
                                    call->text ? call->text : "?");
     o->written = shape_format(w->an->arena, D, s);
@@ -544,7 +531,7 @@ void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
 /* The variable an lvalue expression names, for the observer. */
 static const ir_decl *named_var(const ir_node *n)
 {
-    n = expr_strip_casts(n);
+    n = ir_strip_casts(n);
     return n && n->kind == IR_VAR ? n->decl : NULL;
 }
 
@@ -631,11 +618,11 @@ static value eval_logical(walk *w, const ir_node *n)
 {
     expr_eval(w, n->kids[0]);
     state before = state_copy(&w->st);
-    stmt_refine(w, n->kids[0], n->op == IR_OP_LAND);
+    w->ops->refine(w, n->kids[0], n->op == IR_OP_LAND);
     expr_eval(w, n->kids[1]);
     state right = w->st;
     w->st = before;
-    stmt_refine(w, n->kids[0], n->op != IR_OP_LAND);
+    w->ops->refine(w, n->kids[0], n->op != IR_OP_LAND);
     w->st = state_join(w, &w->st, &right, n);
     return unknown_at(w, n);
 }
@@ -643,7 +630,7 @@ static value eval_logical(walk *w, const ir_node *n)
 /* A number written as digits (not a macro or constant name). */
 static bool is_literal(const ir_node *n)
 {
-    n = expr_strip_casts(n);
+    n = ir_strip_casts(n);
     return n && n->kind == IR_INT && !n->macro && n->text &&
            n->text[0] >= '0' && n->text[0] <= '9';
 }
@@ -684,21 +671,6 @@ static value eval_binary(walk *w, const ir_node *n)
     return make(aval_int(w, r, note), &n->type);
 }
 
-bool expr_is_pure(const ir_node *n)
-{
-    if (!n)
-        return true;
-    if (n->kind == IR_ASSIGN || n->kind == IR_CALL ||
-        (n->kind == IR_UNARY && n->op >= IR_OP_PREINC &&
-         n->op <= IR_OP_POSTDEC) ||
-        n->kind == IR_OTHER || n->kind == IR_INITLIST)
-        return false;
-    for (uint32_t i = 0; i < n->n_kids; i++)
-        if (!expr_is_pure(n->kids[i]))
-            return false;
-    return true;
-}
-
 /* "x < y ? x : y" (or any way round that picks the smaller): a clamp,
    so the result is at most both (SPEC 4: the seed's fix, explicitly
    clamped), whichever branch the values decide.  The pattern is read from
@@ -706,8 +678,8 @@ bool expr_is_pure(const ir_node *n)
    both sides) is still a clamp. */
 static const aval *clamp_bounds(walk *w, const ir_node *n, const aval *v)
 {
-    const ir_node *c = expr_strip_casts(n->kids[0]);
-    if (c->kind != IR_BINARY || c->n_kids != 2 || !expr_is_pure(n))
+    const ir_node *c = ir_strip_casts(n->kids[0]);
+    if (c->kind != IR_BINARY || c->n_kids != 2 || !ir_is_pure(n))
         return v;
     bool less = c->op == '<' || c->op == IR_OP_LE;
     if (!less && c->op != '>' && c->op != IR_OP_GE)
@@ -725,15 +697,15 @@ static value eval_cond(walk *w, const ir_node *n)
 {
     expr_eval(w, n->kids[0]);
     state before = state_copy(&w->st);
-    stmt_refine(w, n->kids[0], true);
+    w->ops->refine(w, n->kids[0], true);
     value a = expr_eval(w, n->kids[1]);
-    if (expr_is_null_constant(n->kids[1]) && n->type.cls == IR_TYPE_POINTER)
+    if (ir_is_null_constant(n->kids[1]) && n->type.cls == IR_TYPE_POINTER)
         a.v = aval_null(w);
     state then = w->st;
     w->st = before;
-    stmt_refine(w, n->kids[0], false);
+    w->ops->refine(w, n->kids[0], false);
     value b = expr_eval(w, n->kids[2]);
-    if (expr_is_null_constant(n->kids[2]) && n->type.cls == IR_TYPE_POINTER)
+    if (ir_is_null_constant(n->kids[2]) && n->type.cls == IR_TYPE_POINTER)
         b.v = aval_null(w);
     bool then_dead = then.dead, else_dead = w->st.dead;
     w->st = state_join(w, &then, &w->st, n);
@@ -769,9 +741,9 @@ static value eval_cast(walk *w, const ir_node *n)
     if (n->type.cls == IR_TYPE_INT)
         return make(int_convert(w, v.v, &v.type, &n->type, n), &n->type);
     if (n->type.cls == IR_TYPE_POINTER && v.type.cls == IR_TYPE_INT &&
-        !expr_is_null_constant(n->kids[0]))
+        !ir_is_null_constant(n->kids[0]))
         return make(&aval_nothing, &n->type); /* an integer as an address */
-    if (n->type.cls == IR_TYPE_POINTER && expr_is_null_constant(n->kids[0]))
+    if (n->type.cls == IR_TYPE_POINTER && ir_is_null_constant(n->kids[0]))
         return make(aval_null(w), &n->type);
     if (n->type.cls == IR_TYPE_POINTER && n->type.pointer_depth == 1 &&
         n->type.elem_cls == IR_TYPE_RECORD && v.v->pts) {
@@ -793,7 +765,7 @@ static void eval_opaque(walk *w, const ir_node *n)
         return;
     switch (n->kind) {
     case IR_CALL:
-        call_eval(w, n);
+        w->ops->call(w, n);
         return;
     case IR_ASSIGN:
     case IR_DECLSTMT:
@@ -859,7 +831,7 @@ value expr_eval(walk *w, const ir_node *n)
     case IR_MEMBER:
         return eval_member(w, n);
     case IR_CALL:
-        return call_eval(w, n);
+        return w->ops->call(w, n);
     case IR_ADDR:
         return n->n_kids ? eval_addr(w, n) : unknown_at(w, n);
     case IR_DEREF:
@@ -949,7 +921,7 @@ static void init_list(walk *w, const place *p, const ir_node *list)
 static void init_place(walk *w, const place *p, const ir_node *init,
                        const ir_decl *target)
 {
-    const ir_node *bare = expr_strip_casts(init);
+    const ir_node *bare = ir_strip_casts(init);
     if (bare && bare->kind == IR_INITLIST) {
         init_list(w, p, bare);
     } else if (p->type.cls == IR_TYPE_RECORD) {

@@ -6,17 +6,6 @@
 
 #include "walk.h"
 
-bool walk_step(walk *w)
-{
-    if (w->over_budget)
-        return false;
-    if (++w->steps > WORK_BUDGET_FUNCTION ||
-        w->an->work + w->steps > WORK_BUDGET_RUN ||
-        arena_used(w->scratch) > WORK_BUDGET_MEMORY)
-        w->over_budget = true;
-    return !w->over_budget;
-}
-
 /* A pointer parameter points, at entry, to what its caller passed; a SHAPE
    on it is the extent of that buffer. */
 static void enter_pointer(walk *w, uint32_t i, loc_id loc)
@@ -43,7 +32,7 @@ static void enter_params(walk *w)
         const ir_decl *p = f->params[i];
         loc_id loc = loc_var(w, p);
         if (p->type.cls == IR_TYPE_INT) {
-            const dim_poly *sym = collect_param_symbol(w, i);
+            const dim_poly *sym = summary_param_symbol(w, i);
             cell_replace(w, loc, aval_int(w, sym, NULL));
         } else if (p->type.cls == IR_TYPE_POINTER) {
             enter_pointer(w, i, loc);
@@ -67,7 +56,8 @@ signature *engine_walk_function(analysis *an, const ir_func *f,
 {
     if (!f->body)
         return NULL;
-    walk w = {.an = an, .f = f, .sig = annotated};
+    static const walk_ops ops = {.call = call_eval, .refine = stmt_refine};
+    walk w = {.ops = &ops, .an = an, .f = f, .sig = annotated};
     if (!an->scratch)
         an->scratch = arena_new();
     w.scratch = an->scratch;

@@ -42,25 +42,6 @@ static const char escaped_marker = 1;
 
 /* ---- The location table ------------------------------------------------- */
 
-typedef struct loc_key {
-    obj_kind kind;
-    loc_id parent;     /* fields and elements: the parent; entry: pointer */
-    const void *ident; /* the var, field, call, or field name */
-} loc_key;
-
-struct loc_table {
-    location *items; /* [0] unused */
-    uint32_t n, cap;
-    loc_key *keys; /* open addressing, index into items */
-    uint32_t *slots;
-    uint32_t n_slots;
-    loc_id unknown;
-    /* Alias classes: names interned to small ids; per class, the
-       locations in it (for clobbering present cells). */
-    strmap classes;
-    uint32_t n_classes;
-};
-
 static uint32_t hash_key(const loc_key *k)
 {
     uint64_t h = (uint64_t)k->kind * 0x9E3779B97F4A7C15u;
@@ -257,11 +238,6 @@ void loc_name(walk *w, loc_id obj, const char *pointer)
     }
 }
 
-const location *loc_get(const walk *w, loc_id id)
-{
-    return &w->locs->items[id];
-}
-
 loc_id loc_unknown(walk *w)
 {
     return w->locs->unknown;
@@ -364,6 +340,15 @@ loc_id loc_alloc_member(walk *w, const ir_node *site, loc_id member)
     const location *m = loc_get(w, member);
     return alloc_object(w, site, member, pointee_type(&m->type),
                         arena_printf(w->scratch, "*%s", m->display));
+}
+
+/* A pointer to the fresh object a call left in MEMBER. */
+const aval *aval_fresh_member(walk *w, const ir_node *site, loc_id member)
+{
+    ptset *p = arena_alloc(w->scratch, sizeof *p);
+    p->n = 1, p->maybe_null = true;
+    p->targets[0] = loc_alloc_member(w, site, member);
+    return aval_new(w, &(aval){.pts = p});
 }
 
 /* "cfg.batch", "l->B" from the parent's display. */
@@ -583,11 +568,12 @@ static const aval *entry_value(walk *w, loc_id loc)
         return &aval_nothing;
     const char *suffix;
     int param = loc_param_path(w, loc, &suffix);
-    if (param >= 0 && w->sum) { /* the summary's symbols: callers bind them */
+    if (param >= 0 &&
+        w->summary) { /* the summary's symbols: callers bind them */
         const dim_poly *sym =
             suffix[0]
-                ? collect_path_symbol(w, (uint32_t)param, suffix, l->display)
-                : collect_param_symbol(w, (uint32_t)param);
+                ? summary_path_symbol(w, (uint32_t)param, suffix, l->display)
+                : summary_param_symbol(w, (uint32_t)param);
         if (sym)
             return aval_int(w, sym, NULL);
     }
@@ -733,6 +719,28 @@ void cell_replace(walk *w, loc_id loc, const aval *v)
     cell_set(w, loc, v);
 }
 
+/* LOC was written: the summary's writes (collect.c) are read from these
+   at the end of the walk.  Floats are not tracked, so not recorded. */
+static void record_write(walk *w, loc_id loc)
+{
+    if (loc == w->locs->unknown) {
+        w->wrote_anywhere = true;
+        return;
+    }
+    location *l = &w->locs->items[loc];
+    if (l->written || l->type.cls == IR_TYPE_FLOAT)
+        return;
+    l->written = true;
+    if (w->n_written == w->cap_written) {
+        w->cap_written = w->cap_written ? 2 * w->cap_written : 16;
+        loc_id *v = arena_array(w->scratch, w->cap_written, sizeof *v);
+        if (w->n_written)
+            memcpy(v, w->written, w->n_written * sizeof *v);
+        w->written = v;
+    }
+    w->written[w->n_written++] = loc;
+}
+
 void cell_write(walk *w, loc_id loc, const aval *v, bool strong,
                 const ir_node *site)
 {
@@ -743,7 +751,7 @@ void cell_write(walk *w, loc_id loc, const aval *v, bool strong,
         clobber_anywhere(w, &l->type, site);
         return;
     }
-    collect_write(w, loc);
+    record_write(w, loc);
     if (!strong || l->weak)
         v = aval_join(w, cell_read(w, loc), v, site, loc);
     clobber_aliases(w, loc, site);
@@ -753,7 +761,7 @@ void cell_write(walk *w, loc_id loc, const aval *v, bool strong,
 
 void clobber_anywhere(walk *w, const ir_type *t, const ir_node *site)
 {
-    collect_writes_anything(w);
+    w->wrote_anywhere = true;
     if (t->cls == IR_TYPE_FLOAT)
         return; /* no tracked cell is a float */
     if (t->cls != IR_TYPE_INT && t->cls != IR_TYPE_POINTER) {
@@ -861,7 +869,7 @@ void clobber_deep(walk *w, loc_id obj, const ir_node *site)
     deep_ctx d = {.w = w};
     deep_collect(&d, obj);
     for (uint32_t i = 0; i < d.n; i++) {
-        collect_write(w, d.seen[i]);
+        record_write(w, d.seen[i]);
         if (d.seen[i] == w->locs->unknown)
             d.overflow = true;
         else

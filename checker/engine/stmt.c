@@ -44,19 +44,19 @@ struct loop_ctx {
 
 static bool null_test(const ir_node *cond, const ir_node **var, bool *null_if)
 {
-    cond = expr_strip_casts(cond);
+    cond = ir_strip_casts(cond);
     bool negate = false;
     if (cond->kind == IR_UNARY && cond->op == '!' && cond->n_kids == 1) {
-        cond = expr_strip_casts(cond->kids[0]);
+        cond = ir_strip_casts(cond->kids[0]);
         negate = true;
     }
     const ir_node *v = cond;
     if (cond->kind == IR_BINARY && cond->n_kids == 2 &&
         (cond->op == IR_OP_EQ || cond->op == IR_OP_NE)) {
-        const ir_node *a = expr_strip_casts(cond->kids[0]), *b = cond->kids[1];
-        if (expr_is_null_constant(a))
-            a = expr_strip_casts(b), b = cond->kids[0];
-        if (!expr_is_null_constant(b))
+        const ir_node *a = ir_strip_casts(cond->kids[0]), *b = cond->kids[1];
+        if (ir_is_null_constant(a))
+            a = ir_strip_casts(b), b = cond->kids[0];
+        if (!ir_is_null_constant(b))
             return false;
         v = a;
         negate = negate != (cond->op == IR_OP_EQ);
@@ -72,7 +72,7 @@ static bool null_test(const ir_node *cond, const ir_node **var, bool *null_if)
 /* A place a comparison can bound: an integer variable or member. */
 static bool boundable(const ir_node *n)
 {
-    n = expr_strip_casts(n);
+    n = ir_strip_casts(n);
     return n->type.cls == IR_TYPE_INT &&
            (n->kind == IR_VAR || n->kind == IR_MEMBER);
 }
@@ -82,7 +82,7 @@ static void bound_place(walk *w, const ir_node *x, const dim_poly *bound)
 {
     if (!bound)
         return;
-    place p = expr_place(w, expr_strip_casts(x));
+    place p = expr_place(w, ir_strip_casts(x));
     if (!p.loc || !p.strong)
         return;
     cell_replace(w, p.loc, aval_bounded(w, cell_read(w, p.loc), bound));
@@ -126,7 +126,7 @@ static void refine_less(walk *w, const ir_node *a, const ir_node *b, bool le)
 static void refine_compare(walk *w, const ir_node *c, bool truth)
 {
     const ir_node *a = c->kids[0], *b = c->kids[1];
-    if (!expr_is_pure(c))
+    if (!ir_is_pure(c))
         return; /* evaluated once already: no second time for its effects */
     switch (c->op) {
     case '<': /* a < b, or b <= a */
@@ -158,7 +158,7 @@ static void refine_compare(walk *w, const ir_node *c, bool truth)
 
 void stmt_refine(walk *w, const ir_node *cond, bool truth)
 {
-    cond = expr_strip_casts(cond);
+    cond = ir_strip_casts(cond);
     if (!cond || w->st.dead)
         return;
     if (cond->kind == IR_INT) {
@@ -167,7 +167,7 @@ void stmt_refine(walk *w, const ir_node *cond, bool truth)
         return;
     }
     if (cond->kind == IR_UNARY && cond->op == '!' && cond->n_kids == 1) {
-        const ir_node *inner = expr_strip_casts(cond->kids[0]);
+        const ir_node *inner = ir_strip_casts(cond->kids[0]);
         if (inner->type.cls != IR_TYPE_POINTER) {
             stmt_refine(w, inner, !truth);
             return;
@@ -498,12 +498,24 @@ static void walk_jump(walk *w, const ir_node *n)
     w->after_exit = true;
 }
 
+/* The one location a struct returned by value is read from, or 0 (and
+   0 in the walks whose returns are not collected: silent, or dead). */
+static loc_id returned_record(walk *w, const ir_node *n, const value *v)
+{
+    const ir_node *e = n->n_kids ? ir_strip_casts(n->kids[0]) : NULL;
+    if (w->silent || w->st.dead || v->type.cls != IR_TYPE_RECORD || !e ||
+        !ir_is_pure(e))
+        return 0;
+    place pl = expr_place(w, e);
+    return pl.loc && pl.strong ? pl.loc : 0;
+}
+
 static void walk_return(walk *w, const ir_node *n)
 {
     value v = {&aval_nothing, {0}};
     if (n->n_kids)
         v = expr_eval(w, n->kids[0]);
-    collect_return(w, n, &v);
+    collect_return(w, n, &v, returned_record(w, n, &v));
     w->st.dead = true;
     w->after_exit = true;
 }

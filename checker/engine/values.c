@@ -37,14 +37,6 @@ const aval *aval_null(walk *w)
     return aval_new(w, &(aval){.is_null = true, .pts = &nothing});
 }
 
-const aval *aval_fresh_member(walk *w, const ir_node *site, loc_id member)
-{
-    ptset *p = arena_alloc(w->scratch, sizeof *p);
-    p->n = 1, p->maybe_null = true;
-    p->targets[0] = loc_alloc_member(w, site, member);
-    return aval_new(w, &(aval){.pts = p});
-}
-
 /* Plain integers (no note, no bounds) are made over and over (every
    constant evaluated, every symbol stored): one per value is enough, as
    values are never changed once made. */
@@ -148,6 +140,35 @@ const aval *aval_unknown(walk *w, const void *site, loc_id loc,
         return aval_int(w, site_symbol(w, site, loc, 'u', display), NULL);
     }
     return &aval_nothing; /* a pointer to anywhere, a float, a record */
+}
+
+/* The summary's symbol for member path SUFFIX of parameter PARAM, made on
+   first use so that effects and shapes can name it. */
+const dim_poly *summary_path_symbol(walk *w, uint32_t param, const char *suffix,
+                                    const char *display)
+{
+    signature *sig = w->summary;
+    for (uint32_t k = 0; k < sig->n_paths; k++)
+        if (sig->paths[k].param == param &&
+            strcmp(sig->paths[k].suffix, suffix) == 0)
+            return dim_symbol(w->an->dims, sig->paths[k].sym);
+    sig_path *paths =
+        arena_array(w->an->arena, sig->n_paths + 1, sizeof *paths);
+    if (sig->n_paths)
+        memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
+    paths[sig->n_paths] = (sig_path){param, arena_strdup(w->an->arena, suffix),
+                                     dim_sym_new(w->an->dims, display)};
+    sig->paths = paths;
+    return dim_symbol(w->an->dims, paths[sig->n_paths++].sym);
+}
+
+/* The symbol of integer parameter PARAM. */
+const dim_poly *summary_param_symbol(walk *w, uint32_t param)
+{
+    const signature *sig = w->summary;
+    if (param >= sig->n_params || !sig->params[param].is_int)
+        return NULL;
+    return dim_symbol(w->an->dims, sig->params[param].int_sym);
 }
 
 /* ---- Equality and joins ------------------------------------------------- */

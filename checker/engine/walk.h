@@ -1,25 +1,28 @@
 /*
  * walk.h - the inside of the flow analysis, shared by its files and by
- * nothing else (engine.h is the engine's interface).  Its files, from the
- * walk of a body down to the memory model:
+ * nothing else (engine.h is the engine's interface).  Its files, each
+ * calling only those below it:
  *
+ *   program.c   the whole program: which bodies, callees first (engine.h)
+ *   demand.c    which bodies a run needs walked
  *   function.c  one walk of one body: entry, exit, the summary it gives
- *   stmt.c      statements: branches, loops to a fixpoint, switch, jumps
+ *   stmt.c      statements: branches, loops to a fixpoint, switch, jumps,
+ *               and what a condition tells in each branch
  *   call_site.c calls: arguments against the signature, the rules, what
  *               the callee may change (its summary, or a library model)
+ *   libc.c      what C library functions may change (a table)
  *   expr.c      expressions: values, places, assignments
+ *   collect.c   what a walk records for its function's summary
  *   names.c     names in annotations, declared shapes, notes
  *   memory.c    the memory model: locations, cells, points-to sets,
- *               aliasing, escapes, clobbers, joins
- *   values.c    integers as C stores them (types, wrap-around, bounds)
- *   libc.c      what C library functions may change (a table)
- *   collect.c   what a walk records for its function's summary
+ *               aliasing, escapes, clobbers, joins; what was written
+ *   values.c    abstract values, integers as C stores them (types,
+ *               wrap-around, bounds), and the symbols unknowns are named by
  *
- * The order is not yet one direction (one file cycle among them): an
- * expression evaluates calls and a call its arguments (expr.c and
- * call_site.c), memory.c tells collect.c of each write and asks it for
- * parameters' symbols, values.c makes members' locations, and walk_step
- * and stmt_refine are used from below.
+ * Expressions hold calls and conditions, which hold expressions again:
+ * expr.c reaches those two above it through walk.ops (function.c fills
+ * them in).  Questions about an expression's form alone (casts, purity)
+ * are ir.h's.
  *
  * The model (docs/memory-model.md): every object the body can reach is a
  * tree of locations (a variable, what a pointer pointed to at entry, what
@@ -74,6 +77,7 @@ typedef struct location {
     uint32_t depth;    /* pointer hops from a variable */
     const char *display; /* "cfg.batch", "l->B", "*p" */
     bool named;          /* OBJ_ALLOC: by the variable that holds it */
+    bool written;        /* the walk wrote it (walk.written) */
     loc_id first_child, next_sibling;
 } location;
 
@@ -139,7 +143,18 @@ typedef struct summary_acc summary_acc;
 typedef struct loc_table loc_table;
 typedef struct sym_table sym_table;
 
-typedef struct walk {
+/* An expression holds calls and conditions, and both hold expressions:
+   expr.c reaches a call (call_site.c) and what a condition tells
+   (stmt.c) through these, which function.c fills in, so that each file
+   of the engine calls only the files below it. */
+typedef struct walk walk;
+typedef struct walk_ops {
+    value (*call)(walk *w, const ir_node *n);
+    void (*refine)(walk *w, const ir_node *cond, bool truth);
+} walk_ops;
+
+struct walk {
+    const walk_ops *ops;
     analysis *an;
     const ir_func *f;
     const signature *sig; /* the function's own (annotations, or NULL) */
@@ -158,11 +173,19 @@ typedef struct walk {
     unsigned conditional;    /* inside a branch, loop or switch */
     bool after_exit;         /* a return, goto or label was walked */
     bool in_loop;            /* inside a loop body (allocations are weak) */
-    summary_acc *sum;        /* what the summary collects */
-    uint64_t steps;          /* work done (WORK_BUDGET_FUNCTION) */
-    bool relies_private;     /* what it knows of its caller's memory survived
-                                code nobody can see (see location.from_caller) */
-    uint64_t relies_params;  /* ...of these parameters (bit i) */
+    summary_acc *sum;        /* what the summary collects (collect.c) */
+    /* What the walk may have written, on any path: memory.c records each
+       location once, in first-write order, and collect.c turns them into
+       the summary's writes at the end. */
+    loc_id *written;
+    uint32_t n_written, cap_written;
+    bool wrote_anywhere;    /* unknown memory, or code nobody can see */
+    signature *summary;     /* the summary being built: its symbols name
+                               what parameters hold at entry (values.c) */
+    uint64_t steps;         /* work done (WORK_BUDGET_FUNCTION) */
+    bool relies_private;    /* what it knows of its caller's memory survived
+                               code nobody can see (see location.from_caller) */
+    uint64_t relies_params; /* ...of these parameters (bit i) */
     /* Escapes other than a store into the caller's memory (into_caller
        set while that one is made), for the summary's fresh effects. */
     pmap escaped_elsewhere;
@@ -175,19 +198,55 @@ typedef struct walk {
     const char *name_hint;
     diag_list quiet; /* findings of silent walks, dropped */
     diag_list *loud;
-} walk;
+};
 
 /* Counts one step; false once past the budget (the walk then stops). */
-bool walk_step(walk *w);
+static inline bool walk_step(walk *w)
+{
+    if (w->over_budget)
+        return false;
+    if (++w->steps > WORK_BUDGET_FUNCTION ||
+        w->an->work + w->steps > WORK_BUDGET_RUN ||
+        arena_used(w->scratch) > WORK_BUDGET_MEMORY)
+        w->over_budget = true;
+    return !w->over_budget;
+}
 
 /* ---- memory.c ----------------------------------------------------------- */
 
+/* The walk's locations: a location is interned by what it is (KEY), so
+   the same variable, field or call always gives the same one. */
+typedef struct loc_key {
+    obj_kind kind;
+    loc_id parent;     /* fields and elements: the parent; entry: pointer */
+    const void *ident; /* the var, field, call, or field name */
+} loc_key;
+
+struct loc_table {
+    location *items; /* [0] unused */
+    uint32_t n, cap;
+    loc_key *keys; /* open addressing, index into items */
+    uint32_t *slots;
+    uint32_t n_slots;
+    loc_id unknown;
+    /* Alias classes: names interned to small ids; per class, the
+       locations in it (for clobbering present cells). */
+    strmap classes;
+    uint32_t n_classes;
+};
+
+static inline const location *loc_get(const walk *w, loc_id id)
+{
+    return &w->locs->items[id];
+}
+
 void memory_init(walk *w);
-const location *loc_get(const walk *w, loc_id id);
 loc_id loc_var(walk *w, const ir_decl *d);
 loc_id loc_entry(walk *w, loc_id pointer);
 loc_id loc_alloc(walk *w, const ir_node *site);
 loc_id loc_alloc_member(walk *w, const ir_node *site, loc_id member);
+/* A pointer to the fresh object a call left in MEMBER. */
+const aval *aval_fresh_member(walk *w, const ir_node *site, loc_id member);
 /* What the walk knows of LOC, its caller's memory, holds only if that
    memory is private to the caller (signature.private_params). */
 void walk_relies_on(walk *w, loc_id loc);
@@ -250,13 +309,17 @@ state state_top(walk *w, const ir_node *site);
 extern const aval aval_nothing; /* no information */
 const aval *aval_new(walk *w, const aval *proto);
 const aval *aval_null(walk *w);
-/* A pointer to the fresh object a call left in MEMBER (loc_alloc_member). */
-const aval *aval_fresh_member(walk *w, const ir_node *site, loc_id member);
 const aval *aval_int(walk *w, const dim_poly *num, const value_note *note);
 /* SITE's symbol for LOC (TAG tells purposes apart): the same arguments
    give the same symbol for the whole walk. */
 const dim_poly *site_symbol(walk *w, const void *site, loc_id loc, int tag,
                             const char *display);
+/* The summary's symbol for member path SUFFIX of parameter PARAM
+   ("->B"), and for integer parameter PARAM (NULL if it is none): what a
+   parameter holds at entry is named so that callers can bind it. */
+const dim_poly *summary_path_symbol(walk *w, uint32_t param, const char *suffix,
+                                    const char *display);
+const dim_poly *summary_param_symbol(walk *w, uint32_t param);
 /* A value nothing is known of, made at SITE for LOC. */
 const aval *aval_unknown(walk *w, const void *site, loc_id loc,
                          const ir_type *t);
@@ -310,10 +373,6 @@ void place_write(walk *w, const place *p, const aval *v, const ir_node *site);
 void expr_assign(walk *w, const place *p, value v, const ir_decl *target,
                  const ir_node *site);
 void expr_init(walk *w, loc_id loc, const ir_decl *d, const ir_node *init);
-const ir_node *expr_strip_casts(const ir_node *n);
-/* Whether evaluating N changes nothing (no assignment, ++, call). */
-bool expr_is_pure(const ir_node *n);
-bool expr_is_null_constant(const ir_node *n);
 /* The pointer value's targets as a place (a deref). */
 place expr_deref(walk *w, const aval *ptr, const ir_type *t, bool index0);
 
@@ -344,17 +403,12 @@ void stmt_refine(walk *w, const ir_node *cond, bool truth);
 /* ---- collect.c ---------------------------------------------------------- */
 
 void collect_init(walk *w);
-void collect_write(walk *w, loc_id loc);
-void collect_writes_anything(walk *w);
 void collect_escape(walk *w, const aval *ptr);
-void collect_return(walk *w, const ir_node *n, const value *v);
+/* A return of V by N; RECORD: for a struct returned by value, the one
+   location it is read from (0: unknown). */
+void collect_return(walk *w, const ir_node *n, const value *v, loc_id record);
 void collect_exit(walk *w);
 void collect_loss(walk *w, const signature *callee, const ir_node *call);
 signature *collect_finish(walk *w);
-/* The summary's symbol for member path SUFFIX of parameter PARAM
-   ("->B"), and for integer parameter PARAM (NULL if it is none). */
-const dim_poly *collect_path_symbol(walk *w, uint32_t param, const char *suffix,
-                                    const char *display);
-const dim_poly *collect_param_symbol(walk *w, uint32_t param);
 
 #endif /* SHAPECHECK_WALK_H */

@@ -277,6 +277,37 @@ static inline bool ir_func_defined(const ir_func *f)
     return f->body || f->body_deferred;
 }
 
+/* ---- Questions about an expression's form (not its value) ------------ */
+
+static inline const ir_node *ir_strip_casts(const ir_node *n)
+{
+    while (n && n->kind == IR_CAST && n->n_kids == 1)
+        n = n->kids[0];
+    return n;
+}
+
+static inline bool ir_is_null_constant(const ir_node *n)
+{
+    n = ir_strip_casts(n);
+    return n && n->kind == IR_INT && n->value == 0;
+}
+
+/* Whether evaluating N changes nothing (no assignment, ++, call). */
+static inline bool ir_is_pure(const ir_node *n)
+{
+    if (!n)
+        return true;
+    if (n->kind == IR_ASSIGN || n->kind == IR_CALL ||
+        (n->kind == IR_UNARY && n->op >= IR_OP_PREINC &&
+         n->op <= IR_OP_POSTDEC) ||
+        n->kind == IR_OTHER || n->kind == IR_INITLIST)
+        return false;
+    for (uint32_t i = 0; i < n->n_kids; i++)
+        if (!ir_is_pure(n->kids[i]))
+            return false;
+    return true;
+}
+
 /* ---- Macros and compiler diagnostics --------------------------------- */
 
 /* A definition of an object-like macro whose name appears in some
