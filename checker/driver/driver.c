@@ -21,6 +21,7 @@
 #include "compdb.h"
 #include "config_set.h"
 #include "index.h"
+#include "install_path.h"
 #include "ir_io.h"
 #include "isolate.h"
 #include "parse_pool.h"
@@ -70,52 +71,19 @@ struct driver {
 #endif
 
 static pthread_once_t include_dir_once = PTHREAD_ONCE_INIT;
-static const char *include_dir;
-static char installed_include_dir[4096];
-
-/* FOLDER/REL into OUT, with REL's leading "../" taken off FOLDER. */
-static bool join_folder(char *out, size_t size, const char *folder,
-                        const char *rel)
-{
-    size_t n = strlen(folder);
-    if (n >= size)
-        return false;
-    memcpy(out, folder, n + 1);
-    while (strncmp(rel, "../", 3) == 0) {
-        char *slash = strrchr(out, '/');
-        if (!slash || slash == out)
-            return false;
-        *slash = '\0';
-        rel += 3;
-    }
-    size_t used = strlen(out);
-    int len = snprintf(out + used, size - used, "/%s", rel);
-    return len > 0 && (size_t)len < size - used;
-}
+static char include_dir[4096];
 
 static void find_include_dir(void)
 {
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash && slash != exe) {
-        *slash = '\0';
-        char header[sizeof installed_include_dir + 16];
-        if (join_folder(installed_include_dir, sizeof installed_include_dir,
-                        exe, SHAPECHECK_BIN_TO_INCLUDE)) {
-            snprintf(header, sizeof header, "%s/shapecheck.h",
-                     installed_include_dir);
-            if (access(header, R_OK) == 0) {
-                include_dir = installed_include_dir;
-                return;
-            }
-        }
+    if (!install_path(SHAPECHECK_BIN_TO_INCLUDE "/shapecheck.h",
+                      SHAPECHECK_BUILD_INCLUDE_DIR "/shapecheck.h",
+                      SHAPECHECK_INSTALL_INCLUDE_DIR "/shapecheck.h",
+                      include_dir, sizeof include_dir)) {
+        snprintf(include_dir, sizeof include_dir, "%s",
+                 SHAPECHECK_INSTALL_INCLUDE_DIR);
+        return;
     }
-    if (access(SHAPECHECK_BUILD_INCLUDE_DIR "/shapecheck.h", R_OK) == 0)
-        include_dir = SHAPECHECK_BUILD_INCLUDE_DIR;
-    else
-        include_dir = SHAPECHECK_INSTALL_INCLUDE_DIR;
+    *strrchr(include_dir, '/') = '\0';
 }
 
 const char *driver_include_dir(void)

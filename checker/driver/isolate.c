@@ -660,6 +660,9 @@ static _Noreturn void zygote_run(int zsock)
     signal(SIGPIPE, SIG_IGN);
     char byte;
     while (recv_all(zsock, &byte, 1)) {
+        /* Loaded once, here, on the first request: every worker forked
+           after shares it, and a run that parses nothing never loads it. */
+        frontend_load();
         int fd = zygote_fork_worker(zsock);
         bool sent = send_fd(zsock, fd);
         if (fd >= 0)

@@ -4,12 +4,15 @@
  * diagnostics), the top-level traversal, declarations, types, records and
  * macros.  Statements and expressions are in frontend_expr.c.
  *
- * Everything the IR points to is allocated in the TU's arena; the
- * CXTranslationUnit is disposed of before frontend_parse() returns.
+ * Everything the IR points to is allocated in the TU's arena, never the
+ * module's own data; the CXTranslationUnit is disposed of before a parse
+ * returns.  This file and frontend_expr.c are the front-end module
+ * (frontend_module.h): its one exported symbol is at the end.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 
 #include "frontend_internal.h"
+#include "frontend_module.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1109,7 +1112,7 @@ static const char *record_name(fe_state *st, CXCursor def)
     if (name && *name && !strchr(name, '(') && !strchr(name, ' '))
         return take_string(st->a, s);
     clang_disposeString(s);
-    return "";
+    return st->empty;
 }
 
 /* The record for any declaration of a struct or union, created on first
@@ -2527,8 +2530,9 @@ static char *absolute(const char *path)
     return real ? real : xstrdup(path);
 }
 
-frontend *frontend_new(const char *include_dir,
-                       const char *const *force_includes, int n_force_includes)
+static frontend *module_create(const char *include_dir,
+                               const char *const *force_includes,
+                               int n_force_includes)
 {
     frontend *fe = xrealloc(NULL, sizeof *fe);
     memset(fe, 0, sizeof *fe);
@@ -2545,13 +2549,13 @@ frontend *frontend_new(const char *include_dir,
     return fe;
 }
 
-void frontend_set_root(frontend *fe, const char *dir)
+static void module_set_root(frontend *fe, const char *dir)
 {
     free(fe->cwd);
     fe->cwd = dir ? xstrdup(dir) : NULL;
 }
 
-void frontend_free(frontend *fe)
+static void module_destroy(frontend *fe)
 {
     if (!fe)
         return;
@@ -2565,12 +2569,6 @@ void frontend_free(frontend *fe)
     free(fe->unknown);
     free(fe->cwd);
     free(fe);
-}
-
-void ir_tu_free(ir_tu *tu)
-{
-    if (tu)
-        arena_free(tu->arena);
 }
 
 /* Frees the per-parse bookkeeping (not the TU, which the caller gets). */
@@ -2667,6 +2665,7 @@ static ir_tu *extract(const frontend *fe, CXTranslationUnit ctu,
     st.tu = tu;
     st.cwd = fe->cwd;
     st.a = a;
+    st.empty = arena_strdup(a, "");
     st.scratch = arena_new();
     st.decls.kind = st.funcs.kind = st.records.kind = FE_MAP_CURSOR;
     st.init_members.kind = FE_MAP_CURSOR;
@@ -2708,9 +2707,9 @@ static void report_dropped(const frontend *fe, const fe_command *cmd, ir_tu *tu,
         *n_dropped = n;
 }
 
-ir_tu *frontend_parse(frontend *fe, const fe_command *cmd,
-                      const char ***dropped, int *n_dropped, char *err,
-                      size_t err_size)
+static ir_tu *module_parse(frontend *fe, const fe_command *cmd,
+                           const char ***dropped, int *n_dropped, char *err,
+                           size_t err_size)
 {
     if (dropped)
         *dropped = NULL;
@@ -2749,3 +2748,13 @@ ir_tu *frontend_parse(frontend *fe, const fe_command *cmd,
     report_dropped(fe, cmd, tu, dropped, n_dropped);
     return tu;
 }
+
+/* The module's one exported symbol (frontend_module.h). */
+__attribute__((visibility("default")))
+const frontend_module shapecheck_frontend_module = {
+    .version = FRONTEND_MODULE_VERSION,
+    .create = module_create,
+    .destroy = module_destroy,
+    .set_root = module_set_root,
+    .parse = module_parse,
+};

@@ -1,6 +1,9 @@
 /*
  * frontend.h - parse one translation unit with libclang and extract its
- * facts (ir.h).  The only module that includes <clang-c/Index.h>.
+ * facts (ir.h).  The front end is the only code that includes
+ * <clang-c/Index.h>; it is a module loaded on first use
+ * (frontend_module.h), so that a run that parses nothing never loads
+ * libclang.
  */
 #ifndef SHAPECHECK_FRONTEND_H
 #define SHAPECHECK_FRONTEND_H
@@ -30,6 +33,12 @@ typedef struct fe_command {
    so far (so only the first translation unit of a GCC build pays for a
    second parse). */
 typedef struct frontend frontend;
+
+/* Opens the front end (a module that links libclang: frontend_module.h)
+   if it is not open yet; frontend_new does so too.  A process that forks
+   parsers calls it first, so that they share it.  Exits with status 2 and
+   a message naming the file when the module cannot be loaded. */
+void frontend_load(void);
 
 /* INCLUDE_DIR: the bundled folder with shapecheck.h (and the runtime's
    headers), added after the command's own include paths.  FORCE_INCLUDES:

@@ -385,7 +385,7 @@ OUT_OF_LINE void set_place(fe_state *st, ir_node *n, expr_out *out)
     n->loc = loc_of(st, out);
     spot start = start_of(out), xs = out->xstart;
     span s;
-    n->text = "";
+    n->text = st->empty;
     if (text_between(st, start, end_of(out), &s)) {
         bool in_arg = start.file != xs.file || start.offset != xs.offset;
         unsigned end;
@@ -1400,7 +1400,7 @@ HANDLER too_deep(fe_state *st, CXCursor c)
 {
     ir_node *n = new_node(st, IR_OTHER);
     n->loc = fe_cursor_loc(st, c);
-    n->text = "";
+    n->text = st->empty;
     if (!st->too_deep_reported) {
         st->too_deep_reported = true;
         fe_error(st, n->loc, "expression nested too deeply");
@@ -1915,7 +1915,7 @@ static ir_node *implicit_zero(fe_state *st, CXType t, sc_loc loc)
                 : IR_OTHER);
     n->type = type;
     n->loc = loc;
-    n->text = "";
+    n->text = st->empty;
     return n;
 }
 
@@ -1958,7 +1958,7 @@ static ir_node *agg_node(fe_state *st, agg *a)
         fe_type(st, a->type, &n->type);
         n->loc = a->loc;
         n->end = a->end;
-        n->text = "";
+        n->text = st->empty;
     }
     size_t k = 0, cap = a->n_slots + a->n_lost;
     n->kids = cap ? arena_array(st->a, cap, sizeof *n->kids) : NULL;

@@ -94,7 +94,10 @@ typedef struct fe_file {
 typedef struct fe_state {
     CXTranslationUnit ctu;
     ir_tu *tu;
-    arena *a;       /* the TU's arena */
+    arena *a; /* the TU's arena */
+    /* "" in the TU's arena: the IR points to nothing of the module's own
+       (a worker's TU is read by a checker that never loaded it). */
+    const char *empty;
     arena *scratch; /* per-parse bookkeeping, freed at the end */
     CXFile main_file;
     const char *cwd; /* file names under it are shown relative to it */

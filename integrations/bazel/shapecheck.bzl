@@ -32,8 +32,9 @@ unchanged.  A second build of unchanged code runs none of them.
 The checker is the label flag //integrations/bazel:shapecheck.  By default
 it is empty, and the actions run the "shapecheck" on the action's PATH
 (convenient, not hermetic).  Point it at a target whose files are the
-checker and, in its runfiles, the headers installed beside it (bin/ and
-include/ of "cmake --install", see docs/build-integration.md):
+checker and, in its runfiles, the headers and the front-end module
+installed beside it (bin/, include/ and lib/shapecheck/ of "cmake
+--install", see docs/build-integration.md):
 
     --//integrations/bazel:shapecheck=@shapecheck_tool//:shapecheck
 

@@ -36,6 +36,7 @@ has "$full/bin/shapecheck" \
     "$full/lib*/cmake/shapecheck/shapecheckConfig.cmake" \
     "$full/lib*/cmake/shapecheck/shapecheckConfigVersion.cmake" \
     "$full/lib*/cmake/shapecheck/shapecheckTargets.cmake" \
+    "$full/lib*/shapecheck/shapecheck-frontend.so" \
     "$full/share/man/man1/shapecheck.1"
 [ -x "$full/bin/shapecheck" ] || fail "bin/shapecheck is not executable"
 
@@ -54,7 +55,8 @@ part=$work/checker-only
   >"$work/component.log" 2>&1 ||
   fail "cmake --install --component checker failed: $(cat "$work/component.log")"
 has "$part/bin/shapecheck" "$part/include/shapecheck.h" \
-    "$part/include/shapecheck_rt.h" "$part/share/man/man1/shapecheck.1"
+    "$part/include/shapecheck_rt.h" "$part/share/man/man1/shapecheck.1" \
+    "$part/lib*/shapecheck/shapecheck-frontend.so"
 for f in "$part"/lib*/libshapecheck_rt*; do
   [ -e "$f" ] && fail "the checker component installed $f"
 done
@@ -69,4 +71,14 @@ grep -q 'error: "installed shapecheck.h"' "$work/probe.out" ||
   fail "the installed checker does not use its installed headers: $(cat "$work/probe.out")"
 "$part/bin/shapecheck" "$work/probe.c" >"$work/probe_ok.out" 2>&1 ||
   fail "the installed checker: $(cat "$work/probe_ok.out")"
+# ...and the front end installed beside it (the dynamic loader names every
+# file it opens under LD_DEBUG=files), not the build tree's; a run that
+# parses nothing (--version) opens no front end at all.
+LD_DEBUG=files "$part/bin/shapecheck" "$work/probe.c" >"$work/module.out" 2>&1
+grep -q "file=$part/lib[^ ]*/shapecheck/shapecheck-frontend.so " \
+  "$work/module.out" ||
+  fail "the installed checker does not load its installed front end: $(grep frontend "$work/module.out")"
+LD_DEBUG=files "$part/bin/shapecheck" --version >"$work/version.out" 2>&1
+grep -q "shapecheck-frontend\|libclang" "$work/version.out" &&
+  fail "shapecheck --version loaded the front end"
 echo "install.sh: ok"
