@@ -46,7 +46,9 @@ typedef struct sig_path {
 } sig_path;
 
 /* A summary's effect: on every path, the body leaves PARAM's member at
-   SUFFIX holding VALUE ("l->B = B"), in the signature's symbols. */
+   SUFFIX holding VALUE ("l->B = B"), in the signature's symbols; or, when
+   GLOBAL is set, that global (its key, as sig_write's) at SUFFIX ("" or
+   ".cfg.batch"; PARAM unused). */
 typedef struct sig_effect {
     uint32_t param;
     const char *suffix;
@@ -57,6 +59,7 @@ typedef struct sig_effect {
        every path: VALUE is NULL.  The caller's object stays bounded. */
     bool fresh;
     bool kept; /* fresh, or on some path what it held at entry */
+    const char *global;
 } sig_effect;
 
 /* A summary's write (mod): on some path the body may change the memory

@@ -241,7 +241,10 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
         cJSON *effects = cJSON_AddArrayToObject(fn, "effects");
         for (uint32_t k = 0; k < sig->n_effects; k++) {
             cJSON *e = cJSON_CreateObject();
-            cJSON_AddNumberToObject(e, "param", sig->effects[k].param);
+            if (sig->effects[k].global)
+                cJSON_AddStringToObject(e, "global", sig->effects[k].global);
+            else
+                cJSON_AddNumberToObject(e, "param", sig->effects[k].param);
             cJSON_AddStringToObject(e, "member", sig->effects[k].suffix);
             if (sig->effects[k].kept)
                 cJSON_AddBoolToObject(e, "kept", 1);
@@ -742,11 +745,18 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
     {
         const cJSON *param = cJSON_GetObjectItemCaseSensitive(e, "param");
         const char *member = json_string(e, "member"),
-                   *value = json_string(e, "value");
+                   *value = json_string(e, "value"),
+                   *global = json_string(e, "global");
         bool fresh = json_flag(e, "fresh");
-        if (!cJSON_IsNumber(param) || param->valueint < 0 ||
-            (uint32_t)param->valueint >= sig->n_params || !member ||
-            !is_member_path(member) || !value == !fresh) {
+        bool by_param = cJSON_IsNumber(param) && param->valueint >= 0 &&
+                        (uint32_t)param->valueint < sig->n_params;
+        /* A global's effect: an integer ("" the global itself). */
+        bool path_ok =
+            member &&
+            (global ? (!*member || (member[0] == '.' && is_member_path(member)))
+                    : is_member_path(member));
+        if (by_param == (global != NULL) || !path_ok || !value == !fresh ||
+            (global && fresh)) {
             fail(rd, "malformed effect in function", fn);
             return;
         }
@@ -754,13 +764,14 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
         if (!fresh && (!v || v->rank != 1))
             return;
         sig->effects[sig->n_effects++] =
-            (sig_effect){(uint32_t)param->valueint,
+            (sig_effect){by_param ? (uint32_t)param->valueint : 0,
                          arena_strdup(rd->an->arena, member),
                          v ? v->dims[0] : NULL,
                          {0},
                          NULL,
                          fresh,
-                         fresh && json_flag(e, "kept")};
+                         fresh && json_flag(e, "kept"),
+                         global ? arena_strdup(rd->an->arena, global) : NULL};
     }
 }
 
@@ -800,8 +811,11 @@ static void read_result_effects(reader *rd, const cJSON *fn_json,
             fail(rd, "malformed result effect in function", fn);
             return;
         }
-        sig->result_effects[sig->n_result_effects++] = (sig_effect){
-            0, arena_strdup(rd->an->arena, member), v, {0}, NULL, fresh, false};
+        sig->result_effects[sig->n_result_effects++] =
+            (sig_effect){0,     arena_strdup(rd->an->arena, member),
+                         v,     {0},
+                         NULL,  fresh,
+                         false, NULL};
     }
 }
 

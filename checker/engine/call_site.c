@@ -219,7 +219,45 @@ static const value_note *arg_note_of(const call_result *r, const dim_poly *v)
     return NULL;
 }
 
-/* What the callee leaves in its arguments' members on every path. */
+/* The location at member path REST ("cfg.batch", "" for LOC itself)
+   below LOC, or 0. */
+static loc_id member_at(walk *w, loc_id loc, const char *rest)
+{
+    while (loc && *rest) {
+        size_t len = strcspn(rest, ".");
+        loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
+        rest += len + (rest[len] == '.');
+    }
+    return loc;
+}
+
+/* The caller's location an effect sets: a member of the one object the
+   argument points to, or of a global this unit declares; 0 when none. */
+static loc_id effect_location(walk *w, const ir_node *n, const sig_effect *e,
+                              const value *vals, uint32_t n_args)
+{
+    if (e->global) {
+        const ir_decl *g = global_named(w, e->global);
+        if (!g || strstr(e->suffix, "->"))
+            return 0;
+        return member_at(w, loc_var(w, g), e->suffix + (e->suffix[0] == '.'));
+    }
+    if (e->param >= n_args || e->suffix[0] != '-')
+        return 0;
+    const ptset *p = vals[e->param].v->pts;
+    if (!p || p->unknown || p->n != 1)
+        return 0;
+    learn_pointees(w, n, e->param, p);
+    /* "->cfg.batch": fields of the object the argument points to; a
+       member through a further pointer is not applied. */
+    const char *rest = e->suffix + 2;
+    if (strstr(rest, "->"))
+        return 0;
+    return member_at(w, p->targets[0], rest);
+}
+
+/* What the callee leaves in its arguments' members, and in globals, on
+   every path. */
 static void apply_effects(walk *w, const ir_node *n, const call_result *r,
                           const value *vals, uint32_t n_args)
 {
@@ -227,23 +265,9 @@ static void apply_effects(walk *w, const ir_node *n, const call_result *r,
     for (uint32_t k = 0; k < sig->n_effects; k++) {
         const sig_effect *e = &sig->effects[k];
         const dim_poly *v = r->effect_values[k];
-        if (e->param >= n_args || (!v && !e->fresh) || e->suffix[0] != '-')
+        if (!v && !e->fresh)
             continue;
-        const ptset *p = vals[e->param].v->pts;
-        if (!p || p->unknown || p->n != 1)
-            continue;
-        learn_pointees(w, n, e->param, p);
-        /* "->cfg.batch": fields of the object the argument points to;
-           a member through a further pointer is not applied. */
-        const char *rest = e->suffix + 2;
-        if (strstr(rest, "->"))
-            continue;
-        loc_id loc = p->targets[0];
-        while (loc && *rest) {
-            size_t len = strcspn(rest, ".");
-            loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
-            rest += len + (rest[len] == '.');
-        }
+        loc_id loc = effect_location(w, n, e, vals, n_args);
         if (loc && e->fresh && loc_get(w, loc)->type.cls == IR_TYPE_POINTER) {
             const location *l = loc_get(w, loc);
             const aval *p = aval_fresh_member(w, n, loc);

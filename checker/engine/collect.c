@@ -261,7 +261,8 @@ static void scan_members(member_scan *m, loc_id loc, unsigned depth)
                                       v->note ? v->note->loc : w->f->loc,
                                       fresh ? NULL : v->note,
                                       fresh,
-                                      false};
+                                      false,
+                                      NULL};
     }
 }
 
@@ -484,21 +485,23 @@ static bool expressible(walk *w, const dim_poly *v)
     return e.ok;
 }
 
-static void add_effect(walk *w, uint32_t param, const char *suffix,
-                       const aval *v, bool fresh, bool kept)
+static void add_effect(walk *w, uint32_t param, const char *global,
+                       const char *suffix, const aval *v, bool fresh, bool kept)
 {
     signature *sig = w->sum->sig;
     sig_effect *effects =
         arena_array(w->an->arena, sig->n_effects + 1, sizeof *effects);
     if (sig->n_effects)
         memcpy(effects, sig->effects, sig->n_effects * sizeof *effects);
-    effects[sig->n_effects++] = (sig_effect){param,
-                                             arena_strdup(w->an->arena, suffix),
-                                             fresh ? NULL : v->num,
-                                             v->note ? v->note->loc : w->f->loc,
-                                             fresh ? NULL : v->note,
-                                             fresh,
-                                             kept};
+    effects[sig->n_effects++] =
+        (sig_effect){param,
+                     arena_strdup(w->an->arena, suffix),
+                     fresh ? NULL : v->num,
+                     v->note ? v->note->loc : w->f->loc,
+                     fresh ? NULL : v->note,
+                     fresh,
+                     kept,
+                     global ? arena_strdup(w->an->arena, global) : NULL};
     sig->effects = effects;
 }
 
@@ -506,7 +509,28 @@ typedef struct exit_scan {
     walk *w;
 } exit_scan;
 
-/* Member writes through a parameter that hold at every exit. */
+/* What a global (or a member of one) holds at every exit, when it is
+   not what it held at entry and callers can say it (their arguments). */
+static void global_effect(walk *w, loc_id key, const aval *v)
+{
+    const location *l = loc_get(w, key);
+    const char *suffix;
+    const char *global = loc_global_path(w, key, &suffix);
+    /* Elements ("[]") are one weak location for many cells. */
+    if (!global || l->weak || strpbrk(suffix, "[*") || strstr(suffix, "->") ||
+        !expressible(w, v->num))
+        return;
+    state here = w->st;
+    w->st.cells = pmap_empty(); /* its value at entry */
+    w->st.marks = pmap_empty();
+    const aval *entry = cell_read(w, key);
+    w->st = here;
+    if (entry->num != v->num)
+        add_effect(w, 0, global, suffix, v, false, false);
+}
+
+/* Member writes through a parameter, and integer globals, that hold at
+   every exit. */
 static void effect_of_cell(void *ud, uint32_t key, const void *value)
 {
     walk *w = ((exit_scan *)ud)->w;
@@ -517,6 +541,10 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
     int param = l->type.cls == IR_TYPE_INT || ptr
                     ? loc_param_path(w, key, &suffix)
                     : -1;
+    if (param < 0 && l->type.cls == IR_TYPE_INT) {
+        global_effect(w, key, v);
+        return;
+    }
     /* "->*" (what the parameter points to, an element) is no member a
        caller's apply_effects can name. */
     if (param < 0 || suffix[0] != '-' || strchr(suffix, '*') ||
@@ -532,11 +560,11 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
     bool kept;
     if (ptr) { /* "->tokens_file = fopen(...)": fresh, or as it was */
         if (!aval_equal(entry, v) && holds_fresh(w, v, entry, &kept))
-            add_effect(w, (uint32_t)param, suffix, v, true, kept);
+            add_effect(w, (uint32_t)param, NULL, suffix, v, true, kept);
         return;
     }
     if (entry->num != v->num)
-        add_effect(w, (uint32_t)param, suffix, v, false, false);
+        add_effect(w, (uint32_t)param, NULL, suffix, v, false, false);
 }
 
 signature *collect_finish(walk *w)
