@@ -701,16 +701,36 @@ static void clobber_subtree(walk *w, loc_id loc, loc_id keep,
         cell_set(w, loc, aval_unknown(w, site, loc, &loc_get(w, loc)->type));
 }
 
-/* A write to a union member: its siblings' cells are unknown now. */
-static void clobber_union_siblings(walk *w, loc_id loc, const ir_node *site)
+/* Whether an integer of type A, read back as type B, is the same bits:
+   two integer members of one union, neither a bit-field, of one width
+   (int and unsigned: the value converted as C converts, modulo 2^N). */
+static bool same_bits(const location *a, const location *b)
+{
+    return a->type.cls == IR_TYPE_INT && b->type.cls == IR_TYPE_INT &&
+           a->type.int_bits && a->type.int_bits == b->type.int_bits &&
+           !(a->field_decl && a->field_decl->bit_width) &&
+           !(b->field_decl && b->field_decl->bit_width);
+}
+
+/* A write of V to a union member: its siblings' cells are unknown now,
+   but for an integer sibling of the same width written strongly, which
+   holds V reinterpreted (u.u = 64 makes u.i 64). */
+static void clobber_union_siblings(walk *w, loc_id loc, const aval *v,
+                                   bool exact, const ir_node *site)
 {
     for (loc_id at = loc; loc_get(w, at)->parent; at = loc_get(w, at)->parent) {
         const location *p = loc_get(w, loc_get(w, at)->parent);
         if (!p->record || !p->record->is_union)
             continue;
-        for (loc_id c = p->first_child; c; c = loc_get(w, c)->next_sibling)
-            if (c != at)
+        for (loc_id c = p->first_child; c; c = loc_get(w, c)->next_sibling) {
+            if (c == at)
+                continue;
+            const location *l = loc_get(w, at), *sib = loc_get(w, c);
+            if (exact && at == loc && same_bits(l, sib))
+                cell_set(w, c, int_convert(w, v, &l->type, &sib->type, site));
+            else
                 clobber_subtree(w, c, 0, site);
+        }
     }
 }
 
@@ -752,10 +772,11 @@ void cell_write(walk *w, loc_id loc, const aval *v, bool strong,
         return;
     }
     record_write(w, loc);
-    if (!strong || l->weak)
+    bool exact = strong && !l->weak;
+    if (!exact)
         v = aval_join(w, cell_read(w, loc), v, site, loc);
     clobber_aliases(w, loc, site);
-    clobber_union_siblings(w, loc, site);
+    clobber_union_siblings(w, loc, v, exact, site);
     cell_set(w, loc, v);
 }
 
