@@ -1,8 +1,18 @@
 /*
- * frontend_internal.h - shared between frontend.c (the parse driver,
- * declarations, types, macros) and frontend_expr.c (statements and
- * expressions).  Private to the front end: with frontend*.c, the only place
- * that sees libclang.
+ * frontend_internal.h - shared by the front end's files, each calling only
+ * those below it:
+ *
+ *   frontend.c         the parse: command line, unknown options, compiler
+ *                      diagnostics, the top-level traversal, deferred
+ *                      bodies, the module's entry points
+ *   frontend_expr.c    statements and expressions
+ *   frontend_decl.c    types, annotations, records, variables, functions
+ *                      (their expressions through fe_state.expr)
+ *   frontend_source.c  containers, files and locations, tokens, #define
+ *                      lines, macros
+ *
+ * Private to the front end: with frontend*.c, the only place that sees
+ * libclang.
  *
  * One fe_state lives for one frontend_parse() call.  Facts go to the TU's
  * arena (st->a); bookkeeping that dies with the parse (maps, stacks, vectors)
@@ -98,6 +108,10 @@ typedef struct fe_state {
     /* "" in the TU's arena: the IR points to nothing of the module's own
        (a worker's TU is read by a checker that never loaded it). */
     const char *empty;
+    /* fe_expr (frontend_expr.c), set by frontend.c: a declaration holds
+       expressions (sizes, initialisers) and an expression declarations,
+       and this keeps frontend_decl.c below frontend_expr.c. */
+    ir_node *(*expr)(struct fe_state *st, CXCursor c);
     arena *scratch; /* per-parse bookkeeping, freed at the end */
     CXFile main_file;
     const char *cwd; /* file names under it are shown relative to it */
@@ -148,7 +162,7 @@ typedef struct fe_state {
     bool too_deep_reported; /* once per top-level declaration */
 } fe_state;
 
-/* ---- frontend.c: locations, types, declarations ----------------------- */
+/* ---- frontend_source.c: files and locations --------------------------- */
 
 fe_file *fe_file_get(fe_state *st, CXFile file);
 /* Loads F's contents (libclang's buffer) once; false if it has none. */
@@ -163,26 +177,18 @@ sc_loc fe_cursor_loc(fe_state *st, CXCursor c);
 size_t fe_push_children(fe_state *st, CXCursor c);
 /* Records an error found by the front end itself (not by clang). */
 void fe_error(fe_state *st, sc_loc loc, const char *message);
-
-/* The type facts of T; array sizes are constants or NULL. */
-void fe_type(fe_state *st, CXType t, ir_type *out);
-/* An IR_INT node (text: the decimal value). */
-ir_node *fe_int_node(fe_state *st, int64_t value, sc_loc loc);
+/* realloc and strdup that abort when out of memory, as arena.c does. */
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* S copied into A, and disposed of. */
+const char *take_string(arena *a, CXString s);
+/* Records a compiler diagnostic of the TU. */
+void add_diag(fe_state *st, ir_severity sev, sc_loc loc, const char *text);
+/* The file of LOC's expansion, and its offset there. */
+CXFile expansion_offset(CXSourceLocation loc, unsigned *offset);
 /* True, with *VALUE, when clang folds expression or variable C to an
    integer that fits int64_t. */
 bool fe_eval_int(CXCursor c, int64_t *value);
-
-/* The ir_decl for a referenced variable, parameter, field or enum
-   constant, created on first use; NULL for anything else. */
-ir_decl *fe_decl_for(fe_state *st, CXCursor decl);
-/* A block-scope variable of the current function (DeclStmt), with its
-   initialiser converted; NULL for a block-scope "extern" (a global). */
-ir_decl *fe_local(fe_state *st, CXCursor var);
-/* The ir_func for this declaration of a function, created on first use. */
-ir_func *fe_func(fe_state *st, CXCursor fn);
-/* The function call expression CALL calls by name (through parentheses
-   and casts), or NULL. */
-ir_func *fe_callee(fe_state *st, CXCursor call);
 
 /* Line and column of OFFSET in FILE (its text is loaded for it); line 0
    when unknown. */
@@ -195,7 +201,7 @@ sc_loc fe_offset_loc(fe_state *st, CXFile file, unsigned offset);
 bool fe_spelling(fe_state *st, CXSourceLocation loc, CXFile *file,
                  unsigned *offset);
 
-/* ---- frontend.c: source text, tokens and #define lines --------------- */
+/* ---- frontend_source.c: tokens, #define lines, macros ----------------- */
 
 /* A token of a file's text: TEXT[begin, end). */
 typedef struct fe_tok {
@@ -242,9 +248,77 @@ const fe_define *fe_macro_defined_at(fe_state *st, const char *name, size_t len,
    tu->macros at the end of the parse. */
 void fe_int_macro(fe_state *st, ir_node *n, CXFile file, unsigned offset);
 
+/* An annotation (frontend_decl.c reads them), with where it is written:
+   the macros in force there give its names their values. */
+typedef struct ann_entry {
+    ir_annotation *ann;
+    CXFile file;
+    unsigned offset;
+} ann_entry;
+
+/* A name asked about (by an annotation, a kept macro's body, an integer
+   written as a macro name): its definitions and #undefs. */
+typedef struct fe_macro {
+    const char *name;
+    bool resolved;  /* DEFS holds every definition */
+    bool kept;      /* its object-like definitions go to tu->macros */
+    fe_vec defs;    /* macro_def, in translation order */
+    fe_vec undefs;  /* fe_key *, of the #undef lines found */
+    uint32_t stamp; /* annotation_macros(): already seen */
+} fe_macro;
+
+/* A macro definition met in the top-level traversal. */
+void macro_definition(fe_state *st, CXCursor c);
+/* At the end of the parse: the kept macros into tu->macros, and every
+   integer written as a macro name pointed at its definition. */
+void finish_macros(fe_state *st);
+
+/* ---- frontend_decl.c: types and declarations --------------------------- */
+
+/* tu->funcs is sorted by ORDER at the end: the top-level position of the
+   declaration that made it (functions created on demand, at a call, go
+   just before the function whose body calls them), then creation. */
+typedef struct func_entry {
+    ir_func *func;
+    uint64_t order;
+    CXCursor cursor; /* the declaration it was made from */
+} func_entry;
+
+/* The type facts of T; array sizes are constants or NULL. */
+void fe_type(fe_state *st, CXType t, ir_type *out);
+/* An IR_INT node (text: the decimal value). */
+ir_node *fe_int_node(fe_state *st, int64_t value, sc_loc loc);
+
+/* The ir_decl for a referenced variable, parameter, field or enum
+   constant, created on first use; NULL for anything else. */
+ir_decl *fe_decl_for(fe_state *st, CXCursor decl);
+/* A block-scope variable of the current function (DeclStmt), with its
+   initialiser converted; NULL for a block-scope "extern" (a global). */
+ir_decl *fe_local(fe_state *st, CXCursor var);
+/* The ir_func for this declaration of a function, created on first use. */
+ir_func *fe_func(fe_state *st, CXCursor fn);
+
+/* Whether DECL carries a SHAPE, RETURNS_SHAPE or SHAPE_LOSS attribute. */
+bool has_shape_attr(CXCursor decl);
+/* Whether function FN or one of its parameters is annotated. */
+bool func_is_annotated(CXCursor fn);
+/* The ir_func of FN, made now (TOP_LEVEL: by its own declaration). */
+ir_func *create_func(fe_state *st, CXCursor fn, bool top_level);
+/* A file-scope variable (IN_MAIN: declared in the main file). */
+ir_decl *fe_global(fe_state *st, CXCursor var, bool in_main);
+/* The record of any declaration of a struct or union, created on first
+   use; NULL when the TU has no definition of it. */
+ir_record *fe_record(fe_state *st, CXCursor decl);
+void fe_enum_decl(fe_state *st, CXCursor e);
+/* Reads the fields of every record created so far. */
+void drain_records(fe_state *st);
+
 /* ---- frontend_expr.c: statements and expressions ----------------------- */
 
 ir_node *fe_expr(fe_state *st, CXCursor c);
+/* The function call expression CALL calls by name (through parentheses
+   and casts), or NULL. */
+ir_func *fe_callee(fe_state *st, CXCursor call);
 /* A statement position: one node (an IR_BLOCK when C yields several). */
 ir_node *fe_stmt(fe_state *st, CXCursor c);
 
