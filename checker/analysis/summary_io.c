@@ -751,10 +751,12 @@ static void read_loss_and_effects(reader *rd, const cJSON *fn_json,
         bool by_param = cJSON_IsNumber(param) && param->valueint >= 0 &&
                         (uint32_t)param->valueint < sig->n_params;
         /* A global's effect: an integer ("" the global itself). */
+        /* "->*": the integer the parameter points to (an out-parameter). */
         bool path_ok =
             member &&
             (global ? (!*member || (member[0] == '.' && is_member_path(member)))
-                    : is_member_path(member));
+                    : is_member_path(member) ||
+                          (strcmp(member, "->*") == 0 && !fresh));
         if (by_param == (global != NULL) || !path_ok || !value == !fresh ||
             (global && fresh)) {
             fail(rd, "malformed effect in function", fn);

@@ -248,9 +248,12 @@ static loc_id effect_location(walk *w, const ir_node *n, const sig_effect *e,
     if (!p || p->unknown || p->n != 1)
         return 0;
     learn_pointees(w, n, e->param, p);
-    /* "->cfg.batch": fields of the object the argument points to; a
-       member through a further pointer is not applied. */
+    /* "->cfg.batch": fields of the object the argument points to ("->*":
+       that object itself, an out-parameter's integer); a member through a
+       further pointer is not applied. */
     const char *rest = e->suffix + 2;
+    if (strcmp(rest, "*") == 0)
+        return p->targets[0];
     if (strstr(rest, "->"))
         return 0;
     return member_at(w, p->targets[0], rest);

@@ -509,6 +509,17 @@ typedef struct exit_scan {
     walk *w;
 } exit_scan;
 
+/* What KEY held at entry to the body: its cell in a state with none. */
+static const aval *value_at_entry(walk *w, loc_id key)
+{
+    state here = w->st;
+    w->st.cells = pmap_empty();
+    w->st.marks = pmap_empty();
+    const aval *entry = cell_read(w, key);
+    w->st = here;
+    return entry;
+}
+
 /* What a global (or a member of one) holds at every exit, when it is
    not what it held at entry and callers can say it (their arguments). */
 static void global_effect(walk *w, loc_id key, const aval *v)
@@ -520,11 +531,7 @@ static void global_effect(walk *w, loc_id key, const aval *v)
     if (!global || l->weak || strpbrk(suffix, "[*") || strstr(suffix, "->") ||
         !expressible(w, v->num))
         return;
-    state here = w->st;
-    w->st.cells = pmap_empty(); /* its value at entry */
-    w->st.marks = pmap_empty();
-    const aval *entry = cell_read(w, key);
-    w->st = here;
+    const aval *entry = value_at_entry(w, key);
     if (entry->num != v->num)
         add_effect(w, 0, global, suffix, v, false, false);
 }
@@ -545,18 +552,16 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
         global_effect(w, key, v);
         return;
     }
-    /* "->*" (what the parameter points to, an element) is no member a
-       caller's apply_effects can name. */
-    if (param < 0 || suffix[0] != '-' || strchr(suffix, '*') ||
+    /* "->*" alone is the integer the parameter points to ("*out = v": an
+       out-parameter); below a member ("->y->*"), it is what a pointer
+       member points to, which no caller's apply_effects can name. */
+    bool pointee = strcmp(suffix, "->*") == 0 && !ptr;
+    if (param < 0 || suffix[0] != '-' || (strchr(suffix, '*') && !pointee) ||
         w->sum->assigned[param])
         return;
     if (!ptr && !expressible(w, v->num))
         return;
-    state here = w->st;
-    w->st.cells = pmap_empty(); /* its value at entry */
-    w->st.marks = pmap_empty();
-    const aval *entry = cell_read(w, key);
-    w->st = here;
+    const aval *entry = value_at_entry(w, key);
     bool kept;
     if (ptr) { /* "->tokens_file = fopen(...)": fresh, or as it was */
         if (!aval_equal(entry, v) && holds_fresh(w, v, entry, &kept))
