@@ -552,12 +552,12 @@ static void effect_of_cell(void *ud, uint32_t key, const void *value)
         global_effect(w, key, v);
         return;
     }
+    if (param < 0 || suffix[0] != '-' || w->sum->assigned[param])
+        return;
     /* "->*" alone is the integer the parameter points to ("*out = v": an
        out-parameter); below a member ("->y->*"), it is what a pointer
        member points to, which no caller's apply_effects can name. */
-    bool pointee = strcmp(suffix, "->*") == 0 && !ptr;
-    if (param < 0 || suffix[0] != '-' || (strchr(suffix, '*') && !pointee) ||
-        w->sum->assigned[param])
+    if (strchr(suffix, '*') && (ptr || strcmp(suffix, "->*") != 0))
         return;
     if (!ptr && !expressible(w, v->num))
         return;
