@@ -42,6 +42,8 @@ check() {
     *)
       failed=$((failed + 1))
       echo "valgrind: FAILED $name: exit $status ($log)"
+      # What the program said (a test's failed assertion), then memcheck.
+      grep -vE '^==[0-9]+==' "$log" | grep -E 'ERROR|FAIL|error' | head -n 20
       grep -E '^==[0-9]+== ' "$log" | head -n 40
       ;;
   esac

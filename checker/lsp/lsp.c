@@ -813,11 +813,15 @@ int lsp_serve(FILE *in, FILE *out, const lsp_options *o)
     s.in_fd = waitable_input(in);
     jsonrpc_reader_init(&s.in, in);
     while (!s.exit_received && !s.broken) {
-        refresh_ended(&s);
-        if (!input_waiting(&s))
+        /* Messages first: the client's answer to the refresh's progress
+           token may wait behind an analysis, and the refresh's end must
+           not overtake it (a "begin" never sent has no "end"). */
+        if (!input_waiting(&s)) {
+            refresh_ended(&s);
             analyse_changed(&s);
-        if (!wait_for_input(&s))
-            continue; /* the refresh said something */
+            if (!wait_for_input(&s))
+                continue; /* the refresh said something */
+        }
         if (!serve_one(&s))
             break;
     }
