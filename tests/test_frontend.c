@@ -7,11 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "frontend.h"
+#include "ir_io.h"
 
 #define DATA TEST_DATA_DIR "/frontend/"
 
@@ -501,6 +503,50 @@ static void test_address_taken(void **state)
     assert_false(local(body, "a")->address_taken); /* &a[0][0] is not &a */
     assert_false(local(body, "p")->address_taken);
     done(&p);
+}
+
+/* Whether each function of function_refs.c is named other than by a
+   call, converted (DEFER false) or scanned as a deferred body. */
+static void check_function_refs(bool defer)
+{
+    static const char *const argv[] = {"cc"};
+    char path[1024];
+    snprintf(path, sizeof path, DATA "function_refs.c");
+    parsed p;
+    memset(&p, 0, sizeof p);
+    p.fe = frontend_new(SOURCE_DIR "/annotations", NULL, 0);
+    fe_command cmd = {path, NULL, argv, 1, NULL, 0, defer};
+    p.tu = frontend_parse(p.fe, &cmd, &p.dropped, &p.n_dropped, p.err,
+                          sizeof p.err);
+    assert_non_null(p.tu);
+    /* The facts file keeps the flag (facts format version 3). */
+    unsigned char *bytes;
+    size_t size;
+    char err[256];
+    assert_int_equal(ir_tu_encode(p.tu, NULL, &bytes, &size, err, sizeof err),
+                     0);
+    ir_tu *read = ir_tu_decode(bytes, size, NULL, "refs", err, sizeof err);
+    free(bytes);
+    assert_non_null(read);
+    for (int pass = 0; pass < 2; pass++) {
+        ir_tu *tu = pass ? read : p.tu;
+        assert_int_equal(func(tu, "use", true)->body_deferred, defer);
+        assert_false(func(tu, "helper", true)->address_taken);
+        assert_false(func(tu, "use", true)->address_taken);
+        assert_true(func(tu, "pointed", true)->address_taken);
+        assert_true(func(tu, "addressed", true)->address_taken);
+        assert_true(func(tu, "in_init", true)->address_taken);
+        assert_true(func(tu, "early", true)->address_taken);
+    }
+    ir_tu_free(read);
+    done(&p);
+}
+
+static void test_function_address_taken(void **state)
+{
+    (void)state;
+    check_function_refs(false);
+    check_function_refs(true);
 }
 
 static void test_call_locations(void **state)
@@ -1214,6 +1260,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_annotations_on_fields_and_globals),
+        cmocka_unit_test(test_function_address_taken),
         cmocka_unit_test(test_annotations_on_params_all_placements),
         cmocka_unit_test(test_annotations_on_functions),
         cmocka_unit_test(test_annotations_on_locals),

@@ -38,12 +38,18 @@ typedef struct sig_param {
     bool escapes;
 } sig_param;
 
-/* "cfg->batch" in an annotation, where cfg is parameter PARAM. */
+/* "cfg->batch" in an annotation, where cfg is parameter PARAM; or, in a
+   summary, what a static local holds at entry (PARAM is SIG_PATH_STATIC,
+   STATIC_KEY the variable's, as sig_write's): its callers in the unit
+   bind it to what they know the variable holds. */
 typedef struct sig_path {
     uint32_t param;
-    const char *suffix; /* "->batch" */
+    const char *suffix; /* "->batch"; for a static local "" or ".batch" */
     dim_sym sym;
+    const char *static_key;
 } sig_path;
+
+#define SIG_PATH_STATIC UINT32_MAX
 
 /* A summary's effect: on every path, the body leaves PARAM's member at
    SUFFIX holding VALUE ("l->B = B"), in the signature's symbols; or, when
@@ -65,7 +71,9 @@ typedef struct sig_effect {
 /* A summary's write (mod): on some path the body may change the memory
    at SUFFIX below what parameter PARAM points to ("->B", "->cfg.batch";
    "" the whole object and all it reaches), or the global GLOBAL (PARAM
-   -1; its key: the name, "name@file" for a static one). */
+   -1; its key: the name, "name@file" for a static one, and
+   "name@file:line:col" for a static local, which only callers in its own
+   unit can name). */
 typedef struct sig_write {
     int param;
     const char *global;
@@ -190,7 +198,10 @@ typedef struct analysis {
     strmap external; /* key -> signature read from summary files */
     uint64_t work;   /* steps done in this run (WORK_BUDGET_RUN) */
     FILE *verbose;   /* -v notes (budgets exceeded), or NULL */
-    arena *scratch;  /* one walk's memory, reset after each (engine/) */
+    /* The program's main was found and the functions that run only
+       after it has started are marked (engine/context.c). */
+    bool entry_marked;
+    arena *scratch; /* one walk's memory, reset after each (engine/) */
 } analysis;
 
 typedef struct analysis_options {
@@ -259,6 +270,13 @@ typedef struct func_group {
     bool shaped, needed, walked;
     struct func_group **callees; /* of its bodies, once it is needed */
     uint32_t n_callees, cap_callees;
+    /* Program entry (engine/context.c): the function runs only after
+       main has started; it runs only through one call, in a body that
+       does too (or main's), and what that call knows of its entry. */
+    bool after_main, through_one_call;
+    uint32_t n_call_sites;
+    struct func_group *sole_caller;
+    struct entry_context *entry;
 } func_group;
 
 /* Groups every function declaration of every TU by key (an->funcs_by_key),
@@ -349,7 +367,7 @@ typedef struct conflict {
 typedef struct binding {
     dim_sym sym;
     const dim_poly *value;
-    int arg; /* the argument that bound it */
+    int arg; /* the argument that bound it; -1: a static local (sig_path) */
     int dim; /* its dim, or -1 for an integer argument or a path */
 } binding;
 
@@ -378,9 +396,12 @@ typedef struct call_result {
 
 /* Binds the signature's symbols from the arguments and lists the
    arguments that cannot fit (SPEC 4).  Symbols left unbound become fresh
-   symbols of the caller in the views and RETURNS. */
+   symbols of the caller in the views and RETURNS.  STATIC_VALUES (NULL:
+   none) gives, per sig->paths entry, the caller's value of a static
+   local's path, or NULL. */
 call_result *call_instantiate(analysis *an, const signature *sig,
-                              const call_arg *args, uint32_t n_args);
+                              const call_arg *args, uint32_t n_args,
+                              const dim_poly *const *static_values);
 
 /* The binding of SYM at this call, or NULL. */
 const binding *call_binding(const call_result *r, dim_sym sym);

@@ -99,7 +99,7 @@ static void collect_pair(void *ud, uint32_t i, uint32_t j)
 }
 
 static void bind_arguments(inst *in, const signature *sig, const call_arg *args,
-                           uint32_t n)
+                           uint32_t n, const dim_poly *const *static_values)
 {
     for (uint32_t i = 0; i < n && i < sig->n_params; i++)
         if (sig->params[i].is_int && args[i].int_value)
@@ -109,6 +109,9 @@ static void bind_arguments(inst *in, const signature *sig, const call_arg *args,
         if (p->param < n && args[p->param].path_values &&
             args[p->param].path_values[k])
             bind(in, p->sym, args[p->param].path_values[k], (int)p->param, -1);
+        else if (p->param == SIG_PATH_STATIC && static_values &&
+                 static_values[k])
+            bind(in, p->sym, static_values[k], -1, -1);
     }
 }
 
@@ -278,7 +281,8 @@ static void instantiate_views(inst *in, const signature *sig, uint32_t n_args)
 }
 
 call_result *call_instantiate(analysis *an, const signature *sig,
-                              const call_arg *args, uint32_t n_args)
+                              const call_arg *args, uint32_t n_args,
+                              const dim_poly *const *static_values)
 {
     call_result *r = arena_alloc(an->arena, sizeof *r);
     uint32_t n = n_args ? n_args : 1;
@@ -289,7 +293,7 @@ call_result *call_instantiate(analysis *an, const signature *sig,
     inst in = {.an = an, .r = r};
     in.aligned = arena_array(an->arena, n, sizeof *in.aligned);
     r->aligned = in.aligned;
-    bind_arguments(&in, sig, args, n_args);
+    bind_arguments(&in, sig, args, n_args, static_values);
     align_arguments(&in, sig, args, n_args);
     bind_free_symbols(&in);
     instantiate_views(&in, sig, n_args);

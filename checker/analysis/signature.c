@@ -194,7 +194,7 @@ static const dim_poly *path_symbol(sig_builder *b, uint32_t param,
     const char *display = arena_printf(b->an->arena, "%s%s",
                                        b->decl->params[param]->name, suffix);
     paths[sig->n_paths] = (sig_path){param, arena_strdup(b->an->arena, suffix),
-                                     dim_sym_new(b->an->dims, display)};
+                                     dim_sym_new(b->an->dims, display), NULL};
     sig->paths = paths;
     return dim_symbol(b->an->dims, paths[sig->n_paths++].sym);
 }

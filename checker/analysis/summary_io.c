@@ -61,7 +61,8 @@ static const char *sig_symbol_name(const namer *nm, dim_sym sym)
        symbol says the same.  One through an anonymous member has no name
        either: as a free symbol it is unknown to callers, which is sound. */
     for (uint32_t k = 0; k < sig->n_paths; k++)
-        if (sig->paths[k].sym == sym && named_path(sig->paths[k].suffix))
+        if (sig->paths[k].sym == sym && sig->paths[k].param < sig->n_params &&
+            named_path(sig->paths[k].suffix))
             return arena_printf(nm->an->arena, "%s%s",
                                 sig->params[sig->paths[k].param].name,
                                 sig->paths[k].suffix);
@@ -500,7 +501,7 @@ static const dim_poly *path_sym(reader *rd, uint32_t param, const char *suffix)
     const char *display =
         arena_printf(rd->an->arena, "%s%s", sig->params[param].name, suffix);
     paths[sig->n_paths] = (sig_path){param, arena_strdup(rd->an->arena, suffix),
-                                     dim_sym_new(rd->an->dims, display)};
+                                     dim_sym_new(rd->an->dims, display), NULL};
     sig->paths = paths;
     return dim_symbol(rd->an->dims, paths[sig->n_paths++].sym);
 }

@@ -92,12 +92,54 @@ static void run_rules(walk *w, const ir_node *n, const call_result *r)
             sc_rules[i]->on_call(w->an, &chk);
 }
 
+/* The location at member path REST ("cfg.batch", "" for LOC itself)
+   below LOC, or 0. */
+static loc_id member_at(walk *w, loc_id loc, const char *rest)
+{
+    while (loc && *rest) {
+        size_t len = strcspn(rest, ".");
+        loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
+        rest += len + (rest[len] == '.');
+    }
+    return loc;
+}
+
+/* What the caller knows each static local of SIG's paths to hold: the
+   values that bind the summary's symbols for them (NULL: none).  Only a
+   constant binds one: a static local is a counter or a flag, which SPEC
+   2's "sizes are >= 1" says nothing of, so an unknown one must stay
+   unknown (left unbound, the callee's result is a fresh unknown). */
+static const dim_poly **static_values(walk *w, const signature *sig)
+{
+    const dim_poly **out = NULL;
+    for (uint32_t k = 0; k < sig->n_paths; k++) {
+        const sig_path *p = &sig->paths[k];
+        const ir_decl *d = p->param == SIG_PATH_STATIC
+                               ? static_local_named(w, p->static_key)
+                               : NULL;
+        loc_id loc =
+            d ? member_at(w, loc_var(w, d), p->suffix + (p->suffix[0] == '.'))
+              : 0;
+        const aval *v = loc && loc_get(w, loc)->type.cls == IR_TYPE_INT
+                            ? cell_read(w, loc)
+                            : NULL;
+        int64_t c;
+        if (!v || !v->num || !dim_is_const(v->num, &c))
+            continue;
+        if (!out)
+            out = arena_array(w->an->arena, sig->n_paths, sizeof *out);
+        out[k] = v->num;
+    }
+    return out;
+}
+
 static const call_result *check_call(walk *w, const ir_node *n,
                                      const signature *sig, const value *vals,
                                      uint32_t n_args)
 {
     call_arg *args = build_args(w, n, sig, vals, n_args);
-    const call_result *r = call_instantiate(w->an, sig, args, n_args);
+    const call_result *r =
+        call_instantiate(w->an, sig, args, n_args, static_values(w, sig));
     if (!w->silent)
         run_rules(w, n, r);
     collect_loss(w, sig, n);
@@ -147,11 +189,14 @@ static void write_path(walk *w, loc_id loc, const char *path,
         clobber_deep(w, loc, site);
 }
 
-/* The global KEY ("name", "name@file") of the caller's TU, or NULL. */
+/* The global KEY ("name", "name@file") of the caller's TU, or its static
+   local ("name@file:line:col"), or NULL. */
 static const ir_decl *global_named(walk *w, const char *key)
 {
     const ir_tu *tu = w->f->tu;
     const char *at = strchr(key, '@');
+    if (at && strchr(at, ':'))
+        return static_local_named(w, key);
     size_t len = at ? (size_t)(at - key) : strlen(key);
     for (uint32_t i = 0; tu && i < tu->n_globals; i++) {
         const ir_decl *g = tu->globals[i];
@@ -217,18 +262,6 @@ static const value_note *arg_note_of(const call_result *r, const dim_poly *v)
         if (r->sig->params[i].is_int && r->sig->params[i].int_sym == s)
             return r->args[i].int_note;
     return NULL;
-}
-
-/* The location at member path REST ("cfg.batch", "" for LOC itself)
-   below LOC, or 0. */
-static loc_id member_at(walk *w, loc_id loc, const char *rest)
-{
-    while (loc && *rest) {
-        size_t len = strcspn(rest, ".");
-        loc = loc_field_named(w, loc, arena_strndup(w->scratch, rest, len));
-        rest += len + (rest[len] == '.');
-    }
-    return loc;
 }
 
 /* The caller's location an effect sets: a member of the one object the
@@ -386,6 +419,32 @@ static void apply_system(walk *w, const ir_node *n, const value *vals,
     apply_library(w, n, LIB_WRITES, vals, n_args);
 }
 
+static bool has_body(walk *w, const ir_func *f)
+{
+    func_group *g = func_group_of(w->an, f);
+    return g && func_group_definition(g);
+}
+
+/* A body of the program whose summary is not known (recursion, past the
+   work budget) may run any function of the unit and change its static
+   locals, which code nobody can see cannot (location.immune): written
+   here, so that this body's summary names them too. */
+static void clobber_static_locals(walk *w, const ir_node *n)
+{
+    const ir_tu *tu = w->f->tu;
+    for (uint32_t i = 0; tu && i < tu->n_funcs; i++) {
+        const ir_func *f = tu->funcs[i];
+        for (uint32_t k = 0; f->body && k < f->n_locals; k++) {
+            const ir_decl *d = f->locals[k];
+            if (!d->is_static || d->type.cls != IR_TYPE_INT)
+                continue;
+            loc_id loc = loc_var(w, d);
+            if (loc_get(w, loc)->immune)
+                cell_write(w, loc, aval_unknown(w, n, loc, &d->type), true, n);
+        }
+    }
+}
+
 /* Code nobody can see: it may keep every pointer it is given and write
    everything others can reach. */
 static void apply_unknown(walk *w, const ir_node *n, const value *vals,
@@ -396,12 +455,8 @@ static void apply_unknown(walk *w, const ir_node *n, const value *vals,
             escape_argument(w, &vals[i]);
     w->wrote_anywhere = true;
     clobber_outside(w, n);
-}
-
-static bool has_body(walk *w, const ir_func *f)
-{
-    func_group *g = func_group_of(w->an, f);
-    return g && func_group_definition(g);
+    if (n->callee && has_body(w, n->callee))
+        clobber_static_locals(w, n);
 }
 
 static void apply_call(walk *w, const ir_node *n, const signature *sig,
@@ -492,7 +547,8 @@ static shape_origin *returned_origin(walk *w, const call_result *r,
     for (uint32_t k = 0; k < r->n_bindings && o->n_values < ORIGIN_MAX_VALUES;
          k++) {
         const binding *b = &r->bindings[k];
-        const value_note *v = b->dim < 0 ? r->args[b->arg].int_note : NULL;
+        const value_note *v =
+            b->dim < 0 && b->arg >= 0 ? r->args[b->arg].int_note : NULL;
         if (v && v->loc.file)
             o->values[o->n_values++] = *v;
     }
@@ -648,6 +704,57 @@ static const signature *usable(walk *w, const ir_node *n, const signature *sig,
     return g ? g->annotated : NULL;
 }
 
+/* ---- What the call knows of its callee's entry ------------------------- */
+
+/* The static locals of the unit's functions that are known integers
+   here, into E. */
+static void static_facts(walk *w, entry_context *e)
+{
+    const ir_tu *tu = w->f->tu;
+    uint32_t cap = 0;
+    for (uint32_t i = 0; tu && i < tu->n_funcs; i++) {
+        const ir_func *f = tu->funcs[i];
+        for (uint32_t k = 0; f->body && k < f->n_locals; k++) {
+            const ir_decl *d = f->locals[k];
+            int64_t v;
+            const aval *now = d->is_static && d->type.cls == IR_TYPE_INT
+                                  ? cell_read(w, loc_var(w, d))
+                                  : NULL;
+            if (!now || !now->num || !dim_is_const(now->num, &v))
+                continue;
+            e->facts = arena_grow(w->scratch, e->facts, e->n_facts, &cap,
+                                  sizeof *e->facts);
+            e->facts[e->n_facts++] = (entry_fact){d, "", v};
+        }
+    }
+}
+
+/* A call of a function that runs only through it (context.c): what
+   this walk knows at its entry, met with what earlier visits knew. */
+static void record_entry(walk *w, const ir_node *n, const value *vals,
+                         uint32_t n_args)
+{
+    func_group *g = func_group_of(w->an, n->callee);
+    if (!g || !g->through_one_call)
+        return;
+    uint32_t np = n->callee->n_params < n_args ? n->callee->n_params : n_args;
+    entry_context e = {.n_args = np, .call = n->loc};
+    e.args = arena_array(w->scratch, np + 1, sizeof *e.args);
+    e.arg_known = arena_array(w->scratch, np + 1, sizeof *e.arg_known);
+    for (uint32_t i = 0; i < np; i++) {
+        const ir_type *pt = param_type(n, i);
+        if (vals[i].type.cls != IR_TYPE_INT || !pt || pt->cls != IR_TYPE_INT)
+            continue;
+        const aval *c =
+            int_convert(w, vals[i].v, &vals[i].type, pt, n->kids[1 + i]);
+        e.arg_known[i] = c->num && dim_is_const(c->num, &e.args[i]);
+    }
+    static_facts(w, &e);
+    if (!g->entry)
+        g->entry = arena_alloc(w->an->arena, sizeof *g->entry);
+    entry_context_meet(w->an, g->entry, &e);
+}
+
 value call_eval(walk *w, const ir_node *n)
 {
     uint32_t n_args = n->n_kids ? n->n_kids - 1 : 0;
@@ -656,6 +763,8 @@ value call_eval(walk *w, const ir_node *n)
     value *vals = arena_array(w->scratch, n_args + 1, sizeof *vals);
     for (uint32_t i = 0; i < n_args; i++)
         vals[i] = expr_eval(w, n->kids[1 + i]);
+    if (w->capture && n->callee && !w->silent && !w->st.dead)
+        record_entry(w, n, vals, n_args);
     const signature *sig = usable(
         w, n, n->callee ? signature_of(w->an, n->callee) : NULL, vals, n_args);
     const call_result *r = NULL;

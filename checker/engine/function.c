@@ -32,8 +32,14 @@ static void enter_params(walk *w)
         const ir_decl *p = f->params[i];
         loc_id loc = loc_var(w, p);
         if (p->type.cls == IR_TYPE_INT) {
-            const dim_poly *sym = summary_param_symbol(w, i);
-            cell_replace(w, loc, aval_int(w, sym, NULL));
+            /* Walked from main: the one call's constant, noted there. */
+            const entry_context *e = w->entry;
+            bool known = e && i < e->n_args && e->arg_known[i];
+            const dim_poly *sym = known ? dim_const(w->an->dims, e->args[i])
+                                        : summary_param_symbol(w, i);
+            const value_note *note =
+                known ? names_set_note(w, p->name, sym, e->call) : NULL;
+            cell_replace(w, loc, aval_int(w, sym, note));
         } else if (p->type.cls == IR_TYPE_POINTER) {
             enter_pointer(w, i, loc);
         }
@@ -51,13 +57,20 @@ static void enter_params(walk *w)
     }
 }
 
-signature *engine_walk_function(analysis *an, const ir_func *f,
-                                const signature *annotated)
+/* One walk; ENTRY (NULL: none) is what every run knows at its entry. */
+static signature *walk_body(analysis *an, const ir_func *f,
+                            const signature *annotated,
+                            const entry_context *entry)
 {
     if (!f->body)
         return NULL;
     static const walk_ops ops = {.call = call_eval, .refine = stmt_refine};
-    walk w = {.ops = &ops, .an = an, .f = f, .sig = annotated};
+    walk w = {.ops = &ops,
+              .an = an,
+              .f = f,
+              .sig = annotated,
+              .entry = entry,
+              .capture = entry != NULL};
     if (!an->scratch)
         an->scratch = arena_new();
     w.scratch = an->scratch;
@@ -77,4 +90,16 @@ signature *engine_walk_function(analysis *an, const ir_func *f,
                 f->loc.file ? f->loc.file : "?", f->loc.line, f->name);
     arena_reset(w.scratch);
     return sig;
+}
+
+signature *engine_walk_function(analysis *an, const ir_func *f,
+                                const signature *annotated)
+{
+    return walk_body(an, f, annotated, NULL);
+}
+
+void engine_walk_entered(analysis *an, const ir_func *f,
+                         const signature *annotated, const entry_context *entry)
+{
+    walk_body(an, f, annotated, entry);
 }

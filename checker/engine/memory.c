@@ -116,6 +116,9 @@ static const char *type_class(walk *w, const ir_type *t, const ir_record *r)
    "S:" class of its type. */
 static uint32_t alias_class(walk *w, const location *l)
 {
+    if (l->sealed) /* no pointer reaches it: a class of its own */
+        return class_id(w,
+                        arena_printf(w->scratch, "V:%p", (const void *)l->var));
     const location *p = l->parent ? &w->locs->items[l->parent] : NULL;
     if (l->field_decl && p && p->record && l->field[0] != '[')
         return class_id(
@@ -131,6 +134,8 @@ static uint32_t alias_class(walk *w, const location *l)
    type through unknown memory may change. */
 static uint32_t type_wide_class(walk *w, const location *l)
 {
+    if (l->sealed)
+        return alias_class(w, l);
     return class_id(w, arena_printf(w->scratch, "C:%s",
                                     type_class(w, &l->type, l->record)));
 }
@@ -252,11 +257,20 @@ loc_id loc_var(walk *w, const ir_decl *d)
     bool outside = d->kind == IR_DECL_GLOBAL ||
                    (d->kind == IR_DECL_LOCAL && d->is_static) ||
                    (d->owner && d->owner != w->f);
+    /* A static local is named only in its own body, which is converted
+       whenever it can run: "&k" there is seen (a file-scope static may
+       be named in a header's code that is not). */
+    bool sealed = d->kind == IR_DECL_LOCAL && d->is_static &&
+                  !d->address_taken && d->type.cls == IR_TYPE_INT;
+    const func_group *owner =
+        sealed && d->owner ? func_group_of(w->an, d->owner) : NULL;
     location proto = {.kind = OBJ_VAR,
                       .var = d,
                       .type = d->type,
                       .external = outside,
                       .entry_valued = outside || d->kind == IR_DECL_PARAM,
+                      .sealed = sealed,
+                      .immune = owner && owner->after_main,
                       .display = d->name[0] ? d->name : "?"};
     return table_add(w, &k, &proto);
 }
@@ -490,10 +504,36 @@ int loc_param_path(walk *w, loc_id loc, const char **suffix)
     return (int)root->index;
 }
 
+/* "k@file:line:col": a static local's key (no two share a position). */
+static const char *static_local_key(walk *w, const ir_decl *d)
+{
+    return arena_printf(w->scratch, "%s@%s:%u:%u", d->name,
+                        d->loc.file ? d->loc.file : "", d->loc.line,
+                        d->loc.col);
+}
+
+const ir_decl *static_local_named(walk *w, const char *key)
+{
+    const ir_tu *tu = w->f->tu;
+    for (uint32_t i = 0; tu && i < tu->n_funcs; i++) {
+        const ir_func *f = tu->funcs[i];
+        for (uint32_t k = 0; f->body && k < f->n_locals; k++) {
+            const ir_decl *d = f->locals[k];
+            if (d->is_static && strcmp(static_local_key(w, d), key) == 0)
+                return d;
+        }
+    }
+    return NULL;
+}
+
 const char *loc_global_path(walk *w, loc_id loc, const char **suffix)
 {
     const ir_decl *root = NULL;
     const char *s = root_path(w, loc, &root);
+    if (s && root && root->kind == IR_DECL_LOCAL && root->is_static) {
+        *suffix = s;
+        return static_local_key(w, root);
+    }
     if (!s || !root || root->kind != IR_DECL_GLOBAL)
         return NULL;
     *suffix = s;
@@ -540,14 +580,30 @@ static const void *clobber_of(walk *w, const state *st, loc_id loc)
         return NULL;
     /* Code nobody can see reached what others can reach, not what the
        caller kept to itself (the summary says it relied on that). */
-    bool unseen = !l->from_caller || escaped;
-    if (!unseen && pmap_get(st->marks, MARK_ALL))
+    bool unseen = (!l->from_caller || escaped) && !l->immune;
+    if (!unseen && !l->immune && pmap_get(st->marks, MARK_ALL))
         walk_relies_on(w, loc); /* its value survived by that alone */
     if ((unseen && (site = pmap_get(st->marks, MARK_ALL))) ||
         (site = pmap_get(st->marks, mark_key(l->akey, MARK_CLASS))) ||
         (site = pmap_get(st->marks, mark_key(l->wide, MARK_CLASS))))
         return site;
     return NULL;
+}
+
+/* The static local LOC is (or a member of, "" or ".cfg.batch"): its key.
+   Callers in the unit hold the same variable, so the summary can name
+   its entry value for them to bind. */
+static const char *static_entry_path(walk *w, loc_id loc, const char **suffix,
+                                     const ir_decl **var)
+{
+    const ir_decl *root = NULL;
+    const char *s = root_path(w, loc, &root);
+    if (!s || !root || root->kind != IR_DECL_LOCAL || !root->is_static ||
+        strpbrk(s, "[*") || strstr(s, "->") || loc_get(w, loc)->weak)
+        return NULL;
+    *suffix = s;
+    *var = root;
+    return static_local_key(w, root);
 }
 
 /* The entry value of LOC: the symbol its caller's value is, or what a
@@ -577,6 +633,14 @@ static const aval *entry_value(walk *w, loc_id loc)
         if (sym)
             return aval_int(w, sym, NULL);
     }
+    const ir_decl *var;
+    const char *key = static_entry_path(w, loc, &suffix, &var);
+    int64_t known;
+    if (key && entry_context_static(w->entry, var, suffix, &known))
+        return aval_int(w, dim_const(w->an->dims, known), NULL);
+    if (key && w->summary)
+        return aval_int(w, summary_static_symbol(w, key, suffix, l->display),
+                        NULL);
     return aval_int(w, site_symbol(w, w->f, loc, 'e', l->display), NULL);
 }
 
@@ -655,6 +719,8 @@ static void clobber_present(void *ud, uint32_t key, const void *value)
         walk_relies_on(w, key); /* the caller's own: see clobber_of */
         return;
     }
+    if (cc->all && l->immune)
+        return; /* the program's own: clobber_static_locals */
     if (cc->all || l->akey == cc->class_a || l->akey == cc->class_b ||
         l->wide == cc->class_a || l->wide == cc->class_b)
         w->st.cells = pmap_set(w->scratch, w->st.cells, key,

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "summary_io.h"
+#include "walk.h"
 
 static int read_summaries(analysis *an, const analysis_options *o)
 {
@@ -293,6 +293,7 @@ static bool walk_program(analysis *an, const analysis_options *o,
                 !o->walk_on_demand);
     if (needs_deferred(an, o, &gr))
         return false;
+    engine_mark_entry(an);
     for (uint32_t k = 0; k < gr.n_order; k++)
         if (gr.order[k]->needed) {
             walk_group(an, o, gr.order[k], all);
@@ -300,6 +301,11 @@ static bool walk_program(analysis *an, const analysis_options *o,
             if (o->counts)
                 o->counts->walked++;
         }
+    const ir_tu *entry = engine_entry_unit(an);
+    if (entry) {
+        an->diags = findings_of(an, o, entry, all);
+        engine_walk_from_entry(an);
+    }
     if (o->counts)
         o->counts->bodies += gr.n_order;
     return true;

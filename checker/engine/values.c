@@ -157,7 +157,28 @@ const dim_poly *summary_path_symbol(walk *w, uint32_t param, const char *suffix,
     if (sig->n_paths)
         memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
     paths[sig->n_paths] = (sig_path){param, arena_strdup(w->an->arena, suffix),
-                                     dim_sym_new(w->an->dims, display)};
+                                     dim_sym_new(w->an->dims, display), NULL};
+    sig->paths = paths;
+    return dim_symbol(w->an->dims, paths[sig->n_paths++].sym);
+}
+
+/* The summary's symbol for path SUFFIX of the static local KEY. */
+const dim_poly *summary_static_symbol(walk *w, const char *key,
+                                      const char *suffix, const char *display)
+{
+    signature *sig = w->summary;
+    for (uint32_t k = 0; k < sig->n_paths; k++)
+        if (sig->paths[k].param == SIG_PATH_STATIC &&
+            strcmp(sig->paths[k].static_key, key) == 0 &&
+            strcmp(sig->paths[k].suffix, suffix) == 0)
+            return dim_symbol(w->an->dims, sig->paths[k].sym);
+    sig_path *paths =
+        arena_array(w->an->arena, sig->n_paths + 1, sizeof *paths);
+    if (sig->n_paths)
+        memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
+    paths[sig->n_paths] = (sig_path){
+        SIG_PATH_STATIC, arena_strdup(w->an->arena, suffix),
+        dim_sym_new(w->an->dims, display), arena_strdup(w->an->arena, key)};
     sig->paths = paths;
     return dim_symbol(w->an->dims, paths[sig->n_paths++].sym);
 }

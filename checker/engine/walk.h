@@ -4,6 +4,8 @@
  * calling only those below it:
  *
  *   program.c   the whole program: which bodies, callees first (engine.h)
+ *   context.c   walks again from main's entry the bodies that run only
+ *               through one call, with what that call knows
  *   demand.c    which bodies a run needs walked
  *   function.c  one walk of one body: entry, exit, the summary it gives
  *   stmt.c      statements: branches, loops to a fixpoint, switch, jumps,
@@ -18,6 +20,7 @@
  *               aliasing, escapes, clobbers, joins; what was written
  *   values.c    abstract values, integers as C stores them (types,
  *               wrap-around, bounds), and the symbols unknowns are named by
+ *   entry.c     what a call site knows of its callee's entry (data only)
  *
  * Expressions hold calls and conditions, which hold expressions again:
  * expr.c reaches those two above it through walk.ops (function.c fills
@@ -43,6 +46,37 @@
 #include "pmap.h"
 
 typedef uint32_t loc_id; /* 0: no location */
+
+/* ---- What a function's one call site knows (entry.c) -------------------- */
+
+/* A static local's member path ("" or ".batch") that is a known integer
+   when a function is entered. */
+typedef struct entry_fact {
+    const ir_decl *var;
+    const char *suffix;
+    int64_t value;
+} entry_fact;
+
+/* What every run knows of a function's entry through its one call site
+   (or, for main, at the program's start): integer arguments that are
+   constants, and static locals' values (engine/context.c). */
+typedef struct entry_context {
+    bool seen;     /* the call was walked */
+    int64_t *args; /* per parameter, when ARG_KNOWN */
+    bool *arg_known;
+    uint32_t n_args;
+    entry_fact *facts;
+    uint32_t n_facts;
+    sc_loc call; /* the call (main's start: none) */
+} entry_context;
+
+/* Keeps in INTO only what it and NEXT agree on (the call site walked
+   again); the first one is copied (into AN's arena). */
+void entry_context_meet(analysis *an, entry_context *into,
+                        const entry_context *next);
+/* The value path SUFFIX of static local VAR holds in C, if known. */
+bool entry_context_static(const entry_context *c, const ir_decl *var,
+                          const char *suffix, int64_t *value);
 
 /* ---- Locations (memory.c) ----------------------------------------------- */
 
@@ -72,9 +106,14 @@ typedef struct location {
                           memory, which code nobody can see reaches only
                           if the caller let it (docs/memory-model.md) */
     bool weak;         /* stands for several runtime cells: updates are weak */
-    uint32_t akey;     /* alias class (memory.c): who else may be it */
-    uint32_t wide;     /* the class of every cell of its type */
-    uint32_t depth;    /* pointer hops from a variable */
+    /* A static local integer whose address is never taken: only its
+       function's body writes it (no pointer reaches it; its alias classes
+       are its own).  IMMUNE: that function runs only after main has
+       started, so code nobody can see cannot run it either. */
+    bool sealed, immune;
+    uint32_t akey;       /* alias class (memory.c): who else may be it */
+    uint32_t wide;       /* the class of every cell of its type */
+    uint32_t depth;      /* pointer hops from a variable */
     const char *display; /* "cfg.batch", "l->B", "*p" */
     bool named;          /* OBJ_ALLOC: by the variable that holds it */
     bool written;        /* the walk wrote it (walk.written) */
@@ -196,6 +235,12 @@ struct walk {
        the nodes from NAME_TOP down through casts are its sites. */
     const ir_node *name_top;
     const char *name_hint;
+    /* A walk from the program's entry (context.c): what every run knows
+       at this body's entry (NULL: nothing but its summary's symbols), and
+       whether its calls of functions that run only through them record
+       what they know of their callee's entry. */
+    const entry_context *entry;
+    bool capture;
     diag_list quiet; /* findings of silent walks, dropped */
     diag_list *loud;
 };
@@ -267,8 +312,11 @@ void loc_learn_type(walk *w, loc_id loc, const ir_type *pointee);
 void loc_name(walk *w, loc_id obj, const char *pointer);
 /* The parameter LOC hangs from and its path ("->B", ".cfg.batch"), or -1. */
 int loc_param_path(walk *w, loc_id loc, const char **suffix);
-/* The global LOC hangs from (its key, as sig_write says) and the path. */
+/* The global or static local LOC hangs from (its key, as sig_write
+   says) and the path. */
 const char *loc_global_path(walk *w, loc_id loc, const char **suffix);
+/* The static local of a function of this unit that KEY names, or NULL. */
+const ir_decl *static_local_named(walk *w, const char *key);
 
 const aval *cell_read(walk *w, loc_id loc);
 /* The integer at PATH ("->batch", ".cfg.n") below LOC, or NULL when a
@@ -304,6 +352,30 @@ bool state_equal(walk *w, const state *a, const state *b);
 /* A state that knows nothing (the target of a goto). */
 state state_top(walk *w, const ir_node *site);
 
+/* ---- context.c ---------------------------------------------------------- */
+
+/* The unit of the program's main, or NULL (none, or two). */
+const ir_tu *engine_entry_unit(analysis *an);
+/* Before any walk: which functions run only after main has started
+   (func_group.after_main: their static locals are the program's own,
+   which code nobody can see cannot change) and which only through one
+   call (through_one_call). */
+void engine_mark_entry(analysis *an);
+/* After every body's walk: main, then each body that runs only through
+   one call, walked again with what every run knows at their entry; new
+   findings go to AN->diags (main's unit's list). */
+void engine_walk_from_entry(analysis *an);
+
+/* ---- function.c --------------------------------------------------------- */
+
+/* F's body walked again with ENTRY, what every run knows at its entry:
+   findings go to AN->diags; its calls of functions that run only through
+   them record their callee's entry (func_group.entry); the summary is
+   not kept (callers have the one from the walk without it). */
+void engine_walk_entered(analysis *an, const ir_func *f,
+                         const signature *annotated,
+                         const entry_context *entry);
+
 /* ---- values.c ----------------------------------------------------------- */
 
 extern const aval aval_nothing; /* no information */
@@ -320,6 +392,9 @@ const dim_poly *site_symbol(walk *w, const void *site, loc_id loc, int tag,
 const dim_poly *summary_path_symbol(walk *w, uint32_t param, const char *suffix,
                                     const char *display);
 const dim_poly *summary_param_symbol(walk *w, uint32_t param);
+/* The same for path SUFFIX ("", ".batch") of the static local KEY. */
+const dim_poly *summary_static_symbol(walk *w, const char *key,
+                                      const char *suffix, const char *display);
 /* A value nothing is known of, made at SITE for LOC. */
 const aval *aval_unknown(walk *w, const void *site, loc_id loc,
                          const ir_type *t);

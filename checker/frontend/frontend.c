@@ -72,6 +72,18 @@ static bool reads_annotation(CXCursor c, enum CXCursorKind k)
 }
 
 static enum CXChildVisitResult scan_body_child(CXCursor c, CXCursor parent,
+                                               CXClientData data);
+
+/* The arguments of call C by name: its callee is not a use of the
+   function's address. */
+static void scan_arguments(body_scan *b, CXCursor c)
+{
+    int n = clang_Cursor_getNumArguments(c);
+    for (int i = 0; i < n && !b->convert; i++)
+        scan_body_child(clang_Cursor_getArgument(c, (unsigned)i), c, b);
+}
+
+static enum CXChildVisitResult scan_body_child(CXCursor c, CXCursor parent,
                                                CXClientData data)
 {
     (void)parent;
@@ -81,13 +93,20 @@ static enum CXChildVisitResult scan_body_child(CXCursor c, CXCursor parent,
         b->convert = true;
         return CXChildVisit_Break;
     }
-    if (k == CXCursor_CallExpr) {
-        ir_func *callee = fe_callee(b->st, c);
-        if (callee)
-            fe_vec_push(&b->calls, callee);
+    ir_func *callee = k == CXCursor_CallExpr ? fe_callee(b->st, c) : NULL;
+    if (callee)
+        fe_vec_push(&b->calls, callee);
+    if (k == CXCursor_DeclRefExpr) {
+        CXCursor ref = clang_getCursorReferenced(c);
+        if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+            fe_func(b->st, ref)->address_taken = true;
     }
     b->depth++;
-    clang_visitChildren(c, scan_body_child, b);
+    if (callee && clang_getCursorKind(clang_getCursorReferenced(c)) ==
+                      CXCursor_FunctionDecl)
+        scan_arguments(b, c);
+    else
+        clang_visitChildren(c, scan_body_child, b);
     b->depth--;
     return b->convert ? CXChildVisit_Break : CXChildVisit_Continue;
 }
@@ -142,6 +161,25 @@ static bool in_main_file(fe_state *st, CXCursor c)
     return file && file == st->main_file;
 }
 
+/* C's offset in its expansion file. */
+static unsigned offset_of(CXCursor c)
+{
+    unsigned offset = 0;
+    clang_getExpansionLocation(clang_getCursorLocation(c), NULL, NULL, NULL,
+                               &offset);
+    return offset;
+}
+
+/* A static function first declared before the main file's last #include
+   may be named by the header's code, which is not converted. */
+static void mark_named_by_headers(fe_state *st, ir_func *f, CXCursor fn)
+{
+    CXCursor first = clang_getCanonicalCursor(fn);
+    if (f->is_static &&
+        (!in_main_file(st, first) || offset_of(first) < st->last_include))
+        f->address_taken = true;
+}
+
 /* A top-level function declaration: kept when annotated, or when it is a
    definition in the main file (then with its body). */
 static void top_function(fe_state *st, CXCursor fn)
@@ -192,6 +230,10 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent,
     switch (clang_getCursorKind(c)) {
     case CXCursor_MacroDefinition:
         macro_definition(st, c);
+        break;
+    case CXCursor_InclusionDirective:
+        if (in_main_file(st, c))
+            st->last_include = offset_of(c);
         break;
     case CXCursor_FunctionDecl:
         top_function(st, c);
@@ -597,7 +639,9 @@ static void finish_tu(fe_state *st)
         qsort(st->func_list.v, st->func_list.n, sizeof *st->func_list.v,
               compare_func_entries);
     for (size_t i = 0; i < st->func_list.n; i++) {
-        ir_func *f = ((func_entry *)st->func_list.v[i])->func;
+        func_entry *e = st->func_list.v[i];
+        ir_func *f = e->func;
+        mark_named_by_headers(st, f, e->cursor);
         f->tu = tu;
         st->func_list.v[i] = f;
     }

@@ -1152,7 +1152,10 @@ HANDLER decl_ref(fe_state *st, CXCursor c, expr_out *out)
     CXCursor ref = clang_getCursorReferenced(c);
     enum CXCursorKind k = clang_getCursorKind(ref);
     if (k == CXCursor_FunctionDecl) {
-        ir_node *n = new_node(st, IR_VAR); /* the call handles it */
+        /* A call by name never comes here (direct_call): this is "&f",
+           "fp = f" or a call through something that is not a name. */
+        fe_func(st, ref)->address_taken = true;
+        ir_node *n = new_node(st, IR_VAR);
         finish_expr(st, n, out);
         return n;
     }

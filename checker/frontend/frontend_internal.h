@@ -156,6 +156,7 @@ typedef struct fe_state {
     size_t macro_tokens; /* lexed to find operators from macros */
 
     uint32_t top_index;     /* ordinal of the current top-level cursor */
+    unsigned last_include;  /* offset of the main file's last #include */
     ir_func *cur_func;      /* definition whose body is being converted */
     fe_vec locals;          /* its locals so far */
     unsigned depth;         /* statement/expression nesting */

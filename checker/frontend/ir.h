@@ -77,7 +77,7 @@ typedef struct ir_type {
     /* The element type of the array, or the pointee of a pointer, peeled
        through all array and pointer levels ("float **" -> float). */
     ir_type_class elem_cls;
-    uint32_t pointer_depth;  /* "float **" -> 2; arrays do not count */
+    uint32_t pointer_depth; /* "float **" -> 2; arrays do not count */
     /* IR_TYPE_INT: the C type's width in bits (char 8, short 16, int 32,
        long and size_t 64 on LP64) and signedness, so that values follow
        C's conversions; _Bool is 1 bit, unsigned.  An enum type is its
@@ -192,7 +192,7 @@ enum {
     IR_JUMP_LABEL,
     IR_JUMP_BREAK,
     IR_JUMP_CONTINUE,
-    IR_JUMP_CASE,    /* case X: (and default:) inside a switch body */
+    IR_JUMP_CASE, /* case X: (and default:) inside a switch body */
 };
 
 /* Operators beyond single characters ('+', '-', '*', '/', '%', '<', '>',
@@ -221,9 +221,9 @@ struct ir_node {
                    from a macro expansion are here like any other, at the
                    macro's use (expansion locations). */
     int op;
-    bool arrow;       /* IR_MEMBER */
-    int64_t value;    /* IR_INT */
-    ir_decl *decl;    /* IR_VAR, IR_MEMBER (the field), IR_DECLSTMT */
+    bool arrow;    /* IR_MEMBER */
+    int64_t value; /* IR_INT */
+    ir_decl *decl; /* IR_VAR, IR_MEMBER (the field), IR_DECLSTMT */
     /* IR_INT written as one object-like macro name ("BATCH"): the
        definition expanded there (in tu->macros), for notes; else NULL. */
     const ir_macro *macro;
@@ -248,6 +248,12 @@ struct ir_func {
     bool is_definition; /* has a body (only bodies in the main file are
                            kept; a definition elsewhere has body NULL) */
     bool is_static;
+    /* Named other than as the callee of a call by name (its address is
+       taken: "&f", "fp = f", an initialiser), or, for a static function,
+       maybe named by code the front end does not convert (a header
+       included after its first declaration).  Without it, the calls seen
+       are the only way the function runs (engine/context.c). */
+    bool address_taken;
     bool is_variadic;
     bool has_prototype; /* false for old-style "int f();" */
     /* Declared in a system header (-isystem, /usr/include): library code,
@@ -258,7 +264,7 @@ struct ir_func {
     uint32_t n_params;
     ir_annotation *annotations; /* RETURNS_SHAPE, SHAPE_LOSS */
     uint32_t n_annotations;
-    ir_node *body;    /* IR_BLOCK, or NULL */
+    ir_node *body; /* IR_BLOCK, or NULL */
     /* A body left unconverted (fe_command.defer_bodies): it reads no
        annotated declaration, and CALLS are the functions it calls by
        name, in order.  A run that needs it parses the unit again in full

@@ -23,7 +23,7 @@
 #include "ir.h"
 
 /* The format this checker writes and reads (docs/facts.md). */
-#define IR_FACTS_VERSION 2
+#define IR_FACTS_VERSION 3
 
 /* The bytes a facts file starts with. */
 #define IR_FACTS_MAGIC "SCFACTS\x1a"

@@ -64,6 +64,7 @@ enum {
     FUNC_PROTOTYPE = 8,
     FUNC_SYSTEM = 16,
     FUNC_BODY_DEFERRED = 32, /* its calls follow its locals */
+    FUNC_ADDRESS_TAKEN = 64,
 };
 
 /* Limits the front end keeps (frontend_expr.c, docs/limits.md): what a

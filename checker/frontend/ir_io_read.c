@@ -384,7 +384,7 @@ static void read_func(reader *r, ir_func *f)
     f->name = get_str(r, true, SIZE_MAX, "a function's name");
     f->key = get_str(r, true, SIZE_MAX, "a function's key");
     f->loc = get_loc(r);
-    unsigned flags = get_max(r, 63, "a function's flags");
+    unsigned flags = get_max(r, 127, "a function's flags");
     f->is_definition = flags & FUNC_DEFINITION;
     f->is_static = flags & FUNC_STATIC;
     f->is_variadic = flags & FUNC_VARIADIC;
@@ -397,6 +397,7 @@ static void read_func(reader *r, ir_func *f)
     f->locals = read_decl_refs(r, &f->n_locals, "a function's locals");
     f->tu = r->tu;
     f->body_deferred = flags & FUNC_BODY_DEFERRED;
+    f->address_taken = flags & FUNC_ADDRESS_TAKEN;
     if (f->body_deferred && f->body)
         bad(r, "function '%s' has a body and a deferred one", f->name);
     if (f->body_deferred)

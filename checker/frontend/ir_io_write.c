@@ -500,7 +500,8 @@ static void put_func(writer *w, out *o, const ir_func *f)
                      (f->is_variadic ? FUNC_VARIADIC : 0) |
                      (f->has_prototype ? FUNC_PROTOTYPE : 0) |
                      (f->in_system_header ? FUNC_SYSTEM : 0) |
-                     (f->body_deferred ? FUNC_BODY_DEFERRED : 0);
+                     (f->body_deferred ? FUNC_BODY_DEFERRED : 0) |
+                     (f->address_taken ? FUNC_ADDRESS_TAKEN : 0);
     put_str(w, o, f->name);
     put_str(w, o, f->key);
     put_loc(w, o, f->loc);

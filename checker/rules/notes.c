@@ -55,8 +55,9 @@ static const char *origin_text(analysis *an, const shape_origin *o)
                             o->name, o->written, o->callee,
                             values_suffix(an, o));
     case ORIGIN_ALLOCATED:
-        return arena_printf(an->arena, "'%s' holds %s elements, allocated by "
-                                       "'%s'%s",
+        return arena_printf(an->arena,
+                            "'%s' holds %s elements, allocated by "
+                            "'%s'%s",
                             o->name, o->written, o->callee,
                             values_suffix(an, o));
     case ORIGIN_CALLEE_RETURN:
@@ -133,14 +134,14 @@ void note_argument(analysis *an, diag *d, const call_result *r, uint32_t i)
 {
     const call_arg *a = &r->args[i];
     if (a->extent.shape || a->observed.shape) {
-        note_origin(an, d, a->extent.shape ? a->extent.origin
-                                           : a->observed.origin);
+        note_origin(an, d,
+                    a->extent.shape ? a->extent.origin : a->observed.origin);
         return;
     }
     note_param(an, d, r->sig, i);
     for (uint32_t k = 0; k < r->n_bindings; k++) {
         const binding *b = &r->bindings[k];
-        if (b->arg == (int)i)
+        if (b->arg == (int)i || b->arg < 0) /* < 0: a static local's */
             continue;
         const call_arg *by = &r->args[b->arg];
         if (b->dim < 0)
@@ -160,7 +161,7 @@ static void note_symbol(void *ud, dim_sym s)
 {
     sym_seen *ss = ud;
     const binding *b = call_binding(ss->r, s);
-    if (b && b->dim < 0)
+    if (b && b->dim < 0 && b->arg >= 0)
         note_value(ss->an, ss->d, ss->r->args[b->arg].int_note);
 }
 

@@ -34,7 +34,7 @@ static bool clamped(analysis *an, const call_result *r, uint32_t li,
     if (!shape_first_dim(r->sig->params[li].shape, &p) || !dim_is_symbol(p, &s))
         return false;
     const binding *b = call_binding(r, s);
-    if (!b || b->dim >= 0)
+    if (!b || b->dim >= 0 || b->arg < 0)
         return false;
     const call_arg *a = &r->args[b->arg];
     bool within1 = false, within2 = false;
@@ -56,8 +56,8 @@ static void check(analysis *an, call_check *chk)
     const shape *xl = r->args[li].extent.shape, *xb = r->args[bi].extent.shape;
     const dim_poly *vl, *vb, *el, *eb;
     if (any_batch_conflict(r, li) || any_batch_conflict(r, bi) || !xl || !xb ||
-        !r->aligned[li] || !r->aligned[bi] ||
-        !r->views[li] || !r->views[bi] || !shape_first_dim(r->views[li], &vl) ||
+        !r->aligned[li] || !r->aligned[bi] || !r->views[li] || !r->views[bi] ||
+        !shape_first_dim(r->views[li], &vl) ||
         !shape_first_dim(r->views[bi], &vb) || !shape_first_dim(xl, &el) ||
         !shape_first_dim(xb, &eb))
         return;
