@@ -201,6 +201,10 @@ typedef struct analysis {
     /* The program's main was found and the functions that run only
        after it has started are marked (engine/context.c). */
     bool entry_marked;
+    /* Per symbol: a fresh one a call made for an unbound free symbol of
+       its callee (an exact size, analysis/call.c), or 0. */
+    uint8_t *exact_syms;
+    uint32_t cap_exact_syms;
     arena *scratch; /* one walk's memory, reset after each (engine/) */
 } analysis;
 
@@ -402,6 +406,11 @@ typedef struct call_result {
 call_result *call_instantiate(analysis *an, const signature *sig,
                               const call_arg *args, uint32_t n_args,
                               const dim_poly *const *static_values);
+
+/* Whether SYM stands, in a caller, for an unbound free symbol of a
+   callee: a size only buffers carry, which a summary passes on as a free
+   symbol of its own (exact, not a count). */
+bool call_symbol_exact(const analysis *an, dim_sym sym);
 
 /* The binding of SYM at this call, or NULL. */
 const binding *call_binding(const call_result *r, dim_sym sym);

@@ -155,6 +155,25 @@ static void bind_free_symbols(inst *in)
     }
 }
 
+bool call_symbol_exact(const analysis *an, dim_sym sym)
+{
+    return sym < an->cap_exact_syms && an->exact_syms[sym];
+}
+
+static void mark_exact(analysis *an, dim_sym sym)
+{
+    if (sym >= an->cap_exact_syms) {
+        uint32_t cap = an->cap_exact_syms ? an->cap_exact_syms : 64;
+        while (cap <= sym)
+            cap *= 2;
+        uint8_t *bits = arena_array(an->arena, cap, 1);
+        if (an->cap_exact_syms)
+            memcpy(bits, an->exact_syms, an->cap_exact_syms);
+        an->exact_syms = bits, an->cap_exact_syms = cap;
+    }
+    an->exact_syms[sym] = 1;
+}
+
 /* Bound symbols take their values; unbound ones a fresh caller symbol,
    the same one everywhere in this call. */
 static const dim_poly *instantiate_sym(void *ud, dim_sym sym)
@@ -178,9 +197,11 @@ static const dim_poly *instantiate_sym(void *ud, dim_sym sym)
         in->fresh_from = from, in->fresh_to = to;
     }
     dim_ctx *ctx = in->an->dims;
+    dim_sym fresh = dim_sym_new(ctx, dim_sym_name(ctx, sym));
+    if (is_free_symbol(in->r->sig, sym))
+        mark_exact(in->an, fresh);
     in->fresh_from[in->n_fresh] = sym;
-    in->fresh_to[in->n_fresh] =
-        dim_symbol(ctx, dim_sym_new(ctx, dim_sym_name(ctx, sym)));
+    in->fresh_to[in->n_fresh] = dim_symbol(ctx, fresh);
     return in->fresh_to[in->n_fresh++];
 }
 

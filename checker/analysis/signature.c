@@ -547,6 +547,27 @@ static void merge_paths(analysis *an, signature *m, const signature *a,
         }
 }
 
+/* The derived shapes' free symbols (a callee's exact sizes) join the
+   annotations'. */
+static void merge_free_syms(analysis *an, signature *m, const signature *d)
+{
+    if (!d->n_free)
+        return;
+    dim_sym *syms =
+        arena_array(an->arena, m->n_free + d->n_free + 1, sizeof *syms);
+    if (m->n_free)
+        memcpy(syms, m->free_syms, m->n_free * sizeof *syms);
+    uint32_t n = m->n_free;
+    for (uint32_t i = 0; i < d->n_free; i++) {
+        bool seen = false;
+        for (uint32_t j = 0; j < n && !seen; j++)
+            seen = syms[j] == d->free_syms[i];
+        if (!seen)
+            syms[n++] = d->free_syms[i];
+    }
+    m->free_syms = syms, m->n_free = n;
+}
+
 /* What the annotations say, completed by what the body (or a summary file)
    says where the annotations are silent (written annotations always win). */
 const signature *signature_merge(analysis *an, const signature *annotated,
@@ -591,6 +612,7 @@ const signature *signature_merge(analysis *an, const signature *annotated,
         m->loss_via = derived->loss_via;
     }
     merge_paths(an, m, annotated, derived);
+    merge_free_syms(an, m, derived);
     m->effects =
         arena_array(an->arena, derived->n_effects + 1, sizeof *m->effects);
     m->n_effects = derived->n_effects;

@@ -16,7 +16,9 @@
  *
  * Symbols are renamed on the way out so that every name in a shape means
  * one thing: an integer parameter's name, a parameter path ("cfg->batch"),
- * or a free symbol ("_1", "_2", ...: bound afresh at each call).
+ * a free symbol of the summary ("_f1", ...: an exact size, bound from
+ * the buffers at each call), or any other unknown ("_1", "_2", ...: bound
+ * afresh at each call).
  */
 #include "summary_io.h"
 
@@ -84,9 +86,14 @@ static const dim_poly *rename_symbol(void *ud, dim_sym sym)
         if (nm->from[i] == sym)
             return nm->to[i];
     const char *name = sig_symbol_name(nm, sym);
+    /* A free symbol of the signature is exact ("_f1"); any other unknown
+       is bound afresh at each call ("_1"). */
+    bool exact = false;
+    for (uint32_t i = 0; i < nm->sig->n_free && !exact; i++)
+        exact = nm->sig->free_syms[i] == sym;
     while (!name) {
-        const char *candidate =
-            arena_printf(nm->an->arena, "_%u", ++nm->next_free);
+        const char *candidate = arena_printf(
+            nm->an->arena, exact ? "_f%u" : "_%u", ++nm->next_free);
         if (!is_param_name(nm->sig, candidate))
             name = candidate;
     }
@@ -506,6 +513,26 @@ static const dim_poly *path_sym(reader *rd, uint32_t param, const char *suffix)
     return dim_symbol(rd->an->dims, paths[sig->n_paths++].sym);
 }
 
+/* "_f1": a free symbol of the summary (exact), as the writer names it. */
+static bool is_exact_name(const char *name)
+{
+    if (strncmp(name, "_f", 2) != 0 || !name[2])
+        return false;
+    for (const char *p = name + 2; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
+static void add_free_sym(analysis *an, signature *sig, dim_sym s)
+{
+    dim_sym *syms = arena_array(an->arena, sig->n_free + 1, sizeof *syms);
+    if (sig->n_free)
+        memcpy(syms, sig->free_syms, sig->n_free * sizeof *syms);
+    syms[sig->n_free++] = s;
+    sig->free_syms = syms;
+}
+
 /* Names in a summary: integer parameters, parameter paths, free symbols. */
 static const dim_poly *resolve_summary_name(void *ud, const char *path,
                                             int column)
@@ -520,9 +547,12 @@ static const dim_poly *resolve_summary_name(void *ud, const char *path,
         return path_sym(rd, (uint32_t)p, path + head);
     const dim_poly *v = strmap_get(&rd->free_syms, path);
     if (!v) {
-        v = dim_symbol(rd->an->dims, dim_sym_new(rd->an->dims, path));
+        dim_sym s = dim_sym_new(rd->an->dims, path);
+        v = dim_symbol(rd->an->dims, s);
         strmap_put(&rd->free_syms, arena_strdup(rd->an->arena, path),
                    (void *)v);
+        if (is_exact_name(path))
+            add_free_sym(rd->an, rd->sig, s);
     }
     return v;
 }

@@ -393,8 +393,27 @@ static bool summary_shape_ok(const shape *s)
     return s && s->rank <= SUMMARY_MAX_RANK;
 }
 
+static void add_exact_symbol(void *ud, dim_sym sym)
+{
+    walk *w = ud;
+    signature *sig = w->sum->sig;
+    if (!call_symbol_exact(w->an, sym))
+        return;
+    for (uint32_t i = 0; i < sig->n_free; i++)
+        if (sig->free_syms[i] == sym)
+            return;
+    dim_sym *syms = arena_array(w->an->arena, sig->n_free + 1, sizeof *syms);
+    if (sig->n_free)
+        memcpy(syms, sig->free_syms, sig->n_free * sizeof *syms);
+    syms[sig->n_free++] = sym;
+    sig->free_syms = syms;
+}
+
 /* What each parameter the annotations leave open was needed as, on
-   every path: the view of the calls it went to. */
+   every path: the view of the calls it went to.  A size that stood for
+   a callee's free symbol (nll's N in SHAPE(N, C)) is one of the
+   summary's free symbols: exact, bound from the buffers at each call,
+   as it was at the callee's. */
 static void summarise_params(walk *w)
 {
     summary_acc *s = w->sum;
@@ -410,6 +429,9 @@ static void summarise_params(walk *w)
             continue;
         sig_param *sp = &s->sig->params[i];
         sp->shape = seen.shape;
+        for (uint32_t k = 0; k < seen.shape->rank; k++)
+            if (seen.shape->dims[k])
+                dim_poly_symbols(seen.shape->dims[k], add_exact_symbol, w);
         sp->written = shape_format(w->an->arena, w->an->dims, seen.shape);
         sp->loc = seen.origin->loc;
         sp->via = seen.origin->callee;
