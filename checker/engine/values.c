@@ -142,45 +142,40 @@ const aval *aval_unknown(walk *w, const void *site, loc_id loc,
     return &aval_nothing; /* a pointer to anywhere, a float, a record */
 }
 
-/* The summary's symbol for member path SUFFIX of parameter PARAM, made on
-   first use so that effects and shapes can name it. */
-const dim_poly *summary_path_symbol(walk *w, uint32_t param, const char *suffix,
-                                    const char *display)
+/* The summary's symbol for path SUFFIX of parameter PARAM, or of the
+   static local KEY (PARAM SIG_PATH_STATIC), made on first use so that
+   effects and shapes can name it. */
+static const dim_poly *path_symbol(walk *w, uint32_t param, const char *key,
+                                   const char *suffix, const char *display)
 {
     signature *sig = w->summary;
-    for (uint32_t k = 0; k < sig->n_paths; k++)
-        if (sig->paths[k].param == param &&
-            strcmp(sig->paths[k].suffix, suffix) == 0)
-            return dim_symbol(w->an->dims, sig->paths[k].sym);
-    sig_path *paths =
-        arena_array(w->an->arena, sig->n_paths + 1, sizeof *paths);
+    for (uint32_t k = 0; k < sig->n_paths; k++) {
+        const sig_path *p = &sig->paths[k];
+        if (p->param == param && strcmp(p->suffix, suffix) == 0 &&
+            (!key || strcmp(p->static_key, key) == 0))
+            return dim_symbol(w->an->dims, p->sym);
+    }
+    arena *a = w->an->arena;
+    sig_path *paths = arena_array(a, sig->n_paths + 1, sizeof *paths);
     if (sig->n_paths)
         memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
-    paths[sig->n_paths] = (sig_path){param, arena_strdup(w->an->arena, suffix),
-                                     dim_sym_new(w->an->dims, display), NULL};
+    paths[sig->n_paths] = (sig_path){param, arena_strdup(a, suffix),
+                                     dim_sym_new(w->an->dims, display),
+                                     key ? arena_strdup(a, key) : NULL};
     sig->paths = paths;
     return dim_symbol(w->an->dims, paths[sig->n_paths++].sym);
 }
 
-/* The summary's symbol for path SUFFIX of the static local KEY. */
+const dim_poly *summary_path_symbol(walk *w, uint32_t param, const char *suffix,
+                                    const char *display)
+{
+    return path_symbol(w, param, NULL, suffix, display);
+}
+
 const dim_poly *summary_static_symbol(walk *w, const char *key,
                                       const char *suffix, const char *display)
 {
-    signature *sig = w->summary;
-    for (uint32_t k = 0; k < sig->n_paths; k++)
-        if (sig->paths[k].param == SIG_PATH_STATIC &&
-            strcmp(sig->paths[k].static_key, key) == 0 &&
-            strcmp(sig->paths[k].suffix, suffix) == 0)
-            return dim_symbol(w->an->dims, sig->paths[k].sym);
-    sig_path *paths =
-        arena_array(w->an->arena, sig->n_paths + 1, sizeof *paths);
-    if (sig->n_paths)
-        memcpy(paths, sig->paths, sig->n_paths * sizeof *paths);
-    paths[sig->n_paths] = (sig_path){
-        SIG_PATH_STATIC, arena_strdup(w->an->arena, suffix),
-        dim_sym_new(w->an->dims, display), arena_strdup(w->an->arena, key)};
-    sig->paths = paths;
-    return dim_symbol(w->an->dims, paths[sig->n_paths++].sym);
+    return path_symbol(w, SIG_PATH_STATIC, key, suffix, display);
 }
 
 /* The symbol of integer parameter PARAM. */
