@@ -29,6 +29,13 @@ import sys
 from kernels import CONSTRUCTORS, KERNELS, predict, prototypes
 
 SIZE_MIN, SIZE_MAX = 2, 12  # sizes from argv
+# Probe inputs (docs/oracle.md): argv sets beyond 2..12 that the model
+# says make a call match which mismatched on every base set, run too, so
+# that "mismatched on every run" is not "on the four sets tried" only.
+PROBE_VALUES = list(range(1, 17)) + [20, 24, 32, 48, 64, 96, 99, 100, 128]
+PROBE_SAMPLES = 64
+PROBE_MAX_VALUE = 1024  # larger sizes may not be allocatable
+MAX_PROBES = 4
 CONSTS = [2, 3, 4, 5, 6, 8, 10, 12, 16]
 DECOYS = [1, 3, 7, 64, 99]  # what a checker that misses a write would believe
 MAX_VALUE = 200
@@ -111,6 +118,9 @@ class Program:
         self.scenarios = []
         self.styles = {}
         self.counter = 0
+        self.rescues = []  # per call aimed to mismatch: its rescuing probes
+        self.invalid = set()  # probe candidates out of the domain in an earlier scenario
+        self.invalid_here = set()  # ... in this one, so far
 
     def name(self, stem):
         self.counter += 1
@@ -136,10 +146,11 @@ class Scope:
     """The statements of one function body, with the environments its
     values are evaluated in (one per argv set, and per loop iteration)."""
 
-    def __init__(self, prog, envs, indent=1):
+    def __init__(self, prog, envs, wide, indent=1):
         self.prog = prog
         self.rng = prog.rng
         self.envs = envs
+        self.wide = wide  # the probe candidates' environments: never decide
         self.indent = indent
         self.lines = []
         self.vals = []
@@ -639,6 +650,35 @@ def status(s, kernel, extents, ints):
     return out
 
 
+def note_probes(s, kernel, extents, ints, verdict):
+    """At a call: the probe candidates (argv tuples) reaching it on which a
+    size in scope is not in 1..MAX_VALUE (a probe run counts only up to
+    where it leaves SPEC 2's domain: harness.py), and for a call aimed to
+    mismatch on every base set, those on which the model says it is reached
+    in the domain and always matches; kept for choose_probes."""
+    runs = {}
+    sizes = [v for v in s.vals] + [d for b in s.bufs for d in b.dims] + \
+        list(ints.values()) + [d for dims in extents.values() for d in dims]
+    for env in s.wide:
+        a = tuple(env["A"])
+        if a in s.prog.invalid:
+            continue
+        try:
+            if not all(1 <= v(env) <= PROBE_MAX_VALUE for v in sizes):
+                s.prog.invalid_here.add(a)
+                continue
+            if verdict == "mismatch":
+                ext = {p: [d(env) for d in dims] for p, dims in extents.items()}
+                iv = {p: v(env) for p, v in ints.items()}
+                runs.setdefault(a, []).append(predict(kernel, ext, iv))
+        except (ZeroDivisionError, KeyError, ValueError, TypeError):
+            s.prog.invalid_here.add(a)
+    if verdict == "mismatch":
+        s.prog.rescues.append({a for a, got in runs.items()
+                               if all(g == "match" for g in got) and
+                               a not in s.prog.invalid_here})
+
+
 def aim(statuses):
     if "unknown" in statuses:
         return "unknown"
@@ -826,13 +866,14 @@ def choose_call(s, intent, names=None):
             tags.add("narrow-int")
         if k.loss:
             tags.add("loss")
-        best = (call_text(k, bufs, ints), tags, got, k)
+        best = (call_text(k, bufs, ints), tags, got, k, extents, ints)
         if got == intent:
             break
     if not best:
         return None
-    text, tags, got, k = best
+    text, tags, got, k, extents, ints = best
     s.prog.kernel(k.name)
+    note_probes(s, k, extents, ints, got)
     return text, tags, got
 
 
@@ -862,27 +903,38 @@ class Block:
     """A nested block of S: statements indented, values and buffers made
     inside it dropped at its end, ENVS (where it runs) and TAGS for calls."""
 
-    def __init__(self, s, envs=None, tags=()):
-        self.s, self.envs, self.tags = s, envs, set(tags)
+    def __init__(self, s, envs=None, tags=(), wide=None):
+        self.s, self.envs, self.tags, self.wide = s, envs, set(tags), wide
 
     def __enter__(self):
         s = self.s
-        self.saved = (s.envs, s.indent, set(s.ctx_tags), len(s.vals), len(s.bufs))
+        self.saved = (s.envs, s.wide, s.indent, set(s.ctx_tags), len(s.vals),
+                      len(s.bufs))
         if self.envs is not None:
             s.envs = self.envs
+            s.wide = self.wide
         s.indent += 1
         s.ctx_tags |= self.tags
         return s
 
     def __exit__(self, *exc):
         s = self.s
-        s.envs, s.indent, s.ctx_tags, nv, nb = self.saved
+        s.envs, s.wide, s.indent, s.ctx_tags, nv, nb = self.saved
         del s.vals[nv:]
         del s.bufs[nb:]
 
 
-def loop_envs(s, lim):
-    return [dict(e, i=i) for e in s.envs for i in range(1, lim(e) + 1)]
+def safely(f, env, fallback):
+    """F(ENV), or FALLBACK where a probe candidate makes no sense of it."""
+    try:
+        return f(env)
+    except (ZeroDivisionError, KeyError, ValueError, TypeError):
+        return fallback
+
+
+def loop_envs(envs, lim):
+    return [dict(e, i=i) for e in envs
+            for i in range(1, min(safely(lim, e, 0), MAX_VALUE) + 1)]
 
 
 def ctx_loop(s, intent):
@@ -899,7 +951,7 @@ def ctx_loop(s, intent):
     else:
         s.emit(f"for (int {i} = 1; {i} <= {lim.c}; {i}++) {{")
     tags = {"loop"} | ({"while"} if use_while else set())
-    with Block(s, loop_envs(s, lim), tags):
+    with Block(s, loop_envs(s.envs, lim), tags, loop_envs(s.wide, lim)):
         counter = Val(i, lambda env: env["i"], {"loop"})
         if s.vals:
             v = s.rng.choice(s.vals)
@@ -925,12 +977,14 @@ def ctx_branch(s, intent):
     text, cond = cond_text(s)
     yes = [e for e in s.envs if cond(e)]
     no = [e for e in s.envs if not cond(e)]
+    wide_yes = [e for e in s.wide if cond(e)]
+    wide_no = [e for e in s.wide if not cond(e)]
     s.emit(f"if ({text}) {{")
-    with Block(s, yes or s.envs, {"branch"}):
+    with Block(s, yes or s.envs, {"branch"}, wide_yes):
         emit_call(s, intent)
     if s.rng.random() < 0.6:
         s.emit("} else {")
-        with Block(s, no or s.envs, {"branch"}):
+        with Block(s, no or s.envs, {"branch"}, wide_no):
             emit_call(s, random_intent(s.rng))
     s.emit("}")
 
@@ -944,6 +998,7 @@ def ctx_early_return(s):
     s.emit(f"if ({text})")
     s.emit("    return;")
     s.envs = rest
+    s.wide = [e for e in s.wide if not cond(e)]
     s.ctx_tags.add("early-return")
 
 
@@ -968,6 +1023,8 @@ def ctx_helper(s, intent):
     k, bufs, ints, verdict = got
     prog = s.prog
     prog.kernel(k.name)
+    mismatch_noted = len(prog.rescues)
+    note_probes(s, k, {p: b.dims for p, b in bufs.items()}, ints, verdict)
     fn = prog.name("step")
     params, args, inner = [], [], []
     tags = {"loss"} if k.loss else set()
@@ -995,6 +1052,7 @@ def ctx_helper(s, intent):
         lim = s.rng.choice([4, 8])
         body.append(f"    if ({early} > {lim})\n        return;")
         verdict = None  # runs on some inputs only
+        del prog.rescues[mismatch_noted:]
     body.append(f"    oracle_at(__LINE__); {k.name}({', '.join(inner)}); "
                 f"{site_line('inner', tags | {'inner'})}")
     prog.need(fn, f"static void {fn}({', '.join(params)})\n{{\n" +
@@ -1038,7 +1096,9 @@ def t_short_batch(s):
     start, n = s.prog.name("start"), s.prog.name("n")
     s.emit(f"for (int {start} = 0; {start} < {total.c}; {start} += {batch.c}) {{")
     envs = [dict(e, i=i) for e in s.envs for i in range(0, total(e), batch(e))]
-    with Block(s, envs, {"loop", "short-batch"}):
+    wide = [dict(e, i=i) for e in s.wide
+            for i in range(0, min(safely(total, e, 0), MAX_VALUE), batch(e))]
+    with Block(s, envs, {"loop", "short-batch"}, wide):
         s.emit(f"int {n} = {total.paren()} - {start} < {batch.c} ? "
                f"{total.paren()} - {start} : {batch.c};")
         nval = Val(n, lambda env: min(total(env) - env["i"], batch(env)),
@@ -1061,6 +1121,7 @@ def emit_fixed(s, name, bufs, ints, tags=(), role="call"):
     k = s.prog.kernel(name)
     extents = {p: b.dims for p, b in bufs.items()}
     verdict = aim(status(s, k, extents, ints))
+    note_probes(s, k, extents, ints, verdict if role in ("call", "helper") else None)
     all_tags = set(tags) | s.ctx_tags | ({"loss"} if k.loss else set())
     for b in bufs.values():
         all_tags |= b.tags
@@ -1240,8 +1301,8 @@ def gen_buffers(s, pool):
             b_alias(s, b)
 
 
-def gen_scenario(prog, envs, index):
-    s = Scope(prog, envs)
+def gen_scenario(prog, envs, wide, index):
+    s = Scope(prog, envs, wide)
     rng = prog.rng
     pool = [new_size(s) for _ in range(rng.randint(2, 3))]
     pool.append(const_val(rng.choice([3, 4])))
@@ -1261,6 +1322,8 @@ def gen_scenario(prog, envs, index):
             ctx_branch(s, intent)
         else:
             ctx_helper(s, intent)
+    prog.invalid |= prog.invalid_here
+    prog.invalid_here = set()
     name = f"scenario{index}"
     body = "\n".join(s.lines)
     return name, f"static void {name}(int A0, int A1, int A2)\n{{\n" \
@@ -1289,19 +1352,52 @@ def item_order(key, text):
     return 3
 
 
+def probe_candidates(seed, sets):
+    """Argv sets beyond the base ones: every value of PROBE_VALUES thrice,
+    each base set with one size replaced by each of them (a mismatch that
+    hinges on one size), and random triples (their own generator: the
+    program's choices never depend on them)."""
+    rng = random.Random(f"probes {seed}")
+    out = [(v,) * NARGS for v in PROBE_VALUES]
+    out += [tuple(v if k == pos else x[k] for k in range(NARGS))
+            for x in sets for pos in range(NARGS) for v in PROBE_VALUES]
+    out += [tuple(rng.choice(PROBE_VALUES) for _ in range(NARGS))
+            for _ in range(PROBE_SAMPLES)]
+    return list(dict.fromkeys(out))
+
+
+def choose_probes(rescues, base):
+    """Greedily, at most MAX_PROBES argv sets that rescue the most calls."""
+    left = [r - base for r in rescues if r - base]
+    chosen = []
+    while left and len(chosen) < MAX_PROBES:
+        count = {}
+        for r in left:
+            for a in r:
+                count[a] = count.get(a, 0) + 1
+        best = max(sorted(count), key=lambda a: count[a])
+        chosen.append(best)
+        left = [r for r in left if best not in r]
+    return chosen
+
+
 def generate(seed):
     rng = random.Random(seed)
     prog = Program(rng)
     sets = input_sets(rng)
     envs = [{"A": list(x)} for x in sets]
-    scenarios = [gen_scenario(prog, envs, i) for i in range(rng.randint(2, 4))]
+    wide = [{"A": list(x)} for x in probe_candidates(seed, sets)]
+    scenarios = [gen_scenario(prog, envs, wide, i) for i in range(rng.randint(2, 4))]
+    probes = choose_probes(prog.rescues, {tuple(x) for x in sets})
     items = [(prog.orders.get(k, item_order(k, t)), n, t)
              for n, (k, t) in enumerate(prog.items.items()) if t]
     items.sort()
     out = [f"/* oracle program {seed} (tests/oracle/gen.py {seed}) */",
-           "// oracle-inputs: " + " | ".join(" ".join(map(str, x)) for x in sets),
-           "#include <stddef.h>", "#include <stdint.h>", "",
-           '#include "shapecheck.h"', '#include "oracle_rt.h"', ""]
+           "// oracle-inputs: " + " | ".join(" ".join(map(str, x)) for x in sets)]
+    if probes:
+        out.append("// oracle-probes: " + " | ".join(" ".join(map(str, x)) for x in probes))
+    out += ["#include <stddef.h>", "#include <stdint.h>", "",
+            '#include "shapecheck.h"', '#include "oracle_rt.h"', ""]
     out += [t + "\n" for _, _, t in items]
     out += [text + "\n" for _, text in scenarios]
     out.append("int main(int argc, char **argv)\n{")

@@ -58,6 +58,7 @@ class Site:
     matched_runs: list = field(default_factory=list)  # (argv, how) of each clean match
     mismatched_in: set = field(default_factory=set)  # argv (a tuple) of runs with a mismatch
     same_extent_runs: list = field(default_factory=list)  # argv where a loss's extents agreed
+    base_runs: int = 4  # runs from this index on are probes (parse_inputs)
 
     @property
     def executed(self):
@@ -68,10 +69,11 @@ class Site:
     # judged per run: a run is a counter-example when none of its
     # executions of the call mismatched and one matched cleanly.
 
-    def _per_run(self):
+    def _per_run(self, base_only=False):
         groups = {}
         for run, v, a in zip(self.runs, self.verdicts, self.ambiguous):
-            groups.setdefault(run, []).append((v, a))
+            if not base_only or run < self.base_runs:
+                groups.setdefault(run, []).append((v, a))
         return groups.values()
 
     @property
@@ -90,6 +92,14 @@ class Site:
                                      for execs in self._per_run())
 
     @property
+    def mismatched_always_base(self):
+        """The same on the base argv sets only (no probe run): the figure
+        before probes, kept to compare with."""
+        runs = list(self._per_run(base_only=True))
+        return bool(runs) and all(any(v == "mismatch" for v, _ in execs)
+                                  for execs in runs)
+
+    @property
     def undecidable(self):
         """Mismatched only against unannotated scratch buffers' allocations,
         in some run: no declaration says what they hold."""
@@ -105,12 +115,15 @@ class Site:
 
     @property
     def observed(self):
-        """The executions summed up as the generator predicts them."""
-        if not self.verdicts or "unknown" in self.verdicts:
+        """The base runs' executions summed up as the generator predicts
+        them (it predicts nothing of probes)."""
+        verdicts = [v for v, run in zip(self.verdicts, self.runs)
+                    if run < self.base_runs]
+        if not verdicts or "unknown" in verdicts:
             return None
-        if all(v == "match" for v in self.verdicts):
+        if all(v == "match" for v in verdicts):
             return "match"
-        if all(v == "mismatch" for v in self.verdicts):
+        if all(v == "mismatch" for v in verdicts):
             return "mismatch"
         return "varies"
 
@@ -133,10 +146,11 @@ def parse_sites(text):
     return sites
 
 
-def parse_inputs(text):
-    m = re.search(r"^// oracle-inputs: (.*)$", text, re.M)
+def parse_inputs(text, key="inputs"):
+    """The argv sets of `// oracle-inputs:` (or of `// oracle-probes:`)."""
+    m = re.search(rf"^// oracle-{key}: (.*)$", text, re.M)
     if not m:
-        return [[]]
+        return [[]] if key == "inputs" else []
     return [part.split() for part in m.group(1).split("|")]
 
 
@@ -172,6 +186,7 @@ class Outcome:
     findings: list = None
     checker_rc: int = None
     matching_run: dict = None  # line -> argv of a run where it matched
+    stats: dict = field(default_factory=dict)  # probes_run, probes_cut
 
 
 def compile_program(src, exe, objs, cc="gcc"):
@@ -180,22 +195,47 @@ def compile_program(src, exe, objs, cc="gcc"):
     return r.returncode == 0, r.stderr
 
 
-def run_program(exe, inputs, sites, timeout=20):
-    """Runs EXE once per argv set and records each ORACLE line in SITES.
-    Returns (failure, detail, matching_run)."""
+def probe_prefix(r):
+    """What a probe run said while every size was in SPEC 2's domain: its
+    output up to the first view with a size < 1 (a size made 0 by `A - 1`
+    at A = 1, say) or, when it stopped early (an allocation of 0 rows, a
+    sanitizer report: the run left the domain there), up to its stop; the
+    runtime flushes each line, so the prefix is all it printed.  The bool
+    says whether the run got to its end within the domain."""
+    out = r.stdout.split("ORACLE-NONPOSITIVE", 1)
+    clean = len(out) == 1 and r.returncode == 0 and not SANITIZER_RE.search(r.stderr)
+    return out[0], clean
+
+
+def run_program(exe, inputs, sites, timeout=20, probes=(), stats=None):
+    """Runs EXE once per argv set of INPUTS, then of PROBES, and records
+    each ORACLE line in SITES; a probe run that is not valid is dropped
+    (counted in STATS).  Returns (failure, detail, matching_run)."""
     env = dict(os.environ, **SAN_ENV)
     matching_run = {}  # until every run is in: a failure returns none
-    for run, argv in enumerate(inputs):
+    for site in sites.values():
+        site.base_runs = len(inputs)
+    stats = stats if stats is not None else {}
+    for run, argv in enumerate(list(inputs) + list(probes)):
+        probe = run >= len(inputs)
         try:
             r = subprocess.run([exe] + argv, capture_output=True, text=True,
                                timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
+            if probe:
+                stats["probes_cut"] = stats.get("probes_cut", 0) + 1
+                continue
             return "timeout", f"program did not finish with argv {argv}", matching_run
-        if SANITIZER_RE.search(r.stderr) or r.returncode != 0:
+        stdout = r.stdout
+        if probe:
+            stdout, clean = probe_prefix(r)
+            key = "probes_run" if clean else "probes_cut"
+            stats[key] = stats.get(key, 0) + 1
+        elif SANITIZER_RE.search(r.stderr) or r.returncode != 0:
             kind = "sanitizer" if SANITIZER_RE.search(r.stderr) else "crash"
             return kind, f"argv {argv}: exit {r.returncode}\n{r.stderr[-4000:]}", \
                 matching_run
-        for out in r.stdout.splitlines():
+        for out in stdout.splitlines():
             m = ORACLE_RE.match(out)
             if not m:
                 continue
@@ -275,7 +315,9 @@ def evaluate(src, checker, objs, work, cc="gcc", inputs=None, findings=None):
     if not ok:
         out.failure, out.detail = "compile", err[-4000:]
         return out
-    failure, detail, matching = run_program(exe, inputs or parse_inputs(text), out.sites)
+    probes = parse_inputs(text, "probes") if inputs is None else []
+    failure, detail, matching = run_program(exe, inputs or parse_inputs(text), out.sites,
+                                            probes=probes, stats=out.stats)
     out.matching_run = matching
     if failure:
         out.failure, out.detail = failure, detail
@@ -300,6 +342,8 @@ class Verdict:
     expected: list = field(default_factory=list)         # sites that mismatched on every run
     found: list = field(default_factory=list)            # ... and were reported
     missed: list = field(default_factory=list)
+    base_expected: list = field(default_factory=list)  # mismatched on every base run
+    base_found: list = field(default_factory=list)
     extent_expected: list = field(default_factory=list)  # extents differed on every run
     extent_found: list = field(default_factory=list)
     scratch_expected: list = field(default_factory=list)  # mismatching, but only on scratch
@@ -390,6 +434,10 @@ def classify(outcome, filename=None):
             v.disagreements.append((line, site.expect, site.observed))
         if not site.counts_for_recall:
             continue
+        if site.mismatched_always_base and not site.undecidable:
+            v.base_expected.append(site)
+            if line in errors_at:
+                v.base_found.append(site)
         if site.mismatched_always and site.undecidable:
             v.scratch_expected.append(site)
             if line in errors_at:

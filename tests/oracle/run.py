@@ -61,6 +61,10 @@ def check_seed(seed, checker, objs, work_root, out_dir, cc):
         "expected": [sorted(s.tags) for s in v.expected],
         "found": [sorted(s.tags) for s in v.found],
         "missed": [(s.line, sorted(s.tags)) for s in v.missed],
+        "base_expected": len(v.base_expected),
+        "base_found": len(v.base_found),
+        "probes_run": outcome.stats.get("probes_run", 0),
+        "probes_cut": outcome.stats.get("probes_cut", 0),
         "extent_expected": len(v.extent_expected),
         "extent_found": len(v.extent_found),
         "scratch_expected": len(v.scratch_expected),
@@ -113,6 +117,8 @@ def tally(summaries):
         for key in ("calls", "executed", "unknown", "extent_expected", "extent_found",
                     "judged", "scratch_expected", "scratch_found"):
             t[key] += s[key]
+        for key in ("base_expected", "base_found", "probes_run", "probes_cut"):
+            t[key] += s.get(key, 0)
         t["expected"] += len(s["expected"])
         t["found"] += len(s["found"])
         # A call none of whose sizes comes from argv does the same on every
@@ -154,6 +160,9 @@ def print_report(summaries, elapsed, table, out=sys.stdout):
       f"{t['unknown']} undecidable\n")
     w(f"  mismatching on every run: {t['expected']}, found {t['found']}: "
       f"recall {pct(t['found'], t['expected'])}\n")
+    w(f"  on the four base argv sets only (no probe run): {t['base_expected']}, found "
+      f"{t['base_found']}: recall {pct(t['base_found'], t['base_expected'])}; probe runs "
+      f"{t['probes_run']} clean, {t['probes_cut']} counted up to a size < 1\n")
     w(f"  of them with no size from argv (every run is every execution): "
       f"{t['fixed_expected']}, found {t['fixed_found']}: recall "
       f"{pct(t['fixed_found'], t['fixed_expected'])}\n")

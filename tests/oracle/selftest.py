@@ -65,7 +65,9 @@ def check_program(path, objs, work, cc):
     ok, err = harness.compile_program(path, exe, objs, cc)
     if not ok:
         return [f"does not compile:\n{err}"]
-    failure, detail, _ = harness.run_program(exe, harness.parse_inputs(text), outcome.sites)
+    failure, detail, _ = harness.run_program(exe, harness.parse_inputs(text), outcome.sites,
+                                             probes=harness.parse_inputs(text, "probes"),
+                                             stats=outcome.stats)
     if failure:
         return [f"{failure}: {detail}"]
     marks = markers(text)
