@@ -537,6 +537,10 @@ static void check_function_refs(bool defer)
         assert_true(func(tu, "addressed", true)->address_taken);
         assert_true(func(tu, "in_init", true)->address_taken);
         assert_true(func(tu, "early", true)->address_taken);
+        /* Static globals (engine/context.c's sealed globals) */
+        assert_true(global(tu, "g_early")->address_taken);
+        assert_true(global(tu, "g_pointed")->address_taken);
+        assert_int_equal(global(tu, "g_late")->address_taken, defer);
     }
     ir_tu_free(read);
     done(&p);

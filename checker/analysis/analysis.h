@@ -201,6 +201,12 @@ typedef struct analysis {
     /* The program's main was found and the functions that run only
        after it has started are marked (engine/context.c). */
     bool entry_marked;
+    /* The sealed globals of main's unit (engine/context.c): static
+       integers whose address is never taken and that only bodies run
+       after main has started write; code nobody can see leaves them
+       alone. */
+    const struct ir_decl **sealed_globals;
+    uint32_t n_sealed_globals;
     /* Per symbol: a fresh one a call made for an unbound free symbol of
        its callee (an exact size, analysis/call.c), or 0. */
     uint8_t *exact_syms;

@@ -427,11 +427,19 @@ static bool has_body(walk *w, const ir_func *f)
 
 /* A body of the program whose summary is not known (recursion, past the
    work budget) may run any function of the unit and change its static
-   locals, which code nobody can see cannot (location.immune): written
-   here, so that this body's summary names them too. */
+   locals and sealed globals, which code nobody can see cannot
+   (location.immune): written here, so that this body's summary names
+   them too. */
 static void clobber_static_locals(walk *w, const ir_node *n)
 {
     const ir_tu *tu = w->f->tu;
+    for (uint32_t i = 0; tu && i < tu->n_globals; i++) {
+        const ir_decl *d = tu->globals[i];
+        if (!engine_global_sealed(w->an, d))
+            continue;
+        loc_id loc = loc_var(w, d);
+        cell_write(w, loc, aval_unknown(w, n, loc, &d->type), true, n);
+    }
     for (uint32_t i = 0; tu && i < tu->n_funcs; i++) {
         const ir_func *f = tu->funcs[i];
         for (uint32_t k = 0; f->body && k < f->n_locals; k++) {
@@ -724,8 +732,19 @@ static void static_facts(walk *w, entry_context *e)
                 continue;
             e->facts = arena_grow(w->scratch, e->facts, e->n_facts, &cap,
                                   sizeof *e->facts);
-            e->facts[e->n_facts++] = (entry_fact){d, "", v};
+            e->facts[e->n_facts++] = (entry_fact){d, "", v, NULL};
         }
+    }
+    for (uint32_t i = 0; tu && i < tu->n_globals; i++) {
+        const ir_decl *d = tu->globals[i];
+        int64_t v;
+        const aval *now =
+            engine_global_sealed(w->an, d) ? cell_read(w, loc_var(w, d)) : NULL;
+        if (!now || !now->num || !dim_is_const(now->num, &v))
+            continue;
+        e->facts = arena_grow(w->scratch, e->facts, e->n_facts, &cap,
+                              sizeof *e->facts);
+        e->facts[e->n_facts++] = (entry_fact){d, "", v, now->note};
     }
 }
 

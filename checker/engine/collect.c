@@ -95,7 +95,7 @@ static const char *write_suffix(walk *w, const char *suffix)
 }
 
 static void add_write(walk *w, int param, const char *global,
-                      const char *suffix)
+                      const char *suffix, bool immune)
 {
     summary_acc *s = w->sum;
     suffix = write_suffix(w, suffix);
@@ -106,10 +106,11 @@ static void add_write(walk *w, int param, const char *global,
              (x->global && global && strcmp(x->global, global) == 0)))
             return;
     }
-    /* A static local's write is always named: callers' clobbers for
-       code nobody can see leave it alone (location.immune). */
+    /* A static local's or a sealed global's write is always named:
+       callers' clobbers for code nobody can see leave it alone
+       (location.immune). */
     bool static_local = global && strchr(global, ':');
-    if (s->n_writes >= SUMMARY_MAX_WRITES && !static_local) {
+    if (s->n_writes >= SUMMARY_MAX_WRITES && !static_local && !immune) {
         s->writes_any = true;
         return;
     }
@@ -159,7 +160,7 @@ static void summarise_write(walk *w, loc_id loc)
         if (!suffix[0])
             s->assigned[param] = true;
         else if (suffix[0] == '-') /* through the pointer: the caller's */
-            add_write(w, param, NULL, suffix);
+            add_write(w, param, NULL, suffix, false);
         return;
     }
     const char *global = loc_global_path(w, loc, &suffix);
@@ -170,7 +171,7 @@ static void summarise_write(walk *w, loc_id loc)
             suffix = arena_printf(w->scratch, "%s%s", suffix, deep);
     }
     if (global)
-        add_write(w, -1, global, suffix);
+        add_write(w, -1, global, suffix, loc_get(w, loc)->immune);
 }
 
 void collect_escape(walk *w, const aval *ptr)

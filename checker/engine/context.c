@@ -18,6 +18,12 @@
  * only after main has started (a constructor, an atexit handler or a
  * signal handler is none of these).  main itself must never be called.
  *
+ * A static integer global of main's unit is sealed when its address is
+ * never taken (ir_decl.address_taken, which also covers a header's or an
+ * unconverted body's use) and only bodies that run after main has started
+ * write it: code nobody can see cannot reach it, so it keeps its value
+ * across such calls, and main starts with it at its initial value.
+ *
  * A finding of these walks holds on every run that reaches it, like any
  * other: the context is what every run knows there.  One that the walk
  * without the context made already (same rule, same place) is dropped.
@@ -124,6 +130,78 @@ static void mark_after_main(entry_scan *s, func_group *main_group)
     }
 }
 
+/* The static integer globals of TU that a sealed one could be. */
+static bool global_candidate(const ir_decl *d)
+{
+    return d->kind == IR_DECL_GLOBAL && d->is_static && !d->address_taken &&
+           d->type.cls == IR_TYPE_INT;
+}
+
+/* The global X writes directly ("g = ...", "g += ...", "g++"), or NULL. */
+static const ir_decl *written_global(const ir_node *x)
+{
+    bool write =
+        x->kind == IR_ASSIGN || (x->kind == IR_UNARY && x->op >= IR_OP_PREINC &&
+                                 x->op <= IR_OP_POSTDEC);
+    const ir_node *target = write && x->n_kids ? x->kids[0] : NULL;
+    return target && target->kind == IR_VAR && target->decl &&
+                   target->decl->kind == IR_DECL_GLOBAL
+               ? target->decl
+               : NULL;
+}
+
+/* Drops from S->an's sealed list the globals BODY writes. */
+static void unseal_written(entry_scan *s, const ir_node *body)
+{
+    analysis *an = s->an;
+    s->n_todo = 0;
+    s->todo = arena_grow(an->arena, s->todo, s->n_todo, &s->cap_todo,
+                         sizeof *s->todo);
+    s->todo[s->n_todo++] = body;
+    while (s->n_todo) {
+        const ir_node *x = s->todo[--s->n_todo];
+        if (!x)
+            continue;
+        const ir_decl *g = written_global(x);
+        for (uint32_t i = 0; g && i < an->n_sealed_globals; i++)
+            if (an->sealed_globals[i] == g)
+                an->sealed_globals[i--] =
+                    an->sealed_globals[--an->n_sealed_globals];
+        for (uint32_t i = 0; i < x->n_kids; i++) {
+            s->todo = arena_grow(an->arena, s->todo, s->n_todo, &s->cap_todo,
+                                 sizeof *s->todo);
+            s->todo[s->n_todo++] = x->kids[i];
+        }
+    }
+}
+
+/* The sealed globals: the candidates no body outside after_main writes.
+   A deferred body named every global it writes (address_taken). */
+static void mark_sealed_globals(entry_scan *s)
+{
+    analysis *an = s->an;
+    const ir_tu *tu = s->tu;
+    an->sealed_globals =
+        arena_array(an->arena, tu->n_globals + 1, sizeof *an->sealed_globals);
+    an->n_sealed_globals = 0;
+    for (uint32_t i = 0; i < tu->n_globals; i++)
+        if (global_candidate(tu->globals[i]))
+            an->sealed_globals[an->n_sealed_globals++] = tu->globals[i];
+    for (uint32_t i = 0; i < tu->n_funcs && an->n_sealed_globals; i++) {
+        const ir_func *f = tu->funcs[i];
+        if (f->body && !func_group_of(an, f)->after_main)
+            unseal_written(s, f->body);
+    }
+}
+
+bool engine_global_sealed(const analysis *an, const ir_decl *d)
+{
+    for (uint32_t i = 0; an->entry_marked && i < an->n_sealed_globals; i++)
+        if (an->sealed_globals[i] == d)
+            return true;
+    return false;
+}
+
 /* The value static local D holds when the program starts, if its
    initialiser is an integer constant of its type (none: 0). */
 static bool initial_value(const ir_decl *d, int64_t *v)
@@ -142,12 +220,25 @@ static bool initial_value(const ir_decl *d, int64_t *v)
 }
 
 /* main's entry: the static locals of the functions that run only after
-   it has started, at their initial values. */
+   it has started, and the sealed globals, at their initial values. */
 static entry_context *program_start(entry_scan *s)
 {
     entry_context *e = arena_alloc(s->an->arena, sizeof *e);
     e->seen = true;
     uint32_t cap = 0;
+    for (uint32_t i = 0; i < s->an->n_sealed_globals; i++) {
+        const ir_decl *d = s->an->sealed_globals[i];
+        int64_t v;
+        if (!initial_value(d, &v))
+            continue;
+        e->facts = arena_grow(s->an->arena, e->facts, e->n_facts, &cap,
+                              sizeof *e->facts);
+        value_note *note = arena_alloc(s->an->arena, sizeof *note);
+        *note = (value_note){d->name,
+                             arena_printf(s->an->arena, "%lld", (long long)v),
+                             d->loc, "set to", NULL};
+        e->facts[e->n_facts++] = (entry_fact){d, "", v, note};
+    }
     for (uint32_t i = 0; i < s->tu->n_funcs; i++) {
         const ir_func *f = s->tu->funcs[i];
         if (!f->body || !func_group_of(s->an, f)->after_main)
@@ -160,32 +251,10 @@ static entry_context *program_start(entry_scan *s)
                 continue;
             e->facts = arena_grow(s->an->arena, e->facts, e->n_facts, &cap,
                                   sizeof *e->facts);
-            e->facts[e->n_facts++] = (entry_fact){d, "", v};
+            e->facts[e->n_facts++] = (entry_fact){d, "", v, NULL};
         }
     }
     return e;
-}
-
-/* Drops the findings from FROM on that one before FROM already made
-   (same rule, same place). */
-static void drop_repeats(diag_list *list, size_t from)
-{
-    size_t kept = from;
-    for (size_t i = from; i < list->n; i++) {
-        const diag *d = &list->items[i];
-        bool repeat = false;
-        for (size_t k = 0; k < from && !repeat; k++) {
-            const diag *o = &list->items[k];
-            repeat = o->rule == d->rule && o->loc.line == d->loc.line &&
-                     o->loc.col == d->loc.col &&
-                     (o->loc.file == d->loc.file ||
-                      (o->loc.file && d->loc.file &&
-                       strcmp(o->loc.file, d->loc.file) == 0));
-        }
-        if (!repeat)
-            list->items[kept++] = *d;
-    }
-    list->n = kept;
 }
 
 /* G's body in main's unit, walked with ENTRY. */
@@ -196,7 +265,8 @@ static void walk_entered(analysis *an, const entry_scan *s, func_group *g,
         if (g->decls[i]->body && g->decls[i]->tu == s->tu) {
             size_t before = an->diags->n;
             engine_walk_entered(an, g->decls[i], g->annotated, entry);
-            drop_repeats(an->diags, before);
+            /* one the walk without the context made already: dropped */
+            diag_list_drop_repeats(an->diags, 0, before);
             return;
         }
 }
@@ -239,6 +309,7 @@ static bool mark_entry(analysis *an, entry_scan *s, func_group **main_out)
     if (main_group->n_call_sites)
         return false;
     mark_after_main(s, main_group);
+    mark_sealed_globals(s);
     for (uint32_t i = 0; i < s->tu->n_funcs; i++) {
         func_group *g = func_group_of(an, s->tu->funcs[i]);
         g->through_one_call =

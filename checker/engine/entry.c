@@ -42,21 +42,32 @@ void entry_context_meet(analysis *an, entry_context *into,
                              next->args[i] == into->args[i];
     uint32_t kept = 0;
     for (uint32_t i = 0; i < into->n_facts; i++) {
-        int64_t v;
         const entry_fact *f = &into->facts[i];
-        if (entry_context_static(next, f->var, f->suffix, &v) && v == f->value)
-            into->facts[kept++] = *f;
+        const entry_fact *g = entry_context_fact(next, f->var, f->suffix);
+        if (g && g->value == f->value) {
+            into->facts[kept] = *f;
+            if (g->note != f->note)
+                into->facts[kept].note = NULL;
+            kept++;
+        }
     }
     into->n_facts = kept;
+}
+
+const entry_fact *entry_context_fact(const entry_context *c, const ir_decl *var,
+                                     const char *suffix)
+{
+    for (uint32_t i = 0; c && i < c->n_facts; i++)
+        if (c->facts[i].var == var && strcmp(c->facts[i].suffix, suffix) == 0)
+            return &c->facts[i];
+    return NULL;
 }
 
 bool entry_context_static(const entry_context *c, const ir_decl *var,
                           const char *suffix, int64_t *value)
 {
-    for (uint32_t i = 0; c && i < c->n_facts; i++)
-        if (c->facts[i].var == var && strcmp(c->facts[i].suffix, suffix) == 0) {
-            *value = c->facts[i].value;
-            return true;
-        }
-    return false;
+    const entry_fact *f = entry_context_fact(c, var, suffix);
+    if (f)
+        *value = f->value;
+    return f != NULL;
 }

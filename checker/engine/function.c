@@ -70,7 +70,8 @@ static signature *walk_body(analysis *an, const ir_func *f,
               .f = f,
               .sig = annotated,
               .entry = entry,
-              .capture = entry != NULL};
+              .capture = entry != NULL,
+              .unroll_left = WALK_UNROLL_PASSES};
     if (!an->scratch)
         an->scratch = arena_new();
     w.scratch = an->scratch;

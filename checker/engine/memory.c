@@ -258,10 +258,11 @@ loc_id loc_var(walk *w, const ir_decl *d)
                    (d->kind == IR_DECL_LOCAL && d->is_static) ||
                    (d->owner && d->owner != w->f);
     /* A static local is named only in its own body, which is converted
-       whenever it can run: "&k" there is seen (a file-scope static may
-       be named in a header's code that is not). */
-    bool sealed = d->kind == IR_DECL_LOCAL && d->is_static &&
-                  !d->address_taken && d->type.cls == IR_TYPE_INT;
+       whenever it can run: "&k" there is seen.  A file-scope static is
+       sealed when context.c finds that only the entry's code writes it. */
+    bool global = engine_global_sealed(w->an, d);
+    bool sealed = global || (d->kind == IR_DECL_LOCAL && d->is_static &&
+                             !d->address_taken && d->type.cls == IR_TYPE_INT);
     const func_group *owner =
         sealed && d->owner ? func_group_of(w->an, d->owner) : NULL;
     location proto = {.kind = OBJ_VAR,
@@ -270,7 +271,7 @@ loc_id loc_var(walk *w, const ir_decl *d)
                       .external = outside,
                       .entry_valued = outside || d->kind == IR_DECL_PARAM,
                       .sealed = sealed,
-                      .immune = owner && owner->after_main,
+                      .immune = global || (owner && owner->after_main),
                       .display = d->name[0] ? d->name : "?"};
     return table_add(w, &k, &proto);
 }
@@ -636,6 +637,14 @@ static const aval *entry_value(walk *w, loc_id loc)
     const ir_decl *var;
     const char *key = static_entry_path(w, loc, &suffix, &var);
     int64_t known;
+    const entry_fact *f =
+        l->kind == OBJ_VAR && l->immune && l->var->kind == IR_DECL_GLOBAL
+            ? entry_context_fact(w->entry, l->var, "")
+            : NULL;
+    if (f) { /* a sealed global: "g set to 8 here" at its initialiser */
+        const dim_poly *v = dim_const(w->an->dims, f->value);
+        return aval_int(w, v, f->note);
+    }
     if (key && entry_context_static(w->entry, var, suffix, &known))
         return aval_int(w, dim_const(w->an->dims, known), NULL);
     if (key && w->summary)

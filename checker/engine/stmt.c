@@ -12,6 +12,15 @@
  * known" (docs/limits.md).  What the body does not change keeps its value
  * and its shape; what it changes is joined.
  *
+ * Before that, a loop whose test the state decides at every pass ("int
+ * v = 0; while (v < K) v++;", "for (j = 0; j < 2; j++) n += E") is walked
+ * pass by pass, as it runs: every pass runs on every path that reaches
+ * the loop, so what it finds holds there, and the loop leaves the values
+ * it computed exact (v is K after it).  A pass whose test is not decided,
+ * a break, or past LOOP_UNROLL_PASSES passes (WALK_UNROLL_PASSES in one
+ * walk) hands the loop to the fixpoint, from the state before it; one
+ * finding per place stays.
+ *
  * An inner loop is walked again at every round of the loops around it.
  * Redone from scratch, a nest of depth d would cost 3^d walks of the
  * innermost body (ggml's 8-deep repeat kernels).  So each loop keeps its
@@ -302,6 +311,79 @@ static state loop_pass(walk *w, const ir_node *n, loop_ctx *l,
     return w->st;
 }
 
+/* What the state says of COND (already evaluated): 1 it holds on every
+   path, 0 on none, -1 not decided. */
+static int decide(walk *w, const ir_node *cond)
+{
+    if (!cond)
+        return 1; /* for (;;) */
+    state before = w->st;
+    stmt_refine(w, cond, false);
+    bool never_false = w->st.dead;
+    w->st = before;
+    stmt_refine(w, cond, true);
+    bool never_true = w->st.dead;
+    w->st = before;
+    return never_false == never_true ? -1 : never_false;
+}
+
+/* The test of an unrolled pass: whether to go on (*DONE when the loop
+   ends here, with the state it leaves); false when it is not decided. */
+static bool unrolled_test(walk *w, const ir_node *cond, bool *done)
+{
+    if (cond)
+        expr_eval(w, cond);
+    int holds = decide(w, cond);
+    if (holds >= 0)
+        stmt_refine(w, cond, holds == 1);
+    *done = holds == 0;
+    return holds >= 0;
+}
+
+/* The passes of unroll(). */
+static bool unroll_passes(walk *w, const ir_node *n, loop_ctx *l)
+{
+    const ir_node *cond = loop_part(n, 1), *inc = loop_part(n, 2),
+                  *body = loop_part(n, 3);
+    bool done = false;
+    for (int pass = 0; pass < LOOP_UNROLL_PASSES; pass++) {
+        if (!w->unroll_left || w->over_budget)
+            return false;
+        if (n->op != IR_LOOP_DO && !unrolled_test(w, cond, &done))
+            return false;
+        if (done || w->st.dead)
+            return true;
+        w->unroll_left--;
+        w->sym_epoch = ++w->n_epochs;
+        l->breaks.dead = l->continues.dead = true;
+        stmt_walk(w, body);
+        if (!l->breaks.dead)
+            return false;
+        w->st = state_join(w, &w->st, &l->continues, n);
+        if (w->st.dead) /* every path left the function */
+            return true;
+        if (n->op == IR_LOOP_DO && !unrolled_test(w, cond, &done))
+            return false;
+        if (done)
+            return true;
+        if (n->op != IR_LOOP_DO && inc)
+            expr_eval(w, inc);
+    }
+    return false;
+}
+
+/* Walks loop N pass by pass from the state after its initialiser; false
+   (the state then means nothing) when a pass's test is not decided, a
+   break is reached, or the passes run out.  Each pass makes its own
+   unknowns (walk.sym_epoch). */
+static bool unroll(walk *w, const ir_node *n, loop_ctx *l)
+{
+    unsigned epoch = w->sym_epoch;
+    bool ok = unroll_passes(w, n, l);
+    w->sym_epoch = epoch;
+    return ok;
+}
+
 /* A loop whose parts the front end could not tell apart: walked once
    from "nothing known", which holds whatever the order. */
 static void walk_unknown_loop(walk *w, const ir_node *n)
@@ -393,6 +475,9 @@ static void memo_keep(walk *w, const ir_node *n, const state *entry,
     e->entry = *entry, e->head = *head;
 }
 
+static void walk_fixpoint(walk *w, const ir_node *n, loop_ctx *l,
+                          const state *before);
+
 static void walk_loop(walk *w, const ir_node *n)
 {
     if (n->op < IR_LOOP_FOR || n->op > IR_LOOP_DO || n->n_kids != 4) {
@@ -405,12 +490,29 @@ static void walk_loop(walk *w, const ir_node *n)
     w->loops = &l;
     bool was_in_loop = w->in_loop;
     w->in_loop = true;
+    diag_list *found = w->an->diags;
+    size_t found_before = found ? found->n : 0;
+    state before = w->st;
+    bool unrolled = unroll(w, n, &l);
+    if (!unrolled)
+        walk_fixpoint(w, n, &l, &before);
+    if (found) /* the passes of an unrolled loop, the fixpoint's first */
+        diag_list_drop_repeats(found, found_before, found_before);
+    w->in_loop = was_in_loop;
+    w->loops = l.outer;
+}
+
+/* Loop N's fixpoint from BEFORE, the state after its initialiser. */
+static void walk_fixpoint(walk *w, const ir_node *n, loop_ctx *l,
+                          const state *before)
+{
+    w->st = *before;
     state head = w->st, exit, first_exit = {.dead = true};
     /* The first round of a loop that must be entered runs on every path
        that reaches the loop: walked on its own, with its findings and
        what a summary may say of it (a loss called in a training loop). */
     if (must_enter(w, n))
-        head = loop_pass(w, n, &l, &head, &first_exit);
+        head = loop_pass(w, n, l, &head, &first_exit);
     w->conditional++;
     state entry = head;
     bool settled = false;
@@ -418,7 +520,7 @@ static void walk_loop(walk *w, const ir_node *n)
     w->silent++;
     for (int round = 0; !settled && round < LOOP_MAX_ROUNDS && !w->over_budget;
          round++) {
-        state back = loop_pass(w, n, &l, &head, &exit);
+        state back = loop_pass(w, n, l, &head, &exit);
         state next = state_join(w, &head, &back, n);
         settled = state_equal(w, &next, &head);
         head = next;
@@ -429,11 +531,9 @@ static void walk_loop(walk *w, const ir_node *n)
         head = state_join(w, &head, &top, n);
     }
     memo_keep(w, n, &entry, &head);
-    loop_pass(w, n, &l, &head, &exit); /* the walk whose findings count */
+    loop_pass(w, n, l, &head, &exit); /* the walk whose findings count */
     w->st = state_join(w, &exit, &first_exit, n);
     w->conditional--;
-    w->in_loop = was_in_loop;
-    w->loops = l.outer;
 }
 
 /* ---- Switch and jumps --------------------------------------------------- */

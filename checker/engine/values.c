@@ -74,7 +74,7 @@ struct sym_table {
 static uint32_t sym_hash(const void *site, loc_id loc, int tag)
 {
     uint64_t h = (uint64_t)(uintptr_t)site * 0x9E3779B97F4A7C15u;
-    h ^= ((uint64_t)loc << 8 | (uint8_t)tag) * 0xC2B2AE3D27D4EB4Fu;
+    h ^= ((uint64_t)loc << 32 | (uint32_t)tag) * 0xC2B2AE3D27D4EB4Fu;
     return (uint32_t)(h ^ h >> 31);
 }
 
@@ -116,6 +116,10 @@ const dim_poly *site_symbol(walk *w, const void *site, loc_id loc, int tag,
         sym_grow(w);
     }
     sym_table *t = w->syms;
+    /* Each pass of an unrolled loop makes its own unknowns (two passes'
+       call results are two values); a value at entry is one. */
+    if (tag != 'e')
+        tag |= (int)(w->sym_epoch << 8);
     uint32_t h = sym_hash(site, loc, tag) & (t->cap - 1);
     for (; t->items[h].poly; h = (h + 1) & (t->cap - 1)) {
         sym_entry *e = &t->items[h];

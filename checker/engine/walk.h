@@ -55,6 +55,8 @@ typedef struct entry_fact {
     const ir_decl *var;
     const char *suffix;
     int64_t value;
+    /* Its story ("g set to 8 here" at the initialiser), or NULL. */
+    const value_note *note;
 } entry_fact;
 
 /* What every run knows of a function's entry through its one call site
@@ -74,6 +76,10 @@ typedef struct entry_context {
    again); the first one is copied (into AN's arena). */
 void entry_context_meet(analysis *an, entry_context *into,
                         const entry_context *next);
+/* What C knows of path SUFFIX of static local (or sealed global) VAR,
+   or NULL. */
+const entry_fact *entry_context_fact(const entry_context *c, const ir_decl *var,
+                                     const char *suffix);
 /* The value path SUFFIX of static local VAR holds in C, if known. */
 bool entry_context_static(const entry_context *c, const ir_decl *var,
                           const char *suffix, int64_t *value);
@@ -192,6 +198,11 @@ typedef struct walk_ops {
     void (*refine)(walk *w, const ir_node *cond, bool truth);
 } walk_ops;
 
+/* Loops whose every test is decided are walked pass by pass (stmt.c):
+   at most this many passes of one loop, and of all loops of one walk. */
+#define LOOP_UNROLL_PASSES 64
+#define WALK_UNROLL_PASSES 512
+
 struct walk {
     const walk_ops *ops;
     analysis *an;
@@ -209,6 +220,9 @@ struct walk {
     loop_memo *memo;         /* each loop's last head fixpoint (stmt.c) */
     const aval **plain_ints; /* aval_int's values without a note */
     unsigned silent;         /* > 0: a fixpoint iteration, no findings */
+    unsigned unroll_left;    /* loop passes stmt.c may still unroll */
+    unsigned sym_epoch;      /* the unrolled pass site symbols belong to */
+    unsigned n_epochs;       /* passes unrolled so far (epochs given out) */
     unsigned conditional;    /* inside a branch, loop or switch */
     bool after_exit;         /* a return, goto or label was walked */
     bool in_loop;            /* inside a loop body (allocations are weak) */
@@ -361,6 +375,8 @@ const ir_tu *engine_entry_unit(analysis *an);
    which code nobody can see cannot change) and which only through one
    call (through_one_call). */
 void engine_mark_entry(analysis *an);
+/* Whether D is one of main's unit's sealed globals (analysis). */
+bool engine_global_sealed(const analysis *an, const ir_decl *d);
 /* After every body's walk: main, then each body that runs only through
    one call, walked again with what every run knows at their entry; new
    findings go to AN->diags (main's unit's list). */

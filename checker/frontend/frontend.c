@@ -54,6 +54,7 @@ struct frontend {
 typedef struct body_scan {
     fe_state *st;
     fe_vec calls;
+    fe_vec globals; /* the file-scope variables it names (ir_decl) */
     unsigned depth;
     bool convert; /* the scan found a reason to convert the body */
 } body_scan;
@@ -98,8 +99,14 @@ static enum CXChildVisitResult scan_body_child(CXCursor c, CXCursor parent,
         fe_vec_push(&b->calls, callee);
     if (k == CXCursor_DeclRefExpr) {
         CXCursor ref = clang_getCursorReferenced(c);
+        ir_decl *g = clang_getCursorKind(ref) == CXCursor_VarDecl
+                         ? fe_map_get_cursor(&b->st->decls,
+                                             clang_getCanonicalCursor(ref))
+                         : NULL;
         if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
             fe_func(b->st, ref)->address_taken = true;
+        else if (g && g->kind == IR_DECL_GLOBAL)
+            fe_vec_push(&b->globals, g);
     }
     b->depth++;
     if (callee && clang_getCursorKind(clang_getCursorReferenced(c)) ==
@@ -125,8 +132,13 @@ static bool defer_body(fe_state *st, ir_func *f, CXCursor body)
     if (!b.convert) {
         f->body_deferred = true;
         f->calls = fe_vec_to_arena(st->a, &b.calls, 0, &f->n_calls);
+        /* What it does with them is not seen: as if their address were
+           taken (engine/context.c's sealed globals). */
+        for (size_t i = 0; i < b.globals.n; i++)
+            ((ir_decl *)b.globals.v[i])->address_taken = true;
     }
     fe_vec_free(&b.calls);
+    fe_vec_free(&b.globals);
     return !b.convert;
 }
 
@@ -178,6 +190,25 @@ static void mark_named_by_headers(fe_state *st, ir_func *f, CXCursor fn)
     if (f->is_static &&
         (!in_main_file(st, first) || offset_of(first) < st->last_include))
         f->address_taken = true;
+}
+
+/* A file-scope variable's declaration.  A static one first declared
+   outside the main file, or before its last #include, may be named by
+   the headers' code, which is not converted: as if its address were
+   taken (decided in finish_tu, when the last #include is known). */
+static void top_global(fe_state *st, CXCursor var)
+{
+    bool first = !fe_map_get_cursor(&st->decls, clang_getCanonicalCursor(var));
+    ir_decl *d = fe_global(st, var, in_main_file(st, var));
+    if (!first || !d->is_static)
+        return;
+    if (!in_main_file(st, var)) {
+        d->address_taken = true;
+        return;
+    }
+    fe_first_decl *at = arena_alloc(st->a, sizeof *at);
+    *at = (fe_first_decl){d, offset_of(var)};
+    fe_vec_push(&st->static_globals, at);
 }
 
 /* A top-level function declaration: kept when annotated, or when it is a
@@ -239,7 +270,7 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent,
         top_function(st, c);
         break;
     case CXCursor_VarDecl:
-        fe_global(st, c, in_main_file(st, c));
+        top_global(st, c);
         break;
     case CXCursor_StructDecl:
     case CXCursor_UnionDecl:
@@ -592,11 +623,12 @@ static void state_free(fe_state *st)
                       &st->invocation_ends};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         fe_map_free(maps[i]);
-    fe_vec *vecs[] = {&st->func_list,       &st->globals,      &st->enums,
-                      &st->record_list,     &st->diags,        &st->ann_texts,
-                      &st->pending_records, &st->nodes,        &st->field_tmp,
-                      &st->locals,          &st->inputs,       &st->anns,
-                      &st->node_macros,     &st->file_key_list};
+    fe_vec *vecs[] = {
+        &st->func_list,       &st->globals,       &st->enums,
+        &st->record_list,     &st->diags,         &st->ann_texts,
+        &st->pending_records, &st->nodes,         &st->field_tmp,
+        &st->locals,          &st->inputs,        &st->anns,
+        &st->node_macros,     &st->file_key_list, &st->static_globals};
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
         fe_vec_free(vecs[i]);
     free(st->cursors.v);
@@ -646,6 +678,11 @@ static void finish_tu(fe_state *st)
         st->func_list.v[i] = f;
     }
     tu->funcs = fe_vec_to_arena(st->a, &st->func_list, 0, &tu->n_funcs);
+    for (size_t i = 0; i < st->static_globals.n; i++) {
+        fe_first_decl *g = st->static_globals.v[i];
+        if (g->offset < st->last_include)
+            g->decl->address_taken = true;
+    }
     tu->globals = fe_vec_to_arena(st->a, &st->globals, 0, &tu->n_globals);
     tu->enums = fe_vec_to_arena(st->a, &st->enums, 0, &tu->n_enums);
     tu->records = fe_vec_to_arena(st->a, &st->record_list, 0, &tu->n_records);

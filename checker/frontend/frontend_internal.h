@@ -36,6 +36,13 @@
 /* ---- Containers ------------------------------------------------------ */
 
 /* A growable array of pointers (malloc'd). */
+/* A declaration and the offset of its first declaration in the main
+   file (top_global). */
+typedef struct fe_first_decl {
+    ir_decl *decl;
+    unsigned offset;
+} fe_first_decl;
+
 typedef struct fe_vec {
     void **v;
     size_t n, cap;
@@ -131,6 +138,7 @@ typedef struct fe_state {
 
     fe_vec func_list; /* fe_func_entry, in creation order */
     fe_vec globals, enums, record_list, diags;
+    fe_vec static_globals;  /* fe_first_decl: main-file statics (top_global) */
     fe_vec pending_records; /* fe_pending_record: fields still to read */
     fe_vec ann_texts;       /* every annotation text, for the macro scan */
     fe_vec anns;            /* every annotation, with its file and offset */

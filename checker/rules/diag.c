@@ -192,6 +192,28 @@ static int cmp_diag(const void *pa, const void *pb)
     return c;
 }
 
+static bool same_place(const diag *a, const diag *b)
+{
+    return a->rule == b->rule && a->loc.line == b->loc.line &&
+           a->loc.col == b->loc.col &&
+           (a->loc.file == b->loc.file ||
+            (a->loc.file && b->loc.file &&
+             strcmp(a->loc.file, b->loc.file) == 0));
+}
+
+void diag_list_drop_repeats(diag_list *list, size_t since, size_t from)
+{
+    size_t kept = from;
+    for (size_t i = from; i < list->n; i++) {
+        bool repeat = false;
+        for (size_t k = since; k < kept && !repeat; k++)
+            repeat = same_place(&list->items[k], &list->items[i]);
+        if (!repeat)
+            list->items[kept++] = list->items[i];
+    }
+    list->n = kept;
+}
+
 void diag_list_sort(diag_list *list)
 {
     if (list->n < 2)

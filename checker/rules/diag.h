@@ -21,10 +21,10 @@ typedef struct diag_note {
 } diag_note;
 
 typedef struct diag {
-    const sc_rule *rule;    /* NULL for a compiler diagnostic */
+    const sc_rule *rule; /* NULL for a compiler diagnostic */
     sc_severity severity;
     sc_loc loc;
-    const char *message;    /* without the " [rule]" suffix */
+    const char *message; /* without the " [rule]" suffix */
     /* Optional: the part of the line to underline, from LOC to END (just
        past its last character, same line), and FOCUS, where the caret
        goes inside it (the argument that does not fit).  Line 0: none. */
@@ -34,7 +34,7 @@ typedef struct diag {
 } diag;
 
 typedef struct diag_list {
-    arena *arena;           /* owns messages, notes and file names */
+    arena *arena; /* owns messages, notes and file names */
     diag *items;
     size_t n, cap;
 } diag_list;
@@ -58,6 +58,12 @@ void diag_copy(diag_list *list, const diag *d);
    (same rule, position and message: a header analysed with two
    translation units reports once). */
 void diag_list_sort(diag_list *list);
+
+/* Drops each finding from index FROM on whose rule and place a finding
+   from index SINCE up to it already has (the first one stays): a body
+   walked more than once (a loop unrolled, a walk from the program's
+   entry) says one thing per place. */
+void diag_list_drop_repeats(diag_list *list, size_t since, size_t from);
 
 /* Number of findings that fail a run (exit status 1): the rules' errors
    and warnings (SPEC 5), and compiler errors.  Notes and the compiler's
