@@ -123,8 +123,10 @@ struct ir_decl {
        storage in this TU (file scope "static"). */
     bool is_static;
     uint8_t bit_width; /* FIELD: a bit-field's width in bits, else 0 */
-    bool
-        address_taken; /* &x appears somewhere in the TU (LOCAL/PARAM/GLOBAL) */
+    /* &x appears somewhere in the TU (LOCAL/PARAM/GLOBAL); for a
+       file-scope static, also: code the front end does not convert may
+       name it (a header, a deferred body). */
+    bool address_taken;
     const ir_record *parent; /* FIELD: its struct */
     uint32_t index; /* PARAM: position; LOCAL: index in owner->locals */
     ir_func *owner; /* PARAM / LOCAL: the function */
