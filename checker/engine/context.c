@@ -194,14 +194,6 @@ static void mark_sealed_globals(entry_scan *s)
     }
 }
 
-bool engine_global_sealed(const analysis *an, const ir_decl *d)
-{
-    for (uint32_t i = 0; an->entry_marked && i < an->n_sealed_globals; i++)
-        if (an->sealed_globals[i] == d)
-            return true;
-    return false;
-}
-
 /* The value static local D holds when the program starts, if its
    initialiser is an integer constant of its type (none: 0). */
 static bool initial_value(const ir_decl *d, int64_t *v)

@@ -248,6 +248,15 @@ loc_id loc_unknown(walk *w)
     return w->locs->unknown;
 }
 
+/* One of main's unit's sealed globals (context.c finds them). */
+bool engine_global_sealed(const analysis *an, const ir_decl *d)
+{
+    for (uint32_t i = 0; an->entry_marked && i < an->n_sealed_globals; i++)
+        if (an->sealed_globals[i] == d)
+            return true;
+    return false;
+}
+
 loc_id loc_var(walk *w, const ir_decl *d)
 {
     loc_key k = {OBJ_VAR, 0, d};

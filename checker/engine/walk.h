@@ -301,6 +301,9 @@ static inline const location *loc_get(const walk *w, loc_id id)
 
 void memory_init(walk *w);
 loc_id loc_var(walk *w, const ir_decl *d);
+/* Whether D is one of main's unit's sealed globals (analysis.h; found by
+   context.c before the walks). */
+bool engine_global_sealed(const analysis *an, const ir_decl *d);
 loc_id loc_entry(walk *w, loc_id pointer);
 loc_id loc_alloc(walk *w, const ir_node *site);
 loc_id loc_alloc_member(walk *w, const ir_node *site, loc_id member);
@@ -375,8 +378,6 @@ const ir_tu *engine_entry_unit(analysis *an);
    which code nobody can see cannot change) and which only through one
    call (through_one_call). */
 void engine_mark_entry(analysis *an);
-/* Whether D is one of main's unit's sealed globals (analysis). */
-bool engine_global_sealed(const analysis *an, const ir_decl *d);
 /* After every body's walk: main, then each body that runs only through
    one call, walked again with what every run knows at their entry; new
    findings go to AN->diags (main's unit's list). */
