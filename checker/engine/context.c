@@ -60,7 +60,11 @@ static void add_edge(entry_scan *s, func_group *caller, const ir_func *callee)
     s->edges[s->n_edges++] = (call_edge){caller, g};
 }
 
-static void scan_body(entry_scan *s, func_group *caller, const ir_node *body)
+/* VISIT each node of BODY, CALLER's (any order). */
+typedef void (*node_visit)(entry_scan *s, func_group *caller, const ir_node *x);
+
+static void visit_nodes(entry_scan *s, func_group *caller, const ir_node *body,
+                        node_visit visit)
 {
     s->n_todo = 0;
     s->todo = arena_grow(s->an->arena, s->todo, s->n_todo, &s->cap_todo,
@@ -70,14 +74,19 @@ static void scan_body(entry_scan *s, func_group *caller, const ir_node *body)
         const ir_node *x = s->todo[--s->n_todo];
         if (!x)
             continue;
-        if (x->kind == IR_CALL && x->callee)
-            add_edge(s, caller, x->callee);
+        visit(s, caller, x);
         for (uint32_t i = 0; i < x->n_kids; i++) {
             s->todo = arena_grow(s->an->arena, s->todo, s->n_todo, &s->cap_todo,
                                  sizeof *s->todo);
             s->todo[s->n_todo++] = x->kids[i];
         }
     }
+}
+
+static void visit_call(entry_scan *s, func_group *caller, const ir_node *x)
+{
+    if (x->kind == IR_CALL && x->callee)
+        add_edge(s, caller, x->callee);
 }
 
 /* Every call in the program's bodies (a deferred body's by its list). */
@@ -89,7 +98,7 @@ static void scan_calls(entry_scan *s)
             const ir_func *f = tu->funcs[i];
             func_group *caller = func_group_of(s->an, f);
             if (f->body)
-                scan_body(s, caller, f->body);
+                visit_nodes(s, caller, f->body, visit_call);
             for (uint32_t k = 0; f->body_deferred && k < f->n_calls; k++)
                 add_edge(s, caller, f->calls[k]);
         }
@@ -150,29 +159,16 @@ static const ir_decl *written_global(const ir_node *x)
                : NULL;
 }
 
-/* Drops from S->an's sealed list the globals BODY writes. */
-static void unseal_written(entry_scan *s, const ir_node *body)
+/* Drops from the sealed list the global X writes, if any. */
+static void visit_write(entry_scan *s, func_group *caller, const ir_node *x)
 {
+    (void)caller;
     analysis *an = s->an;
-    s->n_todo = 0;
-    s->todo = arena_grow(an->arena, s->todo, s->n_todo, &s->cap_todo,
-                         sizeof *s->todo);
-    s->todo[s->n_todo++] = body;
-    while (s->n_todo) {
-        const ir_node *x = s->todo[--s->n_todo];
-        if (!x)
-            continue;
-        const ir_decl *g = written_global(x);
-        for (uint32_t i = 0; g && i < an->n_sealed_globals; i++)
-            if (an->sealed_globals[i] == g)
-                an->sealed_globals[i--] =
-                    an->sealed_globals[--an->n_sealed_globals];
-        for (uint32_t i = 0; i < x->n_kids; i++) {
-            s->todo = arena_grow(an->arena, s->todo, s->n_todo, &s->cap_todo,
-                                 sizeof *s->todo);
-            s->todo[s->n_todo++] = x->kids[i];
-        }
-    }
+    const ir_decl *g = written_global(x);
+    for (uint32_t i = 0; g && i < an->n_sealed_globals; i++)
+        if (an->sealed_globals[i] == g)
+            an->sealed_globals[i--] =
+                an->sealed_globals[--an->n_sealed_globals];
 }
 
 /* The sealed globals: the candidates no body outside after_main writes.
@@ -190,7 +186,7 @@ static void mark_sealed_globals(entry_scan *s)
     for (uint32_t i = 0; i < tu->n_funcs && an->n_sealed_globals; i++) {
         const ir_func *f = tu->funcs[i];
         if (f->body && !func_group_of(an, f)->after_main)
-            unseal_written(s, f->body);
+            visit_nodes(s, NULL, f->body, visit_write);
     }
 }
 
