@@ -118,6 +118,9 @@ typedef struct signature {
        on every path (suffix ".batch" of the result; param unused), as
        "n->batch = b; return n;" leaves them. */
     bool returns_fresh;
+    /* With RETURNS_FRESH: the bytes every return's memory was allocated
+       with ("malloc(size)" in an allocation wrapper), or NULL. */
+    const dim_poly *returns_bytes;
     sig_effect *result_effects;
     uint32_t n_result_effects;
     bool summarised;
@@ -396,9 +399,10 @@ typedef struct call_result {
     const shape **views;
     bool *prefix;
     bool *aligned; /* the extent's dims pair with the view's (not a reshape) */
-    const shape *returns;        /* instantiated RETURNS_SHAPE, or NULL */
-    const shape *returns_seen;   /* instantiated sig->returns_seen, or NULL */
-    const dim_poly *returns_int; /* instantiated, or NULL */
+    const shape *returns;          /* instantiated RETURNS_SHAPE, or NULL */
+    const shape *returns_seen;     /* instantiated sig->returns_seen, or NULL */
+    const dim_poly *returns_int;   /* instantiated, or NULL */
+    const dim_poly *returns_bytes; /* instantiated, or NULL */
     const dim_poly **returns_int_bounds;
     const dim_poly **effect_values; /* sig->effects' values, instantiated */
     const dim_poly **result_effect_values; /* sig->result_effects' */

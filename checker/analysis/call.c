@@ -326,6 +326,9 @@ call_result *call_instantiate(analysis *an, const signature *sig,
     if (sig->returns_int)
         r->returns_int =
             dim_substitute(an->dims, sig->returns_int, instantiate_sym, &in);
+    if (sig->returns_bytes)
+        r->returns_bytes =
+            dim_substitute(an->dims, sig->returns_bytes, instantiate_sym, &in);
     r->returns_int_bounds =
         arena_array(an->arena, sig->n_returns_int_bounds + 1,
                     sizeof *r->returns_int_bounds);

@@ -632,6 +632,10 @@ const signature *signature_merge(analysis *an, const signature *annotated,
         m->returns_int_bounds[k] = dim_substitute(
             an->dims, derived->returns_int_bounds[k], remap_symbol, &r);
     m->returns_fresh = derived->returns_fresh;
+    m->returns_bytes =
+        derived->returns_bytes
+            ? dim_substitute(an->dims, derived->returns_bytes, remap_symbol, &r)
+            : NULL;
     m->n_result_effects = derived->n_result_effects;
     m->result_effects = arena_array(an->arena, m->n_result_effects + 1,
                                     sizeof *m->result_effects);

@@ -266,6 +266,9 @@ static cJSON *function_json(analysis *an, const char *key, const signature *sig)
     }
     if (sig->returns_fresh)
         cJSON_AddBoolToObject(fn, "returns_fresh", 1);
+    if (sig->returns_bytes)
+        cJSON_AddStringToObject(fn, "returns_bytes",
+                                poly_text(&nm, sig->returns_bytes));
     if (sig->n_result_effects) {
         cJSON *effects = cJSON_AddArrayToObject(fn, "result_effects");
         for (uint32_t k = 0; k < sig->n_result_effects; k++) {
@@ -823,6 +826,13 @@ static void read_result_effects(reader *rd, const cJSON *fn_json,
 {
     signature *sig = rd->sig;
     sig->returns_fresh = json_flag(fn_json, "returns_fresh");
+    const char *bytes = json_string(fn_json, "returns_bytes");
+    if (bytes && sig->returns_fresh)
+        sig->returns_bytes = read_poly(rd, bytes, fn);
+    else if (bytes) {
+        fail(rd, "returns_bytes without returns_fresh in function", fn);
+        return;
+    }
     const cJSON *effects =
         cJSON_GetObjectItemCaseSensitive(fn_json, "result_effects");
     if (effects && !cJSON_IsArray(effects)) {

@@ -805,9 +805,13 @@ value call_eval(walk *w, const ir_node *n)
         if (v.v->pts && v.v->pts->n == 1)
             apply_result_effects(w, n, r, v.v->pts->targets[0]);
     }
-    if (lib && e == LIB_ALLOC && n->type.cls == IR_TYPE_POINTER) {
-        aval sized = *v.v;
-        sized.bytes = bytes_asked(w, n, vals, n_args);
+    /* An allocation wrapper's bytes, where no shape says more */
+    bool wrapper = r && r->returns_bytes && !r->returns && !r->returns_seen;
+    if (n->type.cls == IR_TYPE_POINTER &&
+        ((lib && e == LIB_ALLOC) || wrapper)) {
+        aval sized = *v.v; /* malloc's, or an allocation wrapper's */
+        sized.bytes = lib && e == LIB_ALLOC ? bytes_asked(w, n, vals, n_args)
+                                            : r->returns_bytes;
         v.v = aval_new(w, &sized);
     }
     return v;

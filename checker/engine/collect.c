@@ -26,6 +26,8 @@ struct summary_acc {
     const aval *ret_int; /* integer results, joined */
     /* What every return leaves in the result: fresh memory or a struct. */
     bool result_seen, result_broken, result_fresh;
+    const dim_poly *result_bytes; /* the bytes of every fresh result */
+    bool bytes_varies;
     sig_effect *result_effects;
     uint32_t n_result_effects;
     sc_loc ret_loc;
@@ -301,7 +303,13 @@ static void collect_result(walk *w, const value *v, loc_id record)
     }
     member_scan m = {w, obj, NULL, 0, 0};
     scan_members(&m, obj, 0);
+    const dim_poly *bytes = fresh ? v->v->bytes : NULL;
+    if (s->result_seen &&
+        (!bytes || !s->result_bytes ||
+         dim_compare(w->an->dims, bytes, s->result_bytes) != DIM_EQUAL))
+        s->bytes_varies = true;
     if (!s->result_seen) {
+        s->result_bytes = bytes;
         s->result_seen = true, s->result_fresh = fresh;
         s->result_effects = m.out, s->n_result_effects = m.n;
         return;
@@ -325,8 +333,11 @@ void collect_return(walk *w, const ir_node *n, const value *v, loc_id record)
         return;
     s->exit = state_join(w, &s->exit, &w->st, w->f->body);
     s->have_exit = true;
+    /* (an array returned decays to a pointer to memory not allocated
+       here: it breaks a fresh result) */
     if (v && n->n_kids &&
-        (v->type.cls == IR_TYPE_POINTER || v->type.cls == IR_TYPE_RECORD))
+        (v->type.cls == IR_TYPE_POINTER || v->type.cls == IR_TYPE_RECORD ||
+         v->type.cls == IR_TYPE_ARRAY))
         collect_result(w, v, record);
     if (v && n->n_kids && v->type.cls == IR_TYPE_INT) {
         s->ret_int =
@@ -617,6 +628,9 @@ signature *collect_finish(walk *w)
     summarise_result(w);
     if (s->result_seen && !s->result_broken) {
         sig->returns_fresh = s->result_fresh;
+        if (s->result_fresh && !s->bytes_varies && s->result_bytes &&
+            expressible(w, s->result_bytes))
+            sig->returns_bytes = s->result_bytes;
         sig->result_effects = arena_array(w->an->arena, s->n_result_effects + 1,
                                           sizeof *sig->result_effects);
         for (uint32_t i = 0; i < s->n_result_effects; i++) {
