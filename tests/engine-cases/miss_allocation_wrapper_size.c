@@ -13,6 +13,9 @@
  * pool, an array, which the summary took for no return at all and so
  * called the result fresh, before this case).
  *
+ * malloc_check is not static, so that its summary ("returns_bytes":
+ * "size") is written and read back by integration.summaries_read_back.
+ *
  * SPEC 4: an argument that holds fewer elements than its parameter's
  * shape reads is shape-mismatch; docs/memory-model.md, "Calls".
  *
@@ -25,7 +28,7 @@
 
 void forward(int *inputs SHAPE(B, T), int B, int T);
 
-static void *malloc_check(size_t size, const char *file, int line)
+void *malloc_check(size_t size, const char *file, int line)
 {
     void *ptr = malloc(size);
     if (ptr == NULL) {
@@ -57,8 +60,8 @@ void generate(int B, int T, int twice, int fresh)
 {
     int *gen_tokens = (int *)mallocCheck((size_t)(B / 2 * T) * sizeof(int));
     forward(gen_tokens, B, T); // expected-error {{'gen_tokens' has shape [T*(B/2)] (T*(B/2) elements) but parameter 'inputs' of 'forward' expects [B, T] (B*T elements) [shape-mismatch]}}
-    // expected-note@58 {{'gen_tokens' holds [T*(B/2)] elements, allocated by 'malloc_check'}}
-    // expected-note@26 {{parameter 'inputs' of 'forward' declared with shape [B, T]}}
+    // expected-note@61 {{'gen_tokens' holds [T*(B/2)] elements, allocated by 'malloc_check'}}
+    // expected-note@29 {{parameter 'inputs' of 'forward' declared with shape [B, T]}}
     int *a = (int *)pick_alloc((size_t)(B / 2 * T) * sizeof(int), twice);
     forward(a, B, T);
     int *b = (int *)cached_alloc((size_t)(B / 2 * T) * sizeof(int), fresh);
