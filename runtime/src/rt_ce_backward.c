@@ -5,8 +5,9 @@
  * row and accumulation.
  *
  * Each logit row is read from memory once (its statistics) and once more
- * from cache (its gradient); the gradient is written, or read and written,
- * once (rt_rows.c).
+ * from cache (its gradient), or, right after a forward on the same logits,
+ * once (rt_memo.c); the gradient is written, or read and written, once
+ * (rt_rows.c).
  */
 #include "rt_internal.h"
 
@@ -65,8 +66,18 @@ sc_status sc_cross_entropy_backward_ex(const DLTensor *logits,
     j.scale = n ? 1.0 / (double)n : 0.0;
     j.g = &g;
     j.accumulate = mode == SC_GRAD_ACCUMULATE;
+    j.want_loss = loss != NULL;
+    /* Right after a forward on these logits, each row in one pass against
+       the statistics it found; in place, never (a row whose statistics did
+       not verify could not be done again), and the logits are then gone. */
+    sc_memo_tally tally = {0, 0};
+    j.known = g.data != x.data ? sc_memo_find(&x) : NULL;
+    j.tally = &tally;
+    if (g.data == x.data)
+        sc_memo_forget();
     /* Work: the logits and the gradient are each read once from memory. */
     double total = sc_for_rows(n, sc_team(n, 2 * x.numel), sc_rows_grad, &j);
+    sc_memo_settle(&tally);
     if (loss)
         *loss = (float)(total / (double)n);
     return SC_OK;

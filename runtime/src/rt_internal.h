@@ -13,6 +13,7 @@
 
 #include "shapecheck_rt.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -209,6 +210,11 @@ typedef struct sc_first {
     int zeros;
     float ref;
     sc_chunk_sums *out;
+    /* With FINAL, what is stored is already the gradient, as sc_second
+       would make it of the exps: (e * MUL - t) * SCALE (the row's sum
+       known beforehand, rt_memo.c). */
+    int final;
+    float mul, scale;
 } sc_first;
 
 /* The second pass over a chunk of a row.  With X NULL, from the exps the
@@ -248,6 +254,50 @@ extern const sc_simd_ops sc_simd_avx2;
 extern const sc_simd_ops sc_simd_avx512;
 #endif
 
+/* ---- The last forward's row statistics (rt_memo.c) -------------------- */
+
+/* Calls over fewer logits keep and use no memo: their rows stay in cache
+   between a backward's two passes, where the second costs little. */
+#define SC_MEMO_MIN ((int64_t)1 << 15)
+
+/* One row as a loss forward found it: its final reference and its sum of
+   exp(x - ref) (sc_row_stats). */
+typedef struct sc_memo_row {
+    float ref;
+    double sum;
+} sc_memo_row;
+
+/* A loss forward over X begins: this thread's memo, emptied, with room for
+   X's rows, which the forward fills by index; NULL (nothing to fill) below
+   SC_MEMO_MIN or when memory is short. */
+sc_memo_row *sc_memo_begin(const sc_arg *x);
+
+/* The forward that sc_memo_begin(X) returned rows for has filled them
+   all: they are X's. */
+void sc_memo_end(const sc_arg *x);
+
+/* The rows kept for logits at X's address in X's layout, or NULL.  To be
+   verified row by row (rt_rows.c): the logits there may have changed. */
+const sc_memo_row *sc_memo_find(const sc_arg *x);
+
+/* Drops this thread's memo: its logits were overwritten, or a row did not
+   verify. */
+void sc_memo_forget(void);
+
+/* What a backward's rows did with the statistics they were given. */
+typedef struct sc_memo_tally {
+    atomic_llong one_pass; /* rows written in one pass */
+    atomic_int stale;      /* a row's statistics did not verify */
+} sc_memo_tally;
+
+/* After a backward: drops the memo if a row found it stale, and records
+   the rows done in one pass for sc_memo_one_pass_rows. */
+void sc_memo_settle(const sc_memo_tally *t);
+
+/* The rows that this thread's last backward wrote in one pass (0 when it
+   had no memo): for tests and the benchmark. */
+int64_t sc_memo_one_pass_rows(void);
+
 /* ---- Row drivers of the softmax family (rt_rows.c) -------------------- */
 
 /* One call of the family over logit rows X [n, c]: what to compute for
@@ -259,8 +309,12 @@ typedef struct sc_rows_job {
     float *losses;        /* each row's loss, or NULL */
     const float *dlosses; /* each row's scale, or NULL for SCALE */
     double scale;
-    const sc_arg *g; /* the output rows (backward, softmax) */
-    int accumulate;  /* G += instead of G = */
+    const sc_arg *g;          /* the output rows (backward, softmax) */
+    int accumulate;           /* G += instead of G = */
+    int want_loss;            /* backward: the rows' losses are summed */
+    sc_memo_row *keep;        /* forward: each row's statistics, or NULL */
+    const sc_memo_row *known; /* backward: the forward's, or NULL */
+    sc_memo_tally *tally;     /* backward, with KNOWN: what the rows did */
 } sc_rows_job;
 
 /* The cross-entropy of rows [r0, r1) of JOB (a const sc_rows_job *), one
@@ -269,9 +323,10 @@ typedef struct sc_rows_job {
 double sc_rows_loss(const void *job, int64_t r0, int64_t r1, int part);
 
 /* The gradient of rows [r0, r1) of JOB: G (= or +=) (softmax - target) *
-   scale, each row in two passes (rt_rows.c).  With labels, returns the sum
-   of the rows' losses; without (softmax: scale 1, no target), writes the
-   softmax and returns 0.  An sc_rows_fn. */
+   scale, each row in two passes (rt_rows.c), or in one where JOB->known
+   holds the row's statistics and they verify.  With labels and WANT_LOSS,
+   returns the sum of the rows' losses; else 0 (softmax: scale 1, no
+   target, writes the softmax).  An sc_rows_fn. */
 double sc_rows_grad(const void *job, int64_t r0, int64_t r1, int part);
 
 /* The statistics of one row X[0..n) with targets T (or NULL). */

@@ -10,16 +10,22 @@
 #include <math.h>
 
 /* The sum of the cross-entropy of X's rows with labels L, each into
-   LOSSES when not NULL, on the threads the call gets. */
+   LOSSES when not NULL, on the threads the call gets.  The rows'
+   statistics are kept for a backward on the same logits (rt_memo.c). */
 static double cross_entropy_rows(const sc_arg *x, const sc_labels *l,
                                  float *losses)
 {
-    sc_rows_job j;
+    sc_rows_job j = {0};
     j.ops = sc_simd();
     j.x = x;
     j.l = l;
     j.losses = losses;
-    return sc_for_rows(x->rows, sc_team(x->rows, x->numel), sc_rows_loss, &j);
+    j.keep = sc_memo_begin(x);
+    double total =
+        sc_for_rows(x->rows, sc_team(x->rows, x->numel), sc_rows_loss, &j);
+    if (j.keep)
+        sc_memo_end(x);
+    return total;
 }
 
 sc_status sc_cross_entropy(const DLTensor *logits, const DLTensor *labels,

@@ -28,10 +28,18 @@
  * pass reads the logits and the output from memory together, as a plain
  * loop over the same bytes does (the memory bound of bench/ce_bench.c),
  * and the second finds the row in cache.
+ *
+ * Right after a forward on the same logits, a row's reference and sum are
+ * known (rt_memo.c): the first pass then stores the finished gradient, and
+ * only what it could not store (values it must add to) is left to the
+ * second.  The pass sums the row again as it goes; a row whose sum or
+ * reference is not the known one is done again the usual way, from
+ * scratch.
  */
 #include "rt_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 /* How far above its reference a chunk's values may go before the
    reference is raised: exps up to e^8, and the rounding of x - ref for
@@ -114,7 +122,7 @@ void sc_row_stats_of(const sc_simd_ops *ops, const float *x, const float *t,
     for (int64_t at = 0; at < n; at += SC_CHUNK) {
         int64_t len = n - at < SC_CHUNK ? n - at : SC_CHUNK;
         sc_chunk_sums c;
-        sc_first f = {x + at, t ? t + at : NULL, NULL, 0, st->ref, &c};
+        sc_first f = {x + at, t ? t + at : NULL, NULL, 0, st->ref, &c, 0, 0, 0};
         ops->first(&f, len);
         fold_chunk(ops, &f, len, NULL, 0, st);
     }
@@ -140,6 +148,8 @@ double sc_rows_loss(const void *job, int64_t r0, int64_t r1, int part)
         const float *t = sc_targets_row(j->l, i);
         sc_row_stats st;
         sc_row_stats_of(j->ops, row, t, c, &st);
+        if (j->keep)
+            j->keep[i] = (sc_memo_row){st.ref, st.sum};
         double li = row_loss(j->l, t ? 0.0f : row[sc_label_at(j->l, i)], &st);
         if (j->losses)
             j->losses[i] = (float)li;
@@ -159,13 +169,17 @@ typedef struct grad_row {
     int64_t label;  /* with index labels: the label, else -1 */
     float xl;       /* x[label], read before the row is overwritten */
     float old;      /* g[label] before the row's gradient (accumulating) */
-    int64_t stored; /* the first pass stored exps in g[0..stored) */
+    int64_t stored; /* the first pass stored exps (or KNOWN: the gradient)
+                       in g[0..stored) */
     double scale;   /* dlosses[i] or the job's scale, in double */
+    const sc_memo_row *known; /* the forward's statistics, or NULL */
     sc_row_stats st;
 } grad_row;
 
-/* Row I of job J, before anything is written. */
-static void grad_row_begin(const sc_rows_job *j, int64_t i, grad_row *r)
+/* Row I of job J, before anything is written, against KNOWN (the row's
+   statistics from its forward) or, NULL, its own. */
+static void grad_row_begin(const sc_rows_job *j, int64_t i,
+                           const sc_memo_row *known, grad_row *r)
 {
     r->x = sc_row(j->x, i);
     r->t = j->l ? sc_targets_row(j->l, i) : NULL;
@@ -176,16 +190,27 @@ static void grad_row_begin(const sc_rows_job *j, int64_t i, grad_row *r)
     r->old = r->label >= 0 && j->accumulate ? r->g[r->label] : 0.0f;
     r->scale = j->dlosses ? (double)j->dlosses[i] : j->scale;
     /* In place, the first pass overwrites the logits: no chunk of them can
-       be done again, so the reference must be the max from the start. */
-    stats_begin(j->ops, r->x, r->c, r->g == r->x, &r->st);
+       be done again, so the reference must be the max from the start (and
+       no job has known rows: a row that failed them could not be done
+       again). */
+    r->known = known;
+    if (known) {
+        r->st.ref = known->ref;
+        r->st.max = -INFINITY;
+        r->st.sum = r->st.tsum = r->st.tdot = 0;
+    } else {
+        stats_begin(j->ops, r->x, r->c, r->g == r->x, &r->st);
+    }
 }
 
 /* The first pass over R: statistics, and the exps stored into the gradient,
    writing it, or, accumulating, up to its first values that are not zeros (a
-   freshly zeroed gradient is filled as if written). */
+   freshly zeroed gradient is filled as if written).  With R's statistics
+   known, what is stored is the gradient itself. */
 static void grad_first_pass(const sc_rows_job *j, grad_row *r)
 {
     int storing = 1;
+    float mul = r->known ? (float)(1.0 / r->known->sum) : 0.0f;
     r->stored = 0;
     for (int64_t at = 0; at < r->c; at += SC_CHUNK) {
         int64_t len = r->c - at < SC_CHUNK ? r->c - at : SC_CHUNK;
@@ -195,7 +220,10 @@ static void grad_first_pass(const sc_rows_job *j, grad_row *r)
                       storing ? r->g + at : NULL,
                       j->accumulate,
                       r->st.ref,
-                      &sums};
+                      &sums,
+                      r->known != NULL,
+                      mul,
+                      (float)r->scale};
         j->ops->first(&f, len);
         fold_chunk(j->ops, &f, len, r->g, r->stored, &r->st);
         if (storing)
@@ -204,11 +232,11 @@ static void grad_first_pass(const sc_rows_job *j, grad_row *r)
     }
 }
 
-/* The second pass over R: the stored exps scaled, the rest computed
-   again from the logits. */
-static void grad_second_pass(const sc_rows_job *j, grad_row *r)
+/* The second pass over R from FROM on: the stored exps scaled, the rest
+   computed again from the logits. */
+static void grad_second_pass(const sc_rows_job *j, grad_row *r, int64_t from)
 {
-    for (int64_t at = 0; at < r->c;) {
+    for (int64_t at = from; at < r->c;) {
         int from_x = at >= r->stored;
         int64_t end = at + SC_CHUNK < r->c ? at + SC_CHUNK : r->c;
         if (!from_x && end > r->stored)
@@ -227,7 +255,7 @@ static void grad_second_pass(const sc_rows_job *j, grad_row *r)
 
 /* After R's gradient is written: the label's entry again, in double, since
    p - 1 in float loses every digit when p is close to 1; returns R's loss
-   (0 without labels). */
+   (0 without labels, or when the job wants no loss). */
 static double grad_row_end(const sc_rows_job *j, const grad_row *r)
 {
     if (!j->l)
@@ -237,19 +265,62 @@ static double grad_row_end(const sc_rows_job *j, const grad_row *r)
         double d = (p - 1.0) * r->scale;
         r->g[r->label] = (float)(j->accumulate ? r->old + d : d);
     }
-    return row_loss(j->l, r->xl, &r->st);
+    return j->want_loss ? row_loss(j->l, r->xl, &r->st) : 0;
+}
+
+/* How far a known row's sum, found again, may be from its forward's: the
+   rounding of two orders of summation (the forward may have raised its
+   reference mid-row, rescaling what it had summed), far below a float's;
+   logits that changed in between move it by more. */
+#define KNOWN_SUM_TOLERANCE 0x1p-40
+
+/* Whether R's first pass, made against its forward's statistics, found
+   them again: the same reference (no chunk went above it) and the same sum
+   up to rounding.  Then what it stored is the row's gradient. */
+static int known_verified(const grad_row *r)
+{
+    double d = r->st.sum - r->known->sum;
+    return r->st.ref == r->known->ref &&
+           fabs(d) <= KNOWN_SUM_TOLERANCE * r->st.sum;
+}
+
+/* Row I in one pass against KNOWN: returns 0, with nothing of the row
+   changed, when the statistics did not verify (what the pass stored over
+   zeros is made zeros again). */
+static int grad_row_known(const sc_rows_job *j, int64_t i,
+                          const sc_memo_row *known, grad_row *r)
+{
+    grad_row_begin(j, i, known, r);
+    grad_first_pass(j, r);
+    if (!known_verified(r)) {
+        if (j->accumulate) /* it stored only where the gradient held +0.0 */
+            memset(r->g, 0, (size_t)r->stored * sizeof *r->g);
+        return 0;
+    }
+    r->st.sum = known->sum;
+    grad_second_pass(j, r, r->stored); /* only what the pass left */
+    atomic_fetch_add_explicit(&j->tally->one_pass, 1, memory_order_relaxed);
+    return 1;
 }
 
 double sc_rows_grad(const void *job, int64_t r0, int64_t r1, int part)
 {
     const sc_rows_job *j = job;
+    const sc_memo_row *known = j->known;
     double total = 0;
     (void)part;
     for (int64_t i = r0; i < r1; i++) {
         grad_row r;
-        grad_row_begin(j, i, &r);
-        grad_first_pass(j, &r);
-        grad_second_pass(j, &r);
+        if (!known || !grad_row_known(j, i, known + i, &r)) {
+            if (known) { /* stale: the rest of the range on its own */
+                known = NULL;
+                atomic_store_explicit(&j->tally->stale, 1,
+                                      memory_order_relaxed);
+            }
+            grad_row_begin(j, i, NULL, &r);
+            grad_first_pass(j, &r);
+            grad_second_pass(j, &r, 0);
+        }
         total += grad_row_end(j, &r);
     }
     return total;
