@@ -274,13 +274,15 @@ static void test_two_threads(void **state)
     free(b);
 }
 
-/* Below SC_MEMO_MIN elements nothing is kept (a tiny call stays tiny). */
-static void test_small_calls_keep_nothing(void **state)
+/* One forward then backward over ROWS rows of COLS zeros (calloc's): the rows
+   the backward did in one pass. */
+static int64_t one_pass_rows_of(int64_t rows, int64_t cols)
 {
-    (void)state;
-    float x[2 * 8] = {0}, g[2 * 8] = {0}, losses[2];
-    int32_t y[2] = {1, 2};
-    int64_t xs[2] = {2, 8}, ys[1] = {2};
+    float *x = test_floats(rows * cols), *g = test_floats(rows * cols);
+    float *losses = test_floats(rows);
+    int32_t *y = calloc((size_t)rows, sizeof *y);
+    assert_non_null(y);
+    int64_t xs[2] = {rows, cols}, ys[1] = {rows};
     DLTensor tx = test_tensor(x, xs, 2, TEST_F32);
     DLTensor ty = test_tensor(y, ys, 1, TEST_I32);
     DLTensor tg = test_tensor(g, xs, 2, TEST_F32);
@@ -289,7 +291,26 @@ static void test_small_calls_keep_nothing(void **state)
     assert_int_equal(
         sc_cross_entropy_backward_ex(&tx, &ty, NULL, &tg, SC_GRAD_WRITE, NULL),
         SC_OK);
-    assert_int_equal(sc_memo_one_pass_rows(), 0);
+    free(x);
+    free(g);
+    free(losses);
+    free(y);
+    return sc_memo_one_pass_rows();
+}
+
+/* Below SC_MEMO_MIN elements, or in rows shorter than SC_MEMO_MIN_COLS,
+   nothing is kept (a tiny call stays tiny; a memo of short rows would be
+   a large share of the logits' memory); at both, every row in one pass. */
+static void test_small_calls_keep_nothing(void **state)
+{
+    (void)state;
+    enum { AT_MIN = SC_MEMO_MIN / SC_MEMO_MIN_COLS };
+    assert_int_equal(one_pass_rows_of(2, 8), 0);
+    assert_int_equal(one_pass_rows_of(2, SC_MEMO_MIN / 4), 0);
+    assert_int_equal(one_pass_rows_of(SC_MEMO_MIN / (SC_MEMO_MIN_COLS - 1) + 1,
+                                      SC_MEMO_MIN_COLS - 1),
+                     0);
+    assert_int_equal(one_pass_rows_of(AT_MIN, SC_MEMO_MIN_COLS), AT_MIN);
 }
 
 int main(void)

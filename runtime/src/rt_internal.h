@@ -256,9 +256,12 @@ extern const sc_simd_ops sc_simd_avx512;
 
 /* ---- The last forward's row statistics (rt_memo.c) -------------------- */
 
-/* Calls over fewer logits keep and use no memo: their rows stay in cache
-   between a backward's two passes, where the second costs little. */
+/* Calls over fewer logits, or over shorter rows, keep and use no memo:
+   their rows stay in cache between a backward's two passes, where the
+   second costs little (and a memo of short rows would cost more than a
+   64th of the logits' memory). */
 #define SC_MEMO_MIN ((int64_t)1 << 15)
+#define SC_MEMO_MIN_COLS 256
 
 /* One row as a loss forward found it: its final reference and its sum of
    exp(x - ref) (sc_row_stats). */
@@ -269,7 +272,7 @@ typedef struct sc_memo_row {
 
 /* A loss forward over X begins: this thread's memo, emptied, with room for
    X's rows, which the forward fills by index; NULL (nothing to fill) below
-   SC_MEMO_MIN or when memory is short. */
+   SC_MEMO_MIN or SC_MEMO_MIN_COLS, or when memory is short. */
 sc_memo_row *sc_memo_begin(const sc_arg *x);
 
 /* The forward that sc_memo_begin(X) returned rows for has filled them

@@ -80,9 +80,15 @@ static int reserve(int64_t rows)
     return 1;
 }
 
+/* Whether a call over X keeps (or looks for) a memo. */
+static int worth_keeping(const sc_arg *x)
+{
+    return x->numel >= SC_MEMO_MIN && x->cols >= SC_MEMO_MIN_COLS;
+}
+
 sc_memo_row *sc_memo_begin(const sc_arg *x)
 {
-    if (x->numel < SC_MEMO_MIN)
+    if (!worth_keeping(x))
         return NULL;
     memo.data = NULL; /* until the forward has filled every row */
     return reserve(x->rows) ? memo.row : NULL;
@@ -98,7 +104,7 @@ void sc_memo_end(const sc_arg *x)
 
 const sc_memo_row *sc_memo_find(const sc_arg *x)
 {
-    if (x->numel < SC_MEMO_MIN || !memo.data || memo.data != x->data ||
+    if (!worth_keeping(x) || !memo.data || memo.data != x->data ||
         memo.rows != x->rows || memo.cols != x->cols ||
         memo.stride != x->stride)
         return NULL;
