@@ -218,7 +218,11 @@ SC_API DLTensor sc_tensor_i64_1d(int64_t *data,
    out of range is SC_ERR_ARG, found before anything is written.  The
    losses read each logit row from memory once (an online softmax
    normaliser); the backward reads it once more, from cache, to write the
-   gradient; none needs memory beyond its arguments.  Sums over a batch are
+   gradient, except right after the losses on the same logits: they keep
+   each row's statistics for the calling thread (16 bytes a row, for calls
+   of at least 2^15 logits in rows of at least 256; freed when the thread
+   ends), and the backward then writes each row in one pass.  A failed
+   allocation of those only costs the second pass.  Sums over a batch are
    in double.  NaN in a row gives NaN; a row of -inf only gives NaN; a
    label on a -inf logit gives +inf.  Only the logits' own columns are
    read: the padding of padded rows is never touched. */
@@ -264,7 +268,11 @@ typedef enum sc_grad_mode {
    LABELS or DLOSSES.  LOSS as in sc_cross_entropy_backward: the mean loss
    over the batch (unweighted), or NULL.  One pass over each logit row from
    memory and one from cache; DLOGITS is written (or read and written)
-   once. */
+   once.  Called right after sc_cross_entropy_per_sample or
+   sc_cross_entropy on the same logits, on the same thread, each row takes
+   only the first pass, against the row statistics that forward kept
+   (checked as it goes: logits changed in between cost time, never a
+   wrong gradient; docs/runtime.md). */
 SC_API sc_status sc_cross_entropy_backward_ex(
     const DLTensor *logits SHAPE(N, C), const DLTensor *labels SHAPE(N, ...),
     const DLTensor *dlosses SHAPE(N), DLTensor *dlogits SHAPE(N, C),
