@@ -203,7 +203,8 @@ static void test_stale_rows(void **state)
 }
 
 /* Other logits than the forward's: at another address, the memo is not
-   tried; the same address in another layout (fewer rows) neither. */
+   tried; the same address in another layout (fewer rows, another row
+   stride) neither. */
 static void test_other_logits(void **state)
 {
     (void)state;
@@ -220,6 +221,22 @@ static void test_other_logits(void **state)
     assert_int_equal(
         sc_cross_entropy_backward_ex(&x5, &y5, NULL, &g5, SC_GRAD_WRITE, NULL),
         SC_OK);
+    assert_int_equal(sc_memo_one_pass_rows(), 0);
+    /* The same address and shape at another row stride: the forward over
+       compact rows, the backward over every other row (their first rows
+       are the same logits, which would verify). */
+    int64_t half[2] = {N / 2, C}, every_other[2] = {2 * C, 1};
+    DLTensor compact = test_tensor(b->x, half, 2, TEST_F32);
+    DLTensor strided = compact, yh = b->ty, gh = b->tg_after;
+    strided.strides = every_other;
+    yh.shape = half;
+    gh.shape = half;
+    float losses[N / 2];
+    DLTensor lh = test_tensor(losses, half, 1, TEST_F32);
+    assert_int_equal(sc_cross_entropy_per_sample(&compact, &yh, &lh), SC_OK);
+    assert_int_equal(sc_cross_entropy_backward_ex(&strided, &yh, NULL, &gh,
+                                                  SC_GRAD_WRITE, NULL),
+                     SC_OK);
     assert_int_equal(sc_memo_one_pass_rows(), 0);
     /* The mean loss's forward keeps one too. */
     float loss;
