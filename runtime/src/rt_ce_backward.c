@@ -71,10 +71,11 @@ sc_status sc_cross_entropy_backward_ex(const DLTensor *logits,
        the statistics it found; in place, never (a row whose statistics did
        not verify could not be done again), and the logits are then gone. */
     sc_memo_tally tally = {0, 0};
-    j.known = g.data != x.data ? sc_memo_find(&x) : NULL;
     j.tally = &tally;
     if (g.data == x.data)
         sc_memo_forget();
+    else
+        j.known = sc_memo_find(&x);
     /* Work: the logits and the gradient are each read once from memory. */
     double total = sc_for_rows(n, sc_team(n, 2 * x.numel), sc_rows_grad, &j);
     sc_memo_settle(&tally);
